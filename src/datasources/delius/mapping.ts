@@ -1,0 +1,26 @@
+import { calendarDate, type ProbationRecord } from '../../domain/person.js';
+import type { OffenderDetailDto } from './routes.js';
+
+const joinNames = (names: string[] | null | undefined): string | null =>
+  names && names.length > 0 ? names.join(' ') : null;
+
+export function toProbationRecord(dto: OffenderDetailDto): ProbationRecord {
+  return {
+    crn: dto.otherIds.crn,
+    prisonNumber: dto.otherIds.nomsNumber || null,
+    firstName: dto.firstName || null,
+    middleNames: joinNames(dto.middleNames),
+    lastName: dto.surname || null,
+    dateOfBirth: calendarDate(dto.dateOfBirth),
+    gender: dto.gender || null,
+    pncNumber: dto.otherIds.pncNumber || null,
+    croNumber: dto.otherIds.croNumber || null,
+    aliases: (dto.offenderAliases ?? []).map((a) => ({
+      firstName: a.firstName || null,
+      middleNames: joinNames(a.middleNames),
+      lastName: a.surname || null,
+      dateOfBirth: calendarDate(a.dateOfBirth),
+      gender: a.gender || null,
+    })),
+  };
+}

@@ -1,0 +1,51 @@
+import type { UpstreamClient } from '../http/upstream-client.js';
+
+/** Probation offender search (delius-probation-offender-search.json): the DTO fields the gateway reads. */
+export interface OffenderIdsDto {
+  crn: string;
+  pncNumber?: string | null;
+  croNumber?: string | null;
+  nomsNumber?: string | null;
+  previousCrn?: string | null;
+}
+
+export interface OffenderAliasDto {
+  firstName?: string | null;
+  middleNames?: string[] | null;
+  surname?: string | null;
+  dateOfBirth?: string | null;
+  gender?: string | null;
+}
+
+export interface OffenderDetailDto {
+  offenderId: number;
+  firstName?: string | null;
+  middleNames?: string[] | null;
+  surname?: string | null;
+  dateOfBirth?: string | null;
+  gender?: string | null;
+  otherIds: OffenderIdsDto;
+  offenderAliases?: OffenderAliasDto[] | null;
+  softDeleted?: boolean | null;
+  currentExclusion?: boolean | null;
+  currentRestriction?: boolean | null;
+}
+
+/** The spec caps `/crns` at 512 CRNs per request. */
+export const CRNS_MAX = 512;
+export const NOMS_NUMBERS_MAX = 512;
+
+export function probationSearchRoutes(client: UpstreamClient) {
+  return {
+    /** Batch; matches current and previous CRNs. Unknown CRNs are absent from the answer. */
+    async offendersByCrns(crns: readonly string[]): Promise<OffenderDetailDto[]> {
+      return (await client.post<OffenderDetailDto[]>('POST /crns', '/crns', crns)) ?? [];
+    },
+    /** Batch by prison (NOMS) number. */
+    async offendersByNomsNumbers(nomsNumbers: readonly string[]): Promise<OffenderDetailDto[]> {
+      return (await client.post<OffenderDetailDto[]>('POST /nomsNumbers', '/nomsNumbers', nomsNumbers)) ?? [];
+    },
+  };
+}
+
+export type ProbationSearchRoutes = ReturnType<typeof probationSearchRoutes>;

@@ -1,0 +1,69 @@
+import type { UpstreamClient } from '../http/upstream-client.js';
+
+/** DPS prisoner search (dps-prisoner-search.json): the DTO fields the gateway reads. */
+export interface PrisonerAliasDto {
+  firstName?: string;
+  middleNames?: string;
+  lastName?: string;
+  dateOfBirth?: string;
+  gender?: string;
+}
+
+export interface PrisonerIdentifierDto {
+  type?: string;
+  value?: string;
+}
+
+export interface PrisonerDto {
+  prisonerNumber: string;
+  pncNumber?: string | null;
+  croNumber?: string | null;
+  firstName: string;
+  middleNames?: string | null;
+  lastName: string;
+  dateOfBirth: string;
+  gender: string;
+  prisonId?: string | null;
+  aliases?: PrisonerAliasDto[] | null;
+  identifiers?: PrisonerIdentifierDto[] | null;
+}
+
+interface PagePrisonerDto {
+  content?: PrisonerDto[];
+}
+
+/** The spec caps `prisonerNumbers` at 1000 per request. */
+export const PRISONER_NUMBERS_MAX = 1000;
+
+export function prisonerSearchRoutes(client: UpstreamClient) {
+  return {
+    /** Batch: unknown numbers are simply absent from the answer. */
+    async prisonersByNumbers(prisonerNumbers: readonly string[]): Promise<PrisonerDto[]> {
+      const body = await client.post<PrisonerDto[]>(
+        'POST /prisoner-search/prisoner-numbers',
+        '/prisoner-search/prisoner-numbers',
+        { prisonerNumbers },
+      );
+      return body ?? [];
+    },
+
+    /** Surviving records that list any of `oldNumbers` as a MERGED identifier (one request). */
+    async prisonersMergedFrom(oldNumbers: readonly string[]): Promise<PrisonerDto[]> {
+      const queries = oldNumbers.map((value) => ({
+        joinType: 'AND',
+        matchers: [
+          { type: 'String', attribute: 'identifiers.type', condition: 'IS', searchTerm: 'MERGED' },
+          { type: 'String', attribute: 'identifiers.value', condition: 'IS', searchTerm: value },
+        ],
+      }));
+      const body = await client.post<PagePrisonerDto>('POST /attribute-search', '/attribute-search', {
+        joinType: 'OR',
+        queries,
+        pagination: { page: 0, size: Math.max(10, oldNumbers.length * 2) },
+      });
+      return body?.content ?? [];
+    },
+  };
+}
+
+export type PrisonerSearchRoutes = ReturnType<typeof prisonerSearchRoutes>;

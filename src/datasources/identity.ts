@@ -1,0 +1,108 @@
+import DataLoader from 'dataloader';
+import { parseHmppsId, type HmppsId } from '../domain/identifiers.js';
+import { personFrom, type PersonRef, type PrisonRecord, type ProbationRecord } from '../domain/person.js';
+import type { RecordLoaders } from './loaders.js';
+
+type Settled<T> = T | Error;
+
+async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
+  try {
+    return await p;
+  } catch (e) {
+    return e instanceof Error ? e : new Error(String(e));
+  }
+}
+
+function value<T>(s: Settled<T>): T {
+  if (s instanceof Error) throw s;
+  return s;
+}
+
+interface Pending {
+  id: HmppsId;
+  probation: Settled<ProbationRecord | null>;
+  prisonNumber: string | null;
+  prison: Settled<PrisonRecord | null> | undefined;
+  requestedPrisonNumber: string | null;
+}
+
+/**
+ * Resolves hmppsIds to people: the linked CRN and prison number and both halves of the record.
+ *
+ * All ids asked for in one tick are resolved together in fixed stages, so that each upstream batch
+ * route is called once per stage for the whole operation, not once per person:
+ *  1. probation search by CRN and by prison number, core person record links, and - when every id is
+ *     a prison number - prisoner search (so the common case costs one round trip);
+ *  2. prisoner search for every prison number still missing, and probation search for CRNs that only
+ *     the core person record knew;
+ *  3. only for prison numbers prisoner search does not know: the merged-record lookup.
+ * A CRN must first become a prison number, so mixed operations take one more round trip: the price
+ * of one prisoner-search call instead of two.
+ */
+export function createPersonLoader(records: RecordLoaders) {
+  return new DataLoader<string, PersonRef | null>(async (keys) => {
+    const ids = keys.map((k) => parseHmppsId(k) as HmppsId);
+    const anyCrn = ids.some((id) => id.kind === 'crn');
+    const loadPrison = (n: string) => settle(records.prisonerByNumber.load(n));
+
+    // Stage 1
+    const pending: Pending[] = await Promise.all(
+      ids.map(async (id): Promise<Pending> => {
+        if (id.kind === 'crn') {
+          const [probation, linked] = await Promise.all([
+            settle(records.offenderByCrn.load(id.crn)),
+            records.linkedPrisonNumber.load(id.crn),
+          ]);
+          // Probation search is the system of record for CRNs: a CRN it does not know is not a person.
+          const known = !(probation instanceof Error) && probation !== null;
+          const prisonNumber = known ? (linked ?? probation.prisonNumber) : null;
+          return { id, probation, prisonNumber, prison: undefined, requestedPrisonNumber: null };
+        }
+        const n = id.prisonNumber;
+        const [probation, linkedCrn, prison] = await Promise.all([
+          settle(records.offenderByPrisonNumber.load(n)),
+          records.linkedCrn.load(n),
+          anyCrn ? undefined : loadPrison(n),
+        ]);
+        const current = { id, probation, prisonNumber: n, prison, requestedPrisonNumber: null };
+        if (linkedCrn && !(probation instanceof Error) && probation?.crn !== linkedCrn) {
+          // The record service links a CRN that probation search did not return for this number.
+          current.probation = await settle(records.offenderByCrn.load(linkedCrn));
+        }
+        return current;
+      }),
+    );
+
+    // Stage 2
+    await Promise.all(
+      pending.map(async (p) => {
+        if (p.prison === undefined) p.prison = p.prisonNumber ? await loadPrison(p.prisonNumber) : null;
+      }),
+    );
+
+    // Stage 3: a prison number that prisoner search does not know may have been merged into another.
+    await Promise.all(
+      pending.map(async (p) => {
+        if (!p.prisonNumber || p.prison !== null) return;
+        const survivor = await settle(records.prisonerMergedFrom.load(p.prisonNumber));
+        p.prison = survivor;
+        if (survivor instanceof Error || !survivor) return;
+        if (p.id.kind === 'prisonNumber') p.requestedPrisonNumber = p.prisonNumber;
+        p.prisonNumber = survivor.prisonNumber;
+        if (!(p.probation instanceof Error) && !p.probation) {
+          p.probation = await settle(records.offenderByPrisonNumber.load(survivor.prisonNumber));
+        }
+      }),
+    );
+
+    return pending.map((p): PersonRef | null | Error => {
+      try {
+        return personFrom(value(p.probation), value(p.prison ?? null), p.requestedPrisonNumber);
+      } catch (e) {
+        return e as Error;
+      }
+    });
+  });
+}
+
+export type PersonLoader = ReturnType<typeof createPersonLoader>;

@@ -1,0 +1,28 @@
+import type { UpstreamClient } from '../http/upstream-client.js';
+
+/** Core Person Record (core-person-record.json): the cross-domain links between CRNs and prison numbers. */
+export interface CanonicalIdentifiersDto {
+  crns?: string[];
+  prisonNumbers?: string[];
+}
+
+export interface CanonicalRecordDto {
+  identifiers?: CanonicalIdentifiersDto;
+}
+
+export function personRecordRoutes(client: UpstreamClient) {
+  return {
+    /** `null` when the record service does not know the CRN. */
+    async byCrn(crn: string): Promise<CanonicalRecordDto | null> {
+      return client.get<CanonicalRecordDto>('GET /person/probation/{crn}', `/person/probation/${encodeURIComponent(crn)}`);
+    },
+    async byPrisonNumber(prisonNumber: string): Promise<CanonicalRecordDto | null> {
+      return client.get<CanonicalRecordDto>(
+        'GET /person/prison/{prisonNumber}',
+        `/person/prison/${encodeURIComponent(prisonNumber)}`,
+      );
+    },
+  };
+}
+
+export type PersonRecordRoutes = ReturnType<typeof personRecordRoutes>;

@@ -1,0 +1,138 @@
+/**
+ * The Person model and the rules that combine the prison half (DPS prisoner search) and the
+ * probation half (Delius) of one person. Pure: no I/O.
+ */
+
+export interface Alias {
+  firstName: string | null;
+  middleNames: string | null;
+  lastName: string | null;
+  dateOfBirth: string | null;
+  gender: string | null;
+}
+
+/** What one system (prison or probation) records about a person's identity. */
+export interface PersonRecord {
+  firstName: string | null;
+  middleNames: string | null;
+  lastName: string | null;
+  dateOfBirth: string | null;
+  gender: string | null;
+  pncNumber: string | null;
+  croNumber: string | null;
+  aliases: Alias[];
+}
+
+export interface PrisonRecord extends PersonRecord {
+  prisonNumber: string;
+  prisonId: string | null;
+}
+
+export interface ProbationRecord extends PersonRecord {
+  crn: string;
+  prisonNumber: string | null;
+}
+
+/** A resolved person: the linked identifiers and whichever halves exist. */
+export interface PersonRef {
+  crn: string | null;
+  prisonNumber: string | null;
+  /** The id the consumer asked with, when it was an older (merged) prison number. */
+  requestedPrisonNumber: string | null;
+  probation: ProbationRecord | null;
+  prison: PrisonRecord | null;
+  /** Both halves combined by the merge rules (see `combineRecords`). */
+  combined: PersonRecord;
+}
+
+/** Builds a person from whichever halves exist; `null` when neither does. */
+export function personFrom(
+  probation: ProbationRecord | null,
+  prison: PrisonRecord | null,
+  requestedPrisonNumber: string | null = null,
+): PersonRef | null {
+  const combined = combineRecords(probation, prison);
+  if (!combined) return null;
+  return {
+    crn: probation?.crn ?? null,
+    prisonNumber: prison?.prisonNumber ?? null,
+    requestedPrisonNumber,
+    probation,
+    prison,
+    combined,
+  };
+}
+
+export interface PersonIdentifiers {
+  crn: string | null;
+  prisonNumber: string | null;
+  pncNumber: string | null;
+  croNumber: string | null;
+}
+
+/** The preferred public id: the CRN when the person is known to probation, else the prison number. */
+export function preferredHmppsId(ref: Pick<PersonRef, 'crn' | 'prisonNumber'>): string {
+  const id = ref.crn ?? ref.prisonNumber;
+  if (!id) throw new Error('a resolved person has a CRN or a prison number');
+  return id;
+}
+
+/**
+ * Probation holds the case record a person carries through the justice system, so when both halves
+ * exist the probation half wins field by field, and the prison half fills what probation lacks.
+ */
+export function combineRecords(probation: PersonRecord | null, prison: PersonRecord | null): PersonRecord | null {
+  if (probation && prison) return fillFrom(probation, prison);
+  return probation ?? prison ?? null;
+}
+
+function fillFrom(primary: PersonRecord, secondary: PersonRecord): PersonRecord {
+  return {
+    firstName: primary.firstName ?? secondary.firstName,
+    middleNames: primary.middleNames ?? secondary.middleNames,
+    lastName: primary.lastName ?? secondary.lastName,
+    dateOfBirth: primary.dateOfBirth ?? secondary.dateOfBirth,
+    gender: primary.gender ?? secondary.gender,
+    pncNumber: primary.pncNumber ?? secondary.pncNumber,
+    croNumber: primary.croNumber ?? secondary.croNumber,
+    aliases: mergeAliases(primary.aliases, secondary.aliases),
+  };
+}
+
+/** Union of aliases, de-duplicated on name and date of birth (case-insensitive). */
+export function mergeAliases(a: Alias[], b: Alias[]): Alias[] {
+  const seen = new Set<string>();
+  const out: Alias[] = [];
+  for (const alias of [...a, ...b]) {
+    const key = [alias.firstName, alias.middleNames, alias.lastName, alias.dateOfBirth]
+      .map((v) => (v ?? '').toLocaleLowerCase('en-GB'))
+      .join('|');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(alias);
+  }
+  return out;
+}
+
+export function identifiersOf(ref: PersonRef): PersonIdentifiers {
+  return {
+    crn: ref.crn,
+    prisonNumber: ref.prisonNumber,
+    pncNumber: ref.combined.pncNumber,
+    croNumber: ref.combined.croNumber,
+  };
+}
+
+/**
+ * A calendar date stays a calendar date (design §3): accept only a real `YYYY-MM-DD` day, never
+ * pass it through a Date in some time zone.
+ */
+export function calendarDate(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return null;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1) return null;
+  const daysInMonth = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  return d <= daysInMonth ? value : null;
+}
