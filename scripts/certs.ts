@@ -19,9 +19,9 @@ function openssl(args: string[], cwd: string): void {
   } catch (e) {
     const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? '';
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('openssl is needed to create development certificates (Debian: apt-get install openssl)');
+      throw new Error('openssl is needed to create development certificates (Debian: apt-get install openssl)', { cause: e });
     }
-    throw new Error(`openssl ${args[0]} failed: ${stderr.trim()}`);
+    throw new Error(`openssl ${args[0]} failed: ${stderr.trim()}`, { cause: e });
   }
 }
 

@@ -1,0 +1,73 @@
+/** Start-up refusals and the development listener. */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestCertificates, type TestCertificates } from '../support/certs.js';
+import { gatewayEnv, startGatewayProcess } from '../support/gateway.js';
+import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+
+let certs: TestCertificates;
+let sims: SimulatorHandle;
+
+beforeAll(async () => {
+  certs = createTestCertificates();
+  sims = await startSimulators({ population: 2000 });
+}, 60_000);
+
+afterAll(async () => {
+  await sims?.stop();
+  certs?.remove();
+});
+
+async function refusal(env: Record<string, string>): Promise<{ code: number; logs: string }> {
+  try {
+    const gw = await startGatewayProcess(env);
+    await gw.stop();
+    throw new Error('the gateway started but should have refused');
+  } catch (e) {
+    const err = e as { code?: number; logs?: string[] };
+    if (err.code === undefined) throw e;
+    return { code: err.code, logs: (err.logs ?? []).join('\n') };
+  }
+}
+
+describe('start-up', () => {
+  it('production mode refuses to start with the development listener', async () => {
+    const { code, logs } = await refusal({ ...gatewayEnv(sims, certs), NODE_ENV: 'production', DEV_LISTENER: 'true' });
+    expect(code).toBe(1);
+    expect(logs).toContain('DEV_LISTENER must not be enabled in production');
+  });
+
+  it('a policy naming an unknown schema coordinate stops the process and names it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pg-policy-'));
+    const file = join(dir, 'policy.yaml');
+    writeFileSync(file, 'roles:\n  r:\n    grants: [Query.person, Person.shoeSize]\nconsumers:\n  c:\n    roles: [r]\n');
+    const { code, logs } = await refusal({ ...gatewayEnv(sims, certs), POLICY_FILE: file });
+    expect(code).toBe(1);
+    expect(logs).toContain('Person.shoeSize');
+  });
+
+  it('the development listener serves the fixed consumer on loopback without a certificate', async () => {
+    const gw = await startGatewayProcess({ ...gatewayEnv(sims, certs), NODE_ENV: 'development', DEV_LISTENER: 'true' });
+    try {
+      expect(gw.devUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
+      const res = await request(gw.devUrl!)
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .send({ query: `{ person(hmppsId: "${linked.crn}") { firstName } }` })
+        .expect(200);
+      expect(res.body).toEqual({ data: { person: { firstName: linked.firstName } } });
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it('SIGTERM drains: readiness goes down and the process exits 0', async () => {
+    const gw = await startGatewayProcess(gatewayEnv(sims, certs));
+    await request(gw.managementUrl).get('/health/readiness').expect(200);
+    expect(await gw.stop()).toBe(0);
+  });
+});

@@ -1,0 +1,76 @@
+import { describe, expect, it } from '@jest/globals';
+import { parseHmppsId } from '../../src/domain/identifiers.js';
+import { calendarDate, mergeAliases, personFrom, type PrisonRecord, type ProbationRecord } from '../../src/domain/person.js';
+
+const base = { middleNames: null, gender: null, pncNumber: null, croNumber: null, aliases: [] };
+
+describe('hmppsId parsing', () => {
+  it.each([
+    ['X123456', { kind: 'crn', crn: 'X123456' }],
+    [' x123456 ', { kind: 'crn', crn: 'X123456' }],
+    ['A1234BC', { kind: 'prisonNumber', prisonNumber: 'A1234BC' }],
+    ['a1234bc', { kind: 'prisonNumber', prisonNumber: 'A1234BC' }],
+  ])('accepts %j', (input, expected) => expect(parseHmppsId(input)).toEqual(expected));
+
+  it.each(['', 'X12345', 'XX123456', 'A1234B', '2012/0123456A', 'A1234BC; DROP', '1234567', 'X1234567'])(
+    'rejects %j',
+    (input) => expect(parseHmppsId(input)).toBeNull(),
+  );
+});
+
+describe('calendar dates', () => {
+  it('keeps real days and rejects impossible ones', () => {
+    expect(calendarDate('2000-02-29')).toBe('2000-02-29');
+    expect(calendarDate('1999-02-29')).toBeNull();
+    expect(calendarDate('2020-13-01')).toBeNull();
+    expect(calendarDate('2020-04-31')).toBeNull();
+    expect(calendarDate('2020-04-30T00:00:00Z')).toBeNull();
+    expect(calendarDate(null)).toBeNull();
+  });
+});
+
+describe('merging the prison and probation halves', () => {
+  const probation: ProbationRecord = {
+    ...base,
+    crn: 'X123456',
+    prisonNumber: 'A1234BC',
+    firstName: 'Probationname',
+    lastName: 'Smyth',
+    dateOfBirth: null,
+    aliases: [{ firstName: 'Al', middleNames: null, lastName: 'One', dateOfBirth: null, gender: null }],
+  };
+  const prison: PrisonRecord = {
+    ...base,
+    prisonNumber: 'A1234BC',
+    prisonId: 'MDI',
+    firstName: 'Prisonname',
+    lastName: 'Smith',
+    dateOfBirth: '1980-01-31',
+    pncNumber: '2012/0123456A',
+    aliases: [
+      { firstName: 'AL', middleNames: null, lastName: 'ONE', dateOfBirth: null, gender: null },
+      { firstName: 'Bea', middleNames: null, lastName: 'Two', dateOfBirth: null, gender: null },
+    ],
+  };
+
+  it('prefers probation values and fills the gaps from prison', () => {
+    const person = personFrom(probation, prison)!;
+    expect(person.crn).toBe('X123456');
+    expect(person.prisonNumber).toBe('A1234BC');
+    expect(person.combined.firstName).toBe('Probationname');
+    expect(person.combined.dateOfBirth).toBe('1980-01-31');
+    expect(person.combined.pncNumber).toBe('2012/0123456A');
+    expect(person.combined.aliases.map((a) => a.firstName)).toEqual(['Al', 'Bea']);
+  });
+
+  it('uses the one half that exists, and nothing when neither does', () => {
+    expect(personFrom(null, prison)!.combined.firstName).toBe('Prisonname');
+    expect(personFrom(null, prison)!.crn).toBeNull();
+    expect(personFrom(probation, null)!.prisonNumber).toBeNull();
+    expect(personFrom(null, null)).toBeNull();
+  });
+
+  it('de-duplicates aliases case-insensitively', () => {
+    expect(mergeAliases(probation.aliases, prison.aliases)).toHaveLength(2);
+  });
+});
