@@ -46,6 +46,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const consumerApp = consumerListener(config, logger);
   const consumerApollo = createApollo(schema, logger, { sandbox: false, plugins: [fastifyApolloDrainPlugin(consumerApp)] });
   await consumerApollo.start();
+  addAccessLog(consumerApp);
   const certificateChecks = new WeakMap<TLSSocket, CertificateCheck>();
   consumerApp.addHook('onRequest', async (request, reply) => {
     const socket = request.raw.socket as TLSSocket;
@@ -139,10 +140,39 @@ async function startDevListener(
   const apollo = createApollo(schema, logger, { sandbox: true, plugins: [fastifyApolloDrainPlugin(app)] });
   await apollo.start();
   const handler = fastifyApolloHandler(apollo, { context: async (request) => contextFor(consumer, String(request.id)) });
+  addAccessLog(app);
+  app.addHook('onRequest', async (request) => {
+    request.consumerName = consumer.name;
+  });
   app.route({ url: '/graphql', method: [...GRAPHQL_METHODS], handler });
   app.get('/', (_req, reply) => reply.redirect('/graphql'));
   const url = await listen(app, config.devListener, 'http');
   return { app, apollo, url };
+}
+
+/**
+ * One access line per request: request id, consumer, status and duration. Never the query's
+ * variables or the response (person data stays out of logs). The request id goes back in
+ * `X-Request-Id` so a consumer can quote it.
+ */
+function addAccessLog(app: FastifyInstance): void {
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', String(request.id));
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    request.log.info(
+      {
+        event: 'access',
+        requestId: request.id,
+        consumer: request.consumerName ?? null,
+        method: request.method,
+        url: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
+  });
 }
 
 function requestIdFrom(header: string | string[] | undefined): string {
