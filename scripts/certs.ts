@@ -4,7 +4,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface KeyPair {
   key: string;
@@ -30,7 +30,8 @@ function newKey(dir: string, name: string): void {
 }
 
 /** A certificate authority; `name` files are `<name>.crt` and `<name>.key` in `dir`. */
-export function createCa(dir: string, name: string, commonName: string): KeyPair {
+export function createCa(relativeDir: string, name: string, commonName: string): KeyPair {
+  const dir = resolve(relativeDir);
   mkdirSync(dir, { recursive: true });
   newKey(dir, name);
   openssl(
@@ -81,7 +82,8 @@ export interface DevCertificates {
 }
 
 /** CA, server certificate and one client certificate per consumer name; reused when already there. */
-export function ensureDevCertificates(dir: string, consumers: string[]): DevCertificates {
+export function ensureDevCertificates(relativeDir: string, consumers: string[]): DevCertificates {
+  const dir = resolve(relativeDir);
   const ca = existsSync(join(dir, 'ca.crt')) ? { key: join(dir, 'ca.key'), cert: join(dir, 'ca.crt') } : createCa(dir, 'ca', 'Person Graph Development Consumer CA');
   const server = existsSync(join(dir, 'server.crt')) ? { key: join(dir, 'server.key'), cert: join(dir, 'server.crt') } : createServerCert(dir, ca);
   const clientDir = join(dir, 'clients');

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -11,6 +9,7 @@ import type { Config } from '../config/index.js';
 import { DataSources } from '../datasources/index.js';
 import type { Logger } from '../observability/logger.js';
 import { createApollo, type GatewayContext } from './apollo.js';
+import { listen, listenerOptions } from './listener.js';
 import { managementApp, type Health } from './management.js';
 import { buildSchema } from './schema.js';
 
@@ -22,7 +21,6 @@ export interface RunningGateway {
 }
 
 const GRAPHQL_METHODS = ['GET', 'POST', 'OPTIONS'] as const;
-const BODY_LIMIT_BYTES = 64 * 1024;
 
 function unauthenticated(message: string) {
   return { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] };
@@ -108,10 +106,7 @@ function consumerListener(config: Config, logger: Logger): FastifyInstance {
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
     },
-    loggerInstance: logger.child({ listener: 'consumer' }),
-    disableRequestLogging: true,
-    bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
+    ...listenerOptions(logger, 'consumer'),
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
 }
@@ -131,12 +126,7 @@ async function startDevListener(
   if (!consumer.grant) {
     throw new Error(`DEV_CONSUMER "${consumer.name}" is not a consumer in the policy file ${config.policyFile}`);
   }
-  const app = Fastify({
-    loggerInstance: logger.child({ listener: 'development' }),
-    disableRequestLogging: true,
-    bodyLimit: BODY_LIMIT_BYTES,
-    genReqId: (req) => requestIdFrom(req.headers['x-request-id']),
-  }) as unknown as FastifyInstance;
+  const app = Fastify(listenerOptions(logger, 'development')) as unknown as FastifyInstance;
   const apollo = createApollo(schema, logger, { sandbox: true, plugins: [fastifyApolloDrainPlugin(app)] });
   await apollo.start();
   const handler = fastifyApolloHandler(apollo, { context: async (request) => contextFor(consumer, String(request.id)) });
@@ -173,18 +163,6 @@ function addAccessLog(app: FastifyInstance): void {
       'request',
     );
   });
-}
-
-function requestIdFrom(header: string | string[] | undefined): string {
-  const value = Array.isArray(header) ? header[0] : header;
-  return value && /^[A-Za-z0-9._:-]{1,128}$/.test(value) ? value : randomUUID();
-}
-
-async function listen(app: FastifyInstance, where: { host: string; port: number }, scheme: string): Promise<string> {
-  await app.listen({ host: where.host, port: where.port });
-  const address = app.server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return `${scheme}://${host}:${address.port}`;
 }
 
 declare module 'fastify' {

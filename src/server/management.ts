@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Logger } from '../observability/logger.js';
+import { listenerOptions } from './listener.js';
 
 export interface Health {
   ready: boolean;
@@ -12,10 +13,7 @@ export interface Health {
  * exposed to consumers. Liveness never depends on upstreams.
  */
 export function managementApp(health: Health, logger: Logger): FastifyInstance {
-  const app = Fastify({
-    loggerInstance: logger.child({ listener: 'management' }),
-    disableRequestLogging: true,
-  }) as unknown as FastifyInstance;
+  const app = Fastify(listenerOptions(logger, 'management')) as unknown as FastifyInstance;
   app.get('/health/liveness', async () => ({ status: 'UP' }));
   app.get('/health/ping', async () => ({ status: 'UP' }));
   app.get('/health/readiness', async (_req, reply) =>
