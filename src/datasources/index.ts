@@ -3,16 +3,16 @@ import type { Logger } from '../observability/logger.js';
 import { probationSearchRoutes } from './delius/routes.js';
 import { prisonerSearchRoutes } from './dps/routes.js';
 import { TokenProvider } from './http/token-provider.js';
-import { UpstreamClient } from './http/upstream-client.js';
+import { UpstreamClient, type RequestScope } from './http/upstream-client.js';
 import { createPersonLoader } from './identity.js';
 import { createRecordLoaders, type Routes } from './loaders.js';
 import { personRecordRoutes } from './person-record/routes.js';
 
 export { UpstreamError, type DataArea } from './http/errors.js';
+export type { RequestScope } from './http/upstream-client.js';
 
 /** Long-lived upstream clients (agents, token cache) shared by all requests. */
 export class DataSources {
-  readonly routes: Routes;
   private readonly clients: Record<UpstreamName, UpstreamClient>;
 
   constructor(
@@ -27,16 +27,16 @@ export class DataSources {
     this.clients = Object.fromEntries(
       UPSTREAMS.map((name) => [name, new UpstreamClient(name, config.upstreams[name], tokens, upstreamLogger)]),
     ) as Record<UpstreamName, UpstreamClient>;
-    this.routes = {
-      prisonerSearch: prisonerSearchRoutes(this.clients.prisonerSearch),
-      probationSearch: probationSearchRoutes(this.clients.probationSearch),
-      personRecord: personRecordRoutes(this.clients.personRecord),
-    };
   }
 
-  /** Fresh loaders for one GraphQL request: batching and caching never cross requests. */
-  forRequest() {
-    const records = createRecordLoaders(this.routes, this.logger);
+  /** Routes and fresh loaders for one GraphQL request: batching and caching never cross requests. */
+  forRequest(scope: RequestScope) {
+    const routes: Routes = {
+      prisonerSearch: prisonerSearchRoutes(this.clients.prisonerSearch.scoped(scope)),
+      probationSearch: probationSearchRoutes(this.clients.probationSearch.scoped(scope)),
+      personRecord: personRecordRoutes(this.clients.personRecord.scoped(scope)),
+    };
+    const records = createRecordLoaders(routes, this.logger);
     return { records, person: createPersonLoader(records) };
   }
 

@@ -38,7 +38,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const contextFor = (consumer: Consumer, requestId: string): GatewayContext => ({
     consumer,
     requestId,
-    loaders: dataSources.forRequest(),
+    loaders: dataSources.forRequest({ requestId }),
   });
 
   const consumerApp = consumerListener(config, logger);

@@ -1,4 +1,4 @@
-import type { UpstreamClient } from '../http/upstream-client.js';
+import type { UpstreamCaller } from '../http/upstream-client.js';
 
 /** Probation offender search (delius-probation-offender-search.json): the DTO fields the gateway reads. */
 export interface OffenderIdsDto {
@@ -35,7 +35,7 @@ export interface OffenderDetailDto {
 export const CRNS_MAX = 512;
 export const NOMS_NUMBERS_MAX = 512;
 
-export function probationSearchRoutes(client: UpstreamClient) {
+export function probationSearchRoutes(client: UpstreamCaller) {
   return {
     /** Batch; matches current and previous CRNs. Unknown CRNs are absent from the answer. */
     async offendersByCrns(crns: readonly string[]): Promise<OffenderDetailDto[]> {

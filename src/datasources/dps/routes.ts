@@ -1,4 +1,4 @@
-import type { UpstreamClient } from '../http/upstream-client.js';
+import type { UpstreamCaller } from '../http/upstream-client.js';
 
 /** DPS prisoner search (dps-prisoner-search.json): the DTO fields the gateway reads. */
 export interface PrisonerAliasDto {
@@ -35,7 +35,7 @@ interface PagePrisonerDto {
 /** The spec caps `prisonerNumbers` at 1000 per request. */
 export const PRISONER_NUMBERS_MAX = 1000;
 
-export function prisonerSearchRoutes(client: UpstreamClient) {
+export function prisonerSearchRoutes(client: UpstreamCaller) {
   return {
     /** Batch: unknown numbers are simply absent from the answer. */
     async prisonersByNumbers(prisonerNumbers: readonly string[]): Promise<PrisonerDto[]> {

@@ -23,6 +23,24 @@ export interface UpstreamResponse<T> {
 }
 
 /**
+ * What one GraphQL request tells its upstream calls: its id (for logs and tracing) and, where set,
+ * a signal that aborts its pending calls and the epoch-ms deadline no call may outlive.
+ */
+export interface RequestScope {
+  requestId: string;
+  signal?: AbortSignal;
+  deadline?: number;
+  traceparent?: string;
+}
+
+/** The calls a route module makes, bound to one request's scope. */
+export interface UpstreamCaller {
+  call<T>(options: CallOptions): Promise<UpstreamResponse<T>>;
+  get<T>(route: string, path: string, searchParams?: CallOptions['searchParams'], acceptStatuses?: number[]): Promise<T | null>;
+  post<T>(route: string, path: string, json: unknown, acceptStatuses?: number[]): Promise<T | null>;
+}
+
+/**
  * The one HTTP client every upstream call goes through: keep-alive agents, base URL and timeout per
  * upstream, a bearer token from HMPPS Auth and one refresh-and-retry when an upstream answers 401.
  */
@@ -50,12 +68,23 @@ export class UpstreamClient {
     });
   }
 
-  async call<T>(options: CallOptions): Promise<UpstreamResponse<T>> {
+  /** This client, bound to one request's scope. */
+  scoped(scope: RequestScope): UpstreamCaller {
+    return {
+      call: (options) => this.call(options, scope),
+      get: (route, path, searchParams, acceptStatuses = [404]) =>
+        this.call<never>({ route, method: 'GET', path, searchParams, acceptStatuses }, scope).then((r) => r.body),
+      post: (route, path, json, acceptStatuses = []) =>
+        this.call<never>({ route, method: 'POST', path, json, acceptStatuses }, scope).then((r) => r.body),
+    };
+  }
+
+  async call<T>(options: CallOptions, scope: RequestScope): Promise<UpstreamResponse<T>> {
     let token = await this.tokens.token();
-    let response = await this.send(options, token);
+    let response = await this.send(options, token, scope);
     if (response.statusCode === 401) {
       token = await this.tokens.renewAfterRejection(token);
-      response = await this.send(options, token);
+      response = await this.send(options, token, scope);
     }
     const status = response.statusCode;
     if (options.acceptStatuses?.includes(status)) return { status, body: null };
@@ -70,20 +99,12 @@ export class UpstreamClient {
     }
   }
 
-  async get<T>(route: string, path: string, searchParams?: CallOptions['searchParams'], acceptStatuses = [404]) {
-    return (await this.call<T>({ route, method: 'GET', path, searchParams, acceptStatuses })).body;
-  }
-
-  async post<T>(route: string, path: string, json: unknown, acceptStatuses: number[] = []) {
-    return (await this.call<T>({ route, method: 'POST', path, json, acceptStatuses })).body;
-  }
-
   close(): void {
     this.agents.http.destroy();
     this.agents.https.destroy();
   }
 
-  private async send(options: CallOptions, token: string) {
+  private async send(options: CallOptions, token: string, scope: RequestScope) {
     const started = performance.now();
     try {
       const response = await this.http(options.path.replace(/^\//, ''), {
@@ -91,16 +112,20 @@ export class UpstreamClient {
         searchParams: options.searchParams,
         json: options.json,
         headers: { authorization: `Bearer ${token}` },
+        signal: scope.signal,
       });
       this.logger.debug(
-        { upstream: this.name, route: options.route, status: response.statusCode, ms: elapsed(started) },
+        { requestId: scope.requestId, upstream: this.name, route: options.route, status: response.statusCode, ms: elapsed(started) },
         'upstream call',
       );
       return response;
     } catch (e) {
       const code = (e as { code?: string }).code ?? 'ERROR';
       const failure = code === 'ETIMEDOUT' ? 'timeout' : 'unavailable';
-      this.logger.warn({ upstream: this.name, route: options.route, code, ms: elapsed(started) }, 'upstream call failed');
+      this.logger.warn(
+        { requestId: scope.requestId, upstream: this.name, route: options.route, code, ms: elapsed(started) },
+        'upstream call failed',
+      );
       throw new UpstreamError(this.name, options.route, failure, null, code);
     }
   }

@@ -1,4 +1,4 @@
-import type { UpstreamClient } from '../http/upstream-client.js';
+import type { UpstreamCaller } from '../http/upstream-client.js';
 
 /** Core Person Record (core-person-record.json): the cross-domain links between CRNs and prison numbers. */
 export interface CanonicalIdentifiersDto {
@@ -10,7 +10,7 @@ export interface CanonicalRecordDto {
   identifiers?: CanonicalIdentifiersDto;
 }
 
-export function personRecordRoutes(client: UpstreamClient) {
+export function personRecordRoutes(client: UpstreamCaller) {
   return {
     /** `null` when the record service does not know the CRN. */
     async byCrn(crn: string): Promise<CanonicalRecordDto | null> {
