@@ -26,11 +26,18 @@ export interface PersonRecord {
 export interface PrisonRecord extends PersonRecord {
   prisonNumber: string;
   prisonId: string | null;
+  /** Prisoner search status, e.g. `ACTIVE IN`, `ACTIVE OUT`, `INACTIVE OUT`. */
+  status: string | null;
 }
 
 export interface ProbationRecord extends PersonRecord {
   crn: string;
   prisonNumber: string | null;
+  /** Under an active probation-managed sentence. */
+  underActiveSupervision: boolean;
+  /** Limited access (LAO): some staff are excluded from, or only some are allowed to see, this case. */
+  currentExclusion: boolean;
+  currentRestriction: boolean;
 }
 
 /** A resolved person: the linked identifiers and whichever halves exist. */

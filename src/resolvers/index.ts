@@ -1,18 +1,19 @@
 import { parseHmppsId, hmppsIdKey } from '../domain/identifiers.js';
+import { isVisible } from '../domain/visibility.js';
 import { identifiersOf, preferredHmppsId, type PersonRef } from '../domain/person.js';
 import type { ResolverContext } from './context.js';
 import { badUserInput, notFound, toConsumerError } from './errors.js';
 import { DateScalar } from './scalars.js';
 
-async function findPerson(hmppsId: string, { loaders }: ResolverContext): Promise<PersonRef> {
+async function findPerson(hmppsId: string, ctx: ResolverContext): Promise<PersonRef> {
   const id = parseHmppsId(hmppsId);
   if (!id) {
     throw badUserInput('hmppsId must be a CRN (e.g. X123456) or a prison number (e.g. A1234BC).', 'hmppsId');
   }
-  const person = await loaders.person.load(hmppsIdKey(id)).catch((e: unknown) => {
+  const person = await ctx.loaders.person.load(hmppsIdKey(id)).catch((e: unknown) => {
     throw toConsumerError(e);
   });
-  if (!person) throw notFound();
+  if (!person || !isVisible(person, ctx.rowFilters)) throw notFound();
   return person;
 }
 

@@ -7,6 +7,7 @@ import { loadPolicy, type Policy } from '../auth/policy.js';
 import { policyShield } from '../auth/shield.js';
 import type { Config } from '../config/index.js';
 import { DataSources } from '../datasources/index.js';
+import { NO_ROW_FILTERS } from '../domain/visibility.js';
 import type { Logger } from '../observability/logger.js';
 import { createApollo, type GatewayContext } from './apollo.js';
 import { listen, listenerOptions } from './listener.js';
@@ -39,6 +40,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     consumer,
     requestId,
     loaders: dataSources.forRequest({ requestId }),
+    // Row filters come with the full policy model (consumer filters); until then nobody is filtered.
+    rowFilters: NO_ROW_FILTERS,
   });
 
   const consumerApp = consumerListener(config, logger);

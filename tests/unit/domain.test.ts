@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseHmppsId } from '../../src/domain/identifiers.js';
+import { isLimitedAccess, isVisible, NO_ROW_FILTERS, supervisionStatusOf } from '../../src/domain/visibility.js';
 import { calendarDate, mergeAliases, personFrom, type PrisonRecord, type ProbationRecord } from '../../src/domain/person.js';
 
 const base = { middleNames: null, gender: null, pncNumber: null, croNumber: null, aliases: [] };
@@ -34,6 +35,9 @@ describe('merging the prison and probation halves', () => {
     ...base,
     crn: 'X123456',
     prisonNumber: 'A1234BC',
+    underActiveSupervision: true,
+    currentExclusion: false,
+    currentRestriction: false,
     firstName: 'Probationname',
     lastName: 'Smyth',
     dateOfBirth: null,
@@ -43,6 +47,7 @@ describe('merging the prison and probation halves', () => {
     ...base,
     prisonNumber: 'A1234BC',
     prisonId: 'MDI',
+    status: 'ACTIVE IN',
     firstName: 'Prisonname',
     lastName: 'Smith',
     dateOfBirth: '1980-01-31',
@@ -72,5 +77,36 @@ describe('merging the prison and probation halves', () => {
 
   it('de-duplicates aliases case-insensitively', () => {
     expect(mergeAliases(probation.aliases, prison.aliases)).toHaveLength(2);
+  });
+});
+
+describe('row filters', () => {
+  const prison = personFrom(null, {
+    ...base, prisonNumber: 'A1234BC', prisonId: 'MDI', status: 'ACTIVE IN', firstName: 'A', lastName: 'B', dateOfBirth: null,
+  })!;
+  const probation = personFrom(
+    { ...base, crn: 'X123456', prisonNumber: null, underActiveSupervision: true, currentExclusion: true, currentRestriction: false,
+      firstName: 'C', lastName: 'D', dateOfBirth: null },
+    null,
+  )!;
+
+  it('derives supervision status from both sides', () => {
+    expect(supervisionStatusOf(prison)).toBe('PRISONS');
+    expect(supervisionStatusOf(probation)).toBe('PROBATION');
+    expect(supervisionStatusOf(personFrom(null, { ...prison.prison!, status: 'INACTIVE OUT' })!)).toBe('NONE');
+  });
+
+  it('applies prison and supervision filters; no filter sees everyone', () => {
+    expect(isVisible(prison, NO_ROW_FILTERS)).toBe(true);
+    expect(isVisible(prison, { ...NO_ROW_FILTERS, prisons: new Set(['MDI']) })).toBe(true);
+    expect(isVisible(prison, { ...NO_ROW_FILTERS, prisons: new Set(['LEI']) })).toBe(false);
+    expect(isVisible(probation, { ...NO_ROW_FILTERS, prisons: new Set(['MDI']) })).toBe(false);
+    expect(isVisible(probation, { ...NO_ROW_FILTERS, supervisionStatuses: new Set(['PROBATION']) })).toBe(true);
+    expect(isVisible(prison, { ...NO_ROW_FILTERS, supervisionStatuses: new Set(['PROBATION']) })).toBe(false);
+  });
+
+  it('flags limited-access cases', () => {
+    expect(isLimitedAccess(probation)).toBe(true);
+    expect(isLimitedAccess(prison)).toBe(false);
   });
 });

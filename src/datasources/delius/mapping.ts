@@ -8,6 +8,9 @@ export function toProbationRecord(dto: OffenderDetailDto): ProbationRecord {
   return {
     crn: dto.otherIds.crn,
     prisonNumber: dto.otherIds.nomsNumber || null,
+    underActiveSupervision: dto.activeProbationManagedSentence === true,
+    currentExclusion: dto.currentExclusion === true,
+    currentRestriction: dto.currentRestriction === true,
     firstName: dto.firstName || null,
     middleNames: joinNames(dto.middleNames),
     lastName: dto.surname || null,

@@ -29,6 +29,7 @@ export interface OffenderDetailDto {
   softDeleted?: boolean | null;
   currentExclusion?: boolean | null;
   currentRestriction?: boolean | null;
+  activeProbationManagedSentence?: boolean | null;
 }
 
 /** The spec caps `/crns` at 512 CRNs per request. */

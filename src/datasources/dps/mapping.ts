@@ -5,6 +5,7 @@ export function toPrisonRecord(dto: PrisonerDto): PrisonRecord {
   return {
     prisonNumber: dto.prisonerNumber,
     prisonId: dto.prisonId ?? null,
+    status: dto.status ?? null,
     firstName: dto.firstName || null,
     middleNames: dto.middleNames || null,
     lastName: dto.lastName || null,

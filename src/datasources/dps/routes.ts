@@ -24,6 +24,7 @@ export interface PrisonerDto {
   dateOfBirth: string;
   gender: string;
   prisonId?: string | null;
+  status?: string | null;
   aliases?: PrisonerAliasDto[] | null;
   identifiers?: PrisonerIdentifierDto[] | null;
 }

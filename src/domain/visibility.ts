@@ -1,0 +1,44 @@
+/**
+ * Row filters: which people a consumer may see at all. Pure; the policy (src/auth) decides the
+ * filters per consumer, resolvers apply them. A person outside them is reported exactly like an
+ * unknown id (design §1: never "forbidden", so nobody can probe for people out of scope).
+ */
+import type { PersonRef } from './person.js';
+
+export type SupervisionStatus = 'PRISONS' | 'PROBATION' | 'NONE';
+
+export interface RowFilters {
+  /** Prison codes the consumer may see people in; `null` = no prison filter. */
+  prisons: ReadonlySet<string> | null;
+  /** Supervision statuses the consumer may see; `null` = no filter. */
+  supervisionStatuses: ReadonlySet<SupervisionStatus> | null;
+  /** Alert codes the consumer may see; `null` = all. */
+  alertCodes: ReadonlySet<string> | null;
+}
+
+export const NO_ROW_FILTERS: RowFilters = { prisons: null, supervisionStatuses: null, alertCodes: null };
+
+/**
+ * In prison if prisoner search says ACTIVE; otherwise on probation if under an active probation-managed
+ * sentence; otherwise neither.
+ */
+export function supervisionStatusOf(person: PersonRef): SupervisionStatus {
+  if (person.prison?.status?.startsWith('ACTIVE')) return 'PRISONS';
+  if (person.probation?.underActiveSupervision) return 'PROBATION';
+  return 'NONE';
+}
+
+export function isVisible(person: PersonRef, filters: RowFilters): boolean {
+  if (filters.prisons !== null) {
+    const prisonId = person.prison?.prisonId;
+    if (!prisonId || !filters.prisons.has(prisonId)) return false;
+  }
+  if (filters.supervisionStatuses !== null && !filters.supervisionStatuses.has(supervisionStatusOf(person))) {
+    return false;
+  }
+  return true;
+}
+
+export function isLimitedAccess(person: PersonRef): boolean {
+  return person.probation?.currentExclusion === true || person.probation?.currentRestriction === true;
+}
