@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import type { PrisonRecord, ProbationRecord } from '../domain/person.js';
 import type { Logger } from '../observability/logger.js';
+import { mapLimit, PER_KEY_CONCURRENCY } from './concurrency.js';
 import { CRNS_MAX, NOMS_NUMBERS_MAX, type ProbationSearchRoutes } from './delius/routes.js';
 import { toProbationRecord } from './delius/mapping.js';
 import { PRISONER_NUMBERS_MAX, type PrisonerSearchRoutes } from './dps/routes.js';
@@ -13,9 +14,6 @@ export interface Routes {
   probationSearch: ProbationSearchRoutes;
   personRecord: PersonRecordRoutes;
 }
-
-/** Upstreams without a batch route are called per key, at most this many at once per loader. */
-const PER_KEY_CONCURRENCY = 8;
 
 /**
  * Per-request DataLoaders: one batch request per upstream batch route per tick, de-duplicated keys,
@@ -99,17 +97,4 @@ async function linkOrNull(lookup: () => Promise<string | null>, logger: Logger):
     logger.warn({ err: (e as Error).message }, 'core person record lookup failed; using source-system links');
     return null;
   }
-}
-
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

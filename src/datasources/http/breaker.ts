@@ -1,0 +1,114 @@
+import type { CircuitState } from '../../observability/metrics.js';
+
+export interface BreakerOptions {
+  /** Length of the rolling window over which failures are counted. */
+  windowMs: number;
+  /** Fewest calls in the window before the failure rate is trusted. */
+  minCalls: number;
+  /** Failure rate (0..1) in the window at which the circuit opens. */
+  failureRate: number;
+  /** How long an open circuit refuses calls before it lets one probe through. */
+  openMs: number;
+}
+
+/** What a caller reports about the one call a breaker let through. */
+export interface BreakerPermit {
+  success(): void;
+  failure(): void;
+  /** The call ended without saying anything about the upstream (aborted, deadline, no slot). */
+  neutral(): void;
+}
+
+const BUCKETS = 10;
+
+/**
+ * A circuit breaker for one upstream. Closed: calls pass and outcomes are counted in a rolling
+ * window of BUCKETS time buckets; when at least `minCalls` calls in the window failed at
+ * `failureRate` or more, it opens. Open: every call is refused without touching the upstream until
+ * `openMs` has passed; then exactly one call is let through as a probe (half-open). The probe's
+ * success closes the circuit with an empty window, its failure opens it for another `openMs`.
+ */
+export class CircuitBreaker {
+  private current: CircuitState = 'closed';
+  private openedAt = 0;
+  private probeInFlight = false;
+  private readonly buckets = Array.from({ length: BUCKETS }, () => ({ start: 0, calls: 0, failures: 0 }));
+
+  constructor(
+    private readonly options: BreakerOptions,
+    private readonly onChange: (state: CircuitState) => void = () => undefined,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get state(): CircuitState {
+    return this.current;
+  }
+
+  /** A permit for one call, or null when the circuit refuses calls right now. */
+  allow(): BreakerPermit | null {
+    if (this.current === 'open') {
+      if (this.now() - this.openedAt < this.options.openMs) return null;
+      this.transition('half_open');
+    }
+    if (this.current === 'half_open') {
+      if (this.probeInFlight) return null;
+      this.probeInFlight = true;
+      return this.permit(true);
+    }
+    return this.permit(false);
+  }
+
+  private permit(probe: boolean): BreakerPermit {
+    let settled = false;
+    const settle = (outcome: 'success' | 'failure' | 'neutral') => {
+      if (settled) return;
+      settled = true;
+      if (probe) {
+        this.probeInFlight = false;
+        if (outcome === 'success') this.close();
+        else if (outcome === 'failure') this.open();
+        // neutral: stay half-open, the next call probes
+        return;
+      }
+      if (outcome !== 'neutral') this.count(outcome === 'failure');
+    };
+    return { success: () => settle('success'), failure: () => settle('failure'), neutral: () => settle('neutral') };
+  }
+
+  private count(failed: boolean): void {
+    if (this.current !== 'closed') return;
+    const now = this.now();
+    const width = this.options.windowMs / BUCKETS;
+    const start = Math.floor(now / width) * width;
+    const bucket = this.buckets[Math.floor(now / width) % BUCKETS]!;
+    if (bucket.start !== start) Object.assign(bucket, { start, calls: 0, failures: 0 });
+    bucket.calls++;
+    if (failed) bucket.failures++;
+    if (!failed) return;
+    let calls = 0;
+    let failures = 0;
+    for (const b of this.buckets) {
+      if (now - b.start < this.options.windowMs) {
+        calls += b.calls;
+        failures += b.failures;
+      }
+    }
+    if (calls >= this.options.minCalls && failures / calls >= this.options.failureRate) this.open();
+  }
+
+  private open(): void {
+    this.openedAt = this.now();
+    this.transition('open');
+  }
+
+  private close(): void {
+    for (const b of this.buckets) Object.assign(b, { start: 0, calls: 0, failures: 0 });
+    this.transition('closed');
+  }
+
+  private transition(state: CircuitState): void {
+    if (this.current === state && state !== 'open') return;
+    this.current = state;
+    this.onChange(state);
+  }
+}

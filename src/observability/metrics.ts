@@ -1,0 +1,171 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Circuit states as the `gateway_circuit_state` gauge reports them. */
+export const CIRCUIT_STATE_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
+export type CircuitState = keyof typeof CIRCUIT_STATE_VALUE;
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+const BATCH_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+
+/** Most distinct operation names kept per consumer; later ones are counted as `other`. */
+const MAX_OPERATIONS_PER_CONSUMER = 50;
+
+/**
+ * Every Prometheus instrument of one gateway process (design §5), on its own registry so that tests
+ * can run several gateways in one process. Label values are bounded: consumers come from verified
+ * certificates, operation names are capped per consumer, routes are templates, never concrete paths.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+
+  readonly requests = new Counter({
+    name: 'gateway_requests_total',
+    help: 'GraphQL requests by consumer, operation name and outcome (ok, partial, error, refused, rate_limited, unauthenticated).',
+    labelNames: ['consumer', 'operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly requestDuration = new Histogram({
+    name: 'gateway_request_duration_seconds',
+    help: 'Duration of GraphQL requests, from the first byte to the response, by consumer, operation and outcome.',
+    labelNames: ['consumer', 'operation', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly graphqlErrors = new Counter({
+    name: 'gateway_graphql_errors_total',
+    help: 'GraphQL errors sent to consumers, by extensions.code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamCalls = new Counter({
+    name: 'gateway_upstream_requests_total',
+    help: 'Upstream HTTP attempts by upstream, route template and status (HTTP status, or timeout, connection_error, aborted, circuit_open, queue_full, token_unavailable).',
+    labelNames: ['upstream', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamDuration = new Histogram({
+    name: 'gateway_upstream_request_duration_seconds',
+    help: 'Duration of upstream HTTP attempts by upstream and route template.',
+    labelNames: ['upstream', 'route'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  readonly upstreamRetries = new Counter({
+    name: 'gateway_upstream_retries_total',
+    help: 'Retries of idempotent upstream calls after connection errors, 502/503/504 or timeouts.',
+    labelNames: ['upstream', 'route'] as const,
+    registers: [this.registry],
+  });
+
+  readonly circuitState = new Gauge({
+    name: 'gateway_circuit_state',
+    help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['upstream'] as const,
+    registers: [this.registry],
+  });
+
+  readonly circuitTransitions = new Counter({
+    name: 'gateway_circuit_transitions_total',
+    help: 'Circuit breaker state changes per upstream, by the state entered.',
+    labelNames: ['upstream', 'state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamInFlight = new Gauge({
+    name: 'gateway_upstream_in_flight',
+    help: 'Upstream calls in flight per upstream (bounded by UPSTREAM_MAX_IN_FLIGHT).',
+    labelNames: ['upstream'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamQueued = new Gauge({
+    name: 'gateway_upstream_queued',
+    help: 'Upstream calls waiting for an in-flight slot per upstream (bounded by UPSTREAM_MAX_QUEUE).',
+    labelNames: ['upstream'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamUp = new Gauge({
+    name: 'gateway_upstream_up',
+    help: 'Result of the last background reachability check per dependency: 1 reachable, 0 not.',
+    labelNames: ['upstream'] as const,
+    registers: [this.registry],
+  });
+
+  readonly upstreamCheckLatency = new Gauge({
+    name: 'gateway_upstream_check_latency_seconds',
+    help: 'Latency of the last background reachability check per dependency.',
+    labelNames: ['upstream'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimitRefusals = new Counter({
+    name: 'gateway_rate_limit_refusals_total',
+    help: 'Requests refused with HTTP 429 by the per-consumer rate limit.',
+    labelNames: ['consumer', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly rateLimiterErrors = new Counter({
+    name: 'gateway_rate_limiter_errors_total',
+    help: 'Rate-limit checks that could not reach the shared store (Redis), by the decision taken (fail open or closed).',
+    labelNames: ['decision'] as const,
+    registers: [this.registry],
+  });
+
+  readonly authRefusals = new Counter({
+    name: 'gateway_auth_refusals_total',
+    help: 'Requests refused by authentication or authorisation, by reason.',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly certificateExpiryDays = new Gauge({
+    name: 'gateway_client_certificate_expiry_days',
+    help: 'Days until the verified client certificate last presented by each consumer expires.',
+    labelNames: ['consumer'] as const,
+    registers: [this.registry],
+  });
+
+  readonly batchSize = new Histogram({
+    name: 'gateway_dataloader_batch_size',
+    help: 'Keys per batched upstream call (one DataLoader batch), by upstream and route template.',
+    labelNames: ['upstream', 'route'] as const,
+    buckets: BATCH_BUCKETS,
+    registers: [this.registry],
+  });
+
+  private readonly operationsSeen = new Map<string, Set<string>>();
+
+  constructor(options: { processMetrics?: boolean } = {}) {
+    if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
+  }
+
+  /**
+   * An operation name as a label value: consumers choose operation names, so each consumer gets at
+   * most MAX_OPERATIONS_PER_CONSUMER distinct ones; anonymous operations are `anonymous`.
+   */
+  operationLabel(consumer: string, operationName: string | null | undefined): string {
+    if (!operationName) return 'anonymous';
+    const name = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(operationName) ? operationName : 'invalid';
+    let seen = this.operationsSeen.get(consumer);
+    if (!seen) {
+      seen = new Set();
+      this.operationsSeen.set(consumer, seen);
+    }
+    if (seen.has(name)) return name;
+    if (seen.size >= MAX_OPERATIONS_PER_CONSUMER) return 'other';
+    seen.add(name);
+    return name;
+  }
+
+  setCircuitState(upstream: string, state: CircuitState): void {
+    this.circuitState.set({ upstream }, CIRCUIT_STATE_VALUE[state]);
+    this.circuitTransitions.inc({ upstream, state });
+  }
+}

@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * W3C Trace Context (https://www.w3.org/TR/trace-context/): the gateway joins the caller's trace
+ * when it sends a valid `traceparent`, or starts one, and every upstream call carries the trace id
+ * with a span id of its own, so a request can be followed through the upstream services' logs.
+ */
+export interface TraceContext {
+  traceId: string;
+  /** The gateway's span for this request. */
+  spanId: string;
+  flags: string;
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+export function traceFrom(header: string | string[] | undefined): TraceContext {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim().toLowerCase();
+  const match = value ? TRACEPARENT.exec(value) : null;
+  if (match) {
+    const [, version, traceId, parentId, flags] = match as unknown as [string, string, string, string, string];
+    const valid = version !== 'ff' && !/^0+$/.test(traceId) && !/^0+$/.test(parentId);
+    if (valid) return { traceId, spanId: newSpanId(), flags };
+  }
+  return { traceId: randomBytes(16).toString('hex'), spanId: newSpanId(), flags: '01' };
+}
+
+/** The gateway's own span as a `traceparent` header value. */
+export function traceparentOf(trace: TraceContext): string {
+  return `00-${trace.traceId}-${trace.spanId}-${trace.flags}`;
+}
+
+/** A child span of `traceparent` for one outgoing call: same trace, a new span id. */
+export function childTraceparent(traceparent: string): string {
+  const match = TRACEPARENT.exec(traceparent);
+  if (!match) return traceparent;
+  return `00-${match[2]}-${newSpanId()}-${match[4]}`;
+}
+
+function newSpanId(): string {
+  let id = randomBytes(8).toString('hex');
+  while (/^0+$/.test(id)) id = randomBytes(8).toString('hex');
+  return id;
+}
