@@ -1,0 +1,95 @@
+/** Fault configuration per upstream: validated from admin JSON, CLI options or a file. */
+
+import { type UpstreamName, isUpstreamName } from './http.js';
+
+export interface FaultConfig {
+  latencyMs?: number;
+  latencyJitterMs?: number;
+  errorRate?: number;
+  errorStatuses?: number[];
+  hang?: boolean;
+  malformedJson?: boolean;
+  outage?: boolean;
+  routes?: string[];
+}
+
+const KEYS = new Set(['latencyMs', 'latencyJitterMs', 'errorRate', 'errorStatuses', 'hang', 'malformedJson', 'outage', 'routes']);
+
+export class FaultError extends Error {}
+
+function nonNegativeNumber(key: string, v: unknown, max = 600_000): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > max) throw new FaultError(`${key} must be a number between 0 and ${max}`);
+  return v;
+}
+
+function bool(key: string, v: unknown): boolean {
+  if (typeof v !== 'boolean') throw new FaultError(`${key} must be true or false`);
+  return v;
+}
+
+/** Validates an untrusted fault body; unknown keys are refused so typos do not pass silently. */
+export function parseFaultConfig(input: unknown): FaultConfig {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new FaultError('fault config must be a JSON object');
+  const o = input as Record<string, unknown>;
+  for (const k of Object.keys(o)) if (!KEYS.has(k)) throw new FaultError(`unknown fault key "${k}" (known: ${[...KEYS].join(', ')})`);
+  const out: FaultConfig = {};
+  if (o.latencyMs !== undefined) out.latencyMs = nonNegativeNumber('latencyMs', o.latencyMs);
+  if (o.latencyJitterMs !== undefined) out.latencyJitterMs = nonNegativeNumber('latencyJitterMs', o.latencyJitterMs);
+  if (o.errorRate !== undefined) out.errorRate = nonNegativeNumber('errorRate', o.errorRate, 1);
+  if (o.errorStatuses !== undefined) {
+    const s = o.errorStatuses;
+    if (!Array.isArray(s) || s.length === 0 || s.some((x) => typeof x !== 'number' || !Number.isInteger(x) || x < 400 || x > 599)) {
+      throw new FaultError('errorStatuses must be a non-empty array of HTTP status codes 400..599');
+    }
+    out.errorStatuses = s as number[];
+  }
+  if (o.hang !== undefined) out.hang = bool('hang', o.hang);
+  if (o.malformedJson !== undefined) out.malformedJson = bool('malformedJson', o.malformedJson);
+  if (o.outage !== undefined) out.outage = bool('outage', o.outage);
+  if (o.routes !== undefined) {
+    const r = o.routes;
+    if (!Array.isArray(r) || r.some((x) => typeof x !== 'string' || !/^(GET|POST|PUT|DELETE) \//.test(x))) {
+      throw new FaultError('routes must be an array of route keys like "POST /crns"');
+    }
+    out.routes = r as string[];
+  }
+  return out;
+}
+
+/** `--fault prisonerSearch:errorRate=0.5,errorStatuses=500|503,routes=POST /attribute-search` */
+export function parseFaultOption(text: string): { upstream: UpstreamName; config: FaultConfig } {
+  const colon = text.indexOf(':');
+  if (colon <= 0) throw new FaultError(`--fault expects <upstream>:<key>=<value>[,<key>=<value>], got "${text}"`);
+  const upstream = text.slice(0, colon);
+  if (!isUpstreamName(upstream)) throw new FaultError(`--fault: unknown upstream "${upstream}"`);
+  const raw: Record<string, unknown> = {};
+  for (const pair of text.slice(colon + 1).split(',')) {
+    if (pair.trim() === '') continue;
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new FaultError(`--fault: expected key=value, got "${pair}"`);
+    const key = pair.slice(0, eq).trim();
+    const value = pair.slice(eq + 1).trim();
+    if (key === 'errorStatuses') raw[key] = value.split('|').map((v) => Number(v));
+    else if (key === 'routes') raw[key] = value.split('|').map((v) => v.trim());
+    else if (value === 'true' || value === 'false') raw[key] = value === 'true';
+    else if (value !== '' && Number.isFinite(Number(value))) raw[key] = Number(value);
+    else raw[key] = value;
+  }
+  return { upstream, config: parseFaultConfig(raw) };
+}
+
+/** A faults file: `{ "<upstream>": FaultConfig, ... }`. */
+export function parseFaultsFile(input: unknown): Partial<Record<UpstreamName, FaultConfig>> {
+  if (input === null || typeof input !== 'object' || Array.isArray(input)) throw new FaultError('faults file must hold a JSON object keyed by upstream');
+  const out: Partial<Record<UpstreamName, FaultConfig>> = {};
+  for (const [k, v] of Object.entries(input as Record<string, unknown>)) {
+    if (!isUpstreamName(k)) throw new FaultError(`faults file: unknown upstream "${k}"`);
+    out[k] = parseFaultConfig(v);
+  }
+  return out;
+}
+
+export function faultApplies(config: FaultConfig, key: string | null): boolean {
+  if (config.routes === undefined) return true;
+  return key !== null && config.routes.includes(key);
+}

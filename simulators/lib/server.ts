@@ -1,0 +1,251 @@
+/**
+ * Runs one node:http listener per upstream plus an admin listener. Each request goes:
+ * route match -> injected faults (hang, latency, errors) -> bearer token check -> handler ->
+ * optional malformed-JSON corruption. Every matched request is counted per route.
+ */
+
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { type FaultConfig, faultApplies } from './faults.js';
+import {
+  HttpError,
+  type MatchResult,
+  type RouteContext,
+  Router,
+  type SimResponse,
+  type UpstreamDefinition,
+  type UpstreamName,
+  routeKey,
+} from './http.js';
+import { TokenStore, bearerToken } from './tokens.js';
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export class Counters {
+  private readonly data = new Map<string, Map<string, number>>();
+
+  inc(group: string, key: string): void {
+    let g = this.data.get(group);
+    if (g === undefined) {
+      g = new Map();
+      this.data.set(group, g);
+    }
+    g.set(key, (g.get(key) ?? 0) + 1);
+  }
+
+  snapshot(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const [g, m] of this.data) out[g] = Object.fromEntries(m);
+    return out;
+  }
+
+  reset(): void {
+    this.data.clear();
+  }
+}
+
+export interface SharedState {
+  tokens: TokenStore;
+  counters: Counters;
+  faults: Map<UpstreamName, FaultConfig>;
+  baseLatencyMs: number;
+  log(message: string): void;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export class UpstreamServer {
+  readonly name: UpstreamName;
+  private readonly definition: UpstreamDefinition;
+  private readonly router: Router;
+  private readonly server: http.Server;
+  private readonly sockets = new Set<Socket>();
+  private boundPort = 0;
+  private listening = false;
+
+  constructor(
+    definition: UpstreamDefinition,
+    private readonly host: string,
+    private readonly state: SharedState,
+  ) {
+    this.name = definition.name;
+    this.definition = definition;
+    this.router = new Router(definition.routes);
+    this.server = http.createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
+      this.handle(req, res).catch((err: unknown) => {
+        this.state.log(`${this.name}: unexpected error ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        if (!res.headersSent) this.send(res, { status: 500, body: this.definition.errorBody(500, 'Internal simulator error') });
+      });
+    });
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  get port(): number {
+    return this.boundPort;
+  }
+
+  get url(): string {
+    return `http://${this.host}:${this.boundPort}`;
+  }
+
+  get isListening(): boolean {
+    return this.listening;
+  }
+
+  routeKeys(): string[] {
+    return this.definition.routes.map(routeKey);
+  }
+
+  listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => {
+        this.server.off('listening', onListening);
+        reject(err);
+      };
+      const onListening = (): void => {
+        this.server.off('error', onError);
+        this.boundPort = (this.server.address() as AddressInfo).port;
+        this.listening = true;
+        resolve();
+      };
+      this.server.once('error', onError);
+      this.server.once('listening', onListening);
+      this.server.listen({ port, host: this.host, exclusive: true });
+    });
+  }
+
+  /** Stop accepting and drop every open connection (hanging requests included). */
+  close(): Promise<void> {
+    if (!this.listening) return Promise.resolve();
+    this.listening = false;
+    return new Promise((resolve) => {
+      this.server.close(() => resolve());
+      for (const s of this.sockets) s.destroy();
+      this.sockets.clear();
+    });
+  }
+
+  /** Outage on: connection refused. Off: listen again on the same port. */
+  async setOutage(outage: boolean): Promise<void> {
+    if (outage && this.listening) await this.close();
+    else if (!outage && !this.listening) await this.listen(this.boundPort);
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const rawBody = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const match: MatchResult = this.router.match(method, url.pathname);
+    const key = match.kind === 'found' ? routeKey(match.route) : null;
+
+    const fault = this.state.faults.get(this.name);
+    const active = fault !== undefined && faultApplies(fault, key);
+
+    if (active && fault.hang === true) {
+      if (key !== null) this.state.counters.inc(this.name, key);
+      return; // accept and never answer; the socket is destroyed on close/outage
+    }
+
+    let latency = this.state.baseLatencyMs;
+    if (active) latency += (fault.latencyMs ?? 0) + (fault.latencyJitterMs ? Math.random() * fault.latencyJitterMs : 0);
+    if (latency > 0) await sleep(latency);
+
+    if (active && fault.errorRate !== undefined && fault.errorRate > 0 && Math.random() < fault.errorRate) {
+      if (key !== null) this.state.counters.inc(this.name, key);
+      const statuses = fault.errorStatuses ?? [500];
+      const status = statuses[Math.floor(Math.random() * statuses.length)] ?? 500;
+      this.send(res, { status, body: this.definition.errorBody(status, 'Injected fault') });
+      return;
+    }
+
+    if (this.definition.requiresToken) {
+      const token = bearerToken(req.headers.authorization);
+      if (token === null || !this.state.tokens.isValid(token)) {
+        this.state.counters.inc('_unauthorized', this.name);
+        this.send(res, {
+          status: 401,
+          body: this.definition.errorBody(401, token === null ? 'Authentication is required' : 'Invalid or expired token'),
+          headers: { 'WWW-Authenticate': 'Bearer' },
+        });
+        return;
+      }
+    }
+
+    let response: SimResponse;
+    if (match.kind === 'not-found') {
+      response = { status: 404, body: this.definition.errorBody(404, `No resource found for ${method} ${url.pathname}`) };
+    } else if (match.kind === 'method-not-allowed') {
+      response = {
+        status: 405,
+        body: this.definition.errorBody(405, `Method ${method} is not supported here`),
+        headers: { Allow: [...new Set(match.allowed)].join(', ') },
+      };
+    } else {
+      this.state.counters.inc(this.name, routeKey(match.route));
+      const ctx: RouteContext = {
+        params: match.params,
+        query: url.searchParams,
+        headers: req.headers,
+        rawBody,
+        json: () => {
+          try {
+            return JSON.parse(rawBody) as unknown;
+          } catch {
+            throw new HttpError(400, 'Request body is not valid JSON');
+          }
+        },
+      };
+      try {
+        response = match.route.handler(ctx);
+      } catch (err) {
+        if (err instanceof HttpError) response = { status: err.status, body: this.definition.errorBody(err.status, err.message) };
+        else throw err;
+      }
+    }
+
+    if (active && fault.malformedJson === true) {
+      const text = JSON.stringify(response.body ?? {});
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
+      return;
+    }
+    this.send(res, response);
+  }
+
+  private send(res: http.ServerResponse, response: SimResponse): void {
+    const headers: Record<string, string> = { ...response.headers };
+    if (response.body === undefined) {
+      res.writeHead(response.status, headers);
+      res.end();
+      return;
+    }
+    const text = JSON.stringify(response.body);
+    headers['Content-Type'] = 'application/json';
+    headers['Content-Length'] = String(Buffer.byteLength(text));
+    res.writeHead(response.status, headers);
+    res.end(text);
+  }
+}
+
+export function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

@@ -1,0 +1,155 @@
+/** Every fault kind, observed by a real HTTP client; start-up faults from options and a file. */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type SimulatorHandle, startSimulators, wellKnownPeople } from '../support/simulators.js';
+import { call, errorCode } from './http-client.js';
+
+let sims: SimulatorHandle;
+let token: string;
+let dir: string;
+const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
+const alertsUrl = (): string => `${sims.urls.alerts}/prisoners/${linked.prisonNumber!}/alerts`;
+const crnsUrl = (): string => `${sims.urls.probationSearch}/crns`;
+const nomsUrl = (): string => `${sims.urls.probationSearch}/nomsNumbers`;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sim-faults-'));
+  const file = join(dir, 'faults.json');
+  writeFileSync(file, JSON.stringify({ personRecord: { latencyMs: 150 } }));
+  sims = await startSimulators({
+    population: 2000,
+    args: ['--fault', 'managePom:errorRate=1,errorStatuses=502|504', '--faults', file],
+  });
+  token = await sims.token();
+}, 60_000);
+
+afterAll(async () => {
+  await sims?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function admin(method: string, path: string, body?: unknown) {
+  return call(`${sims.urls.admin}${path}`, { method, body });
+}
+
+describe('start-up faults', () => {
+  it('--fault and --faults are in force from the first request and listed by GET /admin/faults', async () => {
+    const faults = (await admin('GET', '/admin/faults')).json<Record<string, unknown>>();
+    expect(faults).toEqual({ managePom: { errorRate: 1, errorStatuses: [502, 504] }, personRecord: { latencyMs: 150 } });
+    const pom = await call(`${sims.urls.managePom}/api/allocation/${linked.prisonNumber!}/primary_pom`, { token });
+    expect([502, 504]).toContain(pom.status);
+    const cpr = await call(`${sims.urls.personRecord}/person/probation/${linked.crn!}`, { token });
+    expect(cpr.status).toBe(200);
+    expect(cpr.ms).toBeGreaterThanOrEqual(140);
+  });
+
+  it('DELETE /admin/faults/{upstream} clears one upstream only', async () => {
+    expect((await admin('DELETE', '/admin/faults/managePom')).status).toBe(200);
+    expect((await call(`${sims.urls.managePom}/api/allocation/${linked.prisonNumber!}/primary_pom`, { token })).status).toBe(200);
+    expect((await admin('GET', '/admin/faults')).json()).toEqual({ personRecord: { latencyMs: 150 } });
+    await sims.clearFaults();
+    expect((await admin('GET', '/admin/faults')).json()).toEqual({});
+  });
+});
+
+describe('runtime faults', () => {
+  afterAll(async () => {
+    await sims.clearFaults();
+  });
+
+  it('latency: responses are delayed by about latencyMs, plus 0..latencyJitterMs', async () => {
+    const before = await call(alertsUrl(), { token });
+    expect(before.ms).toBeLessThan(150);
+    await sims.setFault('alerts', { latencyMs: 250 });
+    const slow = await call(alertsUrl(), { token });
+    expect(slow.status).toBe(200);
+    expect(slow.ms).toBeGreaterThanOrEqual(240);
+    expect(slow.ms).toBeLessThan(2000);
+    await sims.setFault('alerts', { latencyMs: 50, latencyJitterMs: 200 });
+    const jittery = await Promise.all(Array.from({ length: 6 }, () => call(alertsUrl(), { token })));
+    for (const r of jittery) {
+      expect(r.ms).toBeGreaterThanOrEqual(45);
+      expect(r.ms).toBeLessThan(2000);
+    }
+    await sims.setFault('alerts', {});
+    expect((await call(alertsUrl(), { token })).ms).toBeLessThan(150);
+  });
+
+  it('errors: errorRate 1 always fails with one of errorStatuses, as JSON', async () => {
+    await sims.setFault('prisonerSearch', { errorRate: 1, errorStatuses: [503] });
+    const res = await call(`${sims.urls.prisonerSearch}/prisoner/${linked.prisonNumber!}`, { token });
+    expect(res.status).toBe(503);
+    expect(res.headers['content-type']).toContain('application/json');
+    expect(res.json()).toMatchObject({ status: 503 });
+    await sims.setFault('prisonerSearch', { errorRate: 1 });
+    expect((await call(`${sims.urls.prisonerSearch}/prisoner/${linked.prisonNumber!}`, { token })).status).toBe(500);
+  });
+
+  it('errors: errorRate 0.5 fails some requests and not others', async () => {
+    await sims.setFault('deliusIntegration', { errorRate: 0.5, errorStatuses: [500, 502] });
+    const statuses = await Promise.all(Array.from({ length: 40 }, () => call(`${sims.urls.deliusIntegration}/exists-in-delius/crn/${linked.crn!}`, { token }).then((r) => r.status)));
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+    expect(statuses.filter((s) => s === 500 || s === 502).length).toBeGreaterThan(0);
+    expect(statuses.every((s) => [200, 500, 502].includes(s))).toBe(true);
+  });
+
+  it('routes: a fault limited to some routes leaves the others alone', async () => {
+    await sims.setFault('probationSearch', { errorRate: 1, errorStatuses: [500], routes: ['POST /crns'] });
+    expect((await call(crnsUrl(), { token, body: [linked.crn] })).status).toBe(500);
+    expect((await call(nomsUrl(), { token, body: [linked.prisonNumber] })).status).toBe(200);
+  });
+
+  it('hang: the request is accepted and never answered, so the client times out', async () => {
+    await sims.setFault('personRecord', { hang: true });
+    const err = await call(`${sims.urls.personRecord}/person/probation/${linked.crn!}`, { token, timeoutMs: 300 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(errorCode(err)).toBe('CLIENT_TIMEOUT');
+    await sims.setFault('personRecord', {});
+    expect((await call(`${sims.urls.personRecord}/person/probation/${linked.crn!}`, { token })).status).toBe(200);
+  });
+
+  it('malformedJson: 200 with application/json whose body does not parse', async () => {
+    await sims.setFault('probationSearch', { malformedJson: true });
+    const res = await call(crnsUrl(), { token, body: [linked.crn] });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toContain('application/json');
+    expect(() => JSON.parse(res.text)).toThrow();
+    await sims.setFault('probationSearch', {});
+    const fixed = await call(crnsUrl(), { token, body: [linked.crn] });
+    expect(fixed.json<unknown[]>()).toHaveLength(1);
+  });
+
+  it('outage: connection refused, then back on the same port', async () => {
+    const url = `${sims.urls.prisonApi}/api/offenders/${linked.prisonNumber!}`;
+    await sims.setFault('prisonApi', { outage: true });
+    const err = await call(url, { token }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(errorCode(err)).toBe('ECONNREFUSED');
+    // other upstreams are unaffected
+    expect((await call(alertsUrl(), { token })).status).toBe(200);
+    await sims.setFault('prisonApi', { outage: false });
+    const back = await call(url, { token });
+    expect(back.status).toBe(200);
+    expect(back.json()).toMatchObject({ offenderNo: linked.prisonNumber });
+  });
+
+  it('DELETE /admin/faults also ends an outage', async () => {
+    await sims.setFault('alerts', { outage: true });
+    expect(errorCode(await call(alertsUrl(), { token }).catch((e: unknown) => e))).toBe('ECONNREFUSED');
+    await sims.clearFaults();
+    expect((await call(alertsUrl(), { token })).status).toBe(200);
+  });
+
+  it('refuses invalid fault configs and unknown upstreams', async () => {
+    expect((await admin('PUT', '/admin/faults/alerts', { errorRate: 2 })).status).toBe(400);
+    expect((await admin('PUT', '/admin/faults/alerts', { latency: 100 })).status).toBe(400);
+    expect((await admin('PUT', '/admin/faults/alerts', { routes: ['crns'] })).status).toBe(400);
+    expect((await admin('PUT', '/admin/faults/nowhere', {})).status).toBe(404);
+  });
+});
