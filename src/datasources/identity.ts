@@ -13,11 +13,6 @@ async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
   }
 }
 
-function value<T>(s: Settled<T>): T {
-  if (s instanceof Error) throw s;
-  return s;
-}
-
 interface Pending {
   id: HmppsId;
   probation: Settled<ProbationRecord | null>;
@@ -95,14 +90,32 @@ export function createPersonLoader(records: RecordLoaders) {
       }),
     );
 
-    return pending.map((p): PersonRef | null | Error => {
-      try {
-        return personFrom(value(p.probation), value(p.prison ?? null), p.requestedPrisonNumber);
-      } catch (e) {
-        return e as Error;
-      }
-    });
+    return pending.map((p) => settleIdentity(p));
   });
 }
 
 export type PersonLoader = ReturnType<typeof createPersonLoader>;
+
+/**
+ * A person is answered when the system that holds the id they were asked by could be asked: the
+ * other half may be missing (its fields then report the failure). Only when identity itself cannot
+ * be established is the whole person an error.
+ */
+function settleIdentity(p: Pending): PersonRef | null | Error {
+  const prison = p.prison ?? null;
+  const prisonError = prison instanceof Error ? prison : null;
+  const probationError = p.probation instanceof Error ? p.probation : null;
+  const prisonRecord = prisonError ? null : (prison as PrisonRecord | null);
+  const probationRecord = probationError ? null : (p.probation as ProbationRecord | null);
+  if (p.id.kind === 'crn') {
+    if (probationError) return probationError;
+  } else {
+    if (prisonError && !probationRecord) return probationError ?? prisonError;
+    if (probationError && !prisonRecord) return probationError;
+  }
+  return personFrom(probationRecord, prisonRecord, p.requestedPrisonNumber, {
+    prison: prisonError,
+    probation: probationError,
+    prisonNumber: p.prisonNumber,
+  });
+}

@@ -18,6 +18,9 @@ export interface PersonRecord {
   lastName: string | null;
   dateOfBirth: string | null;
   gender: string | null;
+  ethnicity: string | null;
+  nationality: string | null;
+  religion: string | null;
   pncNumber: string | null;
   croNumber: string | null;
   aliases: Alias[];
@@ -28,6 +31,49 @@ export interface PrisonRecord extends PersonRecord {
   prisonId: string | null;
   /** Prisoner search status, e.g. `ACTIVE IN`, `ACTIVE OUT`, `INACTIVE OUT`. */
   status: string | null;
+  bookingId: string | null;
+  maritalStatus: string | null;
+  details: PrisonDetails;
+}
+
+export interface PrisonDetails {
+  inPrison: boolean;
+  status: string | null;
+  prisonId: string | null;
+  prisonName: string | null;
+  cellLocation: string | null;
+  receptionDate: string | null;
+  category: string | null;
+  csra: string | null;
+  youthOffender: boolean | null;
+  physicalCharacteristics: {
+    heightCentimetres: number | null;
+    weightKilograms: number | null;
+    hairColour: string | null;
+    rightEyeColour: string | null;
+    leftEyeColour: string | null;
+    facialHair: string | null;
+    shapeOfFace: string | null;
+    build: string | null;
+    shoeSize: number | null;
+    distinguishingMarks: Array<{ kind: 'TATTOO' | 'SCAR' | 'MARK'; bodyPart: string | null; comment: string | null }>;
+  };
+  languages: Array<{ code: string; primary: boolean; interpreterRequested: boolean }>;
+  personalCareNeeds: Array<{
+    type: string | null;
+    code: string | null;
+    description: string | null;
+    startDate: string | null;
+    endDate: string | null;
+  }>;
+}
+
+export interface Disability {
+  type: string | null;
+  condition: string | null;
+  startDate: string | null;
+  endDate: string | null;
+  notes: string | null;
 }
 
 export interface ProbationRecord extends PersonRecord {
@@ -38,6 +84,10 @@ export interface ProbationRecord extends PersonRecord {
   /** Limited access (LAO): some staff are excluded from, or only some are allowed to see, this case. */
   currentExclusion: boolean;
   currentRestriction: boolean;
+  age: number | null;
+  sexualOrientation: string | null;
+  disabilities: Disability[];
+  contactDetails: { phoneNumbers: Array<{ number: string; type: string | null }>; emails: string[] };
 }
 
 /** A resolved person: the linked identifiers and whichever halves exist. */
@@ -50,6 +100,12 @@ export interface PersonRef {
   prison: PrisonRecord | null;
   /** Both halves combined by the merge rules (see `combineRecords`). */
   combined: PersonRecord;
+  /**
+   * Why a half is missing when its system could not be asked (it failed): fields that half feeds
+   * report this error; the rest of the person is still answered.
+   */
+  prisonUnavailable: Error | null;
+  probationUnavailable: Error | null;
 }
 
 /** Builds a person from whichever halves exist; `null` when neither does. */
@@ -57,16 +113,20 @@ export function personFrom(
   probation: ProbationRecord | null,
   prison: PrisonRecord | null,
   requestedPrisonNumber: string | null = null,
+  unavailable: { prison?: Error | null; probation?: Error | null; prisonNumber?: string | null } = {},
 ): PersonRef | null {
   const combined = combineRecords(probation, prison);
   if (!combined) return null;
   return {
     crn: probation?.crn ?? null,
-    prisonNumber: prison?.prisonNumber ?? null,
+    // When prison could not be asked, the number the person was found by (or that probation holds) stands.
+    prisonNumber: prison?.prisonNumber ?? (unavailable.prison ? (unavailable.prisonNumber ?? null) : null),
     requestedPrisonNumber,
     probation,
     prison,
     combined,
+    prisonUnavailable: unavailable.prison ?? null,
+    probationUnavailable: unavailable.probation ?? null,
   };
 }
 
@@ -100,6 +160,9 @@ function fillFrom(primary: PersonRecord, secondary: PersonRecord): PersonRecord 
     lastName: primary.lastName ?? secondary.lastName,
     dateOfBirth: primary.dateOfBirth ?? secondary.dateOfBirth,
     gender: primary.gender ?? secondary.gender,
+    ethnicity: primary.ethnicity ?? secondary.ethnicity,
+    nationality: primary.nationality ?? secondary.nationality,
+    religion: primary.religion ?? secondary.religion,
     pncNumber: primary.pncNumber ?? secondary.pncNumber,
     croNumber: primary.croNumber ?? secondary.croNumber,
     aliases: mergeAliases(primary.aliases, secondary.aliases),

@@ -37,8 +37,12 @@ function validParts(year: number, month: number, day: number, hour: number, minu
   return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
-/** A value that already carries `Z` or an offset is an instant: kept as it is if it parses. */
+/** A value that already carries `Z` or an offset is an instant: kept as it is if every part is real. */
 function withOffsetAlready(value: string): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) return null;
-  return Number.isNaN(Date.parse(value)) ? null : value;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-](\d{2}):(\d{2}))$/.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute] = [1, 2, 3, 4, 5].map((i) => Number(m[i]));
+  if (!validParts(year!, month!, day!, hour!, minute!, Number(m[6] ?? 0))) return null;
+  if (m[9] !== undefined && (Number(m[9]) > 14 || Number(m[10]) > 59)) return null;
+  return value;
 }

@@ -18,3 +18,20 @@ export const DateScalar = new GraphQLScalarType({
   parseValue: asDate,
   parseLiteral: (ast) => asDate(ast.kind === Kind.STRING ? ast.value : null),
 });
+
+function asInstant(value: unknown): string {
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+    if (!Number.isNaN(Date.parse(value))) return value;
+  }
+  throw new GraphQLError('A DateTime must be an ISO 8601 instant with an offset, e.g. 2025-10-26T01:30:00+01:00.', {
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
+}
+
+export const DateTimeScalar = new GraphQLScalarType({
+  name: 'DateTime',
+  description: 'An instant (ISO 8601 with an explicit offset).',
+  serialize: asInstant,
+  parseValue: asInstant,
+  parseLiteral: (ast) => asInstant(ast.kind === Kind.STRING ? ast.value : null),
+});

@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseHmppsId } from '../../src/domain/identifiers.js';
 import { isLimitedAccess, isVisible, NO_ROW_FILTERS, supervisionStatusOf } from '../../src/domain/visibility.js';
-import { calendarDate, mergeAliases, personFrom, type PrisonRecord, type ProbationRecord } from '../../src/domain/person.js';
+import { calendarDate, mergeAliases, personFrom } from '../../src/domain/person.js';
+import { prisonRecord, probationRecord } from '../support/records.js';
 
-const base = { middleNames: null, gender: null, pncNumber: null, croNumber: null, aliases: [] };
 
 describe('hmppsId parsing', () => {
   it.each([
@@ -31,8 +31,7 @@ describe('calendar dates', () => {
 });
 
 describe('merging the prison and probation halves', () => {
-  const probation: ProbationRecord = {
-    ...base,
+  const probation = probationRecord({
     crn: 'X123456',
     prisonNumber: 'A1234BC',
     underActiveSupervision: true,
@@ -42,9 +41,8 @@ describe('merging the prison and probation halves', () => {
     lastName: 'Smyth',
     dateOfBirth: null,
     aliases: [{ firstName: 'Al', middleNames: null, lastName: 'One', dateOfBirth: null, gender: null }],
-  };
-  const prison: PrisonRecord = {
-    ...base,
+  });
+  const prison = prisonRecord({
     prisonNumber: 'A1234BC',
     prisonId: 'MDI',
     status: 'ACTIVE IN',
@@ -56,7 +54,7 @@ describe('merging the prison and probation halves', () => {
       { firstName: 'AL', middleNames: null, lastName: 'ONE', dateOfBirth: null, gender: null },
       { firstName: 'Bea', middleNames: null, lastName: 'Two', dateOfBirth: null, gender: null },
     ],
-  };
+  });
 
   it('prefers probation values and fills the gaps from prison', () => {
     const person = personFrom(probation, prison)!;
@@ -81,14 +79,8 @@ describe('merging the prison and probation halves', () => {
 });
 
 describe('row filters', () => {
-  const prison = personFrom(null, {
-    ...base, prisonNumber: 'A1234BC', prisonId: 'MDI', status: 'ACTIVE IN', firstName: 'A', lastName: 'B', dateOfBirth: null,
-  })!;
-  const probation = personFrom(
-    { ...base, crn: 'X123456', prisonNumber: null, underActiveSupervision: true, currentExclusion: true, currentRestriction: false,
-      firstName: 'C', lastName: 'D', dateOfBirth: null },
-    null,
-  )!;
+  const prison = personFrom(null, prisonRecord({ prisonNumber: 'A1234BC', prisonId: 'MDI', status: 'ACTIVE IN' }))!;
+  const probation = personFrom(probationRecord({ crn: 'X123456', underActiveSupervision: true, currentExclusion: true }), null)!;
 
   it('derives supervision status from both sides', () => {
     expect(supervisionStatusOf(prison)).toBe('PRISONS');

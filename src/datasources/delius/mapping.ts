@@ -9,6 +9,24 @@ export function toProbationRecord(dto: OffenderDetailDto): ProbationRecord {
     crn: dto.otherIds.crn,
     prisonNumber: dto.otherIds.nomsNumber || null,
     underActiveSupervision: dto.activeProbationManagedSentence === true,
+    ethnicity: dto.offenderProfile?.ethnicity ?? null,
+    nationality: dto.offenderProfile?.nationality ?? null,
+    religion: dto.offenderProfile?.religion ?? null,
+    sexualOrientation: dto.offenderProfile?.sexualOrientation ?? null,
+    age: dto.age ?? null,
+    disabilities: (dto.offenderProfile?.disabilities ?? []).map((d) => ({
+      type: d.disabilityType?.description ?? d.disabilityType?.code ?? null,
+      condition: d.condition?.description ?? d.condition?.code ?? null,
+      startDate: calendarDate(d.startDate),
+      endDate: calendarDate(d.endDate),
+      notes: d.notes ?? null,
+    })),
+    contactDetails: {
+      phoneNumbers: (dto.contactDetails?.phoneNumbers ?? [])
+        .filter((p) => p.number)
+        .map((p) => ({ number: p.number as string, type: p.type ?? null })),
+      emails: (dto.contactDetails?.emailAddresses ?? []).filter((e) => e),
+    },
     currentExclusion: dto.currentExclusion === true,
     currentRestriction: dto.currentRestriction === true,
     firstName: dto.firstName || null,

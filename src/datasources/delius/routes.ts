@@ -17,6 +17,25 @@ export interface OffenderAliasDto {
   gender?: string | null;
 }
 
+export interface KeyValueDto {
+  code?: string | null;
+  description?: string | null;
+}
+
+export interface OffenderProfileDto {
+  ethnicity?: string | null;
+  nationality?: string | null;
+  religion?: string | null;
+  sexualOrientation?: string | null;
+  disabilities?: Array<{
+    disabilityType?: KeyValueDto | null;
+    condition?: KeyValueDto | null;
+    startDate?: string | null;
+    endDate?: string | null;
+    notes?: string | null;
+  }> | null;
+}
+
 export interface OffenderDetailDto {
   offenderId: number;
   firstName?: string | null;
@@ -30,6 +49,12 @@ export interface OffenderDetailDto {
   currentExclusion?: boolean | null;
   currentRestriction?: boolean | null;
   activeProbationManagedSentence?: boolean | null;
+  age?: number | null;
+  offenderProfile?: OffenderProfileDto | null;
+  contactDetails?: {
+    phoneNumbers?: Array<{ number?: string | null; type?: string | null }> | null;
+    emailAddresses?: string[] | null;
+  } | null;
 }
 
 /** The spec caps `/crns` at 512 CRNs per request. */

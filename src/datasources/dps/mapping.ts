@@ -1,11 +1,56 @@
-import { calendarDate, type PrisonRecord } from '../../domain/person.js';
-import type { PrisonerDto } from './routes.js';
+import { calendarDate, type PrisonDetails, type PrisonRecord } from '../../domain/person.js';
+import type { BodyPartDetailDto, PrisonerDto } from './routes.js';
+
+const marks = (kind: 'TATTOO' | 'SCAR' | 'MARK', list: BodyPartDetailDto[] | null | undefined) =>
+  (list ?? []).map((m) => ({ kind, bodyPart: m.bodyPart ?? null, comment: m.comment ?? null }));
+
+function prisonDetails(dto: PrisonerDto): PrisonDetails {
+  return {
+    inPrison: dto.inOutStatus === 'IN',
+    status: dto.status ?? null,
+    prisonId: dto.prisonId ?? null,
+    prisonName: dto.prisonName ?? null,
+    cellLocation: dto.cellLocation ?? null,
+    receptionDate: calendarDate(dto.receptionDate),
+    category: dto.category ?? null,
+    csra: dto.csra ?? null,
+    youthOffender: dto.youthOffender ?? null,
+    physicalCharacteristics: {
+      heightCentimetres: dto.heightCentimetres ?? null,
+      weightKilograms: dto.weightKilograms ?? null,
+      hairColour: dto.hairColour ?? null,
+      rightEyeColour: dto.rightEyeColour ?? null,
+      leftEyeColour: dto.leftEyeColour ?? null,
+      facialHair: dto.facialHair ?? null,
+      shapeOfFace: dto.shapeOfFace ?? null,
+      build: dto.build ?? null,
+      shoeSize: dto.shoeSize ?? null,
+      distinguishingMarks: [...marks('TATTOO', dto.tattoos), ...marks('SCAR', dto.scars), ...marks('MARK', dto.marks)],
+    },
+    languages: (dto.languages ?? [])
+      .filter((l) => l.code)
+      .map((l) => ({ code: l.code as string, primary: l.type === 'PRIM', interpreterRequested: l.interpreterRequested === true })),
+    personalCareNeeds: (dto.personalCareNeeds ?? []).map((n) => ({
+      type: n.problemType ?? null,
+      code: n.problemCode ?? null,
+      description: n.problemDescription ?? null,
+      startDate: calendarDate(n.startDate),
+      endDate: calendarDate(n.endDate),
+    })),
+  };
+}
 
 export function toPrisonRecord(dto: PrisonerDto): PrisonRecord {
   return {
     prisonNumber: dto.prisonerNumber,
     prisonId: dto.prisonId ?? null,
     status: dto.status ?? null,
+    bookingId: dto.bookingId ?? null,
+    maritalStatus: dto.maritalStatus ?? null,
+    ethnicity: dto.ethnicity ?? null,
+    nationality: dto.nationality ?? null,
+    religion: dto.religion ?? null,
+    details: prisonDetails(dto),
     firstName: dto.firstName || null,
     middleNames: dto.middleNames || null,
     lastName: dto.lastName || null,

@@ -9,6 +9,11 @@ export interface PrisonerAliasDto {
   gender?: string;
 }
 
+export interface BodyPartDetailDto {
+  bodyPart?: string;
+  comment?: string;
+}
+
 export interface PrisonerIdentifierDto {
   type?: string;
   value?: string;
@@ -25,6 +30,38 @@ export interface PrisonerDto {
   gender: string;
   prisonId?: string | null;
   status?: string | null;
+  bookingId?: string | null;
+  ethnicity?: string | null;
+  nationality?: string | null;
+  religion?: string | null;
+  maritalStatus?: string | null;
+  inOutStatus?: string | null;
+  prisonName?: string | null;
+  cellLocation?: string | null;
+  receptionDate?: string | null;
+  category?: string | null;
+  csra?: string | null;
+  youthOffender?: boolean | null;
+  heightCentimetres?: number | null;
+  weightKilograms?: number | null;
+  hairColour?: string | null;
+  rightEyeColour?: string | null;
+  leftEyeColour?: string | null;
+  facialHair?: string | null;
+  shapeOfFace?: string | null;
+  build?: string | null;
+  shoeSize?: number | null;
+  tattoos?: BodyPartDetailDto[] | null;
+  scars?: BodyPartDetailDto[] | null;
+  marks?: BodyPartDetailDto[] | null;
+  languages?: Array<{ type?: string; code?: string; interpreterRequested?: boolean }> | null;
+  personalCareNeeds?: Array<{
+    problemType?: string;
+    problemCode?: string;
+    problemDescription?: string;
+    startDate?: string;
+    endDate?: string;
+  }> | null;
   aliases?: PrisonerAliasDto[] | null;
   identifiers?: PrisonerIdentifierDto[] | null;
 }

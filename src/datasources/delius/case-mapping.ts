@@ -1,0 +1,115 @@
+import { calendarDate } from '../../domain/person.js';
+import { newestFirst, type Address, type Offence, type ProbationCase, type RiskFlag, type Sentence } from '../../domain/profile.js';
+import type { CaseAddressDto, OffenceDto, RegistrationDto, SupervisionDto, SupervisionResponseDto } from './case-routes.js';
+
+const text = (v: string | undefined | null): string | null => (v && v.trim() ? v : null);
+
+/** Court appearance date-times carry an offset: the calendar day as recorded is the first 10 characters. */
+const courtDay = (dateTime: string | undefined): string | null => calendarDate(dateTime?.slice(0, 10));
+
+function offence(dto: OffenceDto, supervision: SupervisionDto): Offence {
+  const appearances = supervision.courtAppearances ?? [];
+  return {
+    source: 'PROBATION',
+    description: text(dto.description) ?? text(dto.mainCategory?.description),
+    code: text(dto.code),
+    statuteCode: null,
+    offenceDate: calendarDate(dto.date),
+    courtDates: appearances.map((a) => courtDay(a.date)).filter((d): d is string => d !== null),
+    courtName: text(appearances.find((a) => a.type === 'Sentence')?.court) ?? text(appearances[0]?.court),
+  };
+}
+
+function sentence(supervision: SupervisionDto): Sentence | null {
+  const s = supervision.sentence;
+  if (!s) return null;
+  const units = s.lengthUnits?.toLowerCase();
+  return {
+    source: 'PROBATION',
+    description: text(s.description),
+    dateOfSentencing: calendarDate(s.date ?? supervision.date),
+    startDate: calendarDate(s.date ?? supervision.date),
+    endDate: null,
+    custodial: s.custodial ?? null,
+    active: supervision.active ?? null,
+    fineAmount: null,
+    length: s.length !== undefined && units ? `${s.length} ${s.length === 1 ? units.replace(/s$/, '') : units}` : null,
+  };
+}
+
+function flag(dto: RegistrationDto): RiskFlag | null {
+  if (!dto.code) return null;
+  return {
+    code: dto.code,
+    description: text(dto.description),
+    startDate: calendarDate(dto.startDate),
+    reviewDate: calendarDate(dto.reviewDate),
+    notes: text(dto.notes),
+  };
+}
+
+const flags = (list: RegistrationDto[] | undefined) => (list ?? []).map(flag).filter((f): f is RiskFlag => f !== null);
+
+export function toProbationCase(dto: SupervisionResponseDto): ProbationCase {
+  const supervisions = dto.supervisions ?? [];
+  const manager = dto.communityManager;
+  const mappa = dto.mappaDetail;
+  const hasMappa = mappa && (mappa.level !== undefined || mappa.category !== undefined);
+  return {
+    communityManager: manager
+      ? {
+          forename: text(manager.name?.forename),
+          surname: text(manager.name?.surname),
+          email: text(manager.email),
+          telephoneNumber: text(manager.telephoneNumber),
+          allocated: manager.allocated === true,
+          team: manager.team
+            ? {
+                code: text(manager.team.code),
+                description: text(manager.team.description),
+                email: text(manager.team.email),
+                telephoneNumber: text(manager.team.telephoneNumber),
+              }
+            : null,
+        }
+      : null,
+    offences: newestFirst(
+      supervisions.flatMap((s) => [s.mainOffence, ...(s.additionalOffences ?? [])].filter((o): o is OffenceDto => !!o).map((o) => offence(o, s))),
+      (o) => o.offenceDate,
+    ),
+    sentences: newestFirst(
+      supervisions.map(sentence).filter((s): s is Sentence => s !== null),
+      (s) => s.dateOfSentencing,
+    ),
+    dynamicRisks: newestFirst(flags(dto.dynamicRisks), (f) => f.startDate),
+    statusInformation: newestFirst(flags(dto.personStatus), (f) => f.startDate),
+    mappa: hasMappa
+      ? {
+          level: mappa.level ?? null,
+          levelDescription: text(mappa.levelDescription),
+          category: mappa.category ?? null,
+          categoryDescription: text(mappa.categoryDescription),
+          startDate: calendarDate(mappa.startDate),
+          reviewDate: calendarDate(mappa.reviewDate),
+          notes: text(mappa.notes),
+        }
+      : null,
+  };
+}
+
+export function toProbationAddress(dto: CaseAddressDto): Address {
+  return {
+    sources: ['PROBATION'],
+    noFixedAddress: dto.noFixedAbode === true,
+    number: text(dto.addressNumber) ?? text(dto.buildingName),
+    street: text(dto.streetName),
+    town: text(dto.town),
+    county: text(dto.county),
+    postcode: text(dto.postcode),
+    country: null,
+    startDate: calendarDate(dto.from),
+    endDate: calendarDate(dto.to),
+    types: dto.type?.code ? [{ code: dto.type.code, description: text(dto.type.description) }] : [],
+    notes: text(dto.notes),
+  };
+}

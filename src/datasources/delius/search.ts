@@ -1,0 +1,52 @@
+import type { SearchCriteria } from '../../domain/search.js';
+import { nameVariants } from '../../domain/search.js';
+import type { UpstreamCaller } from '../http/upstream-client.js';
+import type { OffenderDetailDto } from './routes.js';
+
+/** The search service takes one spelling per request; never more than this many requests per search. */
+const MAX_SPELLINGS = 6;
+
+export function probationSearchQueries(client: UpstreamCaller) {
+  const searchOnce = async (body: Record<string, unknown>, limit: number) => {
+    const response = await client.call<{ content?: OffenderDetailDto[]; totalElements?: number }>({
+      route: 'POST /search/people',
+      method: 'POST',
+      path: '/search/people',
+      searchParams: { page: 0, size: limit },
+      json: body,
+    });
+    const content = response.body?.content ?? [];
+    return { content, total: response.body?.totalElements ?? content.length };
+  };
+
+  return {
+    /**
+     * Up to `limit` probation cases matching, over every spelling of the names (in parallel);
+     * `total` is the largest upstream count of any one spelling (the counts overlap).
+     */
+    async search(c: SearchCriteria, limit: number) {
+      const firsts = c.firstName ? nameVariants(c.firstName) : [null];
+      const lasts = c.lastName ? nameVariants(c.lastName) : [null];
+      const spellings = firsts.flatMap((f) => lasts.map((l) => [f, l] as const)).slice(0, MAX_SPELLINGS);
+      const results = await Promise.all(
+        spellings.map(([firstName, surname]) =>
+          searchOnce(
+            {
+              firstName,
+              surname,
+              dateOfBirth: c.dateOfBirth,
+              pncNumber: c.pncNumber?.trim() ?? null,
+              includeAliases: c.includeAliases,
+            },
+            limit,
+          ),
+        ),
+      );
+      const byCrn = new Map<string, OffenderDetailDto>();
+      for (const r of results) for (const dto of r.content) byCrn.set(dto.otherIds.crn, dto);
+      return { content: [...byCrn.values()], total: Math.max(...results.map((r) => r.total)) };
+    },
+  };
+}
+
+export type ProbationSearchQueries = ReturnType<typeof probationSearchQueries>;

@@ -1,0 +1,264 @@
+import { calendarDate } from '../../domain/person.js';
+import {
+  newestFirst,
+  type Address,
+  type CodeDescription,
+  type ImageMetadata,
+  type Offence,
+  type ReasonableAdjustment,
+  type Sentence,
+  type SentenceKeyDates,
+} from '../../domain/profile.js';
+import { londonLocalToInstant } from '../../domain/time.js';
+import type {
+  AddressDto,
+  ImageDetailDto,
+  OffenceHistoryDetailDto,
+  OffenderSentenceDetailDto,
+  ReasonableAdjustmentDto,
+  ReferenceCodeDto,
+  SentenceCalcDatesDto,
+  SentenceOffencesTermsDto,
+  SentenceSummaryDto,
+  TermDto,
+} from './routes.js';
+
+const text = (value: string | null | undefined): string | null => {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Addresses
+
+export function toAddresses(dtos: readonly AddressDto[]): Address[] {
+  return newestFirst(dtos.map(toAddress), (a) => a.startDate);
+}
+
+export function toAddress(dto: AddressDto): Address {
+  return {
+    sources: ['PRISON'],
+    noFixedAddress: dto.noFixedAddress === true,
+    number: [text(dto.flat), text(dto.premise)].filter((part) => part !== null).join(', ') || null,
+    street: text(dto.street),
+    town: text(dto.town),
+    county: text(dto.county),
+    postcode: text(dto.postalCode),
+    country: text(dto.country),
+    startDate: calendarDate(dto.startDate),
+    endDate: calendarDate(dto.endDate),
+    types: addressTypes(dto),
+    notes: text(dto.comment),
+  };
+}
+
+/**
+ * The address type (code only: Nomis sends no description for it) and the usages still in force.
+ * A usage Nomis has switched off (e.g. an HDC address no longer approved) is not a kind of address
+ * any more.
+ */
+function addressTypes(dto: AddressDto): CodeDescription[] {
+  const types: CodeDescription[] = [];
+  const add = (code: string | null, description: string | null) => {
+    if (code && !types.some((t) => t.code === code)) types.push({ code, description });
+  };
+  add(text(dto.addressType), null);
+  for (const usage of dto.addressUsages ?? []) {
+    if (usage.activeFlag === false) continue;
+    add(text(usage.addressUsage), text(usage.addressUsageDescription));
+  }
+  return types;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Offences
+
+export function toOffences(dtos: readonly OffenceHistoryDetailDto[]): Offence[] {
+  return newestFirst(dtos.map(toOffence), (o) => o.offenceDate);
+}
+
+export function toOffence(dto: OffenceHistoryDetailDto): Offence {
+  const courtDate = calendarDate(dto.courtDate);
+  return {
+    source: 'PRISON',
+    description: text(dto.offenceDescription),
+    code: text(dto.offenceCode),
+    statuteCode: text(dto.statuteCode),
+    offenceDate: calendarDate(dto.offenceDate),
+    courtDates: courtDate ? [courtDate] : [],
+    // The offence history names no court.
+    courtName: null,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sentences
+
+/** The court sentences of the latest booking, newest first. */
+export function toSentences(summary: SentenceSummaryDto | null): Sentence[] {
+  const cases = summary?.latestPrisonTerm?.courtSentences ?? [];
+  const sentences = cases.flatMap((courtCase) => (courtCase.sentences ?? []).map(toSentence));
+  return newestFirst(sentences, (s) => s.dateOfSentencing ?? s.startDate);
+}
+
+export function toSentence(dto: SentenceOffencesTermsDto): Sentence {
+  const terms = dto.terms ?? [];
+  // Nomis records the sentence start as "aka court date": the day sentence was passed.
+  const sentenced = calendarDate(dto.sentenceStartDate);
+  return {
+    source: 'PRISON',
+    description: text(dto.sentenceTypeDescription),
+    dateOfSentencing: sentenced,
+    startDate: earliest(terms.map((t) => calendarDate(t.startDate))) ?? sentenced,
+    endDate: calendarDate(dto.sentenceEndDate),
+    custodial: isCustodial(terms),
+    active: dto.sentenceStatus === 'A' ? true : dto.sentenceStatus === 'I' ? false : null,
+    fineAmount: typeof dto.fineAmount === 'number' && Number.isFinite(dto.fineAmount) && dto.fineAmount > 0 ? dto.fineAmount : null,
+    length: sentenceLength(terms),
+  };
+}
+
+/** Sentence term codes (Nomis SENT_TERM) served in custody, and those served in the community. */
+const CUSTODIAL_TERMS: ReadonlySet<string> = new Set(['IMP', 'DET']);
+const COMMUNITY_TERMS: ReadonlySet<string> = new Set(['LIC', 'SUP']);
+
+/** Custodial when any term is; not when every term is a community one; otherwise not known. */
+function isCustodial(terms: readonly TermDto[]): boolean | null {
+  if (terms.some((t) => t.lifeSentence === true || CUSTODIAL_TERMS.has(t.sentenceTermCode))) return true;
+  if (terms.length > 0 && terms.every((t) => COMMUNITY_TERMS.has(t.sentenceTermCode))) return false;
+  return null;
+}
+
+/**
+ * The whole length of a sentence: its terms (e.g. custody and an extended licence) added up unit by
+ * unit, as a court would say it ("1 year 6 months"). Units are not converted into one another, so
+ * "18 months" stays 18 months. A life term makes the sentence "Life".
+ */
+export function sentenceLength(terms: readonly TermDto[]): string | null {
+  if (terms.some((t) => t.lifeSentence === true)) return 'Life';
+  const units = [
+    ['year', terms.reduce((sum, t) => sum + count(t.years), 0)],
+    ['month', terms.reduce((sum, t) => sum + count(t.months), 0)],
+    ['week', terms.reduce((sum, t) => sum + count(t.weeks), 0)],
+    ['day', terms.reduce((sum, t) => sum + count(t.days), 0)],
+  ] as const;
+  const parts = units.filter(([, n]) => n > 0).map(([unit, n]) => `${n} ${unit}${n === 1 ? '' : 's'}`);
+  return parts.length > 0 ? parts.join(' ') : null;
+}
+
+const count = (n: number | null | undefined): number => (typeof n === 'number' && Number.isInteger(n) && n > 0 ? n : 0);
+
+function earliest(dates: readonly (string | null)[]): string | null {
+  return dates.reduce<string | null>((min, d) => (d !== null && (min === null || d < min) ? d : min), null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Key dates
+
+/**
+ * Per prison number (upper case), the booking whose key dates describe the person now: the one
+ * flagged most recent active booking; should none be flagged, the one whose sentence started last
+ * (then the highest booking id).
+ */
+export function latestBookings(details: readonly OffenderSentenceDetailDto[]): Map<string, OffenderSentenceDetailDto> {
+  const latest = new Map<string, OffenderSentenceDetailDto>();
+  for (const detail of details) {
+    if (typeof detail.offenderNo !== 'string') continue;
+    const prisonNumber = detail.offenderNo.toUpperCase();
+    const current = latest.get(prisonNumber);
+    if (current === undefined || later(detail, current)) latest.set(prisonNumber, detail);
+  }
+  return latest;
+}
+
+function later(a: OffenderSentenceDetailDto, b: OffenderSentenceDetailDto): boolean {
+  const flagged = (d: OffenderSentenceDetailDto) => d.mostRecentActiveBooking === true;
+  if (flagged(a) !== flagged(b)) return flagged(a);
+  const started = (d: OffenderSentenceDetailDto) => calendarDate(d.sentenceDetail?.sentenceStartDate) ?? '';
+  if (started(a) !== started(b)) return started(a) > started(b);
+  return (a.bookingId ?? 0) > (b.bookingId ?? 0);
+}
+
+/**
+ * Where a date was entered by hand (a confirmed release date, an override) it wins over the one
+ * Nomis calculated. The first date present is taken as it is: an override that is not a valid date
+ * gives null, never the calculated date it was meant to replace.
+ */
+export function toSentenceKeyDates(dates: SentenceCalcDatesDto | null | undefined): SentenceKeyDates | null {
+  if (!dates) return null;
+  return {
+    sentenceStartDate: preferred(dates.sentenceStartDate),
+    releaseDate: preferred(dates.confirmedReleaseDate, dates.releaseDate),
+    conditionalReleaseDate: preferred(dates.conditionalReleaseOverrideDate, dates.conditionalReleaseDate),
+    automaticReleaseDate: preferred(dates.automaticReleaseOverrideDate, dates.automaticReleaseDate),
+    paroleEligibilityDate: preferred(
+      dates.paroleEligibilityOverrideDate,
+      dates.paroleEligibilityDate,
+      dates.paroleEligibilityCalculatedDate,
+    ),
+    homeDetentionCurfewEligibilityDate: preferred(
+      dates.homeDetentionCurfewEligibilityOverrideDate,
+      dates.homeDetentionCurfewEligibilityDate,
+      dates.homeDetentionCurfewEligibilityCalculatedDate,
+    ),
+    licenceExpiryDate: preferred(dates.licenceExpiryOverrideDate, dates.licenceExpiryDate, dates.licenceExpiryCalculatedDate),
+    sentenceExpiryDate: preferred(dates.sentenceExpiryOverrideDate, dates.sentenceExpiryDate, dates.sentenceExpiryCalculatedDate),
+    topupSupervisionExpiryDate: preferred(
+      dates.topupSupervisionExpiryOverrideDate,
+      dates.topupSupervisionExpiryDate,
+      dates.topupSupervisionExpiryCalculatedDate,
+    ),
+    postRecallReleaseDate: preferred(dates.postRecallReleaseOverrideDate, dates.postRecallReleaseDate),
+    tariffDate: preferred(dates.tariffDate),
+  };
+}
+
+function preferred(...candidates: (string | null | undefined)[]): string | null {
+  return calendarDate(candidates.find((c) => c !== undefined && c !== null && c.trim() !== ''));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Images
+
+export function toImages(dtos: readonly ImageDetailDto[]): ImageMetadata[] {
+  // Instants with different offsets do not sort as strings: order by the UTC form.
+  return newestFirst(dtos.map(toImage), (i) => utc(i.capturedAt));
+}
+
+function utc(instant: string | null): string | null {
+  const ms = instant ? Date.parse(instant) : NaN;
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
+
+export function toImage(dto: ImageDetailDto): ImageMetadata {
+  return {
+    id: String(dto.imageId),
+    active: dto.active === true,
+    capturedAt: londonLocalToInstant(dto.captureDateTime),
+    view: text(dto.imageView),
+    orientation: text(dto.imageOrientation),
+    type: text(dto.imageType),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reasonable adjustments
+
+/** Every treatment code of the domain: an adjustment recorded under a since-retired code still holds. */
+export function treatmentCodes(codes: readonly ReferenceCodeDto[]): string[] {
+  return [...new Set(codes.map((c) => c.code).filter((c) => typeof c === 'string' && c !== ''))];
+}
+
+export function toReasonableAdjustments(dtos: readonly ReasonableAdjustmentDto[]): ReasonableAdjustment[] {
+  return newestFirst(dtos.map(toReasonableAdjustment), (a) => a.startDate);
+}
+
+export function toReasonableAdjustment(dto: ReasonableAdjustmentDto): ReasonableAdjustment {
+  return {
+    treatmentCode: text(dto.treatmentCode),
+    treatmentDescription: text(dto.treatmentDescription),
+    comment: text(dto.commentText),
+    startDate: calendarDate(dto.startDate),
+    endDate: calendarDate(dto.endDate),
+  };
+}

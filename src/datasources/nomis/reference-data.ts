@@ -1,0 +1,50 @@
+import type { UpstreamCaller } from '../http/upstream-client.js';
+import { treatmentCodes } from './mapping.js';
+import { HEALTH_TREATMENT_DOMAIN, nomisRoutes } from './routes.js';
+
+export interface NomisReferenceDataOptions {
+  /** How long fetched codes are used before they are asked for again (default one hour). */
+  ttlMs?: number;
+  now?: () => number;
+}
+
+const ONE_HOUR_MS = 3600_000;
+
+/**
+ * Nomis reference codes the gateway needs to form its questions (the HEALTH_TREAT treatment codes
+ * reasonable adjustments are asked for by). One per process: codes are fetched once and kept for an
+ * hour; concurrent callers share one fetch (single flight). A failed fetch, or an empty answer, is
+ * not kept: the next caller asks again.
+ *
+ * `caller` gives the client the fetch runs on. It should carry a process scope, not one request's:
+ * the fetch is shared, so one request's cancellation must not fail it for the others.
+ */
+export class NomisReferenceData {
+  private cached: { codes: readonly string[]; expiresAt: number } | null = null;
+  private inFlight: Promise<readonly string[]> | null = null;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly caller: () => UpstreamCaller,
+    options: NomisReferenceDataOptions = {},
+  ) {
+    this.ttlMs = options.ttlMs ?? ONE_HOUR_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The HEALTH_TREAT codes, active or not. Rejects (with the upstream's error) when they cannot be had. */
+  healthTreatmentCodes(): Promise<readonly string[]> {
+    if (this.cached !== null && this.now() < this.cached.expiresAt) return Promise.resolve(this.cached.codes);
+    this.inFlight ??= this.fetch().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+
+  private async fetch(): Promise<readonly string[]> {
+    const codes = treatmentCodes(await nomisRoutes(this.caller()).referenceCodes(HEALTH_TREATMENT_DOMAIN));
+    if (codes.length > 0) this.cached = { codes, expiresAt: this.now() + this.ttlMs };
+    return codes;
+  }
+}

@@ -1,0 +1,233 @@
+import type { UpstreamCaller } from '../http/upstream-client.js';
+
+/** Prison API, Nomis (nomis-prison-api.json): the DTO fields the gateway reads. */
+
+export interface AddressUsageDto {
+  addressUsage?: string | null;
+  addressUsageDescription?: string | null;
+  activeFlag?: boolean | null;
+}
+
+export interface AddressDto {
+  addressType?: string | null;
+  flat?: string | null;
+  premise?: string | null;
+  street?: string | null;
+  locality?: string | null;
+  town?: string | null;
+  postalCode?: string | null;
+  county?: string | null;
+  country?: string | null;
+  comment?: string | null;
+  noFixedAddress: boolean;
+  startDate?: string | null;
+  endDate?: string | null;
+  addressUsages?: AddressUsageDto[] | null;
+}
+
+export interface OffenceHistoryDetailDto {
+  bookingId?: number | null;
+  offenceDate?: string | null;
+  offenceDescription?: string | null;
+  offenceCode?: string | null;
+  statuteCode?: string | null;
+  courtDate?: string | null;
+}
+
+export interface TermDto {
+  sentenceTermCode: string;
+  startDate?: string | null;
+  years?: number | null;
+  months?: number | null;
+  weeks?: number | null;
+  days?: number | null;
+  lifeSentence?: boolean | null;
+}
+
+export interface SentenceOffencesTermsDto {
+  sentenceStatus?: string | null;
+  sentenceCalculationType?: string | null;
+  sentenceTypeDescription?: string | null;
+  sentenceStartDate?: string | null;
+  sentenceEndDate?: string | null;
+  fineAmount?: number | null;
+  terms?: TermDto[] | null;
+}
+
+export interface AgencyDto {
+  agencyId?: string | null;
+  description?: string | null;
+}
+
+export interface CourtSentencesDto {
+  beginDate?: string | null;
+  court?: AgencyDto | null;
+  sentences?: SentenceOffencesTermsDto[] | null;
+}
+
+export interface PrisonTermDto {
+  bookingId: number;
+  courtSentences?: CourtSentencesDto[] | null;
+}
+
+export interface SentenceSummaryDto {
+  prisonerNumber: string;
+  latestPrisonTerm?: PrisonTermDto | null;
+}
+
+/** `SentenceCalcDates`: calculated dates, and the overrides a sentence manager may have entered. */
+export interface SentenceCalcDatesDto {
+  sentenceStartDate?: string | null;
+  releaseDate?: string | null;
+  confirmedReleaseDate?: string | null;
+  conditionalReleaseDate?: string | null;
+  conditionalReleaseOverrideDate?: string | null;
+  automaticReleaseDate?: string | null;
+  automaticReleaseOverrideDate?: string | null;
+  paroleEligibilityDate?: string | null;
+  paroleEligibilityCalculatedDate?: string | null;
+  paroleEligibilityOverrideDate?: string | null;
+  homeDetentionCurfewEligibilityDate?: string | null;
+  homeDetentionCurfewEligibilityCalculatedDate?: string | null;
+  homeDetentionCurfewEligibilityOverrideDate?: string | null;
+  licenceExpiryDate?: string | null;
+  licenceExpiryCalculatedDate?: string | null;
+  licenceExpiryOverrideDate?: string | null;
+  sentenceExpiryDate?: string | null;
+  sentenceExpiryCalculatedDate?: string | null;
+  sentenceExpiryOverrideDate?: string | null;
+  topupSupervisionExpiryDate?: string | null;
+  topupSupervisionExpiryCalculatedDate?: string | null;
+  topupSupervisionExpiryOverrideDate?: string | null;
+  postRecallReleaseDate?: string | null;
+  postRecallReleaseOverrideDate?: string | null;
+  tariffDate?: string | null;
+}
+
+export interface OffenderSentenceDetailDto {
+  bookingId: number;
+  offenderNo: string;
+  mostRecentActiveBooking: boolean;
+  sentenceDetail?: SentenceCalcDatesDto | null;
+}
+
+export interface ImageDetailDto {
+  imageId: number;
+  active: boolean;
+  captureDate?: string | null;
+  captureDateTime?: string | null;
+  imageView?: string | null;
+  imageOrientation?: string | null;
+  imageType?: string | null;
+}
+
+export interface ReferenceCodeDto {
+  domain: string;
+  code: string;
+  description?: string | null;
+  activeFlag?: string | null;
+}
+
+export interface ReasonableAdjustmentDto {
+  treatmentCode?: string | null;
+  treatmentDescription?: string | null;
+  commentText?: string | null;
+  startDate?: string | null;
+  endDate?: string | null;
+}
+
+export interface ReasonableAdjustmentsDto {
+  reasonableAdjustments?: ReasonableAdjustmentDto[] | null;
+}
+
+/**
+ * Offender numbers per `POST /api/offender-sentences`. The spec sets no cap; every booking of every
+ * offender comes back, so batches are kept well below what makes one slow answer.
+ */
+export const OFFENDER_SENTENCES_MAX = 200;
+
+/** Reference domain of the treatment codes reasonable adjustments are recorded under. */
+export const HEALTH_TREATMENT_DOMAIN = 'HEALTH_TREAT';
+
+const segment = (value: string | number) => encodeURIComponent(String(value));
+
+export function nomisRoutes(client: UpstreamCaller) {
+  return {
+    /** Most recent first (per the spec); `[]` for an unknown prison number. */
+    async addresses(prisonNumber: string): Promise<AddressDto[]> {
+      return (
+        (await client.get<AddressDto[]>(
+          'GET /api/offenders/{offenderNo}/addresses',
+          `/api/offenders/${segment(prisonNumber)}/addresses`,
+        )) ?? []
+      );
+    },
+
+    /**
+     * Offences on all bookings. Convictions only, asked for explicitly rather than through the
+     * upstream default: a charge that ended in acquittal or was dropped is not an offence of the person.
+     */
+    async offenceHistory(prisonNumber: string): Promise<OffenceHistoryDetailDto[]> {
+      return (
+        (await client.get<OffenceHistoryDetailDto[]>(
+          'GET /api/bookings/offenderNo/{offenderNo}/offenceHistory',
+          `/api/bookings/offenderNo/${segment(prisonNumber)}/offenceHistory`,
+          { convictionsOnly: true },
+        )) ?? []
+      );
+    },
+
+    /** The latest booking's court cases with their sentences; `null` when unknown or never sentenced. */
+    async sentenceSummary(prisonNumber: string): Promise<SentenceSummaryDto | null> {
+      return client.get<SentenceSummaryDto>(
+        'GET /api/offenders/{offenderNo}/booking/latest/sentence-summary',
+        `/api/offenders/${segment(prisonNumber)}/booking/latest/sentence-summary`,
+      );
+    },
+
+    /** Batch: one entry per booking of each known offender; unknown numbers are absent. */
+    async offenderSentences(prisonNumbers: readonly string[]): Promise<OffenderSentenceDetailDto[]> {
+      return (
+        (await client.post<OffenderSentenceDetailDto[]>('POST /api/offender-sentences', '/api/offender-sentences', prisonNumbers)) ?? []
+      );
+    },
+
+    async images(prisonNumber: string): Promise<ImageDetailDto[]> {
+      return (
+        (await client.get<ImageDetailDto[]>(
+          'GET /api/images/offenders/{offenderNo}',
+          `/api/images/offenders/${segment(prisonNumber)}`,
+        )) ?? []
+      );
+    },
+
+    /** A domain the upstream does not know is a failure here (404 is not accepted), not an empty list. */
+    async referenceCodes(domain: string): Promise<ReferenceCodeDto[]> {
+      return (
+        (await client.get<ReferenceCodeDto[]>(
+          'GET /api/reference-domains/domains/{domain}/codes',
+          `/api/reference-domains/domains/${segment(domain)}/codes`,
+          undefined,
+          [],
+        )) ?? []
+      );
+    },
+
+    /**
+     * Adjustments of one booking with any of `treatmentCodes` (the spec requires at least one).
+     * `type` is an array query parameter in form style: one `type=` per code, which the caller's
+     * one-value-per-name `searchParams` cannot express, hence the query string in the path.
+     */
+    async reasonableAdjustments(bookingId: string, treatmentCodes: readonly string[]): Promise<ReasonableAdjustmentDto[]> {
+      if (treatmentCodes.length === 0) return [];
+      const query = new URLSearchParams(treatmentCodes.map((code) => ['type', code]));
+      const body = await client.get<ReasonableAdjustmentsDto>(
+        'GET /api/bookings/{bookingId}/reasonable-adjustments',
+        `/api/bookings/${segment(bookingId)}/reasonable-adjustments?${query.toString()}`,
+      );
+      return body?.reasonableAdjustments ?? [];
+    },
+  };
+}
+
+export type NomisRoutes = ReturnType<typeof nomisRoutes>;

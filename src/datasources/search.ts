@@ -1,0 +1,55 @@
+import type { PrisonRecord, ProbationRecord } from '../domain/person.js';
+import type { SearchCriteria } from '../domain/search.js';
+import { toProbationRecord } from './delius/mapping.js';
+import type { ProbationSearchQueries } from './delius/search.js';
+import { toPrisonRecord } from './dps/mapping.js';
+import type { PrisonerSearchQueries } from './dps/search.js';
+
+/** One person found by a search: the halves the searches returned (linked by prison number). */
+export interface SearchMatch {
+  prison: PrisonRecord | null;
+  probation: ProbationRecord | null;
+}
+
+export interface SearchOptions {
+  /** Only people in these prisons (pushed into prisoner search); null = anywhere. */
+  prisonIds: readonly string[] | null;
+  /** Whether to search probation at all (a prisons-only scope cannot see probation-only people). */
+  includeProbation: boolean;
+  /** Most matches taken from each side. */
+  limit: number;
+}
+
+export class SearchTooBroadError extends Error {
+  constructor(readonly limit: number) {
+    super(`more than ${limit} matches`);
+    this.name = 'SearchTooBroadError';
+  }
+}
+
+/**
+ * Searches prison and probation at once and returns each person once: a probation case whose
+ * prison number is a prisoner in the prison results is the same person.
+ */
+export async function searchBothSides(
+  prisonerSearch: PrisonerSearchQueries,
+  probationSearch: ProbationSearchQueries,
+  criteria: SearchCriteria,
+  options: SearchOptions,
+): Promise<SearchMatch[]> {
+  const [prison, probation] = await Promise.all([
+    prisonerSearch.search(criteria, options.prisonIds, options.limit),
+    options.includeProbation ? probationSearch.search(criteria, options.limit) : { content: [], total: 0 },
+  ]);
+  if (prison.total > options.limit || probation.total > options.limit) throw new SearchTooBroadError(options.limit);
+
+  const matches: SearchMatch[] = prison.content.map((dto) => ({ prison: toPrisonRecord(dto), probation: null }));
+  const byPrisonNumber = new Map(matches.map((m) => [m.prison!.prisonNumber, m]));
+  for (const dto of probation.content) {
+    const record = toProbationRecord(dto);
+    const same = record.prisonNumber ? byPrisonNumber.get(record.prisonNumber) : undefined;
+    if (same && !same.probation) same.probation = record;
+    else matches.push({ prison: null, probation: record });
+  }
+  return matches;
+}

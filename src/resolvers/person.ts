@@ -1,0 +1,158 @@
+import type { PersonRef, PrisonRecord, ProbationRecord } from '../domain/person.js';
+import { identifiersOf, preferredHmppsId } from '../domain/person.js';
+import { mergeAddresses, newestFirst, type Alert } from '../domain/profile.js';
+import { supervisionStatusOf } from '../domain/visibility.js';
+import type { ResolverContext } from './context.js';
+import { toConsumerError } from './errors.js';
+import { fingerprint, pageOf, pageSize } from './pagination.js';
+
+/** Field resolvers of Person and the types hanging off it: thin, each reads one thing. */
+
+type Resolver<Parent, Args = Record<string, never>> = (parent: Parent, args: Args, ctx: ResolverContext) => unknown;
+
+/** Awaits an upstream lookup; a failure becomes the consumer-facing error of that field only. */
+async function upstream<T>(lookup: Promise<T>): Promise<T> {
+  try {
+    return await lookup;
+  } catch (e) {
+    throw toConsumerError(e);
+  }
+}
+
+/** The prison half, or null when the person is not known to prison; an error when prison could not be asked. */
+function prisonHalf(person: PersonRef): PrisonRecord | null {
+  if (person.prisonUnavailable) throw toConsumerError(person.prisonUnavailable);
+  return person.prison;
+}
+
+function probationHalf(person: PersonRef): ProbationRecord | null {
+  if (person.probationUnavailable) throw toConsumerError(person.probationUnavailable);
+  return person.probation;
+}
+
+const orEmpty = async <T>(key: string | null, load: (key: string) => Promise<T[]>): Promise<T[]> =>
+  key ? upstream(load(key)) : [];
+
+export const personResolvers: Record<string, Record<string, Resolver<PersonRef, never>>> = {
+  Person: {
+    hmppsId: (person) => preferredHmppsId(person),
+    identifiers: (person) => person,
+    firstName: (person) => person.combined.firstName,
+    middleNames: (person) => person.combined.middleNames,
+    lastName: (person) => person.combined.lastName,
+    dateOfBirth: (person) => person.combined.dateOfBirth,
+    gender: (person) => person.combined.gender,
+    ethnicity: (person) => person.combined.ethnicity,
+    aliases: (person) => person.combined.aliases,
+    knownToPrison: (person) => prisonHalf(person) !== null,
+    knownToProbation: (person) => probationHalf(person) !== null,
+    supervisionStatus: (person) => {
+      prisonHalf(person);
+      probationHalf(person);
+      return supervisionStatusOf(person);
+    },
+    limitedAccess: (person) => {
+      const probation = probationHalf(person);
+      return probation ? { excluded: probation.currentExclusion, restricted: probation.currentRestriction } : null;
+    },
+    contactDetails: (person) => probationHalf(person)?.contactDetails ?? null,
+    prison: (person) => prisonHalf(person)?.details ?? null,
+    probation: (person) => (probationHalf(person) ? person : null),
+    addresses: async (person, _args, { loaders }) => {
+      const [prison, probation] = await Promise.all([
+        orEmpty(prisonHalf(person)?.prisonNumber ?? null, (n) => loaders.nomis.addresses.load(n)),
+        orEmpty(probationHalf(person)?.crn ?? null, (c) => loaders.profile.probationAddresses.load(c)),
+      ]);
+      return mergeAddresses(prison, probation);
+    },
+    offences: async (person, _args, { loaders }) => {
+      const [prison, probationCase] = await Promise.all([
+        orEmpty(prisonHalf(person)?.prisonNumber ?? null, (n) => loaders.nomis.offences.load(n)),
+        probationCaseOf(person, loaders),
+      ]);
+      return newestFirst([...prison, ...(probationCase?.offences ?? [])], (o) => o.offenceDate);
+    },
+    sentences: async (person, _args, { loaders }) => {
+      const [prison, probationCase] = await Promise.all([
+        orEmpty(prisonHalf(person)?.prisonNumber ?? null, (n) => loaders.nomis.sentences.load(n)),
+        probationCaseOf(person, loaders),
+      ]);
+      return newestFirst([...prison, ...(probationCase?.sentences ?? [])], (s) => s.dateOfSentencing ?? s.startDate);
+    },
+    sentenceKeyDates: async (person, _args, { loaders }) => {
+      const prison = prisonHalf(person);
+      return prison ? upstream(loaders.nomis.keyDates.load(prison.prisonNumber)) : null;
+    },
+    alerts: (async (person: PersonRef, args: AlertArgs, ctx: ResolverContext) => {
+      const prison = prisonHalf(person);
+      if (!prison) return null;
+      const first = pageSize(args.first ?? 50, 'first');
+      const allowed = ctx.rowFilters.alertCodes;
+      const wanted = args.codes ? new Set(args.codes) : null;
+      const alerts = (await upstream(ctx.loaders.profile.alerts.load(prison.prisonNumber))).filter(
+        (a: Alert) => (!allowed || allowed.has(a.code)) && (!wanted || wanted.has(a.code)) && (!args.activeOnly || a.active),
+      );
+      const question = fingerprint(['alerts', prison.prisonNumber, args.activeOnly ?? false, args.codes ?? null]);
+      return pageOf(newestFirst(alerts, (a) => a.createdAt ?? a.activeFrom), first, args.after, question);
+    }) as Resolver<PersonRef, never>,
+    images: async (person, _args, { loaders }) => {
+      const prison = prisonHalf(person);
+      return prison ? upstream(loaders.nomis.images.load(prison.prisonNumber)) : null;
+    },
+    responsibleOfficer: (person) => person,
+    protectedCharacteristics: (person) => person,
+  },
+
+  Identifiers: {
+    crn: (person) => {
+      probationHalf(person);
+      return person.crn;
+    },
+    prisonNumber: (person) => person.prisonNumber,
+    mergedFromPrisonNumber: (person) => person.requestedPrisonNumber,
+    pncNumber: (person) => identifiersOf(person).pncNumber,
+    croNumber: (person) => identifiersOf(person).croNumber,
+  },
+
+  ProbationDetails: {
+    underActiveSupervision: (person) => person.probation?.underActiveSupervision ?? false,
+    dynamicRisks: async (person, _args, { loaders }) => (await probationCaseOf(person, loaders))?.dynamicRisks ?? [],
+    mappa: async (person, _args, { loaders }) => (await probationCaseOf(person, loaders))?.mappa ?? null,
+    statusInformation: async (person, _args, { loaders }) => (await probationCaseOf(person, loaders))?.statusInformation ?? [],
+  },
+
+  ResponsibleOfficer: {
+    prisonOffenderManager: async (person, _args, { loaders }) => {
+      const prison = prisonHalf(person);
+      return prison ? upstream(loaders.profile.prisonOffenderManager.load(prison.prisonNumber)) : null;
+    },
+    communityManager: async (person, _args, { loaders }) => (await probationCaseOf(person, loaders))?.communityManager ?? null,
+  },
+
+  ProtectedCharacteristics: {
+    age: (person) => probationHalf(person)?.age ?? null,
+    gender: (person) => person.combined.gender,
+    sexualOrientation: (person) => probationHalf(person)?.sexualOrientation ?? null,
+    ethnicity: (person) => person.combined.ethnicity,
+    nationality: (person) => person.combined.nationality,
+    religion: (person) => person.combined.religion,
+    maritalStatus: (person) => prisonHalf(person)?.maritalStatus ?? null,
+    disabilities: (person) => probationHalf(person)?.disabilities ?? [],
+    reasonableAdjustments: async (person, _args, { loaders }) => {
+      const bookingId = prisonHalf(person)?.bookingId;
+      return bookingId ? upstream(loaders.nomis.reasonableAdjustments.load(bookingId)) : [];
+    },
+  },
+};
+
+interface AlertArgs {
+  activeOnly?: boolean | null;
+  codes?: string[] | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+function probationCaseOf(person: PersonRef, loaders: ResolverContext['loaders']) {
+  const probation = probationHalf(person);
+  return probation ? upstream(loaders.profile.probationCase.load(probation.crn)) : Promise.resolve(null);
+}

@@ -1,0 +1,122 @@
+import { GraphQLError } from 'graphql';
+import { SearchTooBroadError } from '../datasources/index.js';
+import { hmppsIdKey, parseHmppsId } from '../domain/identifiers.js';
+import { preferredHmppsId, type PersonRef } from '../domain/person.js';
+import { compareSortKeys, criteriaProblem, type SearchCriteria } from '../domain/search.js';
+import { isVisible } from '../domain/visibility.js';
+import type { ResolverContext } from './context.js';
+import { badUserInput, notFound, toConsumerError } from './errors.js';
+import { fingerprint, pageSize, startOffset, cursorAt, type Page } from './pagination.js';
+
+export const MAX_PERSONS = 100;
+/** Most matches taken from each of prison and probation search; a broader search must be narrowed. */
+export const SEARCH_LIMIT = 500;
+
+function idsOrRefuse(hmppsIds: readonly string[], field: string) {
+  return hmppsIds.map((raw, i) => {
+    const id = parseHmppsId(raw);
+    if (!id) {
+      throw badUserInput(`${field}[${i}] must be a CRN (e.g. X123456) or a prison number (e.g. A1234BC).`, field);
+    }
+    return hmppsIdKey(id);
+  });
+}
+
+/** A person, or the error that stands in its place (unknown and out-of-scope look the same). */
+function visibleOrNotFound(person: PersonRef | null | Error, ctx: ResolverContext): PersonRef | GraphQLError {
+  if (person instanceof Error) return toConsumerError(person) as GraphQLError;
+  if (!person || !isVisible(person, ctx.rowFilters)) return notFound();
+  return person;
+}
+
+async function person(_root: unknown, args: { hmppsId: string }, ctx: ResolverContext): Promise<PersonRef> {
+  const [key] = idsOrRefuse([args.hmppsId], 'hmppsId');
+  const found = visibleOrNotFound(await ctx.loaders.person.load(key!).catch((e: Error) => e), ctx);
+  if (found instanceof GraphQLError) throw found;
+  return found;
+}
+
+/** In the order asked; each missing person is null with its own NOT_FOUND error at its position. */
+async function persons(_root: unknown, args: { hmppsIds: string[] }, ctx: ResolverContext): Promise<Array<PersonRef | GraphQLError>> {
+  if (args.hmppsIds.length > MAX_PERSONS) {
+    throw badUserInput(`hmppsIds may hold at most ${MAX_PERSONS} ids (got ${args.hmppsIds.length}).`, 'hmppsIds');
+  }
+  const keys = idsOrRefuse(args.hmppsIds, 'hmppsIds');
+  const found = await ctx.loaders.person.loadMany(keys);
+  return found.map((p) => visibleOrNotFound(p, ctx));
+}
+
+interface SearchArgs {
+  criteria: {
+    firstName?: string | null;
+    lastName?: string | null;
+    dateOfBirth?: string | null;
+    pncNumber?: string | null;
+    includeAliases?: boolean | null;
+  };
+  first?: number | null;
+  after?: string | null;
+}
+
+/**
+ * Searches prison and probation at once, each person once, in a stable order; only the page asked
+ * for is resolved into full people (batched).
+ */
+async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverContext): Promise<Page<PersonRef>> {
+  const criteria: SearchCriteria = {
+    firstName: args.criteria.firstName ?? null,
+    lastName: args.criteria.lastName ?? null,
+    dateOfBirth: args.criteria.dateOfBirth ?? null,
+    pncNumber: args.criteria.pncNumber ?? null,
+    includeAliases: args.criteria.includeAliases ?? false,
+  };
+  const problem = criteriaProblem(criteria);
+  if (problem) throw badUserInput(problem, 'criteria');
+  const first = pageSize(args.first, 'first');
+  const question = fingerprint(['searchPersons', criteria]);
+  const start = startOffset(args.after, question);
+
+  const prisons = ctx.rowFilters.prisons ? [...ctx.rowFilters.prisons].sort() : null;
+  let matches;
+  try {
+    matches = await ctx.loaders.search(criteria, { prisonIds: prisons, includeProbation: prisons === null, limit: SEARCH_LIMIT });
+  } catch (e) {
+    if (e instanceof SearchTooBroadError) {
+      throw badUserInput(`More than ${e.limit} people match; add criteria to narrow the search.`, 'criteria');
+    }
+    throw toConsumerError(e);
+  }
+
+  // What each side already returned need not be fetched again when the page is resolved.
+  for (const m of matches) {
+    if (m.prison) ctx.loaders.records.prisonerByNumber.prime(m.prison.prisonNumber, m.prison);
+    if (m.probation) ctx.loaders.records.offenderByCrn.prime(m.probation.crn, m.probation);
+  }
+  const ordered = matches
+    .map((m) => {
+      const record = m.probation ?? m.prison!;
+      const hmppsId = m.probation?.crn ?? m.prison!.prisonNumber;
+      return { hmppsId, key: { lastName: record.lastName, firstName: record.firstName, dateOfBirth: record.dateOfBirth, hmppsId } };
+    })
+    .sort((a, b) => compareSortKeys(a.key, b.key));
+
+  const pageIds = ordered.slice(start, start + first).map((m) => m.hmppsId);
+  const people = await ctx.loaders.person.loadMany(pageIds);
+  const nodes: PersonRef[] = [];
+  const seen = new Set<string>();
+  for (const p of people) {
+    if (p instanceof Error) throw toConsumerError(p);
+    // A person found on both sides under different ids resolves to the same person: show it once.
+    if (!p || !isVisible(p, ctx.rowFilters) || seen.has(preferredHmppsId(p))) continue;
+    seen.add(preferredHmppsId(p));
+    nodes.push(p);
+  }
+  const end = start + pageIds.length;
+  return {
+    totalCount: ordered.length,
+    nodes,
+    pageInfo: { hasNextPage: end < ordered.length, endCursor: pageIds.length > 0 ? cursorAt(end, question) : null },
+  };
+}
+
+export const queryResolvers = { Query: { person, persons, searchPersons } };
