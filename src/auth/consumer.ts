@@ -1,34 +1,89 @@
 import type { TLSSocket } from 'node:tls';
+import type { Logger } from '../observability/logger.js';
+import { matchApiKey, type ApiKeyThrottle } from './api-keys.js';
+import { commonNameOf, daysUntil, normaliseSerial, parseCertificateDate } from './certificates.js';
 import type { ConsumerGrant, Policy } from './policy.js';
 
-/** Who is calling: the CN of a verified client certificate, and what the policy grants it (if anything). */
+/** Who is calling, and what the policy in force when the request arrived grants it. */
 export interface Consumer {
   name: string;
-  grant: ConsumerGrant | undefined;
+  grant: ConsumerGrant;
+  /** The policy version the grant comes from (a request keeps one version to its end). */
+  policy: Policy;
 }
 
 export interface AuthContext {
   consumer: Consumer;
 }
 
-export type CertificateCheck =
-  | { ok: true; commonName: string }
-  | { ok: false; reason: string; presentedCommonName: string | null };
+/** What the TLS handshake established about a connection (computed once per socket). */
+export type PeerCertificate =
+  | { ok: true; commonName: string; serial: string | null; expiresAt: Date | null }
+  | { ok: false; reason: RefusalReason; detail: string | null; presentedCommonName: string | null };
 
 /**
- * Identity from mutual TLS. The listener asks for a certificate but does not abort the handshake
- * itself, so that a refusal can be logged with its reason and answered as a clear 401; the CN of a
- * certificate that did not verify is never trusted.
+ * Every way a request can be refused before GraphQL runs, with its HTTP status and code. The table
+ * is documented in README.md (Security) and docs/adr/0002-consumer-security.md.
  */
-export function checkClientCertificate(socket: TLSSocket): CertificateCheck {
+export const REFUSALS = {
+  NO_CLIENT_CERTIFICATE: { status: 401, code: 'UNAUTHENTICATED', message: 'A client certificate issued to you by the service is required.' },
+  CERTIFICATE_UNTRUSTED: { status: 401, code: 'UNAUTHENTICATED', message: 'A client certificate issued to you by the service is required.' },
+  CERTIFICATE_WITHOUT_CN: { status: 401, code: 'UNAUTHENTICATED', message: 'The client certificate must carry exactly one common name (CN).' },
+  CERTIFICATE_EXPIRED: { status: 401, code: 'UNAUTHENTICATED', message: 'The client certificate has expired.' },
+  CERTIFICATE_REVOKED: { status: 401, code: 'UNAUTHENTICATED', message: 'The client certificate has been revoked.' },
+  PROXY_HEADERS_NOT_TRUSTED: { status: 401, code: 'UNAUTHENTICATED', message: 'Certificate identity headers are only accepted from the trusted proxy.' },
+  PROXY_HEADERS_INVALID: { status: 401, code: 'UNAUTHENTICATED', message: 'The proxy did not forward a readable client certificate identity.' },
+  API_KEY_MISSING: { status: 401, code: 'UNAUTHENTICATED', message: 'An API key (x-api-key header) is required.' },
+  API_KEY_INVALID: { status: 401, code: 'UNAUTHENTICATED', message: 'The API key is not valid for this client certificate.' },
+  API_KEY_THROTTLED: { status: 429, code: 'RATE_LIMITED', message: 'Too many requests with a wrong API key; retry later.' },
+  UNKNOWN_CONSUMER: { status: 403, code: 'FORBIDDEN', message: 'There is no access policy for this client certificate.' },
+  CONSUMER_SUSPENDED: { status: 403, code: 'FORBIDDEN', message: 'Access for this consumer is suspended.' },
+} as const;
+
+export type RefusalReason = keyof typeof REFUSALS;
+
+export interface Refusal {
+  reason: RefusalReason;
+  status: number;
+  code: string;
+  message: string;
+  consumer: string | null;
+  detail: string | null;
+  retryAfterSeconds?: number;
+}
+
+export type AuthResult = { ok: true; consumer: Consumer; via: 'direct' | 'proxy' } | { ok: false; refusal: Refusal };
+
+/** Hooks for metrics (issue 5's registry): refusals by reason, certificate days-to-expiry by consumer. */
+export interface AuthObserver {
+  refused(reason: RefusalReason, consumer: string | null): void;
+  certificateExpiry(consumer: string, days: number): void;
+}
+
+export const PROXY_HEADERS = ['subject-distinguished-name', 'cert-serial-number', 'cert-expiry-date'] as const;
+
+/**
+ * The handshake result for a socket. The listener asks for a certificate without aborting the
+ * handshake itself (so that a refusal is logged with its reason and answered as a clear 401); the
+ * CN of a certificate that did not verify is reported for the log but never trusted.
+ */
+export function checkClientCertificate(socket: TLSSocket): PeerCertificate {
   const cert = socket.getPeerCertificate();
-  const presented = cert && Object.keys(cert).length > 0 ? firstValue(cert.subject?.CN) : null;
+  const present = cert && Object.keys(cert).length > 0;
+  const presented = present ? firstValue(cert.subject?.CN) : null;
   if (!socket.authorized) {
-    const reason = presented === null ? 'NO_CLIENT_CERTIFICATE' : String(socket.authorizationError ?? 'UNVERIFIED');
-    return { ok: false, reason, presentedCommonName: presented };
+    const detail = String(socket.authorizationError ?? 'UNVERIFIED');
+    if (!present) return { ok: false, reason: 'NO_CLIENT_CERTIFICATE', detail, presentedCommonName: null };
+    const reason = detail === 'CERT_HAS_EXPIRED' ? 'CERTIFICATE_EXPIRED' : 'CERTIFICATE_UNTRUSTED';
+    return { ok: false, reason, detail, presentedCommonName: presented };
   }
-  if (!presented) return { ok: false, reason: 'CERTIFICATE_WITHOUT_CN', presentedCommonName: null };
-  return { ok: true, commonName: presented };
+  if (!presented) return { ok: false, reason: 'CERTIFICATE_WITHOUT_CN', detail: null, presentedCommonName: null };
+  return {
+    ok: true,
+    commonName: presented,
+    serial: cert.serialNumber ? normaliseSerial(cert.serialNumber, 'hex') : null,
+    expiresAt: cert.valid_to ? parseCertificateDate(cert.valid_to) : null,
+  };
 }
 
 /** A subject attribute is an array when it repeats; a consumer name must be one unambiguous CN. */
@@ -37,6 +92,133 @@ function firstValue(value: string | string[] | undefined): string | null {
   return value ?? null;
 }
 
-export function consumerFor(name: string, policy: Policy): Consumer {
-  return { name, grant: policy.consumer(name) };
+export interface AuthenticatorOptions {
+  /** CNs of the trusted proxy's own client certificates; empty = no proxy mode. */
+  trustedProxyCommonNames: readonly string[];
+  /** Certificates expiring within this many days are logged (once a day per consumer). */
+  expiryWarningDays: number;
+  throttle: ApiKeyThrottle;
+  observer?: AuthObserver;
+  logger: Logger;
+  now?: () => Date;
+}
+
+type Headers = Record<string, string | string[] | undefined>;
+
+/**
+ * Identity, then the consumer's standing, then its API key, in that order:
+ * certificate (direct, or forwarded by the trusted proxy) -> revoked? -> expired? -> known to the
+ * policy? -> throttled after wrong keys? -> API key -> suspended?
+ */
+export class Authenticator {
+  private readonly warnedOn = new Map<string, string>();
+  private readonly now: () => Date;
+
+  constructor(private readonly options: AuthenticatorOptions) {
+    this.now = options.now ?? (() => new Date());
+  }
+
+  authenticate(peer: PeerCertificate, headers: Headers, policy: Policy): AuthResult {
+    if (!peer.ok) return this.refuse(peer.reason, peer.presentedCommonName, peer.detail);
+    const forwarded = PROXY_HEADERS.some((h) => headers[h] !== undefined);
+    const viaProxy = this.options.trustedProxyCommonNames.includes(peer.commonName);
+
+    let name: string;
+    let serial: string | null;
+    let expiresAt: Date | null;
+    if (viaProxy) {
+      if (peer.serial !== null && policy.isRevoked(peer.serial, peer.commonName)) {
+        return this.refuse('CERTIFICATE_REVOKED', null, `proxy ${peer.commonName} serial ${peer.serial}`);
+      }
+      const identity = this.forwardedIdentity(headers);
+      if (!identity) return this.refuse('PROXY_HEADERS_INVALID', null, `proxy ${peer.commonName}`);
+      ({ name, serial, expiresAt } = identity);
+    } else {
+      if (forwarded) return this.refuse('PROXY_HEADERS_NOT_TRUSTED', peer.commonName, null);
+      ({ commonName: name, serial, expiresAt } = peer);
+    }
+
+    if (serial !== null && policy.isRevoked(serial, name)) return this.refuse('CERTIFICATE_REVOKED', name, `serial ${serial}`);
+    const now = this.now();
+    if (expiresAt !== null) {
+      if (expiresAt.getTime() <= now.getTime()) return this.refuse('CERTIFICATE_EXPIRED', name, expiresAt.toISOString());
+      this.noteExpiry(name, expiresAt, now);
+    }
+
+    const grant = policy.consumer(name);
+    if (!grant) return this.refuse('UNKNOWN_CONSUMER', name, null);
+
+    const lockedMs = this.options.throttle.lockedFor(name);
+    if (lockedMs > 0) {
+      const refusal = this.refuse('API_KEY_THROTTLED', name, null);
+      if (!refusal.ok) refusal.refusal.retryAfterSeconds = Math.ceil(lockedMs / 1000);
+      return refusal;
+    }
+    const presented = single(headers['x-api-key']);
+    if (!presented) return this.refuse('API_KEY_MISSING', name, null);
+    const keyId = presented.length <= 512 ? matchApiKey(presented, grant.apiKeys) : null;
+    if (keyId === null) {
+      const lockedOut = this.options.throttle.fail(name);
+      if (lockedOut) {
+        this.options.logger.warn({ event: 'auth', consumer: name, reason: 'API_KEY_THROTTLED' }, 'repeated wrong API keys; consumer throttled');
+      }
+      return this.refuse('API_KEY_INVALID', name, null);
+    }
+    this.options.throttle.succeed(name);
+
+    if (grant.suspended) return this.refuse('CONSUMER_SUSPENDED', name, null);
+    return { ok: true, consumer: { name, grant, policy }, via: viaProxy ? 'proxy' : 'direct' };
+  }
+
+  private forwardedIdentity(headers: Headers): { name: string; serial: string; expiresAt: Date } | null {
+    const dn = single(headers['subject-distinguished-name']);
+    const serialText = single(headers['cert-serial-number']);
+    const expiryText = single(headers['cert-expiry-date']);
+    if (!dn || !serialText || !expiryText) return null;
+    const name = commonNameOf(dn);
+    const serial = normaliseSerial(serialText);
+    const expiresAt = parseCertificateDate(expiryText);
+    if (!name || !serial || !expiresAt) return null;
+    return { name, serial, expiresAt };
+  }
+
+  private noteExpiry(consumer: string, expiresAt: Date, now: Date): void {
+    const days = daysUntil(expiresAt, now);
+    this.options.observer?.certificateExpiry(consumer, days);
+    if (days > this.options.expiryWarningDays) return;
+    const today = now.toISOString().slice(0, 10);
+    if (this.warnedOn.get(consumer) === today) return;
+    this.warnedOn.set(consumer, today);
+    this.options.logger.warn(
+      { event: 'certificate-expiry', consumer, daysToExpiry: days, expiresAt: expiresAt.toISOString() },
+      'client certificate expires soon',
+    );
+  }
+
+  private refuse(reason: RefusalReason, consumer: string | null, detail: string | null): AuthResult {
+    this.options.observer?.refused(reason, consumer);
+    const { status, code, message } = REFUSALS[reason];
+    return { ok: false, refusal: { reason, status, code, message, consumer, detail } };
+  }
+}
+
+function single(value: string | string[] | undefined): string | null {
+  if (Array.isArray(value)) return null;
+  const v = value?.trim();
+  return v ? v : null;
+}
+
+/** The response body of a refusal: the GraphQL error shape, with the stable code. */
+export function refusalBody(refusal: Refusal) {
+  return {
+    errors: [
+      {
+        message: refusal.message,
+        extensions: {
+          code: refusal.code,
+          ...(refusal.retryAfterSeconds !== undefined ? { retryAfterSeconds: refusal.retryAfterSeconds } : {}),
+        },
+      },
+    ],
+  };
 }

@@ -1,91 +1,409 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { isObjectType, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isIntrospectionType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isScalarType,
+  type GraphQLSchema,
+} from 'graphql';
 import { parse as parseYaml } from 'yaml';
+import type { RowFilters, SupervisionStatus } from '../domain/visibility.js';
+import { parseStoredKey, type StoredApiKey } from './api-keys.js';
+import { normaliseSerial } from './certificates.js';
 
-/** What one consumer may read: concrete schema coordinates (`Type.field`), wildcards expanded. */
+/**
+ * The consumer policy (design §3): one YAML file per environment. Roles grant schema coordinates,
+ * row filters and redactions; consumers (keyed by certificate CN) have roles, their own filters, API
+ * key hashes, a rate limit and flags. Deny by default. The file is checked against the live schema
+ * and every problem is reported at once, naming the role, consumer, coordinate or filter.
+ * The file format is documented in docs/adr/0002-consumer-security.md and policy/development.yaml.
+ */
+
+export type RedactionAction = 'mask' | 'remove';
+
+export interface Redaction {
+  action: RedactionAction;
+  /** Only for people with limited access (LAO: excluded or restricted probation cases). */
+  limitedAccessOnly: boolean;
+}
+
+/** The value a masked string field gets. */
+export const MASK = '**REDACTED**';
+
+export interface RateLimit {
+  perSecond: number;
+  burst: number;
+}
+
+/** Everything one consumer may do, resolved from its roles and own entry. */
 export interface ConsumerGrant {
   name: string;
   roles: string[];
+  /** Concrete schema coordinates (`Type.field`), wildcards expanded. */
   coordinates: ReadonlySet<string>;
+  rowFilters: RowFilters;
+  /** By coordinate: the strictest redaction any of the consumer's roles asks for. */
+  redactions: ReadonlyMap<string, Redaction>;
+  apiKeys: readonly StoredApiKey[];
+  /** Requests per second and burst; null = the gateway default (RATE_LIMIT_* configuration). */
+  rateLimit: RateLimit | null;
+  suspended: boolean;
+  /** May run introspection queries on the consumer listener. */
+  introspection: boolean;
 }
 
 export interface Policy {
   consumer(name: string): ConsumerGrant | undefined;
   readonly consumerNames: string[];
+  /** True when this serial is revoked for everyone, or for this consumer. */
+  isRevoked(serial: string, consumer: string): boolean;
+  /** SHA-256 of the file (first 16 hex digits), for /info and logs. */
+  readonly hash: string;
+  readonly file: string;
 }
 
 export class PolicyError extends Error {
-  constructor(file: string, problems: string[]) {
+  constructor(
+    file: string,
+    readonly problems: string[],
+  ) {
     super(`policy ${file} is invalid:\n  - ${problems.join('\n  - ')}`);
     this.name = 'PolicyError';
   }
 }
 
-interface PolicyFile {
-  roles?: Record<string, { description?: string; grants?: unknown }>;
-  consumers?: Record<string, { roles?: unknown }>;
+type FilterName = keyof RowFilters;
+const FILTERS: Record<FilterName, { pattern: RegExp; describe: string }> = {
+  prisons: { pattern: /^[A-Z0-9]{2,6}$/, describe: 'prison codes such as MDI (upper case), or "*"' },
+  supervisionStatuses: { pattern: /^(PRISONS|PROBATION|NONE)$/, describe: 'PRISONS, PROBATION or NONE, or "*"' },
+  alertCodes: { pattern: /^[A-Za-z0-9_]{1,12}$/, describe: 'alert codes such as XA, or "*"' },
+};
+const FILTER_NAMES = Object.keys(FILTERS) as FilterName[];
+
+const TOP_LEVEL_KEYS = ['description', 'roles', 'consumers', 'certificateRevocationList'];
+const ROLE_KEYS = ['description', 'grants', 'filters', 'redactions'];
+const CONSUMER_KEYS = ['description', 'roles', 'filters', 'apiKeys', 'rateLimit', 'suspended', 'introspection'];
+const REDACTION_KEYS = ['field', 'action', 'limitedAccessOnly'];
+
+export interface PolicyOptions {
+  /** Certificate CNs that must not be consumers (the trusted proxy's own identity). */
+  reservedNames?: readonly string[];
 }
 
-/**
- * Reads the policy file and checks it against the live schema: an unknown coordinate, type or role
- * stops start-up with a message naming it (deny by default; nothing is guessed).
- */
-export function loadPolicy(file: string, schema: GraphQLSchema): Policy {
-  let doc: PolicyFile;
+/** Reads and checks the policy file; throws PolicyError naming every problem. */
+export function loadPolicy(file: string, schema: GraphQLSchema, options: PolicyOptions = {}): Policy {
+  let text: string;
   try {
-    doc = (parseYaml(readFileSync(file, 'utf8')) ?? {}) as PolicyFile;
+    text = readFileSync(file, 'utf8');
   } catch (e) {
-    throw new PolicyError(file, [(e as Error).message]);
+    throw new PolicyError(file, [`cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`]);
   }
-  return buildPolicy(file, doc, schema);
+  return parsePolicy(file, text, schema, options);
 }
 
-export function buildPolicy(file: string, doc: PolicyFile, schema: GraphQLSchema): Policy {
-  const problems: string[] = [];
-  const roleCoordinates = new Map<string, Set<string>>();
+export function parsePolicy(file: string, text: string, schema: GraphQLSchema, options: PolicyOptions = {}): Policy {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text, { uniqueKeys: true }) ?? {};
+  } catch (e) {
+    throw new PolicyError(file, [`not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
+  }
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return buildPolicy(file, doc, schema, options, hash);
+}
 
-  for (const [role, def] of Object.entries(doc.roles ?? {})) {
-    const grants = def?.grants;
-    if (!Array.isArray(grants)) {
-      problems.push(`role "${role}": grants must be a list of schema coordinates`);
+type Doc = Record<string, unknown>;
+const isRecord = (v: unknown): v is Doc => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+interface CompiledRole {
+  coordinates: Set<string>;
+  filters: Partial<Record<FilterName, string[]>>;
+  redactions: Map<string, Redaction>;
+}
+
+export function buildPolicy(file: string, doc: unknown, schema: GraphQLSchema, options: PolicyOptions = {}, hash = ''): Policy {
+  const problems: string[] = [];
+  if (!isRecord(doc)) throw new PolicyError(file, ['the file must be a mapping with roles and consumers']);
+  unknownKeys(doc, TOP_LEVEL_KEYS, 'the file', problems);
+
+  const roles = new Map<string, CompiledRole>();
+  const roleDocs = doc.roles ?? {};
+  if (!isRecord(roleDocs)) problems.push('roles must be a mapping of role names');
+  for (const [role, def] of Object.entries(isRecord(roleDocs) ? roleDocs : {})) {
+    const where = `role "${role}"`;
+    if (!isRecord(def)) {
+      problems.push(`${where}: must be a mapping with grants`);
       continue;
     }
+    unknownKeys(def, ROLE_KEYS, where, problems);
     const coordinates = new Set<string>();
-    for (const grant of grants) {
-      const expanded = typeof grant === 'string' ? expandCoordinate(grant, schema) : null;
-      if (!expanded) problems.push(`role "${role}": unknown schema coordinate "${String(grant)}"`);
-      else expanded.forEach((c) => coordinates.add(c));
+    if (!Array.isArray(def.grants)) problems.push(`${where}: grants must be a list of schema coordinates`);
+    else {
+      for (const grant of def.grants) {
+        const expanded = typeof grant === 'string' ? expandCoordinate(grant, schema) : null;
+        if (!expanded) problems.push(`${where}: unknown schema coordinate "${String(grant)}"`);
+        else expanded.forEach((c) => coordinates.add(c));
+      }
     }
-    roleCoordinates.set(role, coordinates);
+    roles.set(role, {
+      coordinates,
+      filters: readFilters(def.filters, where, problems),
+      redactions: readRedactions(def.redactions, where, schema, problems),
+    });
   }
 
   const consumers = new Map<string, ConsumerGrant>();
-  for (const [name, def] of Object.entries(doc.consumers ?? {})) {
-    const roles = def?.roles;
-    if (!Array.isArray(roles) || roles.some((r) => typeof r !== 'string')) {
-      problems.push(`consumer "${name}": roles must be a list of role names`);
+  const consumerDocs = doc.consumers ?? {};
+  if (!isRecord(consumerDocs)) problems.push('consumers must be a mapping of certificate CNs');
+  for (const [name, def] of Object.entries(isRecord(consumerDocs) ? consumerDocs : {})) {
+    const where = `consumer "${name}"`;
+    if (!isRecord(def)) {
+      problems.push(`${where}: must be a mapping with roles`);
+      continue;
+    }
+    unknownKeys(def, CONSUMER_KEYS, where, problems);
+    if (options.reservedNames?.includes(name)) {
+      problems.push(`${where}: this name is the trusted proxy's certificate CN and cannot be a consumer`);
+    }
+    const roleNames = def.roles;
+    if (!Array.isArray(roleNames) || roleNames.some((r) => typeof r !== 'string')) {
+      problems.push(`${where}: roles must be a list of role names`);
       continue;
     }
     const coordinates = new Set<string>();
-    for (const role of roles as string[]) {
-      const granted = roleCoordinates.get(role);
-      if (!granted) problems.push(`consumer "${name}": unknown role "${role}"`);
-      else granted.forEach((c) => coordinates.add(c));
+    const redactions = new Map<string, Redaction>();
+    const filterSources: Array<Partial<Record<FilterName, string[]>>> = [];
+    for (const role of roleNames as string[]) {
+      const compiled = roles.get(role);
+      if (!compiled) {
+        problems.push(`${where}: unknown role "${role}"`);
+        continue;
+      }
+      compiled.coordinates.forEach((c) => coordinates.add(c));
+      filterSources.push(compiled.filters);
+      for (const [coordinate, redaction] of compiled.redactions) {
+        redactions.set(coordinate, strictest(redactions.get(coordinate), redaction));
+      }
     }
-    consumers.set(name, { name, roles: roles as string[], coordinates });
+    filterSources.push(readFilters(def.filters, where, problems));
+    consumers.set(name, {
+      name,
+      roles: roleNames as string[],
+      coordinates,
+      rowFilters: combineFilters(filterSources),
+      redactions,
+      apiKeys: readApiKeys(def.apiKeys, where, problems),
+      rateLimit: readRateLimit(def.rateLimit, where, problems),
+      suspended: readFlag(def.suspended, 'suspended', where, problems),
+      introspection: readFlag(def.introspection, 'introspection', where, problems),
+    });
   }
 
+  const revoked = readRevocations(doc.certificateRevocationList, problems);
   if (problems.length > 0) throw new PolicyError(file, problems);
-  return { consumer: (name) => consumers.get(name), consumerNames: [...consumers.keys()] };
+  return {
+    consumer: (name) => consumers.get(name),
+    consumerNames: [...consumers.keys()],
+    isRevoked: (serial, consumer) => revoked.global.has(serial) || revoked.perConsumer.has(`${serial}/${consumer}`),
+    hash,
+    file,
+  };
 }
 
-/** `Type.field` -> itself if it exists; `Type.*` -> every field of Type; otherwise null. */
-function expandCoordinate(coordinate: string, schema: GraphQLSchema): string[] | null {
+function unknownKeys(doc: Doc, allowed: string[], where: string, problems: string[]): void {
+  for (const key of Object.keys(doc)) {
+    if (!allowed.includes(key)) problems.push(`${where}: unknown key "${key}" (allowed: ${allowed.join(', ')})`);
+  }
+}
+
+function readFilters(raw: unknown, where: string, problems: string[]): Partial<Record<FilterName, string[]>> {
+  const out: Partial<Record<FilterName, string[]>> = {};
+  if (raw === undefined || raw === null) return out;
+  if (!isRecord(raw)) {
+    problems.push(`${where}: filters must be a mapping (${FILTER_NAMES.join(', ')})`);
+    return out;
+  }
+  for (const [name, values] of Object.entries(raw)) {
+    if (!(FILTER_NAMES as string[]).includes(name)) {
+      problems.push(`${where}: unknown filter "${name}" (known: ${FILTER_NAMES.join(', ')})`);
+      continue;
+    }
+    const filter = FILTERS[name as FilterName];
+    if (!Array.isArray(values)) {
+      problems.push(`${where}: filter "${name}" must be a list of ${filter.describe}`);
+      continue;
+    }
+    const bad = values.filter((v) => typeof v !== 'string' || (v !== '*' && !filter.pattern.test(v)));
+    if (bad.length > 0) {
+      problems.push(`${where}: filter "${name}" has invalid values ${bad.map((b) => JSON.stringify(b)).join(', ')} (expected ${filter.describe})`);
+      continue;
+    }
+    out[name as FilterName] = values as string[];
+  }
+  return out;
+}
+
+/**
+ * Filters combine by union over the consumer's roles and its own entry; `*` anywhere lifts that
+ * filter; a filter nobody mentions does not restrict; an empty list (mentioned, nothing in it)
+ * grants nothing.
+ */
+export function combineFilters(sources: Array<Partial<Record<FilterName, string[]>>>): RowFilters {
+  const combine = <T extends string>(name: FilterName): ReadonlySet<T> | null => {
+    const lists = sources.map((s) => s[name]).filter((l): l is string[] => l !== undefined);
+    if (lists.length === 0) return null;
+    const values = lists.flat();
+    if (values.includes('*')) return null;
+    return new Set(values as T[]);
+  };
+  return {
+    prisons: combine<string>('prisons'),
+    supervisionStatuses: combine<SupervisionStatus>('supervisionStatuses'),
+    alertCodes: combine<string>('alertCodes'),
+  };
+}
+
+function readRedactions(raw: unknown, where: string, schema: GraphQLSchema, problems: string[]): Map<string, Redaction> {
+  const out = new Map<string, Redaction>();
+  if (raw === undefined || raw === null) return out;
+  if (!Array.isArray(raw)) {
+    problems.push(`${where}: redactions must be a list of {field, action, limitedAccessOnly}`);
+    return out;
+  }
+  for (const entry of raw) {
+    if (!isRecord(entry)) {
+      problems.push(`${where}: a redaction must be a mapping {field, action, limitedAccessOnly}`);
+      continue;
+    }
+    unknownKeys(entry, REDACTION_KEYS, `${where} redaction`, problems);
+    const { field, action } = entry;
+    if (action !== 'mask' && action !== 'remove') {
+      problems.push(`${where}: redaction of "${String(field)}": action must be mask or remove (got ${JSON.stringify(action)})`);
+      continue;
+    }
+    const limitedAccessOnly = readFlag(entry.limitedAccessOnly, 'limitedAccessOnly', `${where} redaction`, problems);
+    const problem = typeof field === 'string' ? redactionProblem(field, action, schema) : 'field must be a schema coordinate';
+    if (problem) {
+      problems.push(`${where}: redaction of "${String(field)}": ${problem}`);
+      continue;
+    }
+    out.set(field as string, strictest(out.get(field as string), { action, limitedAccessOnly }));
+  }
+  return out;
+}
+
+/** Why a redaction cannot apply to this field, or null when it can. */
+function redactionProblem(coordinate: string, action: RedactionAction, schema: GraphQLSchema): string | null {
+  const field = fieldOf(coordinate, schema);
+  if (!field) return 'unknown schema coordinate';
+  const named = getNamedType(field.type);
+  if (action === 'mask') {
+    const stringLike = isScalarType(named) && (named.name === 'String' || named.name === 'ID');
+    return stringLike ? null : `mask needs a String or ID field (${coordinate} is ${String(field.type)}); use remove`;
+  }
+  if (isNonNullType(field.type) && !isListType(getNullableType(field.type))) {
+    return `remove needs a nullable field or a list (${coordinate} is ${String(field.type)})`;
+  }
+  return null;
+}
+
+/** When roles redact one field differently: remove beats mask, and "always" beats "LAO only". */
+function strictest(a: Redaction | undefined, b: Redaction): Redaction {
+  if (!a) return b;
+  return {
+    action: a.action === 'remove' || b.action === 'remove' ? 'remove' : 'mask',
+    limitedAccessOnly: a.limitedAccessOnly && b.limitedAccessOnly,
+  };
+}
+
+function readApiKeys(raw: unknown, where: string, problems: string[]): StoredApiKey[] {
+  if (raw === undefined || raw === null) return [];
+  if (!Array.isArray(raw)) {
+    problems.push(`${where}: apiKeys must be a list of hashes (sha256:<salt>:<digest>; make one with npm run api-key)`);
+    return [];
+  }
+  const out: StoredApiKey[] = [];
+  raw.forEach((entry, index) => {
+    const hash = isRecord(entry) ? entry.hash : entry;
+    const id = isRecord(entry) && typeof entry.id === 'string' ? entry.id : `#${index + 1}`;
+    const parsed = typeof hash === 'string' ? parseStoredKey(hash, id) : null;
+    if (!parsed) problems.push(`${where}: API key ${id} is not a hash in the form sha256:<salt>:<digest> (never put a key itself in the policy)`);
+    else out.push(parsed);
+  });
+  return out;
+}
+
+function readRateLimit(raw: unknown, where: string, problems: string[]): RateLimit | null {
+  if (raw === undefined || raw === null) return null;
+  const ok = (v: unknown, min: number) => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= 100_000;
+  if (!isRecord(raw) || !ok(raw.perSecond, 1) || !(raw.burst === undefined || ok(raw.burst, 0))) {
+    problems.push(`${where}: rateLimit must be {perSecond: integer >= 1, burst: integer >= 0}`);
+    return null;
+  }
+  unknownKeys(raw, ['perSecond', 'burst'], `${where} rateLimit`, problems);
+  return { perSecond: raw.perSecond as number, burst: (raw.burst as number | undefined) ?? 0 };
+}
+
+function readFlag(raw: unknown, name: string, where: string, problems: string[]): boolean {
+  if (raw === undefined || raw === null) return false;
+  if (typeof raw !== 'boolean') {
+    problems.push(`${where}: ${name} must be true or false`);
+    return false;
+  }
+  return raw;
+}
+
+function readRevocations(raw: unknown, problems: string[]) {
+  const global = new Set<string>();
+  const perConsumer = new Set<string>();
+  if (raw === undefined || raw === null) return { global, perConsumer };
+  if (!Array.isArray(raw)) {
+    problems.push('certificateRevocationList must be a list of "SERIAL" or "SERIAL/consumer" entries');
+    return { global, perConsumer };
+  }
+  for (const entry of raw) {
+    const text = typeof entry === 'string' || typeof entry === 'number' ? String(entry) : '';
+    const [serialText, consumer, ...rest] = text.split('/');
+    // Serials in the list are hex (as openssl and certificate viewers print them).
+    const serial = serialText ? normaliseSerial(serialText, 'hex') : null;
+    if (!serial || rest.length > 0 || consumer === '') {
+      problems.push(`certificateRevocationList: ${JSON.stringify(entry)} is not "SERIAL" or "SERIAL/consumer" (serial in hex)`);
+      continue;
+    }
+    if (consumer) perConsumer.add(`${serial}/${consumer}`);
+    else global.add(serial);
+  }
+  return { global, perConsumer };
+}
+
+function fieldOf(coordinate: string, schema: GraphQLSchema) {
+  const match = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*)$/.exec(coordinate);
+  if (!match) return null;
+  const type = schema.getType(match[1]!);
+  if (!isObjectType(type) || isIntrospectionType(type)) return null;
+  return type.getFields()[match[2]!] ?? null;
+}
+
+/**
+ * `Type.field` -> itself if it exists; `Type.*` -> every field of Type; `*` -> every field of every
+ * type (full access, including fields added later: a deliberate choice for full-access roles only);
+ * otherwise null.
+ */
+export function expandCoordinate(coordinate: string, schema: GraphQLSchema): string[] | null {
+  if (coordinate === '*') {
+    return Object.values(schema.getTypeMap())
+      .filter((t) => isObjectType(t) && !isIntrospectionType(t))
+      .flatMap((t) => Object.keys((t as { getFields(): Record<string, unknown> }).getFields()).map((f) => `${t.name}.${f}`));
+  }
   const match = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*|\*)$/.exec(coordinate);
   if (!match) return null;
   const [, typeName, field] = match as unknown as [string, string, string];
   const type = schema.getType(typeName);
-  if (!isObjectType(type)) return null;
+  if (!isObjectType(type) || isIntrospectionType(type)) return null;
   const fields = Object.keys(type.getFields());
   if (field === '*') return fields.map((f) => `${typeName}.${f}`);
   return fields.includes(field) ? [coordinate] : null;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { securityConfig, type SecurityConfig } from './security.js';
 
 /**
  * All configuration, read once from the environment (and the files it names), validated, typed.
@@ -31,6 +32,24 @@ export const UPSTREAM_URL_VARS: Record<UpstreamName, string> = {
 export interface UpstreamConfig {
   baseUrl: string;
   timeoutMs: number;
+  /** Retries of idempotent calls (connection errors, 502/503/504, timeouts), never past the deadline. */
+  retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number };
+  /** Circuit breaker: opens at `failureRate` over `windowMs` once `minCalls` calls were seen. */
+  breaker: { windowMs: number; minCalls: number; failureRate: number; openMs: number };
+  /** Calls in flight at once, and calls allowed to wait for a slot. */
+  maxInFlight: number;
+  maxQueue: number;
+}
+
+export interface RateLimitConfig {
+  /** Applies to consumers whose policy entry has no `rateLimit`. */
+  perSecond: number;
+  burst: number;
+  /** Shared counters for all replicas; in-memory counters when null. */
+  redisUrl: string | null;
+  /** What a request gets when Redis cannot be asked: served (open) or refused (closed). */
+  onRedisError: 'open' | 'closed';
+  redisTimeoutMs: number;
 }
 
 export interface Config {
@@ -49,6 +68,17 @@ export interface Config {
   auth: { tokenUrl: string; clientId: string; clientSecret: string };
   upstreams: Record<UpstreamName, UpstreamConfig>;
   shutdownTimeoutMs: number;
+  /** Time a GraphQL request may take in all; every upstream call gets at most what is left. */
+  requestDeadlineMs: number;
+  rateLimit: RateLimitConfig;
+  /** Background reachability checks of every upstream (and Redis) for /health. */
+  health: { intervalMs: number; timeoutMs: number };
+  /** After SIGTERM, readiness is false this long before the listener stops accepting. */
+  shutdownDrainDelayMs: number;
+  /** The source commit of this build, shown on /info. */
+  commit: string;
+  /** Identity, API keys, query limits, audit (src/config/security.ts). */
+  security: SecurityConfig;
 }
 
 export class ConfigError extends Error {
@@ -114,10 +144,31 @@ export function loadConfig(env: Env = process.env): Config {
 
   const nodeEnv = str('NODE_ENV', 'development');
   const mode = nodeEnv === 'production' ? 'production' : nodeEnv === 'test' ? 'test' : 'development';
-  const upstreamTimeoutMs = int('UPSTREAM_TIMEOUT_MS', 5000, 1, 120_000);
+  const upstreamTimeoutMs = int('UPSTREAM_TIMEOUT_MS', 2000, 1, 120_000);
+  const resilience = {
+    retry: {
+      maxRetries: int('UPSTREAM_RETRIES', 2, 0, 10),
+      baseDelayMs: int('UPSTREAM_RETRY_BASE_MS', 50, 1, 60_000),
+      maxDelayMs: int('UPSTREAM_RETRY_MAX_MS', 1000, 1, 60_000),
+    },
+    breaker: {
+      windowMs: int('BREAKER_WINDOW_MS', 10_000, 100, 600_000),
+      minCalls: int('BREAKER_MIN_CALLS', 10, 1, 1_000_000),
+      failureRate: int('BREAKER_FAILURE_PERCENT', 50, 1, 100) / 100,
+      openMs: int('BREAKER_OPEN_MS', 5000, 10, 600_000),
+    },
+    maxInFlight: int('UPSTREAM_MAX_IN_FLIGHT', 64, 1, 10_000),
+    maxQueue: int('UPSTREAM_MAX_QUEUE', 256, 0, 100_000),
+  };
   const upstreams = Object.fromEntries(
-    UPSTREAMS.map((name) => [name, { baseUrl: url(UPSTREAM_URL_VARS[name]), timeoutMs: upstreamTimeoutMs }]),
+    UPSTREAMS.map((name) => [name, { baseUrl: url(UPSTREAM_URL_VARS[name]), timeoutMs: upstreamTimeoutMs, ...resilience }]),
   ) as Record<UpstreamName, UpstreamConfig>;
+  const redisUrl = env.REDIS_URL?.trim() || null;
+  if (redisUrl && !/^rediss?:\/\/./.test(redisUrl)) problems.push(`REDIS_URL must be a redis:// or rediss:// URL (got "${redisUrl}")`);
+  const onRedisError = str('RATE_LIMIT_ON_REDIS_ERROR', 'open');
+  if (onRedisError !== 'open' && onRedisError !== 'closed') {
+    problems.push(`RATE_LIMIT_ON_REDIS_ERROR must be open or closed (got "${onRedisError}")`);
+  }
 
   const devEnabled = bool('DEV_LISTENER', mode !== 'production');
   const devHost = str('DEV_LISTENER_HOST', '127.0.0.1');
@@ -152,7 +203,27 @@ export function loadConfig(env: Env = process.env): Config {
     },
     upstreams,
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 20_000, 0, 600_000),
+    requestDeadlineMs: int('REQUEST_DEADLINE_MS', 5000, 10, 120_000),
+    rateLimit: {
+      perSecond: int('RATE_LIMIT_PER_SECOND', 50, 1, 1_000_000),
+      burst: int('RATE_LIMIT_BURST', 100, 0, 1_000_000),
+      redisUrl,
+      onRedisError: onRedisError === 'closed' ? 'closed' : 'open',
+      redisTimeoutMs: int('REDIS_TIMEOUT_MS', 250, 1, 60_000),
+    },
+    health: {
+      intervalMs: int('HEALTH_CHECK_INTERVAL_MS', 15_000, 50, 3_600_000),
+      timeoutMs: int('HEALTH_CHECK_TIMEOUT_MS', 2000, 10, 60_000),
+    },
+    shutdownDrainDelayMs: int('SHUTDOWN_DRAIN_DELAY_MS', mode === 'production' ? 5000 : 0, 0, 600_000),
+    commit: str('GIT_COMMIT', 'unknown'),
+    security: securityConfig(env, mode, problems),
   };
+  if (config.shutdownDrainDelayMs + config.requestDeadlineMs > config.shutdownTimeoutMs) {
+    problems.push(
+      `SHUTDOWN_TIMEOUT_MS (${config.shutdownTimeoutMs}) must cover SHUTDOWN_DRAIN_DELAY_MS (${config.shutdownDrainDelayMs}) plus REQUEST_DEADLINE_MS (${config.requestDeadlineMs}), or in-flight requests are cut off`,
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -13,11 +13,11 @@ export interface SearchCriteria {
 
 export const MAX_NAME_LENGTH = 100;
 /** Each name yields at most this many spellings to look for. */
-const MAX_VARIANTS = 4;
+const MAX_VARIANTS = 5;
 
 /**
  * The spellings looked for, for a name as typed: the name itself, then with accents removed,
- * apostrophes removed, and hyphens as spaces or removed. Upstream searches compare whole names
+ * typographic apostrophes as plain ones, apostrophes removed, and hyphens as spaces or removed. Upstream searches compare whole names
  * ignoring case, so these are what lets `O'Neil` find `ONeil` and `Zoë` find `Zoe`.
  */
 export function nameVariants(name: string): string[] {
@@ -25,7 +25,7 @@ export function nameVariants(name: string): string[] {
   const unaccented = typed.normalize('NFD').replace(/\p{M}/gu, '');
   const variants = [typed, unaccented];
   for (const base of [typed, unaccented]) {
-    variants.push(base.replace(/['’]/g, ''));
+    variants.push(base.replace(/’/g, "'"), base.replace(/['’]/g, ''));
     variants.push(base.replace(/-/g, ' '), base.replace(/-/g, ''));
   }
   const seen = new Set<string>();

@@ -164,7 +164,16 @@ export class Metrics {
     return name;
   }
 
+  /** The current circuit state per upstream, as last reported by its breaker. */
+  readonly circuitStates = new Map<string, CircuitState>();
+
+  initCircuit(upstream: string): void {
+    this.circuitStates.set(upstream, 'closed');
+    this.circuitState.set({ upstream }, CIRCUIT_STATE_VALUE.closed);
+  }
+
   setCircuitState(upstream: string, state: CircuitState): void {
+    this.circuitStates.set(upstream, state);
     this.circuitState.set({ upstream }, CIRCUIT_STATE_VALUE[state]);
     this.circuitTransitions.inc({ upstream, state });
   }

@@ -1,17 +1,18 @@
 import type { TLSSocket } from 'node:tls';
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { applyMiddleware } from 'graphql-middleware';
-import { checkClientCertificate, consumerFor, type CertificateCheck, type Consumer } from '../auth/consumer.js';
-import { loadPolicy, type Policy } from '../auth/policy.js';
-import { policyShield } from '../auth/shield.js';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { GraphQLSchema } from 'graphql';
+import { refusalBody, Security, type Consumer } from '../auth/index.js';
 import type { Config } from '../config/index.js';
 import { DataSources } from '../datasources/index.js';
-import { NO_ROW_FILTERS } from '../domain/visibility.js';
 import type { Logger } from '../observability/logger.js';
-import { createApollo, type GatewayContext } from './apollo.js';
+import { notFound } from '../resolvers/errors.js';
+import { createApollo, httpErrorHandler, notFoundHandler, type ApolloSecurity, type GatewayContext } from './apollo.js';
 import { listen, listenerOptions } from './listener.js';
 import { managementApp, type Health } from './management.js';
+import { Operations } from './operations.js';
+import { shutDown } from './shutdown.js';
+import { bindTelemetry, scopeOf } from './telemetry.js';
 import { buildSchema } from './schema.js';
 
 export interface RunningGateway {
@@ -23,60 +24,72 @@ export interface RunningGateway {
 
 const GRAPHQL_METHODS = ['GET', 'POST', 'OPTIONS'] as const;
 
-function unauthenticated(message: string) {
-  return { errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] };
-}
-
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
   const health: Health = { ready: false, startedAt: new Date().toISOString(), version: config.version };
+  const ops = new Operations(config, logger, health);
   const management = managementApp(health, logger);
   const managementUrl = await listen(management, config.managementListener, 'http');
 
   const baseSchema = buildSchema();
-  const policy = loadPolicy(config.policyFile, baseSchema);
-  const schema = applyMiddleware(baseSchema, policyShield(baseSchema));
-  const dataSources = new DataSources(config, logger);
-  const contextFor = (consumer: Consumer, requestId: string): GatewayContext => ({
-    consumer,
-    requestId,
-    loaders: dataSources.forRequest({ requestId }),
-    // Row filters come with the full policy model (consumer filters); until then nobody is filtered.
-    rowFilters: NO_ROW_FILTERS,
-  });
+  // Identity, policy (reloadable), execution-time authorisation, query limits and audit: src/auth.
+  const security = new Security(
+    { ...config.security, policyFile: config.policyFile, mode: config.mode },
+    baseSchema,
+    logger,
+    { notFound, observer: ops.authObserver },
+  );
+  const schema = security.schema;
+  const apolloSecurity: ApolloSecurity = { limits: security.limits, maxTokens: config.security.limits.maxTokens, audit: security.audit };
+  health.policyHash = () => security.policy.hash;
+  const rateFor = (name: string) => security.policy.consumer(name)?.rateLimit ?? undefined;
+  const dataSources = new DataSources(config, logger, ops.metrics);
+  const contextFor = (consumer: Consumer, request: FastifyRequest, introspectionAllowed = false): GatewayContext =>
+    bindTelemetry(
+      {
+        ...security.contextFor(consumer, { introspectionAllowed }),
+        requestId: String(request.id),
+        loaders: dataSources.forRequest(scopeOf(request)),
+      },
+      request,
+    );
 
   const consumerApp = consumerListener(config, logger);
-  const consumerApollo = createApollo(schema, logger, { sandbox: false, plugins: [fastifyApolloDrainPlugin(consumerApp)] });
+  const consumerApollo = createApollo(schema, logger, {
+    sandbox: false,
+    security: apolloSecurity,
+    plugins: [fastifyApolloDrainPlugin(consumerApp), ops.plugin()],
+  });
   await consumerApollo.start();
-  addAccessLog(consumerApp);
-  const certificateChecks = new WeakMap<TLSSocket, CertificateCheck>();
+  ops.instrument(consumerApp, rateFor);
+  // Refused before GraphQL runs: certificate, proxy headers, revocation, expiry, API key, suspension.
   consumerApp.addHook('onRequest', async (request, reply) => {
-    const socket = request.raw.socket as TLSSocket;
-    let check = certificateChecks.get(socket);
-    if (!check) {
-      check = checkClientCertificate(socket);
-      certificateChecks.set(socket, check);
-    }
-    if (check.ok) {
-      request.consumerName = check.commonName;
+    const result = security.authenticate(request.raw.socket as TLSSocket, request.headers);
+    if (result.ok) {
+      request.consumer = result.consumer;
+      request.consumerName = result.consumer.name;
       return;
     }
+    const { refusal } = result;
+    const certificateProblem = refusal.reason.startsWith('CERTIFICATE') || refusal.reason === 'NO_CLIENT_CERTIFICATE';
     request.log.warn(
-      { reason: check.reason, presentedCommonName: check.presentedCommonName, remoteAddress: request.ip },
-      'client certificate refused',
+      { event: 'auth-refused', reason: refusal.reason, detail: refusal.detail, consumer: refusal.consumer, remoteAddress: request.ip },
+      certificateProblem ? 'client certificate refused' : 'request refused',
     );
-    return reply.code(401).send(unauthenticated('A client certificate issued to you by the service is required.'));
+    if (refusal.retryAfterSeconds !== undefined) void reply.header('retry-after', String(refusal.retryAfterSeconds));
+    return reply.code(refusal.status).send(refusalBody(refusal));
   });
   consumerApp.route({
     url: '/graphql',
     method: [...GRAPHQL_METHODS],
     handler: fastifyApolloHandler(consumerApollo, {
-      context: async (request) => contextFor(consumerFor(request.consumerName ?? '', policy), String(request.id)),
+      context: async (request) => contextFor(request.consumer!, request),
     }),
   });
   const consumerUrl = await listen(consumerApp, config.consumerListener, 'https');
 
-  const dev = config.devListener.enabled ? await startDevListener(config, logger, schema, policy, contextFor) : null;
+  const dev = config.devListener.enabled ? await startDevListener(config, logger, schema, security, apolloSecurity, contextFor, ops) : null;
 
+  await ops.start(baseSchema);
   health.ready = true;
   let stopping: Promise<void> | null = null;
   return {
@@ -84,13 +97,19 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     managementUrl,
     devUrl: dev?.url ?? null,
     stop() {
-      stopping ??= (async () => {
-        health.ready = false;
-        await Promise.allSettled([consumerApp.close(), dev?.app.close()]);
-        await Promise.allSettled([consumerApollo.stop(), dev?.apollo.stop()]);
-        dataSources.close();
-        await management.close();
-      })();
+      stopping ??= shutDown({
+        health,
+        drainDelayMs: config.shutdownDrainDelayMs,
+        logger,
+        closeListeners: [() => consumerApp.close(), ...(dev ? [() => dev.app.close()] : [])],
+        release: [
+          () => Promise.allSettled([consumerApollo.stop(), dev?.apollo.stop()]),
+          () => dataSources.close(),
+          () => ops.stop(),
+          () => management.close(),
+          () => security.close(),
+        ],
+      });
       return stopping;
     },
   };
@@ -98,7 +117,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
 
 function consumerListener(config: Config, logger: Logger): FastifyInstance {
   const { tls } = config.consumerListener;
-  return Fastify({
+  const app = Fastify({
     https: {
       key: tls.key,
       cert: tls.cert,
@@ -110,8 +129,12 @@ function consumerListener(config: Config, logger: Logger): FastifyInstance {
       minVersion: 'TLSv1.2',
     },
     ...listenerOptions(logger, 'consumer'),
+    bodyLimit: config.security.limits.maxRequestBytes,
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
+  app.setErrorHandler(httpErrorHandler(logger, config.security.limits.maxRequestBytes));
+  app.setNotFoundHandler(notFoundHandler);
+  return app;
 }
 
 /**
@@ -121,55 +144,43 @@ function consumerListener(config: Config, logger: Logger): FastifyInstance {
 async function startDevListener(
   config: Config,
   logger: Logger,
-  schema: ReturnType<typeof applyMiddleware>,
-  policy: Policy,
-  contextFor: (consumer: Consumer, requestId: string) => GatewayContext,
+  schema: GraphQLSchema,
+  security: Security,
+  apolloSecurity: ApolloSecurity,
+  contextFor: (consumer: Consumer, request: FastifyRequest, introspectionAllowed?: boolean) => GatewayContext,
+  ops: Operations,
 ) {
-  const consumer = consumerFor(config.devListener.consumer, policy);
-  if (!consumer.grant) {
-    throw new Error(`DEV_CONSUMER "${consumer.name}" is not a consumer in the policy file ${config.policyFile}`);
+  const name = config.devListener.consumer;
+  if (!security.devConsumer(name)) {
+    throw new Error(`DEV_CONSUMER "${name}" is not a consumer in the policy file ${config.policyFile}`);
   }
-  const app = Fastify(listenerOptions(logger, 'development')) as unknown as FastifyInstance;
-  const apollo = createApollo(schema, logger, { sandbox: true, plugins: [fastifyApolloDrainPlugin(app)] });
+  const app = Fastify({
+    ...listenerOptions(logger, 'development'),
+    bodyLimit: config.security.limits.maxRequestBytes,
+  }) as unknown as FastifyInstance;
+  app.setErrorHandler(httpErrorHandler(logger, config.security.limits.maxRequestBytes));
+  const apollo = createApollo(schema, logger, { sandbox: true, security: apolloSecurity, plugins: [fastifyApolloDrainPlugin(app), ops.plugin()] });
   await apollo.start();
-  const handler = fastifyApolloHandler(apollo, { context: async (request) => contextFor(consumer, String(request.id)) });
-  addAccessLog(app);
-  app.addHook('onRequest', async (request) => {
+  // Introspection is always allowed here (Apollo Sandbox needs it); fields still follow the policy.
+  const handler = fastifyApolloHandler(apollo, { context: async (request) => contextFor(request.consumer!, request, true) });
+  app.addHook('onRequest', async (request, reply) => {
+    // The policy in force now: a reload that removes the development consumer takes effect at once.
+    const consumer = security.devConsumer(name);
+    if (!consumer) return reply.code(403).send({ errors: [{ message: `DEV_CONSUMER "${name}" is not in the policy.`, extensions: { code: 'FORBIDDEN' } }] });
+    request.consumer = consumer;
     request.consumerName = consumer.name;
   });
+  ops.instrument(app, (consumer) => security.policy.consumer(consumer)?.rateLimit ?? undefined);
   app.route({ url: '/graphql', method: [...GRAPHQL_METHODS], handler });
   app.get('/', (_req, reply) => reply.redirect('/graphql'));
   const url = await listen(app, config.devListener, 'http');
   return { app, apollo, url };
 }
 
-/**
- * One access line per request: request id, consumer, status and duration. Never the query's
- * variables or the response (person data stays out of logs). The request id goes back in
- * `X-Request-Id` so a consumer can quote it.
- */
-function addAccessLog(app: FastifyInstance): void {
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', String(request.id));
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    request.log.info(
-      {
-        event: 'access',
-        requestId: request.id,
-        consumer: request.consumerName ?? null,
-        method: request.method,
-        url: request.url.split('?')[0],
-        status: reply.statusCode,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
-  });
-}
-
 declare module 'fastify' {
   interface FastifyRequest {
     consumerName?: string;
+    /** Set once the request is authenticated (src/auth). */
+    consumer?: Consumer;
   }
 }

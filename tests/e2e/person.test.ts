@@ -196,22 +196,25 @@ describe('refused connections', () => {
   it('a verified certificate with no policy gets nothing: FORBIDDEN, no upstream call', async () => {
     await sims.resetCounters();
     const result = await postGraphQL(gateway.consumerUrl, query, { ca: certs.ca, ...certs.client.noPolicy });
-    expect(result.body.data?.person).toBeNull();
+    expect(result.status).toBe(403);
+    expect(result.body.data).toBeUndefined();
     expect(result.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(totalCalls(await sims.counters())).toBe(0);
   });
 
-  it('a consumer sees only the fields its policy grants', async () => {
+  it('a consumer sees only the fields its policy grants: anything else refuses the whole operation, before any upstream call', async () => {
     const linked = person('linked');
-    const result = await postGraphQL(
-      gateway.consumerUrl,
-      { query: `{ person(hmppsId: "${linked.crn}") { firstName dateOfBirth } }` },
-      { ca: certs.ca, ...certs.client.policeDev },
-    );
-    expect(result.body.data?.person).toEqual({ firstName: linked.firstName, dateOfBirth: null });
+    const police = { ca: certs.ca, ...certs.client.policeDev };
+    const allowed = await postGraphQL(gateway.consumerUrl, { query: `{ person(hmppsId: "${linked.crn}") { firstName } }` }, police);
+    expect(allowed.body).toEqual({ data: { person: { firstName: linked.firstName } } });
+    await sims.resetCounters();
+    const result = await postGraphQL(gateway.consumerUrl, { query: `{ person(hmppsId: "${linked.crn}") { firstName dateOfBirth } }` }, police);
+    expect(result.status).toBe(403);
+    expect(result.body.data).toBeUndefined();
     expect(result.body.errors).toEqual([
-      expect.objectContaining({ path: ['person', 'dateOfBirth'], extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+      expect.objectContaining({ extensions: { code: 'FORBIDDEN', coordinates: ['Person.dateOfBirth'] } }),
     ]);
+    expect(totalCalls(await sims.counters())).toBe(0);
   });
 });
 

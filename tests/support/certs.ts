@@ -6,7 +6,15 @@ import { createCa, createClientCert, createSelfSigned, ensureDevCertificates, ty
 export interface Pem {
   key: string;
   cert: string;
+  /** The consumer's API key (sent as x-api-key by postGraphQL), when it has one. */
+  apiKey?: string;
 }
+
+/** The well-known development API keys whose hashes are in policy/development.yaml (not secrets). */
+export const DEV_API_KEYS = {
+  'dev-consumer': 'dev-consumer-development-api-key-not-a-secret',
+  'police-dev': 'police-dev-development-api-key-not-a-secret',
+} as const;
 
 export interface TestCertificates {
   dir: string;
@@ -38,8 +46,8 @@ export function createTestCertificates(): TestCertificates {
     serverCertFile: dev.server.cert,
     ca: readFileSync(dev.ca.cert, 'utf8'),
     client: {
-      devConsumer: read(dev.clients['dev-consumer']!),
-      policeDev: read(dev.clients['police-dev']!),
+      devConsumer: { ...read(dev.clients['dev-consumer']!), apiKey: DEV_API_KEYS['dev-consumer'] },
+      policeDev: { ...read(dev.clients['police-dev']!), apiKey: DEV_API_KEYS['police-dev'] },
       noPolicy: read(dev.clients['no-policy-consumer']!),
     },
     foreignCa: read(createClientCert(join(dir, 'other'), otherCa, 'dev-consumer')),

@@ -14,6 +14,8 @@ export interface ClientTls {
   ca: string;
   key?: string;
   cert?: string;
+  /** Sent as `x-api-key` (an explicit `x-api-key` in `headers` wins). */
+  apiKey?: string;
 }
 
 /**
@@ -37,7 +39,12 @@ export function postGraphQL(
         cert: tls.cert,
         agent: false,
         servername: 'localhost',
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          ...(tls.apiKey ? { 'x-api-key': tls.apiKey } : {}),
+          ...headers,
+        },
         timeout: 20_000,
       },
       (res) => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { parseHmppsId } from '../../src/domain/identifiers.js';
 import { isLimitedAccess, isVisible, NO_ROW_FILTERS, supervisionStatusOf } from '../../src/domain/visibility.js';
 import { calendarDate, mergeAliases, personFrom } from '../../src/domain/person.js';
+import { compareSortKeys, criteriaProblem, nameVariants } from '../../src/domain/search.js';
 import { prisonRecord, probationRecord } from '../support/records.js';
 
 
@@ -100,5 +101,36 @@ describe('row filters', () => {
   it('flags limited-access cases', () => {
     expect(isLimitedAccess(probation)).toBe(true);
     expect(isLimitedAccess(prison)).toBe(false);
+  });
+});
+
+describe('search name variants', () => {
+  it('adds the spellings a consumer cannot know, the typed one first', () => {
+    expect(nameVariants('Zoë')).toEqual(['Zoë', 'Zoe']);
+    expect(nameVariants('O’Dowd')).toEqual(['O’Dowd', "O'Dowd", 'ODowd']);
+    expect(nameVariants('Ashby-Warrender')).toEqual(['Ashby-Warrender', 'Ashby Warrender', 'AshbyWarrender']);
+    expect(nameVariants('  Smith  ')).toEqual(['Smith']);
+  });
+
+  it('bounds the number of spellings', () => {
+    expect(nameVariants("Zoë-Ann O’Dée").length).toBeLessThanOrEqual(5);
+  });
+
+  it('orders results by last name, first name, date of birth, then id, ignoring accents and case', () => {
+    const keys = [
+      { lastName: 'zoë', firstName: 'A', dateOfBirth: null, hmppsId: 'X000003' },
+      { lastName: 'Zoe', firstName: 'A', dateOfBirth: '1990-01-01', hmppsId: 'X000002' },
+      { lastName: 'Adams', firstName: 'B', dateOfBirth: null, hmppsId: 'X000001' },
+    ];
+    expect([...keys].sort(compareSortKeys).map((k) => k.hmppsId)).toEqual(['X000001', 'X000002', 'X000003']);
+  });
+
+  it('validates criteria with a reason', () => {
+    const none = { firstName: null, lastName: null, dateOfBirth: null, pncNumber: null, includeAliases: false };
+    expect(criteriaProblem(none)).toMatch(/at least one/);
+    expect(criteriaProblem({ ...none, lastName: 'Smith' })).toBeNull();
+    expect(criteriaProblem({ ...none, lastName: 'Sm1th' })).toMatch(/only letters/);
+    expect(criteriaProblem({ ...none, pncNumber: '2012/0123456A' })).toBeNull();
+    expect(criteriaProblem({ ...none, pncNumber: '12345' })).toMatch(/pncNumber/);
   });
 });

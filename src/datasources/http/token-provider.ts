@@ -1,6 +1,9 @@
 import got, { type Got } from 'got';
 import type { Logger } from '../../observability/logger.js';
+import { Metrics } from '../../observability/metrics.js';
+import { CircuitBreaker, type BreakerOptions } from './breaker.js';
 import { UpstreamError } from './errors.js';
+import { within, type Bounds } from './scope.js';
 
 interface CachedToken {
   value: string;
@@ -10,48 +13,102 @@ interface CachedToken {
 
 /** Refresh this long before the token's own expiry, so no request goes out with a token about to lapse. */
 const EXPIRY_MARGIN_MS = 30_000;
+const ROUTE = 'POST /auth/oauth/token';
+
+export interface TokenProviderOptions {
+  tokenUrl: string;
+  clientId: string;
+  clientSecret: string;
+  timeoutMs: number;
+  /** A breaker for the token endpoint; without one, every refresh goes to the endpoint. */
+  breaker?: BreakerOptions;
+  metrics?: Metrics;
+}
 
 /**
  * OAuth2 client-credentials token from HMPPS Auth, shared by every upstream call. Cached until shortly
- * before it expires; concurrent callers share one refresh (single flight).
+ * before it expires; concurrent callers share one refresh (single flight). The refresh has its own
+ * timeout and is never cancelled by one request, but each caller waits for it only within its own
+ * deadline and abort signal; a failing token endpoint opens its own circuit, so that callers fail
+ * fast instead of queueing on it.
  */
 export class TokenProvider {
   private cached: CachedToken | null = null;
   private inFlight: Promise<string> | null = null;
   private readonly http: Got;
+  private readonly breaker: CircuitBreaker | null;
+  private readonly metrics: Metrics;
 
   constructor(
-    private readonly options: { tokenUrl: string; clientId: string; clientSecret: string; timeoutMs: number },
+    private readonly options: TokenProviderOptions,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
     this.http = got.extend({ retry: { limit: 0 }, timeout: { request: options.timeoutMs }, throwHttpErrors: false });
+    this.metrics = options.metrics ?? new Metrics({ processMetrics: false });
+    this.metrics.initCircuit('auth');
+    this.breaker = options.breaker
+      ? new CircuitBreaker(options.breaker, (state) => {
+          this.metrics.setCircuitState('auth', state);
+          logger.warn({ event: 'circuit', upstream: 'auth', state }, `circuit for auth is ${state.replace('_', '-')}`);
+        })
+      : null;
   }
 
-  async token(): Promise<string> {
+  get circuitState() {
+    return this.breaker?.state ?? 'closed';
+  }
+
+  get baseUrl(): string {
+    return this.options.tokenUrl;
+  }
+
+  async token(bounds: Bounds = {}): Promise<string> {
     if (this.cached && this.now() < this.cached.refreshAt) return this.cached.value;
-    return this.refresh();
+    return this.refresh(bounds);
   }
 
   /**
    * Called after an upstream answered 401 to `rejected`. Only the first caller holding that token
    * triggers a refresh; later ones get the token already fetched.
    */
-  async renewAfterRejection(rejected: string): Promise<string> {
+  async renewAfterRejection(rejected: string, bounds: Bounds = {}): Promise<string> {
     if (this.cached?.value === rejected) this.cached = null;
-    return this.token();
+    return this.token(bounds);
   }
 
-  private refresh(): Promise<string> {
-    this.inFlight ??= this.fetchToken().finally(() => {
-      this.inFlight = null;
-    });
-    return this.inFlight;
+  private refresh(bounds: Bounds): Promise<string> {
+    if (!this.inFlight) {
+      const permit = this.breaker?.allow();
+      if (permit === null) {
+        this.metrics.upstreamCalls.inc({ upstream: 'auth', route: ROUTE, status: 'circuit_open' });
+        return Promise.reject(new UpstreamError('auth', ROUTE, 'unavailable', null, 'circuit open: failing fast'));
+      }
+      this.inFlight = this.fetchToken().then(
+        (token) => {
+          permit?.success();
+          return token;
+        },
+        (e: unknown) => {
+          if (e instanceof UpstreamError && e.failure !== 'bad-response' && e.status !== null && e.status < 500) permit?.neutral();
+          else permit?.failure();
+          throw e;
+        },
+      );
+      this.inFlight
+        .finally(() => {
+          this.inFlight = null;
+        })
+        .catch(() => undefined);
+    }
+    return within(this.inFlight, bounds, (reason) =>
+      new UpstreamError('auth', ROUTE, reason === 'deadline' ? 'timeout' : 'unavailable', null, `gave up waiting (${reason})`),
+    );
   }
 
   private async fetchToken(): Promise<string> {
-    const route = 'POST /auth/oauth/token';
     const basic = Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64');
+    const started = performance.now();
     let response;
     try {
       response = await this.http.post(`${this.options.tokenUrl}/auth/oauth/token`, {
@@ -60,24 +117,33 @@ export class TokenProvider {
       });
     } catch (e) {
       const code = (e as { code?: string }).code ?? 'error';
-      throw new UpstreamError('auth', route, code === 'ETIMEDOUT' ? 'timeout' : 'unavailable', null, code);
+      this.count(code === 'ETIMEDOUT' ? 'timeout' : 'connection_error', started);
+      this.logger.warn({ upstream: 'auth', route: ROUTE, code }, 'token request failed');
+      throw new UpstreamError('auth', ROUTE, code === 'ETIMEDOUT' ? 'timeout' : 'unavailable', null, code);
     }
+    this.count(String(response.statusCode), started);
     if (response.statusCode !== 200) {
-      throw new UpstreamError('auth', route, 'unavailable', response.statusCode, 'token request refused');
+      this.logger.warn({ upstream: 'auth', route: ROUTE, status: response.statusCode }, 'token request refused');
+      throw new UpstreamError('auth', ROUTE, 'unavailable', response.statusCode, 'token request refused');
     }
     let body: { access_token?: unknown; expires_in?: unknown };
     try {
       body = JSON.parse(response.body) as typeof body;
     } catch {
-      throw new UpstreamError('auth', route, 'bad-response', 200, 'token response is not JSON');
+      throw new UpstreamError('auth', ROUTE, 'bad-response', 200, 'token response is not JSON');
     }
     if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') {
-      throw new UpstreamError('auth', route, 'bad-response', 200, 'token response lacks access_token/expires_in');
+      throw new UpstreamError('auth', ROUTE, 'bad-response', 200, 'token response lacks access_token/expires_in');
     }
     const lifetimeMs = body.expires_in * 1000;
     const refreshAt = this.now() + Math.max(lifetimeMs - EXPIRY_MARGIN_MS, lifetimeMs / 2);
     this.cached = { value: body.access_token, refreshAt };
     this.logger.debug({ expiresInSeconds: body.expires_in }, 'upstream token refreshed');
     return body.access_token;
+  }
+
+  private count(status: string, started: number): void {
+    this.metrics.upstreamCalls.inc({ upstream: 'auth', route: ROUTE, status });
+    this.metrics.upstreamDuration.observe({ upstream: 'auth', route: ROUTE }, (performance.now() - started) / 1000);
   }
 }

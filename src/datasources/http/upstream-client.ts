@@ -3,11 +3,17 @@ import { Agent as HttpsAgent } from 'node:https';
 import got, { type Got, type Method } from 'got';
 import type { UpstreamConfig, UpstreamName } from '../../config/index.js';
 import type { Logger } from '../../observability/logger.js';
-import { UpstreamError } from './errors.js';
+import { Metrics } from '../../observability/metrics.js';
+import { childTraceparent } from '../../observability/trace.js';
+import { CircuitBreaker, type BreakerPermit } from './breaker.js';
+import { Bulkhead, BulkheadRefused } from './bulkhead.js';
+import { UpstreamError, type UpstreamFailure } from './errors.js';
+import { backoffMs, isIdempotent, RETRYABLE_CODES, RETRYABLE_STATUSES } from './retry.js';
+import { sleepWithin, timeLeft } from './scope.js';
 import type { TokenProvider } from './token-provider.js';
 
 export interface CallOptions {
-  /** The route template, e.g. `POST /crns`: used in logs and errors instead of the concrete path. */
+  /** The route template, e.g. `POST /crns`: used in logs, metrics and errors instead of the concrete path. */
   route: string;
   method: Method;
   path: string;
@@ -15,6 +21,11 @@ export interface CallOptions {
   json?: unknown;
   /** Statuses that are an answer, not a failure (404 = "no such person" on most routes). */
   acceptStatuses?: number[];
+  /**
+   * Whether the call may be repeated. Defaults to true for GET and for the read-only POST routes
+   * in `READ_ONLY_POST_ROUTES`, false otherwise.
+   */
+  idempotent?: boolean;
 }
 
 export interface UpstreamResponse<T> {
@@ -24,13 +35,16 @@ export interface UpstreamResponse<T> {
 
 /**
  * What one GraphQL request tells its upstream calls: its id (for logs and tracing) and, where set,
- * a signal that aborts its pending calls and the epoch-ms deadline no call may outlive.
+ * a signal that aborts its pending calls (client gone, deadline passed), the epoch-ms deadline no
+ * call may outlive, the W3C traceparent of the gateway's span, and a counter of the upstream
+ * attempts made for it (for the access log).
  */
 export interface RequestScope {
   requestId: string;
   signal?: AbortSignal;
   deadline?: number;
   traceparent?: string;
+  stats?: { upstreamCalls: number };
 }
 
 /** The calls a route module makes, bound to one request's scope. */
@@ -40,32 +54,69 @@ export interface UpstreamCaller {
   post<T>(route: string, path: string, json: unknown, acceptStatuses?: number[]): Promise<T | null>;
 }
 
+/** Below this much time left before the deadline, no new attempt is started. */
+const MIN_ATTEMPT_MS = 20;
+
+/** One failed attempt: the error the caller sees, and whether another attempt may help. */
+class AttemptFailed extends Error {
+  constructor(
+    readonly error: UpstreamError,
+    readonly retryable: boolean,
+  ) {
+    super(error.message);
+  }
+}
+
 /**
- * The one HTTP client every upstream call goes through: keep-alive agents, base URL and timeout per
- * upstream, a bearer token from HMPPS Auth and one refresh-and-retry when an upstream answers 401.
+ * The one HTTP client every upstream call goes through. Per upstream: keep-alive agents, base URL
+ * and timeout, a circuit breaker and a bound on calls in flight (with a bounded queue). Per call: a
+ * bearer token from HMPPS Auth (one refresh-and-resend on 401), a timeout of the smaller of the
+ * upstream's own timeout and the time left before the request's deadline, retries with exponential
+ * backoff and jitter for idempotent calls on connection errors, 502/503/504 and timeouts (never past
+ * the deadline), the request's abort signal and a child W3C traceparent.
  */
 export class UpstreamClient {
   private readonly http: Got;
   private readonly agents: { http: HttpAgent; https: HttpsAgent };
+  private readonly breaker: CircuitBreaker;
+  private readonly bulkhead: Bulkhead;
 
   constructor(
     readonly name: UpstreamName,
     private readonly config: UpstreamConfig,
     private readonly tokens: TokenProvider,
     private readonly logger: Logger,
+    private readonly metrics: Metrics = new Metrics({ processMetrics: false }),
   ) {
     this.agents = {
-      http: new HttpAgent({ keepAlive: true, maxSockets: 64 }),
-      https: new HttpsAgent({ keepAlive: true, maxSockets: 64 }),
+      http: new HttpAgent({ keepAlive: true, maxSockets: config.maxInFlight }),
+      https: new HttpsAgent({ keepAlive: true, maxSockets: config.maxInFlight }),
     };
     this.http = got.extend({
       prefixUrl: config.baseUrl,
       agent: this.agents,
-      timeout: { request: config.timeoutMs },
       retry: { limit: 0 },
       throwHttpErrors: false,
       headers: { accept: 'application/json' },
     });
+    metrics.initCircuit(name);
+    this.breaker = new CircuitBreaker(config.breaker, (state) => {
+      metrics.setCircuitState(name, state);
+      logger.warn({ event: 'circuit', upstream: name, state }, `circuit for ${name} is ${state.replace('_', '-')}`);
+    });
+    this.bulkhead = new Bulkhead(config.maxInFlight, config.maxQueue, (inFlight, queued) => {
+      metrics.upstreamInFlight.set({ upstream: name }, inFlight);
+      metrics.upstreamQueued.set({ upstream: name }, queued);
+    });
+  }
+
+  /** `closed`, `open` or `half_open`. */
+  get circuitState() {
+    return this.breaker.state;
+  }
+
+  get baseUrl(): string {
+    return this.config.baseUrl;
   }
 
   /** This client, bound to one request's scope. */
@@ -80,22 +131,23 @@ export class UpstreamClient {
   }
 
   async call<T>(options: CallOptions, scope: RequestScope): Promise<UpstreamResponse<T>> {
-    let token = await this.tokens.token();
-    let response = await this.send(options, token, scope);
-    if (response.statusCode === 401) {
-      token = await this.tokens.renewAfterRejection(token);
-      response = await this.send(options, token, scope);
-    }
-    const status = response.statusCode;
-    if (options.acceptStatuses?.includes(status)) return { status, body: null };
-    if (status < 200 || status > 299) {
-      throw new UpstreamError(this.name, options.route, 'unavailable', status, 'unexpected status');
-    }
-    if (status === 204 || response.body.length === 0) return { status, body: null };
-    try {
-      return { status, body: JSON.parse(response.body) as T };
-    } catch {
-      throw new UpstreamError(this.name, options.route, 'bad-response', status, 'body is not valid JSON');
+    const retries = isIdempotent(this.name, options.method, options.route, options.idempotent) ? this.config.retry.maxRetries : 0;
+    this.observeBatch(options);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.attempt<T>(options, scope, attempt);
+      } catch (e) {
+        if (!(e instanceof AttemptFailed)) throw e;
+        if (!e.retryable || attempt >= retries) throw e.error;
+        const delay = backoffMs(attempt, this.config.retry);
+        if (timeLeft(scope) < delay + MIN_ATTEMPT_MS || scope.signal?.aborted) throw e.error;
+        this.metrics.upstreamRetries.inc({ upstream: this.name, route: options.route });
+        this.logger.debug(
+          { requestId: scope.requestId, upstream: this.name, route: options.route, attempt: attempt + 1, delayMs: delay },
+          'retrying upstream call',
+        );
+        if (!(await sleepWithin(delay, scope))) throw e.error;
+      }
     }
   }
 
@@ -104,30 +156,165 @@ export class UpstreamClient {
     this.agents.https.destroy();
   }
 
-  private async send(options: CallOptions, token: string, scope: RequestScope) {
+  private async attempt<T>(options: CallOptions, scope: RequestScope, attempt: number): Promise<UpstreamResponse<T>> {
+    const { route } = options;
+    this.refuseIfOver(scope, route);
+    const permit = this.breaker.allow();
+    if (!permit) {
+      this.count(route, 'circuit_open');
+      throw new AttemptFailed(new UpstreamError(this.name, route, 'unavailable', null, 'circuit open: failing fast'), false);
+    }
+    let release: () => void;
+    try {
+      release = await this.bulkhead.acquire(scope.signal, scope.deadline);
+    } catch (e) {
+      permit.neutral();
+      const reason = e instanceof BulkheadRefused ? e.reason : 'aborted';
+      this.count(route, reason === 'queue_full' ? 'queue_full' : reason === 'deadline' ? 'timeout' : 'aborted');
+      const failure: UpstreamFailure = reason === 'deadline' ? 'timeout' : 'unavailable';
+      throw new AttemptFailed(new UpstreamError(this.name, route, failure, null, `no slot (${reason})`), false);
+    }
+    try {
+      return await this.exchange<T>(options, scope, permit, attempt);
+    } finally {
+      release();
+    }
+  }
+
+  private async exchange<T>(options: CallOptions, scope: RequestScope, permit: BreakerPermit, attempt: number): Promise<UpstreamResponse<T>> {
+    const { route } = options;
+    let token: string;
+    try {
+      token = await this.tokens.token(scope);
+    } catch (e) {
+      permit.neutral();
+      throw this.tokenFailure(e, route);
+    }
+    let response = await this.send(options, token, scope, permit, attempt);
+    if (response.statusCode === 401) {
+      try {
+        token = await this.tokens.renewAfterRejection(token, scope);
+      } catch (e) {
+        permit.neutral();
+        throw this.tokenFailure(e, route);
+      }
+      response = await this.send(options, token, scope, permit, attempt);
+    }
+    const status = response.statusCode;
+    if (options.acceptStatuses?.includes(status)) {
+      permit.success();
+      return { status, body: null };
+    }
+    if (status < 200 || status > 299) {
+      // A 4xx says something about the request, not about the upstream's health.
+      if (status >= 500 || status === 429) permit.failure();
+      else permit.neutral();
+      throw new AttemptFailed(
+        new UpstreamError(this.name, route, 'unavailable', status, 'unexpected status'),
+        RETRYABLE_STATUSES.has(status),
+      );
+    }
+    if (status === 204 || response.body.length === 0) {
+      permit.success();
+      return { status, body: null };
+    }
+    try {
+      const body = JSON.parse(response.body) as T;
+      permit.success();
+      return { status, body };
+    } catch {
+      permit.failure();
+      throw new AttemptFailed(new UpstreamError(this.name, route, 'bad-response', status, 'body is not valid JSON'), false);
+    }
+  }
+
+  private async send(options: CallOptions, token: string, scope: RequestScope, permit: BreakerPermit, attempt: number) {
+    const { route } = options;
+    this.refuseIfOver(scope, route, permit);
+    const left = timeLeft(scope);
+    const budget = Math.max(1, Math.floor(Math.min(this.config.timeoutMs, left)));
+    const truncated = budget < this.config.timeoutMs;
+    const headers: Record<string, string> = { authorization: `Bearer ${token}`, 'x-request-id': scope.requestId };
+    if (scope.traceparent) headers.traceparent = childTraceparent(scope.traceparent);
+    if (scope.stats) scope.stats.upstreamCalls++;
     const started = performance.now();
     try {
       const response = await this.http(options.path.replace(/^\//, ''), {
         method: options.method,
         searchParams: options.searchParams,
         json: options.json,
-        headers: { authorization: `Bearer ${token}` },
+        headers,
+        timeout: { request: budget },
         signal: scope.signal,
       });
+      const ms = elapsed(started);
+      this.count(route, String(response.statusCode), ms);
       this.logger.debug(
-        { requestId: scope.requestId, upstream: this.name, route: options.route, status: response.statusCode, ms: elapsed(started) },
+        { requestId: scope.requestId, upstream: this.name, route, status: response.statusCode, ms, attempt },
         'upstream call',
       );
       return response;
     } catch (e) {
+      const ms = elapsed(started);
       const code = (e as { code?: string }).code ?? 'ERROR';
-      const failure = code === 'ETIMEDOUT' ? 'timeout' : 'unavailable';
-      this.logger.warn(
-        { requestId: scope.requestId, upstream: this.name, route: options.route, code, ms: elapsed(started) },
-        'upstream call failed',
+      if (code === 'ERR_ABORTED' || scope.signal?.aborted) {
+        permit.neutral();
+        const pastDeadline = timeLeft(scope) <= 0;
+        this.count(route, pastDeadline ? 'timeout' : 'aborted', ms);
+        this.logger.debug({ requestId: scope.requestId, upstream: this.name, route, ms, attempt }, 'upstream call aborted');
+        throw new AttemptFailed(
+          new UpstreamError(this.name, route, pastDeadline ? 'timeout' : 'unavailable', null, 'aborted'),
+          false,
+        );
+      }
+      const timedOut = code === 'ETIMEDOUT';
+      // A call cut short by the request's deadline says little about the upstream; a full timeout does.
+      if (timedOut && truncated) permit.neutral();
+      else permit.failure();
+      this.count(route, timedOut ? 'timeout' : 'connection_error', ms);
+      this.logger.warn({ requestId: scope.requestId, upstream: this.name, route, code, ms, attempt }, 'upstream call failed');
+      throw new AttemptFailed(
+        new UpstreamError(this.name, route, timedOut ? 'timeout' : 'unavailable', null, code),
+        RETRYABLE_CODES.has(code),
       );
-      throw new UpstreamError(this.name, options.route, failure, null, code);
     }
+  }
+
+  /** Before any attempt: a request that was aborted or is past its deadline makes no more calls. */
+  private refuseIfOver(scope: RequestScope, route: string, permit?: BreakerPermit): void {
+    const past = timeLeft(scope) < MIN_ATTEMPT_MS;
+    if (!scope.signal?.aborted && !past) return;
+    permit?.neutral();
+    this.count(route, past ? 'timeout' : 'aborted');
+    throw new AttemptFailed(new UpstreamError(this.name, route, past ? 'timeout' : 'unavailable', null, 'no time left'), false);
+  }
+
+  /** The token endpoint's failure, reported on the data area of the call that needed the token. */
+  private tokenFailure(e: unknown, route: string): AttemptFailed {
+    const failure: UpstreamFailure = e instanceof UpstreamError && e.failure === 'timeout' ? 'timeout' : 'unavailable';
+    this.count(route, 'token_unavailable');
+    return new AttemptFailed(
+      new UpstreamError(this.name, route, failure, null, `no token: ${e instanceof Error ? e.message : String(e)}`),
+      false,
+    );
+  }
+
+  private count(route: string, status: string, ms?: number): void {
+    this.metrics.upstreamCalls.inc({ upstream: this.name, route, status });
+    if (ms !== undefined) this.metrics.upstreamDuration.observe({ upstream: this.name, route }, ms / 1000);
+  }
+
+  /** Keys sent to a batch route: an array body, or the one array in an object body. */
+  private observeBatch(options: CallOptions): void {
+    if (options.method !== 'POST' || options.json === undefined || options.json === null) return;
+    const body = options.json;
+    let size: number | undefined;
+    if (Array.isArray(body)) size = body.length;
+    else if (typeof body === 'object') {
+      const arrays = Object.values(body as Record<string, unknown>).filter(Array.isArray);
+      if (arrays.length === 1) size = (arrays[0] as unknown[]).length;
+    }
+    if (size !== undefined) this.metrics.batchSize.observe({ upstream: this.name, route: options.route }, size);
   }
 }
 

@@ -1,0 +1,218 @@
+/**
+ * `npm run heartbeat`: proves that a real query works end to end, the way a consumer sends it (client
+ * certificate + API key), and gates promotion between environments. It asks for a configured person
+ * and checks that a value (by default `data.person.firstName`) came back. Several attempts, a pause
+ * between them; exit 0 on the first success, 1 when every attempt failed. Stdout gets exactly one JSON
+ * summary line; the value itself is never printed (it is person data).
+ *
+ * Environment:
+ *   SERVICE_URL             the consumer listener, e.g. https://person-graph.example (required;
+ *                           /graphql is appended unless the URL already ends with it)
+ *   API_KEY                 sent as x-api-key when set
+ *   MTLS_CERT, MTLS_KEY     client certificate and key, base64-encoded PEM
+ *   MTLS_CA                 base64 PEM of the CA that signed the server certificate (optional)
+ *   HEARTBEAT_HMPPS_ID      the person to ask for (default: the `linked` well-known simulator person)
+ *   HEARTBEAT_QUERY         the query; gets $hmppsId (default: person(hmppsId) { firstName })
+ *   HEARTBEAT_EXPECT_PATH   dot path that must hold a non-empty value (default data.person.firstName)
+ *   HEARTBEAT_ATTEMPTS      default 5
+ *   HEARTBEAT_INTERVAL_MS   pause between attempts, default 10000
+ *   HEARTBEAT_TIMEOUT_MS    per attempt, default 10000
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const DEFAULT_QUERY = 'query Heartbeat($hmppsId: ID!) { person(hmppsId: $hmppsId) { firstName } }';
+
+interface Settings {
+  url: URL;
+  apiKey: string | null;
+  tls: { cert?: string; key?: string; ca?: string };
+  hmppsId: string;
+  query: string;
+  expectPath: string[];
+  attempts: number;
+  intervalMs: number;
+  timeoutMs: number;
+}
+
+interface AttemptResult {
+  ok: boolean;
+  status: number | null;
+  requestId: string | null;
+  errorCodes: string[];
+  message: string;
+}
+
+interface GraphQLBody {
+  errors?: Array<{ message?: string; extensions?: { code?: string } }>;
+}
+
+class SettingsError extends Error {}
+
+function settingsFrom(env: NodeJS.ProcessEnv): Settings {
+  const problems: string[] = [];
+  const serviceUrl = env.SERVICE_URL?.trim();
+  let url: URL | null = null;
+  if (!serviceUrl) problems.push('SERVICE_URL is required');
+  else {
+    try {
+      url = new URL(serviceUrl.replace(/\/+$/, '').endsWith('/graphql') ? serviceUrl : `${serviceUrl.replace(/\/+$/, '')}/graphql`);
+    } catch {
+      problems.push(`SERVICE_URL is not a URL: ${serviceUrl}`);
+    }
+  }
+  const pem = (name: string): string | undefined => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    const text = Buffer.from(raw, 'base64').toString('utf8');
+    if (!text.includes('-----BEGIN')) problems.push(`${name} must be a base64-encoded PEM`);
+    return text;
+  };
+  const int = (name: string, fallback: number, min: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) problems.push(`${name} must be an integer >= ${min} (got "${raw}")`);
+    return n;
+  };
+  const tls = { cert: pem('MTLS_CERT'), key: pem('MTLS_KEY'), ca: pem('MTLS_CA') };
+  if (Boolean(tls.cert) !== Boolean(tls.key)) problems.push('MTLS_CERT and MTLS_KEY go together');
+  const settings: Settings = {
+    url: url ?? new URL('http://invalid'),
+    apiKey: env.API_KEY?.trim() || null,
+    tls,
+    hmppsId: env.HEARTBEAT_HMPPS_ID?.trim() || defaultPerson(),
+    query: env.HEARTBEAT_QUERY?.trim() || DEFAULT_QUERY,
+    expectPath: (env.HEARTBEAT_EXPECT_PATH?.trim() || 'data.person.firstName').split('.'),
+    attempts: int('HEARTBEAT_ATTEMPTS', 5, 1),
+    intervalMs: int('HEARTBEAT_INTERVAL_MS', 10_000, 0),
+    timeoutMs: int('HEARTBEAT_TIMEOUT_MS', 10_000, 1),
+  };
+  if (problems.length > 0) throw new SettingsError(problems.join('; '));
+  return settings;
+}
+
+/** The `linked` well-known person of the simulators: known to prison and probation. */
+function defaultPerson(): string {
+  const file = join(dirname(fileURLToPath(import.meta.url)), '..', 'simulators', 'well-known-people.json');
+  let wellKnown: { people: Array<{ key: string; crn: string | null; prisonNumber: string | null }> };
+  try {
+    wellKnown = JSON.parse(readFileSync(file, 'utf8')) as typeof wellKnown;
+  } catch {
+    throw new SettingsError('HEARTBEAT_HMPPS_ID is required here (there is no simulators/well-known-people.json to take the default person from)');
+  }
+  const linked = wellKnown.people.find((p) => p.key === 'linked');
+  const id = linked?.crn ?? linked?.prisonNumber;
+  if (!id) throw new SettingsError('HEARTBEAT_HMPPS_ID is not set and the well-known `linked` person was not found');
+  return id;
+}
+
+function valueAt(body: unknown, path: string[]): unknown {
+  let v: unknown = body;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  return v;
+}
+
+function attempt(s: Settings): Promise<AttemptResult> {
+  const payload = JSON.stringify({ query: s.query, variables: { hmppsId: s.hmppsId }, operationName: operationNameOf(s.query) });
+  const requestId = `heartbeat-${randomUUID()}`;
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(payload),
+    'x-request-id': requestId,
+  };
+  if (s.apiKey) headers['x-api-key'] = s.apiKey;
+  const send = s.url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    const req = send(
+      s.url,
+      { method: 'POST', headers, agent: false, timeout: s.timeoutMs, ...(s.url.protocol === 'https:' ? s.tls : {}) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          const returnedId = typeof res.headers['x-request-id'] === 'string' ? res.headers['x-request-id'] : requestId;
+          let body: GraphQLBody | null;
+          try {
+            body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as GraphQLBody;
+          } catch {
+            body = null;
+          }
+          const errorCodes = (body?.errors ?? []).map((e) => e.extensions?.code ?? 'UNKNOWN');
+          const value = valueAt(body, s.expectPath);
+          if (status === 200 && value !== undefined && value !== null && value !== '') {
+            resolve({ ok: true, status, requestId: returnedId, errorCodes, message: `${s.expectPath.join('.')} came back` });
+            return;
+          }
+          const firstError = body?.errors?.[0];
+          const reason =
+            status !== 200
+              ? `HTTP ${status}${firstError ? ` ${firstError.extensions?.code ?? ''}: ${firstError.message ?? ''}` : ''}`
+              : `no value at ${s.expectPath.join('.')}${errorCodes.length ? ` (errors: ${errorCodes.join(', ')})` : ''}`;
+          resolve({ ok: false, status, requestId: returnedId, errorCodes, message: reason.trim() });
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(Object.assign(new Error(`no answer within ${s.timeoutMs} ms`), { code: 'TIMEOUT' })));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      const tlsProblem = /SSL|TLS|CERT|certificate|EPROTO|ECONNRESET/i.test(`${e.code} ${e.message}`);
+      const what = tlsProblem ? 'TLS handshake or client certificate refused' : 'service unreachable';
+      resolve({ ok: false, status: null, requestId, errorCodes: [], message: `${what}: ${e.code ?? ''} ${e.message}`.trim() });
+    });
+    req.end(payload);
+  });
+}
+
+function operationNameOf(query: string): string | undefined {
+  return /^\s*query\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(query)?.[1];
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  let s: Settings;
+  try {
+    s = settingsFrom(process.env);
+  } catch (e) {
+    process.stdout.write(`${JSON.stringify({ heartbeat: 'failed', message: `configuration: ${(e as Error).message}` })}\n`);
+    return 1;
+  }
+  const failures: string[] = [];
+  let last: AttemptResult | null = null;
+  for (let n = 1; n <= s.attempts; n++) {
+    last = await attempt(s);
+    if (last.ok) {
+      process.stdout.write(
+        `${JSON.stringify({ heartbeat: 'ok', service: s.url.origin, hmppsId: s.hmppsId, attempts: n, status: last.status, requestId: last.requestId, durationMs: Date.now() - started, message: last.message })}\n`,
+      );
+      return 0;
+    }
+    failures.push(`attempt ${n}: ${last.message}`);
+    process.stderr.write(`heartbeat attempt ${n}/${s.attempts} failed: ${last.message}\n`);
+    if (n < s.attempts) await new Promise((r) => setTimeout(r, s.intervalMs));
+  }
+  process.stdout.write(
+    `${JSON.stringify({
+      heartbeat: 'failed',
+      service: s.url.origin,
+      hmppsId: s.hmppsId,
+      attempts: s.attempts,
+      status: last?.status ?? null,
+      requestId: last?.requestId ?? null,
+      errorCodes: last?.errorCodes ?? [],
+      durationMs: Date.now() - started,
+      message: last?.message ?? 'no attempt made',
+      failures,
+    })}\n`,
+  );
+  return 1;
+}
+
+process.exitCode = await main();

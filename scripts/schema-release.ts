@@ -1,0 +1,50 @@
+/**
+ * `npm run schema:release`: the release step of the schema contract. Checks the SDL against the current
+ * snapshot (as `npm run schema:check` does), refuses breaking changes unless `--allow-breaking "<reason>"` is
+ * given (for an agreed, announced break), then writes schema/released/schema.graphql and adds an entry to
+ * schema/released/CHANGELOG.md. Commit both with the release. Options: --schema <dir> --snapshot <file>
+ * --policy <dir> --changelog <file> --allow-breaking <reason>.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { DEFAULT_SCHEMA_DIR, DEFAULT_SNAPSHOT, checkSchema, loadSchema, parseArgs, printSnapshot } from './schema-lib.js';
+
+const CHANGELOG_HEADER = `# Released schema changes
+
+Written by \`npm run schema:release\`, newest first. The snapshot beside this file is the released schema;
+the policy for changing it is in docs/adr/0003-schema-contract-and-delivery.md.
+`;
+
+try {
+  const args = parseArgs(process.argv.slice(2), ['schema', 'snapshot', 'policy', 'changelog', 'allow-breaking']);
+  const schemaDir = args.schema ?? DEFAULT_SCHEMA_DIR;
+  const snapshot = args.snapshot ?? DEFAULT_SNAPSHOT;
+  const changelog = args.changelog ?? join(dirname(snapshot), 'CHANGELOG.md');
+  const first = !existsSync(snapshot);
+  const lines: string[] = [];
+  if (first) {
+    lines.push('- First released snapshot.');
+  } else {
+    const result = await checkSchema({ schemaDir, snapshot, policyDir: args.policy });
+    process.stdout.write(`${result.report}\n\n`);
+    if (result.breaking.length > 0 && !args['allow-breaking']) {
+      process.stderr.write('schema:release: refused: breaking changes (see above). Use --allow-breaking "<reason>" only for an agreed, announced break.\n');
+      process.exit(1);
+    }
+    if (result.changes.length === 0) {
+      process.stdout.write('schema:release: nothing to release (the snapshot already matches the SDL).\n');
+      process.exit(0);
+    }
+    if (result.breaking.length > 0) lines.push(`- Breaking changes accepted: ${args['allow-breaking']}`);
+    for (const c of result.changes) lines.push(`- ${c.level} \`${c.path ?? '(schema)'}\`: ${c.message}`);
+  }
+  mkdirSync(dirname(snapshot), { recursive: true });
+  writeFileSync(snapshot, printSnapshot(loadSchema(schemaDir)));
+  const previous = existsSync(changelog) ? readFileSync(changelog, 'utf8').replace(CHANGELOG_HEADER, '').trimStart() : '';
+  const entry = `## ${new Date().toISOString().slice(0, 10)}\n\n${lines.join('\n')}\n`;
+  writeFileSync(changelog, `${CHANGELOG_HEADER}\n${entry}${previous ? `\n${previous}` : ''}`);
+  process.stdout.write(`schema:release: wrote ${snapshot} and ${changelog}; commit them with the release.\n`);
+} catch (e) {
+  process.stderr.write(`schema:release: ${(e as Error).message}\n`);
+  process.exitCode = 2;
+}

@@ -1,0 +1,119 @@
+import type { TLSSocket } from 'node:tls';
+import type { GraphQLError, GraphQLSchema } from 'graphql';
+import type { SecurityConfig } from '../config/security.js';
+import type { RowFilters } from '../domain/visibility.js';
+import type { Logger } from '../observability/logger.js';
+import { ApiKeyThrottle } from './api-keys.js';
+import { AuditCollector, auditHashKey, createAuditSink, type AuditSink } from './audit.js';
+import { Authenticator, checkClientCertificate, type AuthObserver, type AuthResult, type Consumer, type PeerCertificate } from './consumer.js';
+import type { QueryLimits } from './gate.js';
+import type { Policy } from './policy.js';
+import { PolicyStore } from './policy-store.js';
+import { applyAuthorisation, needsLimitedAccessTracking, preAuthorisedFor, schemaSecurityFacts, type RequestSecurity } from './shield.js';
+
+export { refusalBody, type AuthObserver, type Consumer, type Refusal } from './consumer.js';
+export type { SecurityContext } from './shield.js';
+
+/** The security context fields of one GraphQL request. */
+export interface RequestSecurityContext {
+  consumer: Consumer;
+  rowFilters: RowFilters;
+  security: RequestSecurity;
+}
+
+/**
+ * Everything the security layer gives the server: the policy (reloadable), the schema with
+ * execution-time authorisation, request authentication, per-request context and the Apollo settings
+ * (query limits, audit sink).
+ */
+export class Security {
+  readonly store: PolicyStore;
+  readonly schema: GraphQLSchema;
+  readonly audit: AuditSink;
+  private readonly authenticator: Authenticator;
+  private readonly peers = new WeakMap<TLSSocket, PeerCertificate>();
+  private readonly facts;
+  private readonly hashKey: Buffer;
+
+  constructor(
+    private readonly config: SecurityConfig & { policyFile: string; mode: string },
+    baseSchema: GraphQLSchema,
+    logger: Logger,
+    options: { notFound: () => GraphQLError; observer?: AuthObserver },
+  ) {
+    const log = logger.child({ component: 'security' });
+    this.store = new PolicyStore(config.policyFile, baseSchema, log, { reservedNames: config.identity.trustedProxyCommonNames });
+    this.schema = applyAuthorisation(baseSchema, { notFound: options.notFound, logger: log });
+    this.facts = schemaSecurityFacts(baseSchema);
+    this.authenticator = new Authenticator({
+      trustedProxyCommonNames: config.identity.trustedProxyCommonNames,
+      expiryWarningDays: config.identity.certificateExpiryWarningDays,
+      throttle: new ApiKeyThrottle({
+        maxFailures: config.apiKeys.maxFailures,
+        windowMs: config.apiKeys.failureWindowMs,
+        lockoutMs: config.apiKeys.lockoutMs,
+      }),
+      observer: options.observer,
+      logger: log,
+    });
+    this.audit = createAuditSink(config.audit.sink);
+    this.hashKey = auditHashKey(config.audit.hashKey);
+    if (config.audit.hashKey === null && config.mode === 'production') {
+      log.warn({ event: 'audit-config' }, 'AUDIT_HASH_KEY is not set: search criteria in audit events are hashed with a key that changes on restart');
+    }
+    if (config.policyWatch) this.store.watch();
+    else process.on('SIGHUP', this.reloadOnSignal);
+  }
+
+  private readonly reloadOnSignal = () => this.store.reload('signal');
+
+  /** The policy in force now (a request keeps the one it started with, through its Consumer). */
+  get policy(): Policy {
+    return this.store.current;
+  }
+
+  get limits(): QueryLimits {
+    return this.config.limits;
+  }
+
+  /**
+   * Authenticates a consumer-listener request: the TLS handshake result (once per connection),
+   * then identity headers, revocation, expiry, policy entry, API key and suspension.
+   */
+  authenticate(socket: TLSSocket, headers: Record<string, string | string[] | undefined>): AuthResult {
+    let peer = this.peers.get(socket);
+    if (!peer) {
+      peer = checkClientCertificate(socket);
+      this.peers.set(socket, peer);
+    }
+    return this.authenticator.authenticate(peer, headers, this.store.current);
+  }
+
+  /** The fixed consumer of the development listener, from the policy in force. */
+  devConsumer(name: string): Consumer | null {
+    const policy = this.store.current;
+    const grant = policy.consumer(name);
+    return grant ? { name, grant, policy } : null;
+  }
+
+  /** Per-request context: row filters, the pre-authorised coordinates, the audit collector. */
+  contextFor(consumer: Consumer, options: { introspectionAllowed?: boolean } = {}): RequestSecurityContext {
+    const { grant } = consumer;
+    return {
+      consumer,
+      rowFilters: grant.rowFilters,
+      security: {
+        preAuthorised: preAuthorisedFor(grant, this.facts),
+        introspectionAllowed: options.introspectionAllowed === true,
+        audit: new AuditCollector(this.hashKey),
+        limitedAccessByPath: needsLimitedAccessTracking(grant) ? new Map() : null,
+      },
+    };
+  }
+
+  close(): void {
+    this.store.close();
+    process.off('SIGHUP', this.reloadOnSignal);
+    this.audit.close();
+  }
+}

@@ -1,0 +1,94 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { GraphQLSchema } from 'graphql';
+import type { Logger } from '../observability/logger.js';
+import { loadPolicy, PolicyError, type Policy, type PolicyOptions } from './policy.js';
+
+const DEBOUNCE_MS = 100;
+
+/**
+ * The policy in force, replaced as a whole when the file changes or on SIGHUP. A request takes the
+ * policy once (`current`) and keeps that object to the end, so it never sees half of one version and
+ * half of another. A file that does not load or does not validate keeps the old policy and logs why.
+ *
+ * The directory is watched, not the file: editors and Kubernetes ConfigMaps replace files by rename
+ * (a ConfigMap swaps a `..data` symlink), which a watch on the old inode would miss.
+ */
+export class PolicyStore {
+  private policy: Policy;
+  private watcher: FSWatcher | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly onSighup = () => this.reload('signal');
+  private readonly listeners: Array<(policy: Policy) => void> = [];
+
+  constructor(
+    private readonly file: string,
+    private readonly schema: GraphQLSchema,
+    private readonly logger: Logger,
+    private readonly options: PolicyOptions = {},
+  ) {
+    // Start-up: an invalid policy throws and stops the process (with every problem named).
+    this.policy = loadPolicy(file, schema, options);
+  }
+
+  get current(): Policy {
+    return this.policy;
+  }
+
+  /** Called with each newly accepted policy. */
+  onChange(listener: (policy: Policy) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Re-reads the file; returns true when a new policy is now in force. */
+  reload(trigger: 'file' | 'signal' | 'manual' = 'manual'): boolean {
+    let next: Policy;
+    try {
+      next = loadPolicy(this.file, this.schema, this.options);
+    } catch (e) {
+      const problems = e instanceof PolicyError ? e.problems : [(e as Error).message];
+      this.logger.error(
+        { event: 'policy-reload', outcome: 'rejected', trigger, file: this.file, problems, policyHash: this.policy.hash },
+        'policy file rejected; the previous policy stays in force',
+      );
+      return false;
+    }
+    if (next.hash === this.policy.hash) return false;
+    const previous = this.policy.hash;
+    this.policy = next;
+    this.logger.warn(
+      { event: 'policy-reload', outcome: 'applied', trigger, file: this.file, policyHash: next.hash, previousHash: previous, consumers: next.consumerNames.length },
+      'policy reloaded',
+    );
+    for (const listener of this.listeners) listener(next);
+    return true;
+  }
+
+  /** Reload on file changes and on SIGHUP. */
+  watch(): void {
+    if (this.watcher) return;
+    const name = basename(this.file);
+    try {
+      this.watcher = watch(dirname(this.file), { persistent: false }, (_event, changed) => {
+        if (changed && changed !== name && !changed.startsWith('..')) return;
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = setTimeout(() => {
+          this.timer = null;
+          this.reload('file');
+        }, DEBOUNCE_MS);
+        this.timer.unref();
+      });
+      this.watcher.on('error', (e) => this.logger.warn({ event: 'policy-watch', err: e.message }, 'policy file watch failed; SIGHUP still reloads'));
+    } catch (e) {
+      this.logger.warn({ event: 'policy-watch', err: (e as Error).message }, 'cannot watch the policy file; SIGHUP still reloads');
+    }
+    process.on('SIGHUP', this.onSighup);
+  }
+
+  close(): void {
+    this.watcher?.close();
+    this.watcher = null;
+    if (this.timer) clearTimeout(this.timer);
+    process.off('SIGHUP', this.onSighup);
+  }
+}

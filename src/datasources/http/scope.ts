@@ -1,0 +1,54 @@
+/** Deadline and abort helpers shared by the upstream client and the token provider. */
+
+export interface Bounds {
+  signal?: AbortSignal;
+  /** epoch ms */
+  deadline?: number;
+}
+
+/** Milliseconds before the deadline (Infinity without one). */
+export function timeLeft(bounds: Bounds, now: number = Date.now()): number {
+  return bounds.deadline === undefined ? Number.POSITIVE_INFINITY : bounds.deadline - now;
+}
+
+/** Waits `ms`; resolves false early when the signal aborts. */
+export function sleepWithin(ms: number, bounds: Bounds): Promise<boolean> {
+  if (bounds.signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      bounds.signal?.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    bounds.signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * `promise`, unless the signal aborts or the deadline passes first: then `onGiveUp(reason)` is
+ * thrown. The promise itself keeps running (it may be shared with other requests).
+ */
+export function within<T>(promise: Promise<T>, bounds: Bounds, onGiveUp: (reason: 'deadline' | 'aborted') => Error): Promise<T> {
+  if (bounds.signal?.aborted) return Promise.reject(onGiveUp('aborted'));
+  const left = timeLeft(bounds);
+  if (left <= 0) return Promise.reject(onGiveUp('deadline'));
+  if (!bounds.signal && left === Number.POSITIVE_INFINITY) return promise;
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const onAbort = () => finish(() => reject(onGiveUp(timeLeft(bounds) <= 0 ? 'deadline' : 'aborted')));
+    const finish = (settle: () => void) => {
+      if (timer) clearTimeout(timer);
+      bounds.signal?.removeEventListener('abort', onAbort);
+      settle();
+    };
+    if (left !== Number.POSITIVE_INFINITY) timer = setTimeout(() => finish(() => reject(onGiveUp('deadline'))), left);
+    bounds.signal?.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => finish(() => resolve(v)),
+      (e: unknown) => finish(() => reject(e)),
+    );
+  });
+}

@@ -1,0 +1,167 @@
+import type { FastifyInstance } from 'fastify';
+import { Redis } from 'ioredis';
+import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimitConfig } from '../config/index.js';
+import type { Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
+
+/** A consumer's budget: `perSecond` requests in each second, plus `burst` extra per BURST_WINDOW_SECONDS. */
+export interface ConsumerRate {
+  perSecond: number;
+  burst: number;
+}
+
+/** The window over which a consumer's burst allowance is counted. */
+export const BURST_WINDOW_SECONDS = 10;
+const KEY_PREFIX = 'person-graph:rate';
+/** Redis errors are logged at most this often (each one is counted). */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+export type RateDecision =
+  | { allowed: true }
+  | { allowed: false; retryAfterSeconds: number; reason: 'rate' | 'store_unavailable' };
+
+type Limiter = { consume(key: string): Promise<RateLimiterRes> };
+
+/**
+ * Requests per second and burst per consumer (rate-limiter-flexible). In memory by default; in Redis
+ * when REDIS_URL is set, so that every replica draws on one budget per consumer. When Redis cannot
+ * be asked, the request is served (fail open) or refused (fail closed) as configured; either way the
+ * failure is logged and counted. Commands never wait for a reconnect: no offline queue, a short
+ * command timeout.
+ */
+export class RateLimiter {
+  private readonly redis: Redis | null;
+  private readonly limiters = new Map<string, Limiter>();
+  private lastErrorLog = 0;
+  private suppressedErrors = 0;
+
+  constructor(
+    private readonly config: RateLimitConfig,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {
+    this.redis = config.redisUrl
+      ? new Redis(config.redisUrl, {
+          lazyConnect: true,
+          enableOfflineQueue: false,
+          maxRetriesPerRequest: 0,
+          connectTimeout: Math.max(500, config.redisTimeoutMs * 4),
+          commandTimeout: config.redisTimeoutMs,
+          retryStrategy: (times) => Math.min(100 * times, 2000),
+        })
+      : null;
+    this.redis?.on('error', (e: Error) => this.logStoreError(e, 'redis connection error'));
+    this.redis?.on('ready', () => logger.info({ event: 'redis', state: 'ready' }, 'rate-limit store connected'));
+  }
+
+  get store(): 'memory' | 'redis' {
+    return this.redis ? 'redis' : 'memory';
+  }
+
+  /** Connects to Redis when configured; waits at most `waitMs` (start-up goes on without it). */
+  async start(waitMs = 2000): Promise<void> {
+    if (!this.redis) return;
+    const connecting = this.redis.connect().catch(() => undefined);
+    await Promise.race([connecting, new Promise((r) => setTimeout(r, waitMs).unref())]);
+    if (this.redis.status !== 'ready') {
+      this.logger.warn({ event: 'redis', state: this.redis.status }, 'rate-limit store not reachable at start-up; will keep trying');
+    }
+  }
+
+  async check(consumer: string, rate: ConsumerRate): Promise<RateDecision> {
+    try {
+      await this.limiterFor(rate).consume(consumer);
+      return { allowed: true };
+    } catch (e) {
+      if (e instanceof RateLimiterRes) {
+        this.metrics.rateLimitRefusals.inc({ consumer, reason: 'rate' });
+        return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)), reason: 'rate' };
+      }
+      const decision = this.config.onRedisError;
+      this.metrics.rateLimiterErrors.inc({ decision });
+      this.logStoreError(e, `rate-limit store unavailable; failing ${decision}`);
+      if (decision === 'open') return { allowed: true };
+      this.metrics.rateLimitRefusals.inc({ consumer, reason: 'store_unavailable' });
+      return { allowed: false, retryAfterSeconds: 1, reason: 'store_unavailable' };
+    }
+  }
+
+  /** For /health: Redis reachability and latency (null with the in-memory store). */
+  async ping(): Promise<{ up: boolean; latencyMs: number; error?: string } | null> {
+    if (!this.redis) return null;
+    const started = performance.now();
+    try {
+      await this.redis.ping();
+      return { up: true, latencyMs: Math.round(performance.now() - started) };
+    } catch (e) {
+      return { up: false, latencyMs: Math.round(performance.now() - started), error: (e as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (!this.redis) return;
+    try {
+      if (this.redis.status === 'ready') await this.redis.quit();
+      else this.redis.disconnect();
+    } catch {
+      this.redis.disconnect();
+    }
+  }
+
+  private limiterFor(rate: ConsumerRate): Limiter {
+    const key = `${rate.perSecond}:${rate.burst}`;
+    let limiter = this.limiters.get(key);
+    if (limiter) return limiter;
+    const make = (suffix: string, points: number, duration: number) =>
+      this.redis
+        ? new RateLimiterRedis({
+            storeClient: this.redis,
+            keyPrefix: `${KEY_PREFIX}:${key}:${suffix}`,
+            points,
+            duration,
+            rejectIfRedisNotReady: true,
+          })
+        : new RateLimiterMemory({ keyPrefix: `${KEY_PREFIX}:${key}:${suffix}`, points, duration });
+    const steady = make('s', rate.perSecond, 1);
+    limiter = rate.burst > 0 ? new BurstyRateLimiter(steady, make('b', rate.burst, BURST_WINDOW_SECONDS)) : steady;
+    this.limiters.set(key, limiter);
+    return limiter;
+  }
+
+  private logStoreError(e: unknown, message: string): void {
+    const now = Date.now();
+    if (now - this.lastErrorLog < ERROR_LOG_INTERVAL_MS) {
+      this.suppressedErrors++;
+      return;
+    }
+    this.logger.error(
+      { event: 'rate-limit-store', err: (e as Error)?.message ?? String(e), suppressedSinceLast: this.suppressedErrors },
+      message,
+    );
+    this.lastErrorLog = now;
+    this.suppressedErrors = 0;
+  }
+}
+
+/**
+ * Refuses a consumer over its budget with HTTP 429, `Retry-After` and `RATE_LIMITED`, before GraphQL
+ * runs. Runs after identity (only identified consumers have a budget).
+ */
+export function enforceRateLimit(app: FastifyInstance, limiter: RateLimiter, rateFor: (consumer: string) => ConsumerRate): void {
+  app.addHook('preHandler', async (request, reply) => {
+    const consumer = request.consumerName;
+    if (!consumer) return;
+    const decision = await limiter.check(consumer, rateFor(consumer));
+    if (decision.allowed) return;
+    if (request.telemetry) request.telemetry.refusal = 'rate_limited';
+    const message =
+      decision.reason === 'rate'
+        ? `Rate limit exceeded; retry after ${decision.retryAfterSeconds} s.`
+        : 'The rate limit could not be checked; retry shortly.';
+    return reply
+      .code(429)
+      .header('retry-after', String(decision.retryAfterSeconds))
+      .send({ errors: [{ message, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: decision.retryAfterSeconds } }] });
+  });
+}

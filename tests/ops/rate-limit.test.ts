@@ -1,0 +1,187 @@
+/**
+ * Rate limiting per consumer with real gateway processes and a real redis-server: 429 with
+ * Retry-After and RATE_LIMITED; separate budgets in memory, one combined budget through Redis;
+ * fail open or closed when Redis goes away, logged and counted; recovery when it is back; readiness
+ * false while start-up waits for Redis.
+ */
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createTestCertificates, type TestCertificates } from '../support/certs.js';
+import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
+import type { GraphQLResult } from '../support/https.js';
+import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { asConsumer, freePort, scrape, startRedis, writeTestPolicy, type RedisHandle, type TestPolicy } from './support.js';
+
+const RATE = { perSecond: 1, burst: 4 };
+/** What one budget allows in the first second: perSecond + burst. */
+const BUDGET = RATE.perSecond + RATE.burst;
+const PER_GATEWAY = 10;
+const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
+const QUERY = `{ person(hmppsId: "${linked.crn}") { firstName } }`;
+
+let certs: TestCertificates;
+let sims: SimulatorHandle;
+let redis: RedisHandle;
+let policy: TestPolicy;
+let dir: string;
+const gateways: GatewayHandle[] = [];
+let memory: [GatewayHandle, GatewayHandle];
+let shared: { open: GatewayHandle; closed: GatewayHandle };
+
+const env = (extra: Record<string, string> = {}) => ({
+  ...gatewayEnv(sims, certs),
+  POLICY_FILE: policy.file,
+  HEALTH_CHECK_INTERVAL_MS: '200',
+  ...extra,
+});
+
+async function start(extra: Record<string, string> = {}): Promise<GatewayHandle> {
+  const gw = await startGatewayProcess(env(extra));
+  gateways.push(gw);
+  return gw;
+}
+
+/** PER_GATEWAY requests as police-dev to each gateway, all at once. */
+async function burstAt(targets: GatewayHandle[]): Promise<GraphQLResult[]> {
+  return Promise.all(targets.flatMap((gw) => Array.from({ length: PER_GATEWAY }, () => asConsumer(gw.consumerUrl, certs, policy, 'policeDev')(QUERY))));
+}
+
+function expectRefusals(results: GraphQLResult[]): void {
+  for (const r of results.filter((x) => x.status !== 200)) {
+    expect(r.status).toBe(429);
+    expect(Number(r.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(r.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(r.body.data).toBeUndefined();
+  }
+}
+
+beforeAll(async () => {
+  certs = createTestCertificates();
+  dir = mkdtempSync(join(tmpdir(), 'pg-rate-'));
+  policy = writeTestPolicy(dir, { policeDev: RATE });
+  [sims, redis] = await Promise.all([startSimulators({ population: 2000 }), startRedis()]);
+  const [m1, m2, open, closed] = await Promise.all([
+    start(),
+    start(),
+    start({ REDIS_URL: redis.url, RATE_LIMIT_ON_REDIS_ERROR: 'open' }),
+    start({ REDIS_URL: redis.url, RATE_LIMIT_ON_REDIS_ERROR: 'closed' }),
+  ]);
+  memory = [m1, m2];
+  shared = { open, closed };
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(gateways.map((g) => g.stop()));
+  await redis?.stop();
+  await sims?.stop();
+  certs?.remove();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('rate limit per consumer', () => {
+  it('in memory, each gateway has its own budget: over it, 429 with Retry-After and RATE_LIMITED; other consumers unaffected', async () => {
+    const results = await burstAt(memory);
+    const accepted = results.filter((r) => r.status === 200);
+    expectRefusals(results);
+    // Each process allowed its own budget (one more if the burst straddled a one-second window).
+    expect(accepted.length).toBeGreaterThanOrEqual(2 * BUDGET);
+    expect(accepted.length).toBeLessThanOrEqual(2 * (BUDGET + RATE.perSecond));
+    expect(accepted.every((r) => (r.body.data?.person as { firstName: string }).firstName === linked.firstName)).toBe(true);
+    const refusedCount = await scrape(memory[0].managementUrl, 'gateway_rate_limit_refusals_total', { consumer: 'police-dev', reason: 'rate' });
+    expect(refusedCount).toBe(results.slice(0, PER_GATEWAY).filter((r) => r.status === 429).length);
+    expect(await scrape(memory[0].managementUrl, 'gateway_requests_total', { consumer: 'police-dev', outcome: 'rate_limited' })).toBe(refusedCount);
+    const other = await asConsumer(memory[0].consumerUrl, certs, policy, 'devConsumer')(QUERY);
+    expect(other.status).toBe(200);
+    process.stderr.write(`rate limit, in memory: ${accepted.length} of ${results.length} accepted by 2 gateways\n`);
+  });
+
+  it('two gateways sharing one real Redis enforce one combined budget', async () => {
+    const results = await burstAt([shared.open, shared.closed]);
+    const accepted = results.filter((r) => r.status === 200).length;
+    expectRefusals(results);
+    expect(accepted).toBeGreaterThanOrEqual(BUDGET);
+    expect(accepted).toBeLessThanOrEqual(BUDGET + RATE.perSecond);
+    const perGateway = [results.slice(0, PER_GATEWAY), results.slice(PER_GATEWAY)].map((rs) => rs.filter((r) => r.status === 200).length);
+    expect(perGateway[0]! + perGateway[1]!).toBe(accepted);
+    expect(await scrape(shared.open.managementUrl, 'gateway_rate_limiter_errors_total')).toBe(0);
+    process.stderr.write(`rate limit, shared Redis: ${accepted} of ${results.length} accepted by 2 gateways (${perGateway.join(' + ')})\n`);
+  });
+
+  it('when Redis goes away: fail open serves, fail closed refuses, both log and count it; both recover when it is back', async () => {
+    const port = redis.port;
+    await redis.stop();
+    const asDev = (gw: GatewayHandle) => asConsumer(gw.consumerUrl, certs, policy, 'devConsumer')(QUERY);
+
+    const served = await asDev(shared.open);
+    expect(served.status).toBe(200);
+    expect(await scrape(shared.open.managementUrl, 'gateway_rate_limiter_errors_total', { decision: 'open' })).toBeGreaterThanOrEqual(1);
+    expect(shared.open.logs.some((l) => l.includes('failing open'))).toBe(true);
+
+    const refused = await asDev(shared.closed);
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    expect(await scrape(shared.closed.managementUrl, 'gateway_rate_limiter_errors_total', { decision: 'closed' })).toBeGreaterThanOrEqual(1);
+    expect(await scrape(shared.closed.managementUrl, 'gateway_rate_limit_refusals_total', { consumer: 'dev-consumer', reason: 'store_unavailable' })).toBeGreaterThanOrEqual(1);
+    expect(shared.closed.logs.some((l) => l.includes('failing closed'))).toBe(true);
+
+    const health = async (gw: GatewayHandle) =>
+      ((await (await fetch(`${gw.managementUrl}/health`)).json()) as { components: Record<string, { status: string }> }).components.redis?.status;
+    await until(async () => (await health(shared.closed)) === 'DOWN');
+    expect((await fetch(`${shared.closed.managementUrl}/health/liveness`)).status).toBe(200);
+
+    redis = await startRedis(port);
+    await until(async () => (await asDev(shared.closed)).status === 200, 5000);
+    await until(async () => (await health(shared.closed)) === 'UP');
+  });
+
+  it('readiness is false until start-up completes (here: waiting for an unreachable Redis), then the gateway serves, failing open', async () => {
+    const managementPort = await freePort();
+    const observed: number[] = [];
+    const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'main.ts')], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? '', ...env({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, MANAGEMENT_PORT: String(managementPort) }) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const logs: string[] = [];
+    let consumerUrl = '';
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      logs.push(l);
+      const m = /"consumerUrl":"([^"]+)"/.exec(l);
+      if (m) consumerUrl = m[1]!.replace('127.0.0.1', 'localhost');
+    });
+    createInterface({ input: child.stderr! }).on('line', (l) => logs.push(l));
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    try {
+      await until(async () => {
+        const status = await fetch(`http://127.0.0.1:${managementPort}/health/readiness`).then((r) => r.status, () => 0);
+        if (status && observed.at(-1) !== status) observed.push(status);
+        return status === 200;
+      }, 15_000);
+      expect(observed).toEqual([503, 200]);
+      expect(logs.some((l) => l.includes('rate-limit store not reachable at start-up'))).toBe(true);
+      const result = await asConsumer(consumerUrl, certs, policy, 'devConsumer')(QUERY);
+      expect(result.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      expect(await exited).toBe(0);
+      clearTimeout(timer);
+    }
+  });
+});
+
+async function until(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms`);
+}

@@ -1,0 +1,110 @@
+/**
+ * Graceful shutdown of the real gateway process: SIGTERM during a bounded burst of concurrent
+ * requests. Readiness goes false first, the listener stops accepting only after that, every request
+ * in flight is answered in full, and the process exits 0.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { connect } from 'node:net';
+import { createTestCertificates, type TestCertificates } from '../support/certs.js';
+import { gatewayEnv, startGatewayProcess } from '../support/gateway.js';
+import { postGraphQL, type GraphQLResult } from '../support/https.js';
+import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+
+const BURST = 40;
+const UPSTREAM_LATENCY_MS = 500;
+const DRAIN_DELAY_MS = 400;
+const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
+
+let certs: TestCertificates;
+let sims: SimulatorHandle;
+
+beforeAll(async () => {
+  certs = createTestCertificates();
+  sims = await startSimulators({ population: 2000 });
+}, 60_000);
+
+afterAll(async () => {
+  await sims?.stop();
+  certs?.remove();
+});
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(200, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('SIGTERM', () => {
+  it('drains a burst of in-flight requests: readiness false before the listener closes, zero failures, exit 0', async () => {
+    const gw = await startGatewayProcess({
+      ...gatewayEnv(sims, certs),
+      SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_DELAY_MS),
+      SHUTDOWN_TIMEOUT_MS: '10000',
+      REQUEST_DEADLINE_MS: '5000',
+      UPSTREAM_TIMEOUT_MS: '3000',
+    });
+    const consumerPort = Number(new URL(gw.consumerUrl).port);
+    // Every request now spends at least UPSTREAM_LATENCY_MS waiting on probation search.
+    await sims.setFault('probationSearch', { latencyMs: UPSTREAM_LATENCY_MS });
+
+    const send = () =>
+      postGraphQL(gw.consumerUrl, { query: `{ person(hmppsId: "${linked.crn}") { firstName lastName } }` }, { ca: certs.ca, ...certs.client.devConsumer }).then(
+        (r) => ({ r, doneAt: Date.now() }),
+        (e: Error) => ({ r: null as GraphQLResult | null, error: e.message, doneAt: Date.now() }),
+      );
+    const burst = Array.from({ length: BURST }, send);
+    await new Promise((r) => setTimeout(r, 200)); // all in flight, none can have finished
+
+    let readinessDownAt: number | null = null;
+    let listenerClosedAt: number | null = null;
+    let watching = true;
+    const watcher = (async () => {
+      // Conservative: readiness counts as down when the 503 arrived, the listener as closed when the
+      // refused connection attempt started.
+      while (watching) {
+        if (readinessDownAt === null) {
+          const status = await fetch(`${gw.managementUrl}/health/readiness`).then((r) => r.status, () => 0);
+          if (status === 503) readinessDownAt = Date.now();
+        }
+        const attemptAt = Date.now();
+        if (listenerClosedAt === null && !(await accepts(consumerPort))) listenerClosedAt = attemptAt;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+
+    const sigtermAt = Date.now();
+    const exited = gw.stop();
+    // A request arriving during the drain delay is still served.
+    await new Promise((r) => setTimeout(r, 100));
+    const late = await send();
+    const results = await Promise.all(burst);
+    const exitCode = await exited;
+    watching = false;
+    await watcher;
+    await sims.setFault('probationSearch', {});
+
+    const failed = results.filter((x) => x.r?.status !== 200 || (x.r.body.data?.person as { firstName?: string } | null)?.firstName !== linked.firstName);
+    expect(failed).toEqual([]);
+    expect(results.filter((x) => x.doneAt > sigtermAt)).toHaveLength(BURST);
+    expect(late.r?.status).toBe(200);
+    expect(exitCode).toBe(0);
+    expect(readinessDownAt).not.toBeNull();
+    expect(listenerClosedAt).not.toBeNull();
+    expect(readinessDownAt!).toBeLessThan(listenerClosedAt!);
+    expect(listenerClosedAt! - sigtermAt).toBeGreaterThanOrEqual(DRAIN_DELAY_MS - 50);
+    const events = gw.logs.map((l) => (/"event":"([a-z-]+)"/.exec(l) ?? [])[1]).filter((e) => ['draining', 'listeners-closed', 'stopped'].includes(e ?? ''));
+    expect(events).toEqual(['draining', 'listeners-closed', 'stopped']);
+    process.stderr.write(
+      `shutdown: burst ${BURST}, ok ${results.length - failed.length}, readiness down after ${readinessDownAt! - sigtermAt} ms, listener closed after ${listenerClosedAt! - sigtermAt} ms, last answer after ${Math.max(...results.map((x) => x.doneAt)) - sigtermAt} ms\n`,
+    );
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * The operation gate in process, through the real Apollo server, schema and sample policy, with
+ * loaders that fail the test if anything executes: the full leak matrix (every ungranted coordinate
+ * x every way of writing it x every consumer), introspection, and the query limits.
+ */
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { pino } from 'pino';
+import { Security } from '../../src/auth/index.js';
+import { securityConfig } from '../../src/config/security.js';
+import { notFound } from '../../src/resolvers/errors.js';
+import { createApollo, type GatewayContext } from '../../src/server/apollo.js';
+import { buildSchema } from '../../src/server/schema.js';
+import { INTROSPECTION_PROBES, probesFor, VARIANTS, type Probe } from './support/matrix.js';
+
+const logger = pino({ level: 'silent' });
+const config = securityConfig({ AUDIT_SINK: 'off' }, 'test', []);
+const baseSchema = buildSchema();
+const security = new Security({ ...config, policyWatch: false, policyFile: 'policy/sample.yaml', mode: 'test' }, baseSchema, logger, { notFound });
+const apollo = createApollo(security.schema, logger, {
+  sandbox: false,
+  security: { limits: config.limits, maxTokens: config.limits.maxTokens, audit: security.audit },
+});
+await apollo.start();
+
+let executed = 0;
+const explodingLoaders = new Proxy({}, {
+  get() {
+    executed++;
+    throw new Error('an upstream loader was used by an operation that should have been refused');
+  },
+});
+
+function contextFor(consumer: string): GatewayContext {
+  const c = security.devConsumer(consumer);
+  if (!c) throw new Error(`no consumer ${consumer}`);
+  return { ...security.contextFor(c), requestId: 'test', loaders: explodingLoaders as GatewayContext['loaders'] };
+}
+
+async function run(consumer: string, query: string, variables?: Record<string, unknown>, operationName?: string) {
+  const response = await apollo.executeOperation({ query, variables, operationName }, { contextValue: contextFor(consumer) });
+  const body = response.body.kind === 'single' ? response.body.singleResult : null;
+  return { status: response.http.status ?? 200, body };
+}
+
+afterAll(async () => {
+  await apollo.stop();
+  security.close();
+});
+
+const CONSUMERS = ['prison-operator', 'police-force', 'probation-partner', 'schema-explorer'];
+
+describe('leak matrix (in process): every ungranted coordinate, every variant, every consumer', () => {
+  const policy = security.policy;
+  const probes: Probe[] = CONSUMERS.flatMap((c) => probesFor(baseSchema, c, policy.consumer(c)!.coordinates));
+
+  it('covers every variant and thousands of probes', () => {
+    const variants = new Set(probes.map((p) => p.variant));
+    expect([...variants].sort()).toEqual([...VARIANTS].sort());
+    expect(probes.length).toBeGreaterThan(2000);
+  });
+
+  it('refuses every probe before execution with 403 FORBIDDEN naming the coordinate', async () => {
+    const failures: string[] = [];
+    for (const probe of probes) {
+      const { status, body } = await run(probe.consumer, probe.query, probe.variables, probe.operationName);
+      const error = body?.errors?.[0];
+      const coordinates = (error?.extensions?.coordinates as string[] | undefined) ?? [];
+      if (status !== 403 || error?.extensions?.code !== 'FORBIDDEN' || body?.data !== undefined || !coordinates.includes(probe.target)) {
+        failures.push(`${probe.consumer} ${probe.target} ${probe.variant}: ${status} ${JSON.stringify(body).slice(0, 300)}`);
+      }
+    }
+    expect(failures.slice(0, 10)).toEqual([]);
+    expect(executed).toBe(0);
+  }, 120_000);
+});
+
+describe('introspection', () => {
+  it.each(INTROSPECTION_PROBES)('refused without the policy flag: %s', async (query) => {
+    const { status, body } = await run('police-force', query);
+    expect(status).toBe(403);
+    expect(body?.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN', coordinates: ['__schema'] });
+  });
+
+  it('allowed for a consumer whose policy says so (the schema only: no person data)', async () => {
+    const { status, body } = await run('schema-explorer', INTROSPECTION_PROBES[1]!);
+    expect(status).toBe(200);
+    expect(body?.data?.__type).toMatchObject({ name: 'Person' });
+  });
+
+  it('__typename alone is harmless and allowed for everyone', async () => {
+    const before = executed;
+    for (const c of CONSUMERS) expect((await run(c, '{ __typename t: __typename }')).body?.data).toEqual({ __typename: 'Query', t: 'Query' });
+    expect(executed).toBe(before);
+  });
+});
+
+describe('query limits: QUERY_TOO_COMPLEX (HTTP 400) before execution, naming the limit', () => {
+  const expectLimit = async (query: string, limit: string, variables?: Record<string, unknown>, consumer = 'police-force') => {
+    const { status, body } = await run(consumer, query, variables);
+    expect({ status, code: body?.errors?.[0]?.extensions?.code, limit: body?.errors?.[0]?.extensions?.limit }).toEqual({ status: 400, code: 'QUERY_TOO_COMPLEX', limit });
+  };
+
+  it('depth, counted through fragments where they are spread (the schema has no cycles, so a small limit shows it)', async () => {
+    const strict = createApollo(security.schema, logger, {
+      sandbox: false,
+      security: { limits: { ...config.limits, maxDepth: 2 }, maxTokens: config.limits.maxTokens, audit: security.audit },
+    });
+    await strict.start();
+    try {
+      const response = await strict.executeOperation(
+        { query: '{ ...Q } fragment Q on Query { persons(hmppsIds: ["A1234BC"]) { ...P } } fragment P on Person { aliases { firstName } }' },
+        { contextValue: contextFor('police-force') },
+      );
+      expect(response.http.status).toBe(400);
+      const error = response.body.kind === 'single' ? response.body.singleResult.errors?.[0] : undefined;
+      expect(error?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'depth', maximum: 2, actual: 3 });
+    } finally {
+      await strict.stop();
+    }
+  });
+
+  it('aliases, counting a fragment once per spread', async () => {
+    const fields = Array.from({ length: 6 }, (_, i) => `a${i}: hmppsId`).join(' ');
+    const spreads = Array.from({ length: 5 }, (_, i) => `p${i}: person(hmppsId: "A1234BC") { ...F }`).join(' ');
+    await expectLimit(`{ ${spreads} } fragment F on Person { ${fields} }`, 'aliases');
+  });
+
+  it('root fields', async () => {
+    await expectLimit(`{ ${Array.from({ length: 26 }, () => 'person(hmppsId: "A1234BC") { hmppsId }').join(' ')} }`, 'rootFields');
+  });
+
+  it('directives', async () => {
+    await expectLimit(`{ person(hmppsId: "A1234BC") { ${Array.from({ length: 21 }, () => 'hmppsId @include(if: true)').join(' ')} } }`, 'directives');
+  });
+
+  it('cost counts list sizes: ids asked for, page sizes (also from variables), plain lists', async () => {
+    const ids = Array.from({ length: 100 }, () => 'A1234BC');
+    const wide = 'hmppsId firstName lastName dateOfBirth identifiers { crn prisonNumber pncNumber } aliases { firstName lastName dateOfBirth } addresses { street town postcode types { code } } offences { code description }';
+    // One persons(100) with this selection costs about 11,400; ten of them exceed the default 100,000.
+    const tenTimes = Array.from({ length: 10 }, (_, i) => `p${i}: persons(hmppsIds: $ids) { ${wide} }`).join(' ');
+    await expectLimit(`query Q($ids: [ID!]!) { ${tenTimes} }`, 'cost', { ids });
+    await expectLimit('query Q($n: Int) { searchPersons(criteria: {lastName: "x"}, first: $n) { nodes { hmppsId } } }', 'cost', { n: 1_000_000 });
+  });
+
+  it('tokens (the parser stops early: a huge document is not even parsed)', async () => {
+    const { status, body } = await run('police-force', `{ ${'__typename '.repeat(5000)} }`);
+    expect(status).toBe(400);
+    expect(body?.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens' });
+  });
+
+  it('a fragment bomb is measured in linear time', async () => {
+    const before = executed;
+    // Each fragment spreads the previous one twice: 2^20 expanded fields from a tiny document.
+    const frags = ['fragment F0 on Person { hmppsId }', ...Array.from({ length: 20 }, (_, i) => `fragment F${i + 1} on Person { ...F${i} ...F${i} }`)];
+    const started = performance.now();
+    const { status, body } = await run('police-force', `{ person(hmppsId: "A1234BC") { ...F20 } } ${frags.join(' ')}`);
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(status).toBe(400);
+    expect(body?.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
+    expect(executed).toBe(before);
+  });
+});

@@ -1,0 +1,248 @@
+/**
+ * End to end against the real gateway process, real client certificates and the real simulators,
+ * with the sample policy (policy/sample.yaml, five roles): the leak matrix generated from the live
+ * schema (refused, and the simulators saw nothing), people outside a consumer's filters through
+ * person / persons / searchPersons (byte-for-byte like an unknown id), redactions on every path, and
+ * the audit events those requests leave.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { join } from 'node:path';
+import { loadPolicy } from '../../src/auth/policy.js';
+import { MASK } from '../../src/auth/policy.js';
+import { buildSchema } from '../../src/server/schema.js';
+import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
+import { REPO_ROOT, startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { client, createSecurityCertificates, upstreamCalls, type Client, type SecurityCertificates } from './support/harness.js';
+import { INTROSPECTION_PROBES, probesFor, VARIANTS, type Probe } from './support/matrix.js';
+
+const POLICY_FILE = join(REPO_ROOT, 'policy', 'sample.yaml');
+const people = wellKnownPeople();
+const person = (key: string) => {
+  const p = people.people.find((x) => x.key === key);
+  if (!p) throw new Error(`well-known person ${key} missing`);
+  return p;
+};
+const unknown = people.unknown;
+
+let certs: SecurityCertificates;
+let sims: SimulatorHandle;
+let gateway: GatewayHandle;
+const clients: Record<string, Client> = {};
+
+beforeAll(async () => {
+  certs = createSecurityCertificates();
+  sims = await startSimulators({ population: 2000 });
+  gateway = await startGatewayProcess({ ...gatewayEnv(sims, certs as never), POLICY_FILE, AUDIT_HASH_KEY: 'a-test-audit-key-that-is-long-enough-0123' });
+  for (const name of ['prison-operator', 'police-force', 'probation-partner', 'schema-explorer']) {
+    clients[name] = client(gateway.consumerUrl, { ca: certs.ca, identity: certs.consumers[name]! });
+  }
+}, 60_000);
+
+afterAll(async () => {
+  for (const c of Object.values(clients)) c.close();
+  await gateway?.stop();
+  await sims?.stop();
+  certs?.remove();
+});
+
+const as = (consumer: string) => clients[consumer]!;
+
+describe('leak matrix over HTTPS: nothing a policy does not grant can be selected, however it is written', () => {
+  const schema = buildSchema();
+  const policy = loadPolicy(POLICY_FILE, schema);
+  // Every ungranted coordinate of every consumer, plainly and in one more variant (rotating, so every
+  // variant is used on every consumer); the in-process matrix (gate.test.ts) runs all combinations.
+  const probes: Probe[] = Object.keys(clients).length === 0 ? [] : [];
+  for (const name of ['prison-operator', 'police-force', 'probation-partner', 'schema-explorer']) {
+    const all = probesFor(schema, name, policy.consumer(name)!.coordinates);
+    const targets = [...new Set(all.map((p) => p.target))];
+    targets.forEach((target, i) => {
+      const mine = all.filter((p) => p.target === target);
+      const rotating = VARIANTS[1 + (i % (VARIANTS.length - 1))];
+      probes.push(...mine.filter((p) => p.variant === 'plain' || p.variant === rotating));
+    });
+  }
+
+  it('every probe is refused with 403 FORBIDDEN naming the coordinate, no data, and no upstream request', async () => {
+    expect(new Set(probes.map((p) => p.variant)).size).toBe(VARIANTS.length);
+    expect(probes.length).toBeGreaterThan(500);
+    await sims.resetCounters();
+    const failures: string[] = [];
+    const queue = [...probes];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let probe = queue.shift(); probe; probe = queue.shift()) {
+          const r = await as(probe.consumer).gql(probe.query, probe.variables, probe.operationName);
+          const error = r.body.errors?.[0];
+          const ok = r.status === 403 && error?.extensions?.code === 'FORBIDDEN' && r.body.data === undefined
+            && ((error.extensions.coordinates as string[]) ?? []).includes(probe.target);
+          if (!ok) failures.push(`${probe.consumer} ${probe.target} ${probe.variant}: ${r.status} ${r.raw.slice(0, 200)}`);
+        }
+      }),
+    );
+    for (const query of INTROSPECTION_PROBES) {
+      const r = await as('police-force').gql(query);
+      if (r.status !== 403 || r.body.errors?.[0]?.extensions?.code !== 'FORBIDDEN') failures.push(`introspection ${query}: ${r.status}`);
+    }
+    expect(failures.slice(0, 10)).toEqual([]);
+    expect(upstreamCalls(await sims.counters())).toBe(0);
+  }, 120_000);
+
+  it('a consumer allowed to introspect may (the schema, never data), and nobody else may', async () => {
+    const r = await as('schema-explorer').gql('{ __schema { queryType { name } } }');
+    expect(r.status).toBe(200);
+    expect(r.body.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+});
+
+describe('people outside a consumer’s filters look exactly like people who do not exist', () => {
+  const PERSON = 'query P($id: ID!) { person(hmppsId: $id) { hmppsId firstName lastName } }';
+  const PERSONS = 'query P($ids: [ID!]!) { persons(hmppsIds: $ids) { hmppsId firstName } }';
+  const SEARCH = 'query S($c: PersonSearchCriteria!) { searchPersons(criteria: $c) { totalCount nodes { hmppsId firstName } pageInfo { hasNextPage endCursor } } }';
+
+  it('person: a prisoner in another prison is byte-for-byte an unknown id (prison filter)', async () => {
+    const visible = await as('prison-operator').gql(PERSON, { id: person('linked').prisonNumber });
+    expect(visible.body.data?.person).toMatchObject({ firstName: person('linked').firstName });
+    for (const id of [person('other-prison').prisonNumber, person('other-prison').crn]) {
+      const outside = await as('prison-operator').gql(PERSON, { id });
+      const nobody = await as('prison-operator').gql(PERSON, { id: unknown.prisonNumber });
+      expect(outside.status).toBe(nobody.status);
+      expect(outside.raw).toBe(nobody.raw);
+      expect(outside.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    }
+  });
+
+  it('person: a probation-only person is invisible to a prisons-only consumer; a prisoner to a probation-only consumer', async () => {
+    const [a, b] = await Promise.all([
+      as('prison-operator').gql(PERSON, { id: person('probation-only').crn }),
+      as('prison-operator').gql(PERSON, { id: unknown.crn }),
+    ]);
+    expect(a.raw).toBe(b.raw);
+    const [c, d] = await Promise.all([
+      as('probation-partner').gql(PERSON, { id: person('prison-only').prisonNumber }),
+      as('probation-partner').gql(PERSON, { id: unknown.prisonNumber }),
+    ]);
+    expect(c.raw).toBe(d.raw);
+  });
+
+  it('persons: the out-of-scope entry is null with NOT_FOUND at its position, as an unknown id would be', async () => {
+    const outside = await as('prison-operator').gql(PERSONS, { ids: [person('linked').prisonNumber, person('other-prison').prisonNumber] });
+    const nobody = await as('prison-operator').gql(PERSONS, { ids: [person('linked').prisonNumber, unknown.prisonNumber] });
+    expect(outside.raw).toBe(nobody.raw);
+    expect((outside.body.data?.persons as unknown[])[1]).toBeNull();
+  });
+
+  it('searchPersons: an out-of-scope person is not found, counted or paged, as if no one matched', async () => {
+    const other = person('other-prison');
+    const outside = await as('prison-operator').gql(SEARCH, { c: { lastName: other.lastName, dateOfBirth: other.dateOfBirth } });
+    const nobody = await as('prison-operator').gql(SEARCH, { c: { lastName: 'Zzyzzyxx', dateOfBirth: other.dateOfBirth } });
+    expect(outside.body.errors).toBeUndefined();
+    expect(outside.raw).toBe(nobody.raw);
+    const inScope = person('linked');
+    const found = await as('prison-operator').gql(SEARCH, { c: { lastName: inScope.lastName, dateOfBirth: inScope.dateOfBirth } });
+    expect((found.body.data?.searchPersons as { nodes: Array<{ hmppsId: string }> }).nodes.map((n) => n.hmppsId)).toContain(inScope.crn);
+  });
+
+  it('searchPersons: the supervision-status filter hides prisoners from a probation-only consumer, count included', async () => {
+    const prisoner = person('prison-only');
+    const outside = await as('probation-partner').gql(SEARCH, { c: { lastName: prisoner.lastName, dateOfBirth: prisoner.dateOfBirth } });
+    const nobody = await as('probation-partner').gql(SEARCH, { c: { lastName: 'Zzyzzyxx', dateOfBirth: prisoner.dateOfBirth } });
+    expect(outside.raw).toBe(nobody.raw);
+  });
+
+  it('alerts: only the codes the consumer may see, whatever it asks for', async () => {
+    const query = 'query A($id: ID!, $codes: [String!]) { person(hmppsId: $id) { alerts(first: 100, codes: $codes) { totalCount nodes { code } } } }';
+    const all = await as('prison-operator').gql(query, { id: person('many-alerts').prisonNumber });
+    expect(all.body.errors).toBeUndefined();
+    const page = (all.body.data?.person as { alerts: { totalCount: number; nodes: Array<{ code: string }> } }).alerts;
+    expect(page.totalCount).toBeGreaterThan(0);
+    expect(new Set(page.nodes.map((n) => n.code))).toEqual(new Set(page.nodes.map((n) => n.code).filter((c) => ['HA', 'XA', 'XEL', 'XSA'].includes(c))));
+    const asked = await as('prison-operator').gql(query, { id: person('many-alerts').prisonNumber, codes: ['MAS', 'RDV'] });
+    expect((asked.body.data?.person as { alerts: { totalCount: number } }).alerts.totalCount).toBe(0);
+  });
+});
+
+describe('redactions apply on every path to a field', () => {
+  const FIELDS = 'hmppsId firstName dateOfBirth identifiers { pncNumber } aliases { firstName lastName dateOfBirth } addresses { street town postcode } contactDetails { emails }';
+  const lao = ['restricted', 'excluded'];
+
+  type P = { firstName: string | null; dateOfBirth: string | null; identifiers: { pncNumber: string | null }; aliases: Array<{ firstName: string | null; dateOfBirth: string | null }>; addresses: Array<{ street: string | null; postcode: string | null }> | null; contactDetails: unknown };
+  const expectRedacted = (p: P, limited: boolean, label: string) => {
+    expect({ label, pnc: p.identifiers.pncNumber === null || p.identifiers.pncNumber === MASK }).toEqual({ label, pnc: true });
+    if (!limited) {
+      expect({ label, firstName: p.firstName }).not.toEqual({ label, firstName: MASK });
+      return;
+    }
+    expect({ label, firstName: p.firstName, dateOfBirth: p.dateOfBirth, contactDetails: p.contactDetails }).toEqual({ label, firstName: MASK, dateOfBirth: null, contactDetails: null });
+    for (const a of p.aliases) expect({ label, alias: [a.firstName === null || a.firstName === MASK, a.dateOfBirth] }).toEqual({ label, alias: [true, null] });
+    for (const a of p.addresses ?? []) expect({ label, address: [a.street === null || a.street === MASK, a.postcode] }).toEqual({ label, address: [true, null] });
+  };
+
+  it.each(lao)('%s (limited access): masked and removed through person, persons, search, aliases and fragments', async (key) => {
+    const p = person(key);
+    const id = p.crn!;
+    const police = as('police-force');
+    const paths: Array<[string, Promise<ReturnType<Client['gql']> extends Promise<infer R> ? R : never>, (d: Record<string, any>) => P[]]> = [
+      ['person', police.gql(`query($id: ID!) { person(hmppsId: $id) { ${FIELDS} } }`, { id }), (d) => [d.person]],
+      ['persons', police.gql(`query($ids: [ID!]!) { persons(hmppsIds: $ids) { ${FIELDS} } }`, { ids: [id] }), (d) => d.persons],
+      ['alias + named fragment', police.gql(`query($id: ID!) { who: person(hmppsId: $id) { ...F } } fragment F on Person { ${FIELDS} }`, { id }), (d) => [d.who]],
+      ['inline fragment', police.gql(`query($id: ID!) { person(hmppsId: $id) { ... on Person { ${FIELDS} } } }`, { id }), (d) => [d.person]],
+      ['search', police.gql(`query($c: PersonSearchCriteria!) { searchPersons(criteria: $c) { nodes { hmppsId firstName } } }`, { c: { lastName: p.lastName, dateOfBirth: p.dateOfBirth } }),
+        (d) => d.searchPersons.nodes.filter((n: { hmppsId: string }) => n.hmppsId === id).map((n: P) => ({ ...n, dateOfBirth: null, identifiers: { pncNumber: null }, aliases: [], addresses: [], contactDetails: null }))],
+    ];
+    for (const [label, pending, pick] of paths) {
+      const r = await pending;
+      expect({ label, errors: r.body.errors }).toEqual({ label, errors: undefined });
+      const found = pick(r.body.data as Record<string, any>);
+      expect({ label, found: found.length }).toEqual({ label, found: 1 });
+      expectRedacted(found[0]!, true, label);
+    }
+    expect(JSON.stringify(await Promise.all(paths.map(([, pending]) => pending)))).not.toContain(p.firstName);
+  });
+
+  it('a person without limited access is not masked, except the always-masked PNC number', async () => {
+    const p = person('linked');
+    const r = await as('police-force').gql(`query($id: ID!) { person(hmppsId: $id) { ${FIELDS} } }`, { id: p.crn });
+    const got = r.body.data?.person as P;
+    expect(got.firstName).toBe(p.firstName);
+    expect(got.dateOfBirth).toBe(p.dateOfBirth);
+    expectRedacted(got, false, 'linked');
+    if (p.pncNumber) expect(got.identifiers.pncNumber).toBe(MASK);
+  });
+
+  it('the same people through a consumer without those redactions are not masked', async () => {
+    const p = person('restricted');
+    const r = await as('probation-partner').gql('query($id: ID!) { person(hmppsId: $id) { firstName dateOfBirth } }', { id: p.crn });
+    if (r.body.data?.person) expect(r.body.data.person).toEqual({ firstName: p.firstName, dateOfBirth: p.dateOfBirth });
+  });
+});
+
+describe('audit', () => {
+  it('one event per request that touched person data: consumer, operation, ids; search criteria hashed, never names', async () => {
+    const before = gateway.logs.length;
+    const p = person('linked');
+    await as('police-force').gql('query FindPerson($c: PersonSearchCriteria!) { searchPersons(criteria: $c) { nodes { hmppsId } } }', {
+      c: { firstName: p.firstName, lastName: p.lastName, dateOfBirth: p.dateOfBirth },
+    });
+    await as('police-force').gql('query One($id: ID!) { person(hmppsId: $id) { hmppsId } }', { id: p.crn });
+    await as('police-force').gql('{ __typename }');
+    await as('police-force').gql('query Typo($id: ID!) { person(hmppsId: $id) { hmppsId } }', { id: 'John Smith' });
+    const events = gateway.logs.slice(before).filter((l) => l.includes('"log":"audit"')).map((l) => JSON.parse(l) as Record<string, any>);
+    expect(events).toHaveLength(3);
+    const [search, one, typo] = events as [Record<string, any>, Record<string, any>, Record<string, any>];
+    expect(search).toMatchObject({ event: 'person-data-access', consumer: 'police-force', operationName: 'FindPerson', outcome: 'ok' });
+    expect(search.operationHash).toMatch(/^[0-9a-f]{64}$/);
+    expect(search.rootFields[0].field).toBe('Query.searchPersons');
+    expect(search.rootFields[0].criteria.criteria).toEqual({
+      firstName: expect.stringMatching(/^hmac:[0-9a-f]{32}$/),
+      lastName: expect.stringMatching(/^hmac:[0-9a-f]{32}$/),
+      dateOfBirth: expect.stringMatching(/^hmac:[0-9a-f]{32}$/),
+      includeAliases: false,
+    });
+    expect(search.returnedHmppsIds).toContain(p.crn);
+    expect(one).toMatchObject({ operationName: 'One', rootFields: [{ field: 'Query.person', requestedHmppsIds: [p.crn] }], returnedHmppsIds: [p.crn] });
+    expect(typo).toMatchObject({ rootFields: [{ requestedHmppsIds: [], malformedIds: 1 }], outcome: 'error', errorCodes: ['BAD_USER_INPUT'] });
+    const text = events.map((e) => JSON.stringify(e)).join('\n');
+    for (const secret of [p.firstName, p.lastName, p.dateOfBirth, 'John Smith']) expect(text).not.toContain(secret);
+  });
+});

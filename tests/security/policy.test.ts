@@ -1,0 +1,214 @@
+/** The policy model: parsing, validation against the live schema, filter and redaction semantics. */
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { parse as yamlParse } from 'yaml';
+import { hashApiKey } from '../../src/auth/api-keys.js';
+import { buildPolicy, combineFilters, loadPolicy, parsePolicy, PolicyError } from '../../src/auth/policy.js';
+import { buildSchema } from '../../src/server/schema.js';
+
+const schema = buildSchema();
+
+function problemsOf(doc: unknown): string[] {
+  try {
+    buildPolicy('test.yaml', doc, schema);
+    return [];
+  } catch (e) {
+    if (e instanceof PolicyError) return e.problems;
+    throw e;
+  }
+}
+
+const consumer = (roles: Record<string, unknown>, own: Record<string, unknown> = {}) =>
+  buildPolicy('test.yaml', { roles, consumers: { c: { roles: Object.keys(roles), ...own } } }, schema).consumer('c')!;
+
+describe('policy files in the repository', () => {
+  it.each(['policy/development.yaml', 'policy/sample.yaml'])('%s is valid against the live schema', (file) => {
+    const policy = loadPolicy(file, schema);
+    expect(policy.consumerNames.length).toBeGreaterThan(0);
+    expect(policy.hash).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('the sample policy has at least four roles', () => {
+    const doc = yamlParse(readFileSync('policy/sample.yaml', 'utf8')) as { roles: object };
+    expect(Object.keys(doc.roles).length).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('grants', () => {
+  it('expands Type.* and * and keeps exact coordinates', () => {
+    expect([...consumer({ r: { grants: ['Identifiers.*'] } }).coordinates].sort()).toEqual(
+      ['Identifiers.crn', 'Identifiers.croNumber', 'Identifiers.mergedFromPrisonNumber', 'Identifiers.pncNumber', 'Identifiers.prisonNumber'],
+    );
+    const all = consumer({ r: { grants: ['*'] } }).coordinates;
+    expect(all.has('Query.person')).toBe(true);
+    expect(all.has('Alias.gender')).toBe(true);
+    expect([...all].some((c) => c.startsWith('__'))).toBe(false);
+  });
+
+  it('a consumer gets the union of its roles', () => {
+    const c = consumer({ a: { grants: ['Query.person', 'Person.firstName'] }, b: { grants: ['Person.lastName'] } });
+    expect([...c.coordinates].sort()).toEqual(['Person.firstName', 'Person.lastName', 'Query.person']);
+  });
+
+  it('stops on unknown coordinates, roles, filters and keys, naming each', () => {
+    const problems = problemsOf({
+      roles: {
+        r: { grants: ['Person.shoeSize', 'Nope.*', '__Schema.types', 'Query.person'], filters: { prison: ['MDI'] }, extra: 1 },
+      },
+      consumers: { c: { roles: ['r', 'missing-role'], suspend: true }, d: { roles: 'r' } },
+      certificateRevocationList: ['not-hex!'],
+      unknownTopLevel: {},
+    });
+    const text = problems.join('\n');
+    for (const expected of ['"Person.shoeSize"', '"Nope.*"', '"__Schema.types"', 'unknown filter "prison"', 'unknown key "extra"',
+      'unknown role "missing-role"', 'unknown key "suspend"', 'consumer "d": roles must be a list', '"not-hex!"', 'unknown key "unknownTopLevel"']) {
+      expect(text).toContain(expected);
+    }
+  });
+
+  it('refuses invalid filter values and flags', () => {
+    const text = problemsOf({
+      roles: { r: { grants: ['Query.person'], filters: { prisons: ['mdi', 'MDI'], supervisionStatuses: ['JAIL'], alertCodes: 'XA' } } },
+      consumers: { c: { roles: ['r'], introspection: 'yes', rateLimit: { perSecond: 0 } } },
+    }).join('\n');
+    expect(text).toContain('filter "prisons" has invalid values "mdi"');
+    expect(text).toContain('filter "supervisionStatuses" has invalid values "JAIL"');
+    expect(text).toContain('filter "alertCodes" must be a list');
+    expect(text).toContain('introspection must be true or false');
+    expect(text).toContain('rateLimit must be');
+  });
+
+  it('refuses API keys that are not hashes (a key pasted by mistake is never accepted)', () => {
+    const text = problemsOf({ roles: { r: { grants: ['Query.person'] } }, consumers: { c: { roles: ['r'], apiKeys: ['pgk_thisIsAKeyNotAHash0123456789abcdef'] } } }).join('\n');
+    expect(text).toContain('API key #1 is not a hash');
+    const ok = consumer({ r: { grants: ['Query.person'] } }, { apiKeys: [hashApiKey('k'.repeat(40)), { id: 'rotation-2027', hash: hashApiKey('j'.repeat(40)) }] });
+    expect(ok.apiKeys.map((k) => k.id)).toEqual(['#1', 'rotation-2027']);
+  });
+
+  it('keeps the rate limit for the rate limiter and defaults flags to false', () => {
+    const c = consumer({ r: { grants: ['Query.person'] } }, { rateLimit: { perSecond: 5, burst: 10 } });
+    expect(c.rateLimit).toEqual({ perSecond: 5, burst: 10 });
+    expect(c.suspended).toBe(false);
+    expect(c.introspection).toBe(false);
+    expect(consumer({ r: { grants: ['Query.person'] } }).rateLimit).toBeNull();
+  });
+
+  it('refuses a consumer named like the trusted proxy', () => {
+    expect(() =>
+      buildPolicy('t', { roles: { r: { grants: ['Query.person'] } }, consumers: { gateway: { roles: ['r'] } } }, schema, { reservedNames: ['gateway'] }),
+    ).toThrow(/trusted proxy/);
+  });
+});
+
+describe('row filters', () => {
+  const set = (xs: string[]) => new Set(xs);
+
+  it('combine by union over roles and the consumer entry', () => {
+    const c = consumer({ a: { grants: ['Query.person'], filters: { prisons: ['MDI'] } }, b: { grants: ['Query.person'], filters: { prisons: ['LEI'] } } }, { filters: { prisons: ['BMI'] } });
+    expect(c.rowFilters.prisons).toEqual(set(['MDI', 'LEI', 'BMI']));
+  });
+
+  it('"*" anywhere lifts the filter; a filter nobody mentions does not restrict', () => {
+    expect(combineFilters([{ prisons: ['MDI'] }, { prisons: ['*'] }]).prisons).toBeNull();
+    expect(combineFilters([{ prisons: ['MDI'] }]).supervisionStatuses).toBeNull();
+    expect(combineFilters([{}, {}])).toEqual({ prisons: null, supervisionStatuses: null, alertCodes: null });
+  });
+
+  it('an empty list grants nothing, until another role or the consumer adds values', () => {
+    expect(combineFilters([{ prisons: [] }]).prisons).toEqual(set([]));
+    expect(combineFilters([{ prisons: [] }, { prisons: ['MDI'] }]).prisons).toEqual(set(['MDI']));
+    expect(combineFilters([{ alertCodes: [] }, { alertCodes: ['XA'] }, { alertCodes: ['HA'] }]).alertCodes).toEqual(set(['XA', 'HA']));
+  });
+});
+
+describe('redactions', () => {
+  it('take the strictest of several roles: remove beats mask, always beats LAO-only', () => {
+    const c = consumer({
+      a: { grants: ['Person.*'], redactions: [{ field: 'Person.firstName', action: 'mask', limitedAccessOnly: true }, { field: 'Person.lastName', action: 'mask' }] },
+      b: { grants: ['Alias.*'], redactions: [{ field: 'Person.firstName', action: 'remove', limitedAccessOnly: true }, { field: 'Person.lastName', action: 'mask', limitedAccessOnly: true }] },
+    });
+    expect(c.redactions.get('Person.firstName')).toEqual({ action: 'remove', limitedAccessOnly: true });
+    expect(c.redactions.get('Person.lastName')).toEqual({ action: 'mask', limitedAccessOnly: false });
+  });
+
+  it('are checked against the field type: mask needs a string, remove needs a nullable field or a list', () => {
+    const text = problemsOf({
+      roles: {
+        r: {
+          grants: ['Person.*'],
+          redactions: [
+            { field: 'Person.dateOfBirth', action: 'mask' },
+            { field: 'Person.hmppsId', action: 'remove' },
+            { field: 'Person.shoeSize', action: 'remove' },
+            { field: 'Person.firstName', action: 'hide' },
+            { field: 'Person.aliases', action: 'remove' },
+          ],
+        },
+      },
+      consumers: {},
+    }).join('\n');
+    expect(text).toContain('"Person.dateOfBirth": mask needs a String or ID field');
+    expect(text).toContain('"Person.hmppsId": remove needs a nullable field or a list');
+    expect(text).toContain('"Person.shoeSize": unknown schema coordinate');
+    expect(text).toContain('action must be mask or remove');
+    expect(text).not.toContain('Person.aliases');
+  });
+});
+
+describe('certificate revocation list', () => {
+  it('revokes globally or per consumer; serials compare in any hex spelling', () => {
+    const policy = buildPolicy('t', { roles: {}, consumers: {}, certificateRevocationList: ['0a:1B:02', 'FF/police', '00c0ffee'] }, schema);
+    expect(policy.isRevoked('A1B02', 'anyone')).toBe(true);
+    expect(policy.isRevoked('C0FFEE', 'anyone')).toBe(true);
+    expect(policy.isRevoked('FF', 'police')).toBe(true);
+    expect(policy.isRevoked('FF', 'prison')).toBe(false);
+  });
+});
+
+describe('YAML', () => {
+  it('refuses duplicate keys (two entries for one consumer) and bad YAML with a message', () => {
+    expect(() => parsePolicy('t', 'consumers:\n  a: {roles: []}\n  a: {roles: []}\n', schema)).toThrow(PolicyError);
+    expect(() => parsePolicy('t', 'roles: [\n', schema)).toThrow(/not valid YAML/);
+  });
+});
+
+describe('reload when the file changes', () => {
+  it('applies a valid new file atomically, keeps the old policy for a bad one, and says why', async () => {
+    const { mkdtempSync, renameSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { PolicyStore } = await import('../../src/auth/policy-store.js');
+    const dir = mkdtempSync(join(tmpdir(), 'pg-watch-'));
+    const file = join(dir, 'policy.yaml');
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = { error: (o: Record<string, unknown>) => lines.push(o), warn: (o: Record<string, unknown>) => lines.push(o) } as never;
+    const write = (text: string) => {
+      // As a ConfigMap or an editor does: a new file renamed over the old one.
+      writeFileSync(`${file}.tmp`, text);
+      renameSync(`${file}.tmp`, file);
+    };
+    write('roles:\n  r:\n    grants: [Query.person]\nconsumers:\n  a:\n    roles: [r]\n');
+    const store = new PolicyStore(file, schema, logger);
+    try {
+      store.watch();
+      const held = store.current;
+      const changed = new Promise((resolve) => store.onChange(resolve));
+      write('roles:\n  r:\n    grants: [Query.person, Person.firstName]\nconsumers:\n  a:\n    roles: [r]\n  b:\n    roles: [r]\n');
+      await changed;
+      expect(store.current.consumerNames).toEqual(['a', 'b']);
+      expect(store.current.consumer('a')!.coordinates.has('Person.firstName')).toBe(true);
+      // A request that took the old policy keeps it whole.
+      expect(held.consumerNames).toEqual(['a']);
+
+      const good = store.current;
+      write('roles:\n  r:\n    grants: [Person.shoeSize]\nconsumers:\n  a:\n    roles: [r]\n');
+      expect(store.reload('manual')).toBe(false);
+      expect(store.current).toBe(good);
+      expect(JSON.stringify(lines.at(-1))).toContain('Person.shoeSize');
+      expect(lines.at(-1)).toMatchObject({ event: 'policy-reload', outcome: 'rejected' });
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
