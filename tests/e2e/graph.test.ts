@@ -40,31 +40,31 @@ const FULL_PROFILE = `
 let certs: TestCertificates;
 let sims: SimulatorHandle;
 let gateway: GatewayHandle;
+/** A second gateway for the fault cases: short timeouts, no retries, breakers that never open. */
+let faultGateway: GatewayHandle;
 
 beforeAll(async () => {
   certs = createTestCertificates();
   sims = await startSimulators({ population: 2000 });
   // Breakers and retries have their own tests (tests/resilience); here every fault case must start
   // from a closed breaker, and a hang should cost one timeout, not three.
-  gateway = await startGatewayProcess({
-    ...gatewayEnv(sims, certs),
-    UPSTREAM_TIMEOUT_MS: '1000',
-    UPSTREAM_RETRIES: '0',
-    BREAKER_MIN_CALLS: '100000',
-  });
+  [gateway, faultGateway] = await Promise.all([
+    startGatewayProcess(gatewayEnv(sims, certs)),
+    startGatewayProcess({ ...gatewayEnv(sims, certs), UPSTREAM_TIMEOUT_MS: '1000', UPSTREAM_RETRIES: '0', BREAKER_MIN_CALLS: '100000' }),
+  ]);
 }, 60_000);
 
 afterAll(async () => {
-  await gateway?.stop();
+  await Promise.all([gateway?.stop(), faultGateway?.stop()]);
   await sims?.stop();
   certs?.remove();
 });
 
-const gql = (query: string, variables?: Record<string, unknown>) =>
-  postGraphQL(gateway.consumerUrl, { query, variables }, { ca: certs.ca, ...certs.client.devConsumer });
+const gql = (query: string, variables?: Record<string, unknown>, via: GatewayHandle = gateway) =>
+  postGraphQL(via.consumerUrl, { query, variables }, { ca: certs.ca, ...certs.client.devConsumer });
 
-const profileOf = async (hmppsId: string): Promise<{ result: GraphQLResult; p: Record<string, any> }> => {
-  const result = await gql(`query P($id: ID!) { person(hmppsId: $id) { ${FULL_PROFILE} } }`, { id: hmppsId });
+const profileOf = async (hmppsId: string, via: GatewayHandle = gateway): Promise<{ result: GraphQLResult; p: Record<string, any> }> => {
+  const result = await gql(`query P($id: ID!) { person(hmppsId: $id) { ${FULL_PROFILE} } }`, { id: hmppsId }, via);
   return { result, p: result.body.data?.person as Record<string, any> };
 };
 
@@ -314,7 +314,7 @@ describe('partial results: one upstream down or hanging', () => {
     it.each(cases)(`%s ${fault}: the rest of the person is returned, failed fields carry typed errors`, async (upstream, failed, intact) => {
       await sims.setFault(upstream, fault === 'outage' ? { outage: true } : { hang: true });
       try {
-        const { result, p } = await profileOf(idOf('linked'));
+        const { result, p } = await profileOf(idOf('linked'), faultGateway);
         expect(result.status).toBe(200);
         expect(p).not.toBeNull();
         for (const field of intact) expect(at(p, field)).not.toBeNull();
@@ -338,7 +338,7 @@ describe('partial results: one upstream down or hanging', () => {
   it('prisoner search down: a linked person found by CRN still answers, prison fields fail', async () => {
     await sims.setFault('prisonerSearch', { outage: true });
     try {
-      const { result, p } = await profileOf(idOf('linked'));
+      const { result, p } = await profileOf(idOf('linked'), faultGateway);
       expect(p.firstName).toBe(person('linked').firstName);
       expect(p.probation).not.toBeNull();
       for (const field of PRISON_FIELDS) expect(p[field]).toBeNull();
@@ -351,7 +351,7 @@ describe('partial results: one upstream down or hanging', () => {
   it('probation search down: a person asked for by CRN cannot be identified (null + typed error)', async () => {
     await sims.setFault('probationSearch', { outage: true });
     try {
-      const { result, p } = await profileOf(idOf('probation-only'));
+      const { result, p } = await profileOf(idOf('probation-only'), faultGateway);
       expect(p).toBeNull();
       expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', area: 'probation' });
     } finally {
