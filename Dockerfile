@@ -23,9 +23,9 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
 # The gateway (tsconfig.build.json: src/ -> dist/src/), then the operational CLIs the CronJobs run from
-# this same image (scripts/heartbeat.ts, scripts/certificates.ts -> dist/scripts/), when they exist.
+# this same image (scripts/heartbeat.ts, scripts/certs.ts -> dist/scripts/).
 RUN npm run build \
- && clis="$(ls scripts/heartbeat.ts scripts/certificates.ts 2>/dev/null || true)" \
+ && clis="scripts/heartbeat.ts scripts/certs.ts" \
  && if [ -n "$clis" ]; then npx tsc --outDir dist --rootDir . --module NodeNext --moduleResolution NodeNext \
       --target ES2022 --strict --skipLibCheck --esModuleInterop --resolveJsonModule --types node $clis; fi
 

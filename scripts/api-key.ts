@@ -4,7 +4,7 @@
  *                                      put only the hash in the policy file)
  *   npm run api-key -- hash < keyfile  the hash of a key read from standard input (not from the
  *                                      command line, which would leave it in the shell history)
- * The hash scheme is documented in src/auth/api-keys.ts and docs/adr/0002-consumer-security.md.
+ * The hash scheme is documented in src/auth/api-keys.ts and docs/adr/0005-consumer-security.md.
  */
 import { generateApiKey, hashApiKey } from '../src/auth/api-keys.js';
 

@@ -23,7 +23,7 @@ export type PeerCertificate =
 
 /**
  * Every way a request can be refused before GraphQL runs, with its HTTP status and code. The table
- * is documented in README.md (Security) and docs/adr/0002-consumer-security.md.
+ * is documented in README.md (Security) and docs/adr/0005-consumer-security.md.
  */
 export const REFUSALS = {
   NO_CLIENT_CERTIFICATE: { status: 401, code: 'UNAUTHENTICATED', message: 'A client certificate issued to you by the service is required.' },

@@ -20,7 +20,7 @@ import { normaliseSerial } from './certificates.js';
  * row filters and redactions; consumers (keyed by certificate CN) have roles, their own filters, API
  * key hashes, a rate limit and flags. Deny by default. The file is checked against the live schema
  * and every problem is reported at once, naming the role, consumer, coordinate or filter.
- * The file format is documented in docs/adr/0002-consumer-security.md and policy/development.yaml.
+ * The file format is documented in docs/adr/0005-consumer-security.md and policy/development.yaml.
  */
 
 export type RedactionAction = 'mask' | 'remove';

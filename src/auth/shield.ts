@@ -6,15 +6,16 @@
  *
  * Cost. Shield makes every field it runs on asynchronous, which made a 2,000 x 10 response ~11x
  * slower. So each field's wrapper first looks the coordinate up in the consumer's "pre-authorised"
- * set: coordinates the policy grants the consumer that need no per-value work (no redaction, no
- * people to check, not a root field). Shield's rule for such a field is "granted to this consumer",
- * which the operation gate has already evaluated for this very request before execution started
- * (an operation selecting anything else never executes), and whose answer cannot differ within a
- * request (the request holds one policy version). Those fields call their resolver directly and stay
- * synchronous. Every other field - root fields, people, redacted fields, and anything not granted,
- * should the gate ever let it through - goes through shield (`fallbackRule: deny`).
+ * map: coordinates the policy grants the consumer, other than root fields and fields that return
+ * people. Shield's rule for such a field is "granted to this consumer", which the operation gate has
+ * already evaluated for this very request before execution started (an operation selecting anything
+ * else never executes), and whose answer cannot differ within a request (the request holds one
+ * policy version). Those fields call their resolver directly and stay synchronous; a redaction, if
+ * the map holds one, is applied to the value on the way out. Every other field - root fields,
+ * fields returning people (one call per list, not per person), and anything not granted, should the
+ * gate ever let it through - goes through shield (`fallbackRule: deny`).
  *
- * See docs/adr/0002-consumer-security.md.
+ * See docs/adr/0005-consumer-security.md.
  */
 import {
   GraphQLError,
@@ -44,8 +45,8 @@ export const PERSON_TYPE = 'Person';
 
 /** Per-request security state, created with the request context. */
 export interface RequestSecurity {
-  /** Coordinates that may skip shield for this consumer (see above). */
-  preAuthorised: ReadonlySet<string>;
+  /** Coordinates that may skip shield for this consumer, with the redaction each needs (see above). */
+  preAuthorised: ReadonlyMap<string, Redaction | null>;
   /** The development listener may introspect whatever the policy says. */
   introspectionAllowed: boolean;
   audit: AuditCollector;
@@ -112,18 +113,20 @@ export function schemaSecurityFacts(schema: GraphQLSchema): SchemaSecurityFacts 
   return { personFields, rootFields, personDataRootFields, personOwnedTypes };
 }
 
-const preAuthorisedCache = new WeakMap<ConsumerGrant, ReadonlySet<string>>();
+const preAuthorisedCache = new WeakMap<ConsumerGrant, ReadonlyMap<string, Redaction | null>>();
 
-/** Granted coordinates that need nothing per value: no redaction, no people, not a root field. */
-export function preAuthorisedFor(grant: ConsumerGrant, facts: SchemaSecurityFacts): ReadonlySet<string> {
-  let set = preAuthorisedCache.get(grant);
-  if (!set) {
-    set = new Set(
-      [...grant.coordinates].filter((c) => !grant.redactions.has(c) && !facts.personFields.has(c) && !facts.rootFields.has(c)),
+/** Granted coordinates other than root fields and fields returning people, each with its redaction. */
+export function preAuthorisedFor(grant: ConsumerGrant, facts: SchemaSecurityFacts): ReadonlyMap<string, Redaction | null> {
+  let map = preAuthorisedCache.get(grant);
+  if (!map) {
+    map = new Map(
+      [...grant.coordinates]
+        .filter((c) => !facts.personFields.has(c) && !facts.rootFields.has(c))
+        .map((c) => [c, grant.redactions.get(c) ?? null] as const),
     );
-    preAuthorisedCache.set(grant, set);
+    preAuthorisedCache.set(grant, map);
   }
-  return set;
+  return map;
 }
 
 /** Whether responses for this consumer need people tracked by path (LAO-only redactions below Person). */
@@ -174,7 +177,9 @@ export function applyAuthorisation(schema: GraphQLSchema, options: Authorisation
       if (typeof shielded !== 'function') throw new Error(`shield produced no rule for ${coordinate}`);
       const after = postProcessor(coordinate, type.name, field, facts, options);
       fields[field.name] = (resolve, parent, args, ctx, info) => {
-        if (ctx.security.preAuthorised.has(coordinate)) return resolve(parent, args, ctx, info);
+        const redaction = ctx.security.preAuthorised.get(coordinate);
+        if (redaction === null) return resolve(parent, args, ctx, info);
+        if (redaction !== undefined) return redact(resolve(parent, args, ctx, info), redaction, field.type, type.name, parent, ctx, info);
         const next: Resolve = after ? (p, a, c, i) => after(resolve(p, a, c, i), p, a, c, i) : resolve;
         return shielded(next, parent, args, ctx, info);
       };

@@ -203,7 +203,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     upstreams,
     shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 20_000, 0, 600_000),
-    requestDeadlineMs: int('REQUEST_DEADLINE_MS', 5000, 10, 120_000),
+    requestDeadlineMs: int('REQUEST_DEADLINE_MS', 10_000, 10, 120_000),
     rateLimit: {
       perSecond: int('RATE_LIMIT_PER_SECOND', 50, 1, 1_000_000),
       burst: int('RATE_LIMIT_BURST', 100, 0, 1_000_000),

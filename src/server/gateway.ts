@@ -130,7 +130,9 @@ function consumerListener(config: Config, logger: Logger): FastifyInstance {
     },
     ...listenerOptions(logger, 'consumer'),
     bodyLimit: config.security.limits.maxRequestBytes,
-    return503OnClosing: true,
+    // While draining, a request that still arrives on an accepted connection is served (with
+    // `Connection: close`), not refused with 503: it is in flight as far as its client knows.
+    return503OnClosing: false,
   }) as unknown as FastifyInstance;
   app.setErrorHandler(httpErrorHandler(logger, config.security.limits.maxRequestBytes));
   app.setNotFoundHandler(notFoundHandler);

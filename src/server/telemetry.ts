@@ -20,6 +20,8 @@ export interface RequestTelemetry {
   graphqlOutcome: 'ok' | 'partial' | 'error' | null;
   /** Set by a hook that refused the request (rate limit, for instance). */
   refusal: string | null;
+  /** The access line was written. */
+  logged: boolean;
   abort(reason: string): void;
   finish(): void;
 }
@@ -62,6 +64,41 @@ export interface TelemetryOptions {
  * certificate expiry are counted through the authenticator's observer: see Operations.)
  */
 export function observeRequests(app: FastifyInstance, { metrics, deadlineMs }: TelemetryOptions): void {
+  /** Exactly once per request: on the response, or when the client went away before it. */
+  const logAccess = (request: FastifyRequest, reply: FastifyReply, clientGone: boolean) => {
+    const t = request.telemetry;
+    if (t) {
+      if (t.logged) return;
+      t.logged = true;
+      t.finish();
+    }
+    const consumer = request.consumerName ?? 'unknown';
+    const outcome = clientGone ? 'aborted' : outcomeOf(request, reply);
+    // 499: the client closed the connection before the answer (no status was sent).
+    const status = clientGone ? 499 : reply.statusCode;
+    const operation = metrics.operationLabel(consumer, t?.operationName);
+    metrics.requests.inc({ consumer, operation, outcome });
+    metrics.requestDuration.observe({ consumer, operation, outcome }, reply.elapsedTime / 1000);
+    request.log.info(
+      {
+        event: 'access',
+        requestId: String(request.id),
+        traceId: t?.trace.traceId,
+        consumer: request.consumerName ?? null,
+        operationName: t?.operationName ?? null,
+        operationHash: t?.operationHash ?? null,
+        method: request.method,
+        url: request.url.split('?')[0],
+        status,
+        outcome,
+        errorCodes: t?.errorCodes ?? [],
+        upstreamCalls: t?.scope.stats.upstreamCalls ?? 0,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
+  };
+
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));
     const startedAt = Date.now();
@@ -70,11 +107,14 @@ export function observeRequests(app: FastifyInstance, { metrics, deadlineMs }: T
     const deadline = startedAt + deadlineMs;
     const timer = setTimeout(() => controller.abort(new Error('deadline passed')), deadlineMs);
     timer.unref();
-    const onClose = () => {
-      if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
+    reply.raw.once('close', () => {
       clearTimeout(timer);
-    };
-    reply.raw.once('close', onClose);
+      if (reply.raw.writableFinished) return;
+      // The client disconnected first: abort its pending upstream calls; fastify will not report a
+      // response that was never sent, so the access line is written here.
+      controller.abort(new Error('client disconnected'));
+      logAccess(request, reply, true);
+    });
     request.telemetry = {
       startedAt,
       trace,
@@ -90,39 +130,13 @@ export function observeRequests(app: FastifyInstance, { metrics, deadlineMs }: T
       errorCodes: [],
       graphqlOutcome: null,
       refusal: null,
+      logged: false,
       abort: (reason) => controller.abort(new Error(reason)),
       finish: () => clearTimeout(timer),
     };
   });
 
-  app.addHook('onResponse', async (request, reply) => {
-    const t = request.telemetry;
-    t?.finish();
-    const consumer = request.consumerName ?? 'unknown';
-    const outcome = outcomeOf(request, reply);
-    const operation = metrics.operationLabel(consumer, t?.operationName);
-    const seconds = reply.elapsedTime / 1000;
-    metrics.requests.inc({ consumer, operation, outcome });
-    metrics.requestDuration.observe({ consumer, operation, outcome }, seconds);
-    request.log.info(
-      {
-        event: 'access',
-        requestId: String(request.id),
-        traceId: t?.trace.traceId,
-        consumer: request.consumerName ?? null,
-        operationName: t?.operationName ?? null,
-        operationHash: t?.operationHash ?? null,
-        method: request.method,
-        url: request.url.split('?')[0],
-        status: reply.statusCode,
-        outcome,
-        errorCodes: t?.errorCodes ?? [],
-        upstreamCalls: t?.scope.stats.upstreamCalls ?? 0,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
-  });
+  app.addHook('onResponse', async (request, reply) => logAccess(request, reply, false));
 }
 
 function outcomeOf(request: FastifyRequest, reply: FastifyReply): string {
@@ -133,7 +147,6 @@ function outcomeOf(request: FastifyRequest, reply: FastifyReply): string {
   if (reply.statusCode === 429) return 'rate_limited';
   if (reply.statusCode === 503) return 'unavailable';
   if (t?.graphqlOutcome) return t.graphqlOutcome;
-  if (t?.scope.signal.aborted && !reply.raw.writableFinished) return 'aborted';
   return reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'bad_request' : 'ok';
 }
 

@@ -11,8 +11,9 @@ import { postGraphQL, type GraphQLResult } from '../support/https.js';
 import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
 
 const BURST = 40;
-const UPSTREAM_LATENCY_MS = 500;
-const DRAIN_DELAY_MS = 400;
+/** Longer than the drain delay: requests are still in flight when the listener stops accepting. */
+const UPSTREAM_LATENCY_MS = 1500;
+const DRAIN_DELAY_MS = 1000;
 const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
 
 let certs: TestCertificates;
@@ -95,6 +96,8 @@ describe('SIGTERM', () => {
     const failed = results.filter((x) => x.r?.status !== 200 || (x.r.body.data?.person as { firstName?: string } | null)?.firstName !== linked.firstName);
     expect(failed).toEqual([]);
     expect(results.filter((x) => x.doneAt > sigtermAt)).toHaveLength(BURST);
+    // They outlived the listener: closing waited for them.
+    expect(results.filter((x) => x.doneAt > listenerClosedAt!).length).toBeGreaterThan(0);
     expect(late.r?.status).toBe(200);
     expect(exitCode).toBe(0);
     expect(readinessDownAt).not.toBeNull();

@@ -195,7 +195,12 @@ describe('client disconnect', () => {
           ...certs.client.devConsumer,
           servername: 'localhost',
           agent: false,
-          headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-api-key': policy.apiKeys.devConsumer },
+          headers: {
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            'x-api-key': policy.apiKeys.devConsumer,
+            'x-request-id': 'client-goes-away',
+          },
         });
         req.on('error', () => resolve());
         req.end(body);
@@ -208,6 +213,8 @@ describe('client disconnect', () => {
       await new Promise((r) => setTimeout(r, 150));
       const after = await scrape(gateway.managementUrl, 'gateway_upstream_requests_total', { upstream: 'prisonerSearch', status: 'aborted' });
       expect(after - before).toBeGreaterThanOrEqual(1);
+      const access = gateway.logs.find((l) => l.includes('"event":"access"') && l.includes('"requestId":"client-goes-away"'));
+      expect(access).toContain('"outcome":"aborted"');
     } finally {
       await sims.setFault('prisonerSearch', {});
     }

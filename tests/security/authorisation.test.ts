@@ -196,19 +196,23 @@ describe('execution-time authorisation with the operation gate bypassed', () => 
     expect(data.y.nodes.map((p: any) => p.aliases[0].n)).toEqual(['Alias-X000001', 'Alias-X000002', MASK]);
   });
 
-  it('granted, unredacted fields skip shield and stay synchronous; everything else goes through it', () => {
+  it('granted fields skip shield and stay synchronous (redacted on the way out); root and people fields go through it', () => {
     const grant = grantFor({ grants: ALL, redactions: [{ field: 'Person.dateOfBirth', action: 'remove' }] });
     const pre = preAuthorisedFor(grant, facts);
-    expect(pre.has('Alias.firstName')).toBe(true);
-    expect(pre.has('Person.secret')).toBe(true);
-    expect(pre.has('Person.dateOfBirth')).toBe(false); // redacted
+    expect(pre.get('Alias.firstName')).toBeNull();
+    expect(pre.get('Person.secret')).toBeNull();
+    expect(pre.get('Person.dateOfBirth')).toEqual({ action: 'remove', limitedAccessOnly: false });
     expect(pre.has('Query.person')).toBe(false); // root field
     expect(pre.has('Results.nodes')).toBe(false); // returns people
-    const fields = (schema.getType('Alias') as any).getFields();
-    const value = fields.firstName.resolve({ firstName: 'x' }, {}, context(grant), { parentType: { name: 'Alias' }, fieldName: 'firstName' });
-    expect(value).toBe('x');
-    const guarded = (schema.getType('Person') as any).getFields().dateOfBirth.resolve(PEOPLE.X000001, {}, context(grant), { parentType: { name: 'Person' }, fieldName: 'dateOfBirth', path: { key: 'dateOfBirth' } });
-    expect(typeof guarded.then).toBe('function');
+    const info = (type: string, field: string) => ({ parentType: { name: type }, fieldName: field, path: { key: field, typename: type } });
+    const resolveOf = (type: string, field: string) => (schema.getType(type) as any).getFields()[field].resolve;
+    expect(resolveOf('Alias', 'firstName')({ firstName: 'x' }, {}, context(grant), info('Alias', 'firstName'))).toBe('x');
+    expect(resolveOf('Person', 'dateOfBirth')(PEOPLE.X000001, {}, context(grant), info('Person', 'dateOfBirth'))).toBeNull();
+    const root = resolveOf('Query', 'person')(undefined, { id: 'X000001' }, context(grant), info('Query', 'person'));
+    expect(typeof root.then).toBe('function');
+    // Without the grant, the same field is decided by shield: denied.
+    const none = grantFor({ grants: ['Query.person'] });
+    return expect(resolveOf('Alias', 'firstName')({ firstName: 'x' }, {}, context(none), info('Alias', 'firstName'))).resolves.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
   });
 
   it('records the people returned for the audit event', async () => {

@@ -182,6 +182,7 @@ describe('bad input corpus', () => {
         failures.push(`${bad.name}: ${r.status} ${r.raw.slice(0, 160)}`);
       }
       if (/stacktrace|\n\s+at |node_modules|\/src\/|\.ts:\d+/.test(r.raw)) failures.push(`${bad.name}: internals in the response`);
+      if (/Did you mean \\"/.test(r.raw)) failures.push(`${bad.name}: a field suggestion reveals the schema`);
     }
     process.stdout.write(`\nbad-input corpus: ${cases.length} documents; status and code: ${JSON.stringify(seen)}\n`);
     expect(failures).toEqual([]);

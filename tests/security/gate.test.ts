@@ -53,7 +53,7 @@ describe('leak matrix (in process): every ungranted coordinate, every variant, e
   const policy = security.policy;
   const probes: Probe[] = CONSUMERS.flatMap((c) => probesFor(baseSchema, c, policy.consumer(c)!.coordinates));
 
-  it('covers every variant and thousands of probes', () => {
+  it(`covers every variant and thousands of probes (${probes.length})`, () => {
     const variants = new Set(probes.map((p) => p.variant));
     expect([...variants].sort()).toEqual([...VARIANTS].sort());
     expect(probes.length).toBeGreaterThan(2000);
@@ -85,6 +85,13 @@ describe('introspection', () => {
     const { status, body } = await run('schema-explorer', INTROSPECTION_PROBES[1]!);
     expect(status).toBe(200);
     expect(body?.data?.__type).toMatchObject({ name: 'Person' });
+  });
+
+  it('allowed on the development listener whatever the policy flag says', async () => {
+    const c = security.devConsumer('police-force')!;
+    const contextValue = { ...security.contextFor(c, { introspectionAllowed: true }), requestId: 't', loaders: explodingLoaders as GatewayContext['loaders'] };
+    const response = await apollo.executeOperation({ query: INTROSPECTION_PROBES[0]! }, { contextValue });
+    expect(response.body.kind === 'single' && response.body.singleResult.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });
 
   it('__typename alone is harmless and allowed for everyone', async () => {

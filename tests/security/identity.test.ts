@@ -183,7 +183,7 @@ describe('policy reload (SIGHUP)', () => {
     const firstHash = await infoHash();
     expect((await call(police)).status).toBe(200);
 
-    writeFileSync(policyFile, SAMPLE.replace(/(  police-force:\n    roles: \[[^\]]+\]\n)/, '$1    suspended: true\n'));
+    writeFileSync(policyFile, SAMPLE.replace(/( {2}police-force:\n {4}roles: \[[^\]]+\]\n)/, '$1    suspended: true\n'));
     process.kill(gateway.pid, 'SIGHUP');
     const suspended = await eventually(() => call(police), (r) => r.status === 403);
     expect(suspended.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
