@@ -1,4 +1,4 @@
-import got, { type Got } from 'got';
+import { request } from 'undici';
 import type { Logger } from '../../observability/logger.js';
 import { Metrics } from '../../observability/metrics.js';
 import { CircuitBreaker, type BreakerOptions } from './breaker.js';
@@ -35,7 +35,6 @@ export interface TokenProviderOptions {
 export class TokenProvider {
   private cached: CachedToken | null = null;
   private inFlight: Promise<string> | null = null;
-  private readonly http: Got;
   private readonly breaker: CircuitBreaker | null;
   private readonly metrics: Metrics;
 
@@ -44,7 +43,6 @@ export class TokenProvider {
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {
-    this.http = got.extend({ retry: { limit: 0 }, timeout: { request: options.timeoutMs }, throwHttpErrors: false });
     this.metrics = options.metrics ?? new Metrics({ processMetrics: false });
     this.metrics.initCircuit('auth');
     this.breaker = options.breaker
@@ -109,14 +107,19 @@ export class TokenProvider {
   private async fetchToken(): Promise<string> {
     const basic = Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64');
     const started = performance.now();
-    let response;
+    let response: { statusCode: number; body: string };
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
     try {
-      response = await this.http.post(`${this.options.tokenUrl}/auth/oauth/token`, {
+      const answer = await request(`${this.options.tokenUrl}/auth/oauth/token`, {
+        method: 'POST',
         headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
         body: 'grant_type=client_credentials',
+        signal: timeout,
       });
+      response = { statusCode: answer.statusCode, body: await answer.body.text() };
     } catch (e) {
-      const code = (e as { code?: string }).code ?? 'error';
+      const err = e as { code?: string; cause?: { code?: string } };
+      const code = timeout.aborted ? 'ETIMEDOUT' : (err.cause?.code ?? err.code ?? 'error');
       this.count(code === 'ETIMEDOUT' ? 'timeout' : 'connection_error', started);
       this.logger.warn({ upstream: 'auth', route: ROUTE, code }, 'token request failed');
       throw new UpstreamError('auth', ROUTE, code === 'ETIMEDOUT' ? 'timeout' : 'unavailable', null, code);

@@ -1,6 +1,4 @@
-import { Agent as HttpAgent } from 'node:http';
-import { Agent as HttpsAgent } from 'node:https';
-import got, { type Got, type Method } from 'got';
+import { Pool } from 'undici';
 import type { UpstreamConfig, UpstreamName } from '../../config/index.js';
 import type { Logger } from '../../observability/logger.js';
 import { Metrics } from '../../observability/metrics.js';
@@ -11,6 +9,8 @@ import { UpstreamError, type UpstreamFailure } from './errors.js';
 import { backoffMs, isIdempotent, RETRYABLE_CODES, RETRYABLE_STATUSES } from './retry.js';
 import { sleepWithin, timeLeft } from './scope.js';
 import type { TokenProvider } from './token-provider.js';
+
+export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'HEAD';
 
 export interface CallOptions {
   /** The route template, e.g. `POST /crns`: used in logs, metrics and errors instead of the concrete path. */
@@ -57,6 +57,14 @@ export interface UpstreamCaller {
 /** Below this much time left before the deadline, no new attempt is started. */
 const MIN_ATTEMPT_MS = 20;
 
+/** Redirects followed per call (e.g. the core person record answers a merged prison number with 301). */
+const MAX_REDIRECTS = 2;
+
+interface RawResponse {
+  statusCode: number;
+  body: string;
+}
+
 /** One failed attempt: the error the caller sees, and whether another attempt may help. */
 class AttemptFailed extends Error {
   constructor(
@@ -68,16 +76,17 @@ class AttemptFailed extends Error {
 }
 
 /**
- * The one HTTP client every upstream call goes through. Per upstream: keep-alive agents, base URL
- * and timeout, a circuit breaker and a bound on calls in flight (with a bounded queue). Per call: a
+ * The one HTTP client every upstream call goes through (undici: see docs/adr/0005). Per upstream: a
+ * keep-alive connection pool, base URL and timeout, a circuit breaker and a bound on calls in flight (with a bounded queue). Per call: a
  * bearer token from HMPPS Auth (one refresh-and-resend on 401), a timeout of the smaller of the
  * upstream's own timeout and the time left before the request's deadline, retries with exponential
  * backoff and jitter for idempotent calls on connection errors, 502/503/504 and timeouts (never past
  * the deadline), the request's abort signal and a child W3C traceparent.
  */
 export class UpstreamClient {
-  private readonly http: Got;
-  private readonly agents: { http: HttpAgent; https: HttpsAgent };
+  private readonly pool: Pool;
+  /** Path prefix of the base URL (an upstream may live below the root of its host). */
+  private readonly basePath: string;
   private readonly breaker: CircuitBreaker;
   private readonly bulkhead: Bulkhead;
 
@@ -88,17 +97,10 @@ export class UpstreamClient {
     private readonly logger: Logger,
     private readonly metrics: Metrics = new Metrics({ processMetrics: false }),
   ) {
-    this.agents = {
-      http: new HttpAgent({ keepAlive: true, maxSockets: config.maxInFlight }),
-      https: new HttpsAgent({ keepAlive: true, maxSockets: config.maxInFlight }),
-    };
-    this.http = got.extend({
-      prefixUrl: config.baseUrl,
-      agent: this.agents,
-      retry: { limit: 0 },
-      throwHttpErrors: false,
-      headers: { accept: 'application/json' },
-    });
+    const base = new URL(config.baseUrl);
+    this.basePath = base.pathname.replace(/\/+$/, '');
+    // The bulkhead already bounds calls in flight; the pool keeps that many connections alive.
+    this.pool = new Pool(base.origin, { connections: config.maxInFlight, pipelining: 1, keepAliveTimeout: 30_000 });
     metrics.initCircuit(name);
     this.breaker = new CircuitBreaker(config.breaker, (state) => {
       metrics.setCircuitState(name, state);
@@ -152,8 +154,7 @@ export class UpstreamClient {
   }
 
   close(): void {
-    this.agents.http.destroy();
-    this.agents.https.destroy();
+    void this.pool.destroy();
   }
 
   private async attempt<T>(options: CallOptions, scope: RequestScope, attempt: number): Promise<UpstreamResponse<T>> {
@@ -238,15 +239,10 @@ export class UpstreamClient {
     if (scope.traceparent) headers.traceparent = childTraceparent(scope.traceparent);
     if (scope.stats) scope.stats.upstreamCalls++;
     const started = performance.now();
+    const timeout = AbortSignal.timeout(budget);
+    const signal = scope.signal ? AbortSignal.any([scope.signal, timeout]) : timeout;
     try {
-      const response = await this.http(options.path.replace(/^\//, ''), {
-        method: options.method,
-        searchParams: options.searchParams,
-        json: options.json,
-        headers,
-        timeout: { request: budget },
-        signal: scope.signal,
-      });
+      const response = await this.request(options, headers, signal);
       const ms = elapsed(started);
       this.count(route, String(response.statusCode), ms);
       this.logger.debug(
@@ -256,8 +252,7 @@ export class UpstreamClient {
       return response;
     } catch (e) {
       const ms = elapsed(started);
-      const code = (e as { code?: string }).code ?? 'ERROR';
-      if (code === 'ERR_ABORTED' || scope.signal?.aborted) {
+      if (scope.signal?.aborted) {
         permit.neutral();
         const pastDeadline = timeLeft(scope) <= 0;
         this.count(route, pastDeadline ? 'timeout' : 'aborted', ms);
@@ -267,7 +262,8 @@ export class UpstreamClient {
           false,
         );
       }
-      const timedOut = code === 'ETIMEDOUT';
+      const timedOut = timeout.aborted;
+      const code = timedOut ? 'ETIMEDOUT' : errorCode(e);
       // A call cut short by the request's deadline says little about the upstream; a full timeout does.
       if (timedOut && truncated) permit.neutral();
       else permit.failure();
@@ -277,6 +273,29 @@ export class UpstreamClient {
         new UpstreamError(this.name, route, timedOut ? 'timeout' : 'unavailable', null, code),
         RETRYABLE_CODES.has(code),
       );
+    }
+  }
+
+  /** One HTTP exchange on the pool (following same-origin redirects), the whole body read as text. */
+  private async request(options: CallOptions, headers: Record<string, string>, signal: AbortSignal): Promise<RawResponse> {
+    const body = options.json === undefined ? undefined : JSON.stringify(options.json);
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    headers.accept = 'application/json';
+    let path = this.basePath + options.path + queryString(options.searchParams);
+    for (let hop = 0; ; hop++) {
+      const response = await this.pool.request({ path, method: options.method, headers, body, signal });
+      const location = response.headers.location;
+      if (response.statusCode >= 301 && response.statusCode <= 308 && typeof location === 'string' && hop < MAX_REDIRECTS) {
+        await response.body.dump();
+        const target = new URL(location, `${this.config.baseUrl}/`);
+        // Only within the same upstream: a redirect elsewhere is not followed (and is answered as is).
+        if (target.origin === new URL(this.config.baseUrl).origin) {
+          path = target.pathname + target.search;
+          continue;
+        }
+        return { statusCode: response.statusCode, body: '' };
+      }
+      return { statusCode: response.statusCode, body: await response.body.text() };
     }
   }
 
@@ -316,6 +335,25 @@ export class UpstreamClient {
     }
     if (size !== undefined) this.metrics.batchSize.observe({ upstream: this.name, route: options.route }, size);
   }
+}
+
+function queryString(params: CallOptions['searchParams']): string {
+  if (!params) return '';
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) search.append(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
+/** The system error code of a failed exchange (undici wraps connection errors: the code is on the cause). */
+function errorCode(e: unknown): string {
+  const err = e as { code?: string; cause?: { code?: string } };
+  if (err.cause?.code && err.cause.code.startsWith('E')) return err.cause.code;
+  if (err.code === 'UND_ERR_SOCKET' || err.code === 'UND_ERR_CLOSED') return 'ECONNRESET';
+  if (err.code === 'UND_ERR_CONNECT_TIMEOUT' || err.code === 'UND_ERR_HEADERS_TIMEOUT' || err.code === 'UND_ERR_BODY_TIMEOUT') {
+    return 'ETIMEDOUT';
+  }
+  return err.code ?? 'ERROR';
 }
 
 function elapsed(started: number): number {
