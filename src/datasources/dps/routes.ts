@@ -73,16 +73,31 @@ interface PagePrisonerDto {
 /** The spec caps `prisonerNumbers` at 1000 per request. */
 export const PRISONER_NUMBERS_MAX = 1000;
 
+/**
+ * Only the fields the gateway maps (`responseFields`): a full prisoner record carries alerts,
+ * addresses and every conviction, several times the size of what is read, and parsing it is the
+ * largest part of a prisoner-search call's cost.
+ */
+export const PRISONER_FIELDS = [
+  'prisonerNumber', 'pncNumber', 'croNumber', 'bookingId', 'firstName', 'middleNames', 'lastName', 'dateOfBirth',
+  'gender', 'ethnicity', 'nationality', 'religion', 'maritalStatus', 'status', 'inOutStatus', 'prisonId', 'prisonName',
+  'cellLocation', 'receptionDate', 'category', 'csra', 'youthOffender', 'heightCentimetres', 'weightKilograms',
+  'hairColour', 'rightEyeColour', 'leftEyeColour', 'facialHair', 'shapeOfFace', 'build', 'shoeSize', 'tattoos', 'scars',
+  'marks', 'languages', 'personalCareNeeds', 'aliases', 'identifiers',
+].join(',');
+
 export function prisonerSearchRoutes(client: UpstreamCaller) {
   return {
     /** Batch: unknown numbers are simply absent from the answer. */
     async prisonersByNumbers(prisonerNumbers: readonly string[]): Promise<PrisonerDto[]> {
-      const body = await client.post<PrisonerDto[]>(
-        'POST /prisoner-search/prisoner-numbers',
-        '/prisoner-search/prisoner-numbers',
-        { prisonerNumbers },
-      );
-      return body ?? [];
+      const response = await client.call<PrisonerDto[]>({
+        route: 'POST /prisoner-search/prisoner-numbers',
+        method: 'POST',
+        path: '/prisoner-search/prisoner-numbers',
+        searchParams: { responseFields: PRISONER_FIELDS },
+        json: { prisonerNumbers },
+      });
+      return response.body ?? [];
     },
 
     /** Surviving records that list any of `oldNumbers` as a MERGED identifier (one request). */
@@ -94,12 +109,14 @@ export function prisonerSearchRoutes(client: UpstreamCaller) {
           { type: 'String', attribute: 'identifiers.value', condition: 'IS', searchTerm: value },
         ],
       }));
-      const body = await client.post<PagePrisonerDto>('POST /attribute-search', '/attribute-search', {
-        joinType: 'OR',
-        queries,
-        pagination: { page: 0, size: Math.max(10, oldNumbers.length * 2) },
+      const response = await client.call<PagePrisonerDto>({
+        route: 'POST /attribute-search',
+        method: 'POST',
+        path: '/attribute-search',
+        searchParams: { responseFields: PRISONER_FIELDS },
+        json: { joinType: 'OR', queries, pagination: { page: 0, size: Math.max(10, oldNumbers.length * 2) } },
       });
-      return body?.content ?? [];
+      return response.body?.content ?? [];
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { SearchCriteria } from '../../domain/search.js';
 import { nameVariants } from '../../domain/search.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
-import type { PrisonerDto } from './routes.js';
+import { PRISONER_FIELDS, type PrisonerDto } from './routes.js';
 
 type Matcher = Record<string, unknown>;
 interface Query {
@@ -50,7 +50,7 @@ export function prisonerSearchQueries(client: UpstreamCaller) {
         route: 'POST /attribute-search',
         method: 'POST',
         path: '/attribute-search',
-        searchParams: { page: 0, size: limit },
+        searchParams: { page: 0, size: limit, responseFields: PRISONER_FIELDS },
         json: { joinType: 'AND', queries: [query], pagination: { page: 0, size: limit } },
       });
       const content = body.body?.content ?? [];

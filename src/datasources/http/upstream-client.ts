@@ -239,6 +239,8 @@ export class UpstreamClient {
     if (scope.traceparent) headers.traceparent = childTraceparent(scope.traceparent);
     if (scope.stats) scope.stats.upstreamCalls++;
     const started = performance.now();
+    // undici's own header/body timers are coarse above one second and per phase; one timer signal
+    // per call gives the exact budget.
     const timeout = AbortSignal.timeout(budget);
     const signal = scope.signal ? AbortSignal.any([scope.signal, timeout]) : timeout;
     try {
@@ -283,7 +285,13 @@ export class UpstreamClient {
     headers.accept = 'application/json';
     let path = this.basePath + options.path + queryString(options.searchParams);
     for (let hop = 0; ; hop++) {
-      const response = await this.pool.request({ path, method: options.method, headers, body, signal });
+      const response = await this.pool.request({
+        path,
+        method: options.method,
+        headers,
+        body,
+        signal,
+      });
       const location = response.headers.location;
       if (response.statusCode >= 301 && response.statusCode <= 308 && typeof location === 'string' && hop < MAX_REDIRECTS) {
         await response.body.dump();
