@@ -14,7 +14,9 @@
  * response (no I/O): no authorisation, graphql-shield on every field (applyMiddleware, the trap
  * measured in graphql-landscape.md §3), and ours (shield + pre-authorised fast path).
  *
- * Run: npx tsx bench/auth-overhead.ts [--seconds 8] [--rounds 3] [--concurrency 8] [--part http|inprocess|all]
+ * Run: npm run bench:auth -- [--seconds 8] [--rounds 3] [--concurrency 4] [--warmup 10] [--part http|inprocess|all]
+ * The gateway's CPU time per request (from its /metrics) is reported too: on a machine shared with
+ * other work it is a steadier measure than throughput.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
@@ -39,7 +41,8 @@ const arg = (name: string, fallback: string) => {
 };
 const SECONDS = Number(arg('seconds', '8'));
 const ROUNDS = Number(arg('rounds', '3'));
-const CONCURRENCY = Number(arg('concurrency', '8'));
+const CONCURRENCY = Number(arg('concurrency', '4'));
+const WARMUP = Number(arg('warmup', '10'));
 const PART = arg('part', 'all');
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -135,7 +138,7 @@ async function httpPart(): Promise<void> {
       }));
       return latencies;
     };
-    for (const c of consumers) await phase(c, 3); // warm-up, discarded
+    for (const c of consumers) await phase(c, WARMUP); // warm-up (JIT, connection pools), discarded
     // The gateway's own CPU time per request (prom-client's process_cpu_seconds_total): less sensitive
     // than throughput to other work on the machine.
     const cpuSeconds = async () => {

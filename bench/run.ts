@@ -109,7 +109,12 @@ async function stop(proc: Proc | null): Promise<void> {
 
 /** CPU seconds (user + system) and current RSS of a process, from /proc. */
 function sample(pid: number): { cpuMs: number; rssMb: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    throw new Error(`process ${pid} is gone (it exited during the benchmark: see its output above)`);
+  }
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const ticks = Number(fields[11]) + Number(fields[12]);
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -254,7 +259,15 @@ async function measure(
   if (sims) await sims.resetCounters();
   const before = gatewayPid ? sample(gatewayPid) : null;
   let peakRss = before?.rssMb ?? 0;
-  const sampler = gatewayPid ? setInterval(() => (peakRss = Math.max(peakRss, sample(gatewayPid).rssMb)), 200) : null;
+  const sampler = gatewayPid
+    ? setInterval(() => {
+        try {
+          peakRss = Math.max(peakRss, sample(gatewayPid).rssMb);
+        } catch {
+          /* reported by the sample after the run */
+        }
+      }, 200)
+    : null;
   const results = await Promise.all(specs.map(load));
   if (sampler) clearInterval(sampler);
   const after = gatewayPid ? sample(gatewayPid) : null;

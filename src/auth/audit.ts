@@ -11,6 +11,7 @@ import {
   type GraphQLInputType,
   type GraphQLResolveInfo,
 } from 'graphql';
+import { stdoutDestination } from '../observability/logger.js';
 import { pino, type Logger } from 'pino';
 import { parseHmppsId, hmppsIdKey } from '../domain/identifiers.js';
 import { preferredHmppsId, type PersonRef } from '../domain/person.js';
@@ -108,10 +109,10 @@ export interface AuditSink {
 /** `stdout` | `stderr` | `file:<path>` | `off`: a pino logger of its own, apart from the application log. */
 export function createAuditSink(sink: string): AuditSink {
   if (sink === 'off') return { write: () => undefined, close: () => undefined };
-  // stdout/stderr go through the process streams the application log also uses, so that lines from
-  // the two loggers never interleave mid-line; a file gets a synchronous destination of its own.
-  const file = sink.startsWith('file:') ? pino.destination({ dest: sink.slice('file:'.length), sync: true, mkdir: true }) : null;
-  const destination = file ?? (sink === 'stderr' ? process.stderr : process.stdout);
+  // stdout shares the application log's destination, so that lines from the two loggers never
+  // interleave mid-line; a file gets an asynchronous destination of its own (flushed on close and exit).
+  const file = sink.startsWith('file:') ? pino.destination({ dest: sink.slice('file:'.length), sync: false, mkdir: true }) : null;
+  const destination = file ?? (sink === 'stderr' ? process.stderr : stdoutDestination());
   const logger: Logger = pino(
     { base: { service: 'person-graph', log: 'audit' }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } },
     destination,

@@ -6,6 +6,18 @@ export type { Logger };
  * JSON logs (pino). Person data never goes into a log line: request bodies and GraphQL variables are
  * not logged at all, and the paths below are redacted as a second line of defence.
  */
+let stdout: ReturnType<typeof pino.destination> | null = null;
+
+/**
+ * Standard output as one asynchronous destination shared by every logger of the process (the
+ * application log and the audit log), so lines never interleave and no request waits on a
+ * synchronous write to a pipe. pino flushes it when the process exits.
+ */
+export function stdoutDestination(): ReturnType<typeof pino.destination> {
+  stdout ??= pino.destination({ dest: 1, sync: false });
+  return stdout;
+}
+
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
   return pino(
     {
@@ -18,6 +30,6 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       },
       formatters: { level: (label) => ({ level: label }) },
     },
-    destination ?? process.stdout,
+    destination ?? stdoutDestination(),
   );
 }

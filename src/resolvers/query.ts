@@ -92,13 +92,24 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
     if (m.prison) ctx.loaders.records.prisonerByNumber.prime(m.prison.prisonNumber, m.prison);
     if (m.probation) ctx.loaders.records.offenderByCrn.prime(m.probation.crn, m.probation);
   }
-  const ordered = matches
+  let ordered = matches
     .map((m) => {
       const record = m.probation ?? m.prison!;
       const hmppsId = m.probation?.crn ?? m.prison!.prisonNumber;
       return { hmppsId, key: { lastName: record.lastName, firstName: record.firstName, dateOfBirth: record.dateOfBirth, hmppsId } };
     })
     .sort((a, b) => compareSortKeys(a.key, b.key));
+  // A row filter the upstream searches could not apply (supervision status needs both halves of a
+  // person) must be applied before counting and paging: otherwise the count and the cursor would
+  // reveal people the consumer may not see.
+  if (ctx.rowFilters.supervisionStatuses !== null) {
+    const everyone = await ctx.loaders.person.loadMany(ordered.map((m) => m.hmppsId));
+    const visible = everyone.map((p) => {
+      if (p instanceof Error) throw toConsumerError(p);
+      return p !== null && isVisible(p, ctx.rowFilters);
+    });
+    ordered = ordered.filter((_, i) => visible[i]);
+  }
 
   const pageIds = ordered.slice(start, start + first).map((m) => m.hmppsId);
   const people = await ctx.loaders.person.loadMany(pageIds);

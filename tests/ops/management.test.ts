@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
+import { gatewayEnv, startGatewayProcess, type GatewayHandle, loggedLine } from '../support/gateway.js';
 import { postGraphQL } from '../support/https.js';
 import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
 import { asConsumer, freePort, scrape, writeTestPolicy, type TestPolicy } from './support.js';
@@ -127,7 +127,7 @@ describe('/health', () => {
       expect((await fetch(`${moved.managementUrl}/health/liveness`)).status).toBe(200);
       const result = await asConsumer(moved.consumerUrl, certs, policy)(`{ person(hmppsId: "${linked.crn}") { firstName } }`);
       expect(result.body.data?.person).toEqual({ firstName: linked.firstName });
-      expect(moved.logs.some((l) => l.includes('"dependency":"prisonApi"') && l.includes('DOWN'))).toBe(true);
+      expect(await loggedLine(moved, (l) => l.includes('"dependency":"prisonApi"') && l.includes('DOWN'))).toBeDefined();
     } finally {
       await moved.stop();
     }

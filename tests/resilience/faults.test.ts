@@ -11,7 +11,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
+import { gatewayEnv, startGatewayProcess, type GatewayHandle, loggedLine } from '../support/gateway.js';
 import type { GraphQLResult } from '../support/https.js';
 import { startSimulators, wellKnownPeople, type FaultConfig, type SimulatorHandle, type UpstreamName } from '../support/simulators.js';
 import { asConsumer, scrape, writeTestPolicy, type TestPolicy } from '../ops/support.js';
@@ -213,7 +213,7 @@ describe('client disconnect', () => {
       await new Promise((r) => setTimeout(r, 150));
       const after = await scrape(gateway.managementUrl, 'gateway_upstream_requests_total', { upstream: 'prisonerSearch', status: 'aborted' });
       expect(after - before).toBeGreaterThanOrEqual(1);
-      const access = gateway.logs.find((l) => l.includes('"event":"access"') && l.includes('"requestId":"client-goes-away"'));
+      const access = await loggedLine(gateway, (l) => l.includes('"event":"access"') && l.includes('"requestId":"client-goes-away"'));
       expect(access).toContain('"outcome":"aborted"');
     } finally {
       await sims.setFault('prisonerSearch', {});
@@ -314,6 +314,6 @@ describe('circuit breaker', () => {
     expect(upstreamCalls(await sims.counters(), 'alerts')).toBe(1);
     expect(await circuit()).toEqual({ metric: 0, health: 'closed' });
     expect(await scrape(breakerGateway.managementUrl, 'gateway_circuit_transitions_total', { upstream: 'alerts', state: 'half_open' })).toBe(1);
-    expect(breakerGateway.logs.some((l) => l.includes('circuit for alerts is open'))).toBe(true);
+    expect(await loggedLine(breakerGateway, (l) => l.includes('circuit for alerts is open'))).toBeDefined();
   });
 });

@@ -189,7 +189,7 @@ describe('policy reload (SIGHUP)', () => {
     expect(suspended.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const secondHash = await infoHash();
     expect(secondHash).not.toBe(firstHash);
-    expect(gateway.logs.some((l) => l.includes('"event":"policy-reload"') && l.includes('"outcome":"applied"'))).toBe(true);
+    expect(await logged(0, (l) => l.includes('"event":"policy-reload"') && l.includes('"outcome":"applied"'))).toBe(true);
 
     const before = gateway.logs.length;
     writeFileSync(policyFile, SAMPLE.replace('      - Person.hmppsId\n', '      - Person.shoeSize\n'));

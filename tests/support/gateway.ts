@@ -106,3 +106,20 @@ export function startGatewayProcess(env: Record<string, string>, timeoutMs = 20_
     });
   });
 }
+
+/**
+ * The first log line that satisfies `matches`, waiting for it up to `timeoutMs`: the gateway writes
+ * its logs asynchronously, so a line may arrive a moment after the response it belongs to.
+ */
+export async function loggedLine(
+  gateway: Pick<GatewayHandle, 'logs'>,
+  matches: (line: string) => boolean,
+  timeoutMs = 3000,
+): Promise<string | undefined> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const line = gateway.logs.find(matches);
+    if (line !== undefined || Date.now() > until) return line;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -76,7 +76,7 @@ class AttemptFailed extends Error {
 }
 
 /**
- * The one HTTP client every upstream call goes through (undici: see docs/adr/0005). Per upstream: a
+ * The one HTTP client every upstream call goes through (undici, not got: docs/adr/0006). Per upstream: a
  * keep-alive connection pool, base URL and timeout, a circuit breaker and a bound on calls in flight (with a bounded queue). Per call: a
  * bearer token from HMPPS Auth (one refresh-and-resend on 401), a timeout of the smaller of the
  * upstream's own timeout and the time left before the request's deadline, retries with exponential
