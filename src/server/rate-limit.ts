@@ -33,8 +33,8 @@ type Limiter = { consume(key: string): Promise<RateLimiterRes> };
 export class RateLimiter {
   private readonly redis: Redis | null;
   private readonly limiters = new Map<string, Limiter>();
-  private lastErrorLog = 0;
-  private suppressedErrors = 0;
+  /** Per kind of store error (message): when it was last logged, and how many were not logged since. */
+  private readonly errorLog = new Map<string, { at: number; suppressed: number }>();
 
   constructor(
     private readonly config: RateLimitConfig,
@@ -129,18 +129,23 @@ export class RateLimiter {
     return limiter;
   }
 
+  /**
+   * At most one line per kind of store error every ERROR_LOG_INTERVAL_MS: a Redis outage must be
+   * visible (connection lost, requests failing open or closed) without a line per request. Each kind
+   * is throttled on its own, so the connection error does not hide what requests are getting.
+   */
   private logStoreError(e: unknown, message: string): void {
     const now = Date.now();
-    if (now - this.lastErrorLog < ERROR_LOG_INTERVAL_MS) {
-      this.suppressedErrors++;
+    const last = this.errorLog.get(message);
+    if (last && now - last.at < ERROR_LOG_INTERVAL_MS) {
+      last.suppressed++;
       return;
     }
     this.logger.error(
-      { event: 'rate-limit-store', err: (e as Error)?.message ?? String(e), suppressedSinceLast: this.suppressedErrors },
+      { event: 'rate-limit-store', err: (e as Error)?.message ?? String(e), suppressedSinceLast: last?.suppressed ?? 0 },
       message,
     );
-    this.lastErrorLog = now;
-    this.suppressedErrors = 0;
+    this.errorLog.set(message, { at: now, suppressed: 0 });
   }
 }
 
