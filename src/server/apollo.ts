@@ -1,5 +1,5 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import { auditPlugin, type AuditSink } from '../auth/audit.js';
@@ -84,6 +84,8 @@ export function createApollo(
     csrfPrevention: true,
     formatError: formatErrorFor(logger),
     plugins: [
+      // No HTTP caching of person data, so no cache hints: the plugin would only cost a hook per field.
+      ApolloServerPluginCacheControlDisabled(),
       options.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
