@@ -34,6 +34,9 @@ const LATENCY_MS = option('latency-ms', 10);
 const POPULATION = option('population', 100_000);
 const S1_RATE = option('rate', 200);
 const CONNECTIONS = option('connections', 32);
+/** Below saturation: the gateway's own latency over the floor when CPU is not the bottleneck. */
+const S1_LIGHT_RATE = option('light-rate', 40);
+const SOAK_SECONDS = option('soak', 0);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 // ---------------------------------------------------------------------------------------------
@@ -312,6 +315,7 @@ async function main(): Promise<void> {
   let gateway: Proc | null = null;
   let bare: Proc | null = null;
   const rows: Measured[] = [];
+  let soak: Soak | null = null;
   try {
     const certs = ensureDevCertificates(join(dir, 'certs'), [...CONSUMERS]);
     const policyFile = writePolicy(dir);
@@ -366,6 +370,8 @@ async function main(): Promise<void> {
 
     // Floors: upstream round trips on the critical path x latency (bench/README.md explains each).
     const floors = { S1: 3 * LATENCY_MS, S2: 3 * LATENCY_MS, S3: 1 * LATENCY_MS };
+    say(`- S1 full profile at ${S1_LIGHT_RATE} req/s (below saturation) ...`);
+    rows.push(await measure('S1 full profile', `${S1_LIGHT_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 16, overallRate: S1_LIGHT_RATE }]));
     say(`- S1 full profile at ${S1_RATE} req/s ...`);
     rows.push(await measure('S1 full profile', `${S1_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 32, overallRate: S1_RATE }]));
     say('- S1 full profile, max throughput ...');
@@ -388,13 +394,60 @@ async function main(): Promise<void> {
         { ...base, url: gatewayUrl, consumer: 'bench-allow-all', body: s3Body, connections: mixConnections },
       ]),
     );
+    if (SOAK_SECONDS > 0) {
+      say(`- soak: S4 mix for ${SOAK_SECONDS} s, RSS sampled ...`);
+      soak = await runSoak(gw, SOAK_SECONDS, [
+        { ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 4, overallRate: 60, seconds: SOAK_SECONDS },
+        { ...base, url: gatewayUrl, consumer: 'bench-allow-all', body: s3Body, connections: 4, overallRate: 200, seconds: SOAK_SECONDS },
+      ]);
+    }
   } finally {
     await stop(gateway);
     await stop(bare);
     await sims?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  report(rows, Date.now() - started);
+  report(rows, soak, Date.now() - started);
+}
+
+interface Soak {
+  seconds: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+  graphqlErrors: number;
+  /** RSS after the first minute (warm) and at the end, MB. */
+  rssWarmMb: number;
+  rssEndMb: number;
+  rssGrowthPercent: number;
+}
+
+/** A long steady load; RSS compared between the end of the first minute and the end. */
+async function runSoak(pid: number, seconds: number, specs: LoadSpec[]): Promise<Soak> {
+  const samples: Array<{ t: number; rss: number }> = [];
+  const started = Date.now();
+  const timer = setInterval(() => {
+    try {
+      samples.push({ t: Date.now() - started, rss: sample(pid).rssMb });
+    } catch {
+      /* the gateway is gone: the load reports errors */
+    }
+  }, 1000);
+  const results = await Promise.all(specs.map(load));
+  clearInterval(timer);
+  const warmAt = Math.min(60_000, (seconds * 1000) / 5);
+  const warm = samples.find((x) => x.t >= warmAt)?.rss ?? samples[0]?.rss ?? 0;
+  const end = samples.at(-1)?.rss ?? 0;
+  return {
+    seconds,
+    requests: results.reduce((n, r) => n + r.total, 0),
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    non2xx: results.reduce((n, r) => n + r.non2xx, 0),
+    graphqlErrors: results.reduce((n, r) => n + r.graphqlErrors, 0),
+    rssWarmMb: Math.round(warm),
+    rssEndMb: Math.round(end),
+    rssGrowthPercent: warm > 0 ? round(((end - warm) / warm) * 100) : 0,
+  };
 }
 
 /** A last name shared by 50+ people in the population (S2 must return 50). */
@@ -412,7 +465,7 @@ async function commonLastName(sims: SimulatorHandle): Promise<string> {
   throw new Error('no last name with 50-400 prisoners in this population: use a larger --population');
 }
 
-function report(rows: Measured[], elapsedMs: number): void {
+function report(rows: Measured[], soak: Soak | null, elapsedMs: number): void {
   const header = ['scenario', 'mode', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'floor ms', 'upstream/op', 'CPU ms/req', 'peak RSS MB', 'errors'];
   const lines = rows.map((r) => [
     r.scenario, r.mode, String(r.requestsPerSecond), String(r.p50), String(r.p95), String(r.p99), r.floorMs === null ? '-' : String(r.floorMs),
@@ -427,22 +480,30 @@ function report(rows: Measured[], elapsedMs: number): void {
   say('(errors = transport errors+timeouts / non-2xx / responses with GraphQL errors)');
 
   const get = (scenario: string, mode: string) => rows.find((r) => r.scenario === scenario && r.mode.startsWith(mode));
-  const s1 = get('S1 full profile', `${S1_RATE}`);
+  const s1 = get('S1 full profile', `${S1_RATE} `);
+  const s1Light = get('S1 full profile', `${S1_LIGHT_RATE} `);
   const real = get('S3 firstName', `max (${CONNECTIONS} conn), real`);
   const allow = get('S3 firstName', `max (${CONNECTIONS} conn), allow-all`);
   const ceiling = get('S3 bare Apollo', 'max');
+  const over = (r: Measured | undefined, p: 'p50' | 'p99') => (r && r.floorMs !== null ? round(r[p] - r.floorMs) : null);
   const targets = {
-    s1P50OverFloorMs: s1 && s1.floorMs !== null ? s1.p50 - s1.floorMs : null,
-    s1P99OverFloorMs: s1 && s1.floorMs !== null ? s1.p99 - s1.floorMs : null,
+    s1P50OverFloorMs: over(s1, 'p50'),
+    s1P99OverFloorMs: over(s1, 'p99'),
+    s1LightP50OverFloorMs: over(s1Light, 'p50'),
+    s1LightP99OverFloorMs: over(s1Light, 'p99'),
     authorisationThroughputRatio: real && allow ? round(real.requestsPerSecond / allow.requestsPerSecond) : null,
     s3OverBareApollo: real && ceiling ? round(real.requestsPerSecond / ceiling.requestsPerSecond) : null,
     peakRssMb: Math.max(...rows.filter((r) => r.scenario !== 'S3 bare Apollo').map((r) => r.peakRssMb ?? 0)),
   };
   say('');
   say(`S1 at ${S1_RATE} req/s: p50 = floor + ${targets.s1P50OverFloorMs} ms (target <= 3), p99 = floor + ${targets.s1P99OverFloorMs} ms (target <= 15)`);
+  say(`S1 at ${S1_LIGHT_RATE} req/s (below saturation): p50 = floor + ${targets.s1LightP50OverFloorMs} ms, p99 = floor + ${targets.s1LightP99OverFloorMs} ms`);
   say(`authorisation: real policy / allow-all throughput = ${targets.authorisationThroughputRatio} (target >= 0.90)`);
   say(`S3 / bare Apollo ceiling = ${targets.s3OverBareApollo} (target >= 0.5)`);
   say(`peak gateway RSS = ${targets.peakRssMb} MB (target <= 250)`);
+  if (soak) {
+    say(`soak ${soak.seconds} s: ${soak.requests} requests, errors ${soak.errors}/${soak.non2xx}/${soak.graphqlErrors}, RSS ${soak.rssWarmMb} -> ${soak.rssEndMb} MB (${soak.rssGrowthPercent}%, target < 5%)`);
+  }
 
   const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30) };
   const out = {
@@ -453,6 +514,7 @@ function report(rows: Measured[], elapsedMs: number): void {
     note: 'load generator (autocannon), gateway and simulators share the same cores; loopback only',
     rows,
     targets,
+    soak,
     elapsedMs,
   };
   const dir = join(ROOT, 'bench', 'results');
