@@ -94,15 +94,21 @@ function startProcess(args: string[], env: NodeJS.ProcessEnv, isReady: (line: Re
     };
     createInterface({ input: child.stdout! }).on('line', onLine);
     createInterface({ input: child.stderr! }).on('line', onLine);
-    child.once('exit', (code) => {
+    child.once('exit', (code, signal) => {
       clearTimeout(timer);
-      reject(new Error(`${args.join(' ')} exited with ${code}:\n${tail.join('\n')}`));
+      const message = `${args.join(' ')} exited (code ${code}, signal ${signal}):\n${tail.join('\n')}`;
+      if (!stopping.has(child)) process.stderr.write(`${message}\n`);
+      reject(new Error(message));
     });
   });
 }
 
+/** Children being stopped on purpose (their exit is not news). */
+const stopping = new WeakSet<ChildProcess>();
+
 async function stop(proc: Proc | null): Promise<void> {
   if (!proc || proc.child.exitCode !== null) return;
+  stopping.add(proc.child);
   const exited = new Promise((r) => proc.child.once('exit', r));
   proc.child.kill('SIGTERM');
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
@@ -450,19 +456,34 @@ async function runSoak(pid: number, seconds: number, specs: LoadSpec[]): Promise
   };
 }
 
-/** A last name shared by 50+ people in the population (S2 must return 50). */
+/**
+ * A last name with at least 50 prisoners (S2 must return 50 people) and no more than the search
+ * takes from either side (500): names come from the population itself.
+ */
 async function commonLastName(sims: SimulatorHandle): Promise<string> {
   const token = await sims.token();
-  for (const candidate of ['Smith', 'Jones', 'Taylor', 'Brown', 'Williams', 'Wilson', 'Johnson', 'Davies', 'Evans', 'Thomas']) {
-    const res = await fetch(`${sims.urls.prisonerSearch}/attribute-search?page=0&size=1`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ joinType: 'AND', queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'lastName', condition: 'IS', searchTerm: candidate }] }], pagination: { page: 0, size: 1 } }),
-    });
-    const total = ((await res.json()) as { totalElements?: number }).totalElements ?? 0;
-    if (total >= 50 && total <= 400) return candidate;
+  const post = async (url: string, body: unknown) =>
+    (await (await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as {
+      totalElements?: number;
+      content?: Array<{ lastName?: string }>;
+    };
+  const prisonCount = (lastName: string) =>
+    post(`${sims.urls.prisonerSearch}/attribute-search?page=0&size=1`, {
+      joinType: 'AND',
+      queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'lastName', condition: 'IS', searchTerm: lastName }] }],
+      pagination: { page: 0, size: 1 },
+    }).then((r) => r.totalElements ?? 0);
+  const probationCount = (surname: string) => post(`${sims.urls.probationSearch}/search/people?page=0&size=1`, { surname }).then((r) => r.totalElements ?? 0);
+  const sample = await post(`${sims.urls.prisonerSearch}/attribute-search?page=0&size=40`, {
+    joinType: 'AND',
+    queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'status', condition: 'IS', searchTerm: 'ACTIVE IN' }] }],
+    pagination: { page: 0, size: 40 },
+  });
+  for (const name of new Set((sample.content ?? []).map((p) => p.lastName).filter((n): n is string => !!n && /^[A-Za-z]+$/.test(n)))) {
+    const [prison, probation] = await Promise.all([prisonCount(name), probationCount(name)]);
+    if (prison >= 50 && prison <= 500 && probation <= 500) return name;
   }
-  throw new Error('no last name with 50-400 prisoners in this population: use a larger --population');
+  throw new Error('no last name with 50-500 prisoners in this population: use --population between 20000 and 100000');
 }
 
 function report(rows: Measured[], soak: Soak | null, elapsedMs: number): void {

@@ -14,6 +14,13 @@ try {
 }
 
 const logger = createLogger(config.logLevel);
+
+// A promise rejected with nobody waiting is a bug in one request's handling: log it loudly (the
+// "bug" alert watches error logs) but keep serving every other request rather than crash the replica.
+process.on('unhandledRejection', (reason) => {
+  logger.error({ event: 'unhandled-rejection', err: reason instanceof Error ? { type: reason.name, message: reason.message, stack: reason.stack } : String(reason) }, 'unhandled promise rejection (a bug)');
+});
+
 try {
   const gateway = await startGateway(config, logger);
   logger.info(

@@ -58,24 +58,32 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     contactDetails: (person) => probationHalf(person)?.contactDetails ?? null,
     prison: (person) => prisonHalf(person)?.details ?? null,
     probation: (person) => (probationHalf(person) ? person : null),
+    // Both halves are taken before any lookup starts: a half that could not be asked throws here,
+    // before a promise exists that nobody would wait for.
     addresses: async (person, _args, { loaders }) => {
+      const prisonNumber = prisonHalf(person)?.prisonNumber ?? null;
+      const crn = probationHalf(person)?.crn ?? null;
       const [prison, probation] = await Promise.all([
-        orEmpty(prisonHalf(person)?.prisonNumber ?? null, (n) => loaders.nomis.addresses.load(n)),
-        orEmpty(probationHalf(person)?.crn ?? null, (c) => loaders.profile.probationAddresses.load(c)),
+        orEmpty(prisonNumber, (n) => loaders.nomis.addresses.load(n)),
+        orEmpty(crn, (c) => loaders.profile.probationAddresses.load(c)),
       ]);
       return mergeAddresses(prison, probation);
     },
     offences: async (person, _args, { loaders }) => {
+      const prisonNumber = prisonHalf(person)?.prisonNumber ?? null;
+      const crn = probationHalf(person)?.crn ?? null;
       const [prison, probationCase] = await Promise.all([
-        orEmpty(prisonHalf(person)?.prisonNumber ?? null, (n) => loaders.nomis.offences.load(n)),
-        probationCaseOf(person, loaders),
+        orEmpty(prisonNumber, (n) => loaders.nomis.offences.load(n)),
+        probationCaseFor(crn, loaders),
       ]);
       return newestFirst([...prison, ...(probationCase?.offences ?? [])], (o) => o.offenceDate);
     },
     sentences: async (person, _args, { loaders }) => {
+      const prisonNumber = prisonHalf(person)?.prisonNumber ?? null;
+      const crn = probationHalf(person)?.crn ?? null;
       const [prison, probationCase] = await Promise.all([
-        orEmpty(prisonHalf(person)?.prisonNumber ?? null, (n) => loaders.nomis.sentences.load(n)),
-        probationCaseOf(person, loaders),
+        orEmpty(prisonNumber, (n) => loaders.nomis.sentences.load(n)),
+        probationCaseFor(crn, loaders),
       ]);
       return newestFirst([...prison, ...(probationCase?.sentences ?? [])], (s) => s.dateOfSentencing ?? s.startDate);
     },
@@ -152,7 +160,10 @@ interface AlertArgs {
   after?: string | null;
 }
 
-function probationCaseOf(person: PersonRef, loaders: ResolverContext['loaders']) {
-  const probation = probationHalf(person);
-  return probation ? upstream(loaders.profile.probationCase.load(probation.crn)) : Promise.resolve(null);
+async function probationCaseOf(person: PersonRef, loaders: ResolverContext['loaders']) {
+  return probationCaseFor(probationHalf(person)?.crn ?? null, loaders);
+}
+
+async function probationCaseFor(crn: string | null, loaders: ResolverContext['loaders']) {
+  return crn ? upstream(loaders.profile.probationCase.load(crn)) : null;
 }

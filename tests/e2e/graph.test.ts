@@ -348,6 +348,29 @@ describe('partial results: one upstream down or hanging', () => {
     }
   });
 
+  it('two upstreams failing at once never leave a rejected promise unattended (no crash, no unhandled rejection)', async () => {
+    // By prison number with probation search down, the probation half is missing; with the Prison API
+    // down too, the prison half's own lookups fail while the probation half's fields refuse at once.
+    await sims.setFault('probationSearch', { outage: true });
+    await sims.setFault('prisonApi', { outage: true });
+    try {
+      const id = person('linked').prisonNumber!;
+      const result = await gql(`{ person(hmppsId: "${id}") { firstName offences { code } sentences { description } addresses { town } } }`, undefined, faultGateway);
+      expect(result.status).toBe(200);
+      expect((result.body.data?.person as any).firstName).toBe(person('linked').firstName);
+      for (const field of ['offences', 'sentences', 'addresses']) {
+        expect(result.body.errors?.some((e) => e.path?.join('.') === `person.${field}`)).toBe(true);
+      }
+    } finally {
+      await sims.setFault('probationSearch', {});
+      await sims.setFault('prisonApi', {});
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect(faultGateway.logs.some((l) => l.includes('unhandled-rejection'))).toBe(false);
+    const after = await profileOf(idOf('linked'), faultGateway);
+    expect(after.p.firstName).toBe(person('linked').firstName);
+  });
+
   it('probation search down: a person asked for by CRN cannot be identified (null + typed error)', async () => {
     await sims.setFault('probationSearch', { outage: true });
     try {
