@@ -376,6 +376,8 @@ async function main(): Promise<void> {
 
     // Floors: upstream round trips on the critical path x latency (bench/README.md explains each).
     const floors = { S1: 3 * LATENCY_MS, S2: 3 * LATENCY_MS, S3: 1 * LATENCY_MS };
+    say('- S1 full profile, one request at a time (unloaded) ...');
+    rows.push(await measure('S1 full profile', '1 conn (unloaded)', gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 1, seconds: Math.min(SECONDS, 5) }]));
     say(`- S1 full profile at ${S1_LIGHT_RATE} req/s (below saturation) ...`);
     rows.push(await measure('S1 full profile', `${S1_LIGHT_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 16, overallRate: S1_LIGHT_RATE }]));
     say(`- S1 full profile at ${S1_RATE} req/s ...`);
@@ -384,6 +386,8 @@ async function main(): Promise<void> {
     rows.push(await measure('S1 full profile', `max (${CONNECTIONS} conn)`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: CONNECTIONS }]));
     say('- S2 search, 50 people with alerts and offences ...');
     rows.push(await measure('S2 search 50', `max (8 conn)`, gw, sims, floors.S2, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s2Body, connections: 8 }]));
+    say('- S3 person { firstName }, one request at a time (unloaded) ...');
+    rows.push(await measure('S3 firstName', '1 conn (unloaded)', gw, sims, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: 1, seconds: Math.min(SECONDS, 5) }]));
     say('- S3 person { firstName }, real policy ...');
     rows.push(await measure('S3 firstName', `max (${CONNECTIONS} conn), real policy`, gw, sims, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: CONNECTIONS }]));
     say('- S3 person { firstName }, allow-all policy ...');
@@ -503,6 +507,8 @@ function report(rows: Measured[], soak: Soak | null, elapsedMs: number): void {
   const get = (scenario: string, mode: string) => rows.find((r) => r.scenario === scenario && r.mode.startsWith(mode));
   const s1 = get('S1 full profile', `${S1_RATE} `);
   const s1Light = get('S1 full profile', `${S1_LIGHT_RATE} `);
+  const s1Unloaded = get('S1 full profile', '1 conn');
+  const s3Unloaded = get('S3 firstName', '1 conn');
   const real = get('S3 firstName', `max (${CONNECTIONS} conn), real`);
   const allow = get('S3 firstName', `max (${CONNECTIONS} conn), allow-all`);
   const ceiling = get('S3 bare Apollo', 'max');
@@ -512,6 +518,8 @@ function report(rows: Measured[], soak: Soak | null, elapsedMs: number): void {
     s1P99OverFloorMs: over(s1, 'p99'),
     s1LightP50OverFloorMs: over(s1Light, 'p50'),
     s1LightP99OverFloorMs: over(s1Light, 'p99'),
+    s1UnloadedP50OverFloorMs: over(s1Unloaded, 'p50'),
+    s3UnloadedP50OverFloorMs: over(s3Unloaded, 'p50'),
     authorisationThroughputRatio: real && allow ? round(real.requestsPerSecond / allow.requestsPerSecond) : null,
     s3OverBareApollo: real && ceiling ? round(real.requestsPerSecond / ceiling.requestsPerSecond) : null,
     peakRssMb: Math.max(...rows.filter((r) => r.scenario !== 'S3 bare Apollo').map((r) => r.peakRssMb ?? 0)),
@@ -519,6 +527,7 @@ function report(rows: Measured[], soak: Soak | null, elapsedMs: number): void {
   say('');
   say(`S1 at ${S1_RATE} req/s: p50 = floor + ${targets.s1P50OverFloorMs} ms (target <= 3), p99 = floor + ${targets.s1P99OverFloorMs} ms (target <= 15)`);
   say(`S1 at ${S1_LIGHT_RATE} req/s (below saturation): p50 = floor + ${targets.s1LightP50OverFloorMs} ms, p99 = floor + ${targets.s1LightP99OverFloorMs} ms`);
+  say(`unloaded (one request at a time): S1 p50 = floor + ${targets.s1UnloadedP50OverFloorMs} ms, S3 p50 = floor + ${targets.s3UnloadedP50OverFloorMs} ms`);
   say(`authorisation: real policy / allow-all throughput = ${targets.authorisationThroughputRatio} (target >= 0.90)`);
   say(`S3 / bare Apollo ceiling = ${targets.s3OverBareApollo} (target >= 0.5)`);
   say(`peak gateway RSS = ${targets.peakRssMb} MB (target <= 250)`);
