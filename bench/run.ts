@@ -379,9 +379,9 @@ async function main(): Promise<void> {
     say('- S1 full profile, one request at a time (unloaded) ...');
     rows.push(await measure('S1 full profile', '1 conn (unloaded)', gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 1, seconds: Math.min(SECONDS, 5) }]));
     say(`- S1 full profile at ${S1_LIGHT_RATE} req/s (below saturation) ...`);
-    rows.push(await measure('S1 full profile', `${S1_LIGHT_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 16, overallRate: S1_LIGHT_RATE }]));
+    rows.push(await measure('S1 full profile', `${S1_LIGHT_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: rateConnections(S1_LIGHT_RATE), overallRate: S1_LIGHT_RATE }]));
     say(`- S1 full profile at ${S1_RATE} req/s ...`);
-    rows.push(await measure('S1 full profile', `${S1_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 32, overallRate: S1_RATE }]));
+    rows.push(await measure('S1 full profile', `${S1_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: rateConnections(S1_RATE), overallRate: S1_RATE }]));
     say('- S1 full profile, max throughput ...');
     rows.push(await measure('S1 full profile', `max (${CONNECTIONS} conn)`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: CONNECTIONS }]));
     say('- S2 search, 50 people with alerts and offences ...');
@@ -555,6 +555,16 @@ function report(rows: Measured[], soak: Soak | null, elapsedMs: number): void {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
+
+/**
+ * Connections for a fixed-rate phase. autocannon gives each connection a quota per second and sends
+ * it as fast as answers come back, so many connections mean a burst at every second boundary. Just
+ * enough connections that each is kept busy by its quota (about 15 full profiles a second each at
+ * ~60 ms) spread the requests over the second instead.
+ */
+function rateConnections(rate: number): number {
+  return Math.max(2, Math.ceil(rate / 15));
+}
 
 main().catch((e: unknown) => {
   process.stderr.write(`benchmark failed: ${(e as Error).stack ?? String(e)}\n`);

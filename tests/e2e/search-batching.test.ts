@@ -1,0 +1,106 @@
+/**
+ * searchPersons with N = 10, 50 and 100 people and a full nested selection: upstream requests per
+ * route (counted at the simulators) do not grow with N on batch routes. A population of 20,000 gives
+ * last names shared by 100+ people.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { createTestCertificates, type TestCertificates } from '../support/certs.js';
+import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
+import { postGraphQL } from '../support/https.js';
+import { startSimulators, type SimulatorHandle, type UpstreamName } from '../support/simulators.js';
+
+// The benchmark's full profile: every field of Person (kept in one place).
+const FULL_PROFILE = readFileSync(new URL('../../bench/run.ts', import.meta.url), 'utf8').split('const FULL_PROFILE = `')[1]!.split('`;')[0]!;
+
+let certs: TestCertificates;
+let sims: SimulatorHandle;
+let gateway: GatewayHandle;
+
+beforeAll(async () => {
+  certs = createTestCertificates();
+  sims = await startSimulators({ population: 20_000, timeoutMs: 60_000 });
+  gateway = await startGatewayProcess(gatewayEnv(sims, certs));
+}, 90_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await sims?.stop();
+  certs?.remove();
+});
+
+/** A last name at least `n` people share, taken from the population itself. */
+async function sharedLastName(n: number): Promise<string> {
+  const token = await sims.token();
+  const post = async (url: string, body: unknown) =>
+    (await (await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as any;
+  const sample = await post(`${sims.urls.prisonerSearch}/attribute-search?page=0&size=30`, {
+    joinType: 'AND',
+    queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'status', condition: 'IS', searchTerm: 'ACTIVE IN' }] }],
+    pagination: { page: 0, size: 30 },
+  });
+  for (const name of new Set<string>(sample.content.map((p: { lastName: string }) => p.lastName))) {
+    if (!/^[A-Za-z]+$/.test(name)) continue;
+    const prison = await post(`${sims.urls.prisonerSearch}/attribute-search?page=0&size=1`, {
+      joinType: 'AND',
+      queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'lastName', condition: 'IS', searchTerm: name }] }],
+      pagination: { page: 0, size: 1 },
+    });
+    if (prison.totalElements >= n) return name;
+  }
+  throw new Error(`no last name shared by ${n} prisoners`);
+}
+
+const BATCH_ROUTES: Array<[UpstreamName, string]> = [
+  ['prisonerSearch', 'POST /attribute-search'],
+  ['probationSearch', 'POST /search/people'],
+  ['prisonerSearch', 'POST /prisoner-search/prisoner-numbers'],
+  ['probationSearch', 'POST /crns'],
+  ['probationSearch', 'POST /nomsNumbers'],
+  ['alerts', 'POST /search/alerts/prison-numbers'],
+  ['prisonApi', 'POST /api/offender-sentences'],
+];
+
+describe('searchPersons batching', () => {
+  const table: Record<number, Record<string, number>> = {};
+
+  afterAll(() => {
+    const routes = [...new Set(Object.values(table).flatMap((r) => Object.keys(r)))].sort();
+    const ns = Object.keys(table).map(Number);
+    const lines = ['\nupstream requests per route for searchPersons(first: N) with a full profile (batch routes marked *)'];
+    lines.push(`${'route'.padEnd(78)}${ns.map((n) => `N=${n}`.padStart(8)).join('')}`);
+    for (const r of routes) {
+      const batch = BATCH_ROUTES.some(([u, route]) => r === `${u} ${route}`) ? '*' : ' ';
+      lines.push(`${batch}${r.padEnd(77)}${ns.map((n) => String(table[n]![r] ?? 0).padStart(8)).join('')}`);
+    }
+    process.stdout.write(`${lines.join('\n')}\n`);
+  });
+
+  it('costs the same number of requests on every batch route for 10, 50 and 100 people', async () => {
+    const lastName = await sharedLastName(100);
+    for (const n of [10, 50, 100]) {
+      await sims.resetCounters();
+      const result = await postGraphQL(
+        gateway.consumerUrl,
+        { query: `query S($c: PersonSearchCriteria!, $n: Int) { searchPersons(criteria: $c, first: $n) { totalCount nodes { ${FULL_PROFILE} } } }`, variables: { c: { lastName }, n } },
+        { ca: certs.ca, ...certs.client.devConsumer },
+      );
+      expect(result.status).toBe(200);
+      expect(result.body.errors).toBeUndefined();
+      const found = result.body.data?.searchPersons as { totalCount: number; nodes: unknown[] };
+      expect(found.totalCount).toBeGreaterThanOrEqual(100);
+      expect(found.nodes).toHaveLength(n);
+      const counters = await sims.counters();
+      table[n] = {};
+      for (const [upstream, routes] of Object.entries(counters)) {
+        if (upstream.startsWith('_') || upstream === 'auth') continue;
+        for (const [route, count] of Object.entries(routes)) table[n]![`${upstream} ${route}`] = count;
+      }
+    }
+    for (const [upstream, route] of BATCH_ROUTES) {
+      const key = `${upstream} ${route}`;
+      expect([key, table[100]![key] ?? 0]).toEqual([key, table[10]![key] ?? 0]);
+      expect(table[100]![key] ?? 0).toBeLessThanOrEqual(route === 'POST /search/people' ? 6 : 2);
+    }
+  }, 120_000);
+});
