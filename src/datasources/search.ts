@@ -2,7 +2,7 @@ import type { PrisonRecord, ProbationRecord } from '../domain/person.js';
 import type { SearchCriteria } from '../domain/search.js';
 import { toProbationRecord } from './delius/mapping.js';
 import type { ProbationSearchQueries } from './delius/search.js';
-import { toPrisonRecord } from './dps/mapping.js';
+import { mergedNumbersOf, toPrisonRecord } from './dps/mapping.js';
 import type { PrisonerSearchQueries } from './dps/search.js';
 
 /** One person found by a search: the halves the searches returned (linked by prison number). */
@@ -29,7 +29,7 @@ export class SearchTooBroadError extends Error {
 
 /**
  * Searches prison and probation at once and returns each person once: a probation case whose
- * prison number is a prisoner in the prison results is the same person.
+ * prison number is a prisoner in the prison results (or a number merged into one) is the same person.
  */
 export async function searchBothSides(
   prisonerSearch: PrisonerSearchQueries,
@@ -43,8 +43,15 @@ export async function searchBothSides(
   ]);
   if (prison.total > options.limit || probation.total > options.limit) throw new SearchTooBroadError(options.limit);
 
-  const matches: SearchMatch[] = prison.content.map((dto) => ({ prison: toPrisonRecord(dto), probation: null }));
-  const byPrisonNumber = new Map(matches.map((m) => [m.prison!.prisonNumber, m]));
+  const matches: SearchMatch[] = [];
+  const byPrisonNumber = new Map<string, SearchMatch>();
+  for (const dto of prison.content) {
+    const match: SearchMatch = { prison: toPrisonRecord(dto), probation: null };
+    matches.push(match);
+    byPrisonNumber.set(dto.prisonerNumber, match);
+    // Probation may still hold a number that was since merged into this record.
+    for (const old of mergedNumbersOf(dto)) if (!byPrisonNumber.has(old)) byPrisonNumber.set(old, match);
+  }
   for (const dto of probation.content) {
     const record = toProbationRecord(dto);
     const same = record.prisonNumber ? byPrisonNumber.get(record.prisonNumber) : undefined;
