@@ -8,6 +8,7 @@
  * process stopped by PID. Writes bench/results/<stamp>.json and prints a table.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { upstreamUrlEnv } from '../src/config/index.js';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -346,13 +347,7 @@ async function main(): Promise<void> {
       HMPPS_AUTH_URL: sims.urls.auth,
       CLIENT_ID: sims.clientId,
       CLIENT_SECRET: sims.clientSecret,
-      PRISON_API_URL: sims.urls.prisonApi,
-      PRISONER_SEARCH_URL: sims.urls.prisonerSearch,
-      ALERTS_API_URL: sims.urls.alerts,
-      MANAGE_POM_URL: sims.urls.managePom,
-      PROBATION_SEARCH_URL: sims.urls.probationSearch,
-      DELIUS_INTEGRATION_URL: sims.urls.deliusIntegration,
-      PERSON_RECORD_URL: sims.urls.personRecord,
+      ...upstreamUrlEnv(sims.urls),
     };
     say('- starting the gateway (dist, production mode) ...');
     gateway = await startProcess(['dist/src/main.js'], env, (l) => l.event === 'ready');

@@ -4,6 +4,7 @@
  * Ctrl-C stops everything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { upstreamUrlEnv } from '../src/config/index.js';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ensureDevCertificates } from './certs.js';
@@ -83,13 +84,7 @@ try {
     HMPPS_AUTH_URL: sims.urls.auth,
     CLIENT_ID: 'person-graph',
     CLIENT_SECRET: 'person-graph-dev-secret',
-    PRISON_API_URL: sims.urls.prisonApi,
-    PRISONER_SEARCH_URL: sims.urls.prisonerSearch,
-    ALERTS_API_URL: sims.urls.alerts,
-    MANAGE_POM_URL: sims.urls.managePom,
-    PROBATION_SEARCH_URL: sims.urls.probationSearch,
-    DELIUS_INTEGRATION_URL: sims.urls.deliusIntegration,
-    PERSON_RECORD_URL: sims.urls.personRecord,
+    ...upstreamUrlEnv(sims.urls),
   };
   const gateway = (await start('gateway', ['src/main.ts'], gatewayEnv, (l) => l.event === 'ready')) as {
     consumerUrl: string;

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { securityConfig, type SecurityConfig } from './security.js';
+import { readInt, securityConfig, type SecurityConfig } from './security.js';
 
 /**
  * All configuration, read once from the environment (and the files it names), validated, typed.
@@ -28,6 +28,11 @@ export const UPSTREAM_URL_VARS: Record<UpstreamName, string> = {
   deliusIntegration: 'DELIUS_INTEGRATION_URL',
   personRecord: 'PERSON_RECORD_URL',
 };
+
+/** The environment that points the gateway at a set of upstream base URLs (dev runner, tests, bench). */
+export function upstreamUrlEnv(urls: Record<UpstreamName, string>): Record<string, string> {
+  return Object.fromEntries(UPSTREAMS.map((name) => [UPSTREAM_URL_VARS[name], urls[name]]));
+}
 
 export interface UpstreamConfig {
   baseUrl: string;
@@ -99,16 +104,7 @@ export function loadConfig(env: Env = process.env): Config {
     problems.push(`${name} is required`);
     return '';
   };
-  const int = (name: string, fallback: number, min = 0, max = 65535): number => {
-    const raw = env[name]?.trim();
-    if (!raw) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-      return fallback;
-    }
-    return n;
-  };
+  const int = (name: string, fallback: number, min = 0, max = 65535): number => readInt(env, problems, name, fallback, min, max);
   const bool = (name: string, fallback: boolean): boolean => {
     const raw = env[name]?.trim().toLowerCase();
     if (!raw) return fallback;

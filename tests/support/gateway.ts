@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { upstreamUrlEnv } from '../../src/config/index.js';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -35,13 +36,7 @@ export function gatewayEnv(sims: SimulatorHandle, certs: TestCertificates): Reco
     HMPPS_AUTH_URL: sims.urls.auth,
     CLIENT_ID: sims.clientId,
     CLIENT_SECRET: sims.clientSecret,
-    PRISON_API_URL: sims.urls.prisonApi,
-    PRISONER_SEARCH_URL: sims.urls.prisonerSearch,
-    ALERTS_API_URL: sims.urls.alerts,
-    MANAGE_POM_URL: sims.urls.managePom,
-    PROBATION_SEARCH_URL: sims.urls.probationSearch,
-    DELIUS_INTEGRATION_URL: sims.urls.deliusIntegration,
-    PERSON_RECORD_URL: sims.urls.personRecord,
+    ...upstreamUrlEnv(sims.urls),
   };
 }
 
