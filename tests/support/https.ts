@@ -1,4 +1,4 @@
-import { request } from 'node:https';
+import { request, type Agent } from 'node:https';
 
 export interface GraphQLResult {
   status: number;
@@ -19,31 +19,30 @@ export interface ClientTls {
 }
 
 /**
- * POSTs a GraphQL operation over HTTPS with (optionally) a client certificate, on a fresh
- * connection each time so that each call makes its own TLS handshake.
+ * One HTTPS request to the gateway; the answer is read whole and parsed as JSON where it is JSON
+ * (`raw` keeps the text for assertions on what a consumer would see).
  */
-export function postGraphQL(
+export function httpsExchange(
   url: string,
-  payload: { query: string; variables?: Record<string, unknown>; operationName?: string },
-  tls: ClientTls,
-  headers: Record<string, string> = {},
+  options: { method?: string; agent?: Agent | false; tls: ClientTls; headers?: Record<string, string>; body?: string | Buffer },
 ): Promise<GraphQLResult> {
+  const method = options.method ?? 'POST';
+  const body = method === 'GET' ? undefined : options.body;
   return new Promise((resolve, reject) => {
-    const body = JSON.stringify(payload);
     const req = request(
-      `${url}/graphql`,
+      url,
       {
-        method: 'POST',
-        ca: tls.ca,
-        key: tls.key,
-        cert: tls.cert,
-        agent: false,
+        method,
+        agent: options.agent ?? false,
+        ca: options.tls.ca,
+        key: options.tls.key,
+        cert: options.tls.cert,
         servername: 'localhost',
         headers: {
           'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...(tls.apiKey ? { 'x-api-key': tls.apiKey } : {}),
-          ...headers,
+          ...(body === undefined ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
+          ...(options.tls.apiKey ? { 'x-api-key': options.tls.apiKey } : {}),
+          ...options.headers,
         },
         timeout: 20_000,
       },
@@ -66,4 +65,17 @@ export function postGraphQL(
     req.on('error', reject);
     req.end(body);
   });
+}
+
+/**
+ * POSTs a GraphQL operation over HTTPS with (optionally) a client certificate, on a fresh
+ * connection each time so that each call makes its own TLS handshake.
+ */
+export function postGraphQL(
+  url: string,
+  payload: { query: string; variables?: Record<string, unknown>; operationName?: string },
+  tls: ClientTls,
+  headers: Record<string, string> = {},
+): Promise<GraphQLResult> {
+  return httpsExchange(`${url}/graphql`, { tls, headers, body: JSON.stringify(payload) });
 }

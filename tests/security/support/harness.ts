@@ -5,9 +5,10 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { httpsExchange, type GraphQLResult } from '../../support/https.js';
 import { createCa, createClientCert, ensureDevCertificates, type KeyPair } from '../../../scripts/certs.js';
 
 export const SAMPLE_CONSUMERS = ['prison-operator', 'police-force', 'probation-partner', 'schema-explorer', 'suspended-supplier'] as const;
@@ -109,15 +110,7 @@ export function createSecurityCertificates(): SecurityCertificates {
   };
 }
 
-export interface Response {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: {
-    data?: Record<string, unknown> | null;
-    errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
-  };
-  raw: string;
-}
+export type Response = GraphQLResult;
 
 export interface ClientOptions {
   ca: string;
@@ -129,44 +122,9 @@ export interface ClientOptions {
 /** A GraphQL client for one identity. */
 export function client(baseUrl: string, options: ClientOptions) {
   const agent = options.fresh ? false : new Agent({ keepAlive: true, maxSockets: 4, ca: options.ca, key: options.identity?.key, cert: options.identity?.cert });
+  const tls = { ca: options.ca, ...options.identity };
   const send = (body: string | Buffer, headers: Record<string, string> = {}, path = '/graphql', method = 'POST'): Promise<Response> =>
-    new Promise((resolve, reject) => {
-      const req = request(
-        `${baseUrl}${path}`,
-        {
-          method,
-          agent,
-          ca: options.ca,
-          key: options.identity?.key,
-          cert: options.identity?.cert,
-          servername: 'localhost',
-          headers: {
-            'content-type': 'application/json',
-            ...(method === 'GET' ? {} : { 'content-length': String(Buffer.byteLength(body)) }),
-            ...(options.identity?.apiKey ? { 'x-api-key': options.identity.apiKey } : {}),
-            ...headers,
-          },
-          timeout: 20_000,
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const raw = Buffer.concat(chunks).toString('utf8');
-            let parsed: Response['body'] = {};
-            try {
-              parsed = JSON.parse(raw) as Response['body'];
-            } catch {
-              /* asserted on raw */
-            }
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: parsed, raw });
-          });
-        },
-      );
-      req.on('timeout', () => req.destroy(new Error('request timed out')));
-      req.on('error', reject);
-      req.end(method === 'GET' ? undefined : body);
-    });
+    httpsExchange(`${baseUrl}${path}`, { method, agent, tls, headers, body });
   return {
     send,
     gql: (query: string, variables?: Record<string, unknown>, operationName?: string, headers?: Record<string, string>) =>
