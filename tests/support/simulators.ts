@@ -23,26 +23,9 @@ export interface FaultConfig {
   routes?: string[];
 }
 
-export interface WellKnownPerson {
-  key: string;
-  kind: 'prison-only' | 'probation-only' | 'linked' | 'linked-no-cpr';
-  description: string;
-  crn: string | null;
-  prisonNumber: string | null;
-  mergedPrisonNumbers: string[];
-  firstName: string;
-  lastName: string;
-  dateOfBirth: string;
-  pncNumber: string | null;
-  croNumber: string | null;
-  prisonId: string | null;
-}
-
-export interface WellKnownFile {
-  seed: string;
-  people: WellKnownPerson[];
-  unknown: { crn: string; prisonNumber: string };
-}
+/** The well-known people file's format is the simulators' own (simulators/lib/well-known.ts). */
+export type { WellKnownFile, WellKnownPerson } from '../../simulators/lib/well-known.js';
+import type { WellKnownFile } from '../../simulators/lib/well-known.js';
 
 export interface SimulatorHandle {
   pid: number;
