@@ -7,19 +7,13 @@
  * autocannon presenting client certificates; loopback only; every phase bounded in time; every
  * process stopped by PID. Writes bench/results/<stamp>.json and prints a table.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { upstreamUrlEnv } from '../src/config/index.js';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { hashApiKey } from '../src/auth/api-keys.js';
-import { ensureDevCertificates, type DevCertificates } from '../scripts/certs.js';
-import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../tests/support/simulators.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { wellKnownPeople, type SimulatorHandle } from '../tests/support/simulators.js';
+import { body, load, percentile, ROOT, S1, S2, S3, sample, startProcess, startStack, stop, type LoadSpec, type Proc, type Stack } from './lib.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
 const option = (name: string, fallback: number) => {
@@ -40,144 +34,6 @@ const S1_LIGHT_RATE = option('light-rate', 40);
 const SOAK_SECONDS = option('soak', 0);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
-// ---------------------------------------------------------------------------------------------
-// The operations.
-
-const FULL_PROFILE = `hmppsId firstName middleNames lastName dateOfBirth gender ethnicity knownToPrison knownToProbation supervisionStatus
-  identifiers { crn prisonNumber pncNumber croNumber } aliases { firstName lastName dateOfBirth }
-  limitedAccess { excluded restricted } contactDetails { phoneNumbers { number type } emails }
-  prison { inPrison status prisonId prisonName cellLocation receptionDate category csra
-    physicalCharacteristics { heightCentimetres build distinguishingMarks { kind bodyPart } }
-    languages { code primary } personalCareNeeds { code description } }
-  probation { underActiveSupervision dynamicRisks { code startDate } mappa { level category } statusInformation { code } }
-  addresses { sources number street town postcode startDate types { code } }
-  offences { source description code offenceDate courtName }
-  sentences { source description dateOfSentencing length }
-  sentenceKeyDates { releaseDate conditionalReleaseDate licenceExpiryDate }
-  alerts(first: 20) { totalCount nodes { code active createdAt } }
-  images { id capturedAt }
-  responsibleOfficer { prisonOffenderManager { surname } communityManager { surname team { description } } }
-  protectedCharacteristics { age religion maritalStatus reasonableAdjustments { treatmentCode } }`;
-
-const S1 = `query S1($id: ID!) { person(hmppsId: $id) { ${FULL_PROFILE} } }`;
-const S2 = `query S2($c: PersonSearchCriteria!) { searchPersons(criteria: $c, first: 50) { totalCount
-  nodes { hmppsId firstName lastName alerts(first: 10) { totalCount nodes { code active } } offences { source description offenceDate } } } }`;
-const S3 = `query S3($id: ID!) { person(hmppsId: $id) { firstName } }`;
-
-// ---------------------------------------------------------------------------------------------
-// Processes.
-
-interface Proc {
-  child: ChildProcess;
-  ready: Record<string, unknown>;
-}
-
-function startProcess(args: string[], env: NodeJS.ProcessEnv, isReady: (line: Record<string, unknown>) => boolean): Promise<Proc> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const tail: string[] = [];
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${args.join(' ')} not ready in 60 s:\n${tail.join('\n')}`));
-    }, 60_000);
-    const onLine = (line: string) => {
-      tail.push(line);
-      if (tail.length > 30) tail.shift();
-      try {
-        const parsed = JSON.parse(line) as Record<string, unknown>;
-        if (isReady(parsed)) {
-          clearTimeout(timer);
-          resolve({ child, ready: parsed });
-        }
-      } catch {
-        /* not JSON */
-      }
-    };
-    createInterface({ input: child.stdout! }).on('line', onLine);
-    createInterface({ input: child.stderr! }).on('line', onLine);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      const message = `${args.join(' ')} exited (code ${code}, signal ${signal}):\n${tail.join('\n')}`;
-      if (!stopping.has(child)) process.stderr.write(`${message}\n`);
-      reject(new Error(message));
-    });
-  });
-}
-
-/** Children being stopped on purpose (their exit is not news). */
-const stopping = new WeakSet<ChildProcess>();
-
-async function stop(proc: Proc | null): Promise<void> {
-  if (!proc || proc.child.exitCode !== null) return;
-  stopping.add(proc.child);
-  const exited = new Promise((r) => proc.child.once('exit', r));
-  proc.child.kill('SIGTERM');
-  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** CPU seconds (user + system) and current RSS of a process, from /proc. */
-function sample(pid: number): { cpuMs: number; rssMb: number } {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    throw new Error(`process ${pid} is gone (it exited during the benchmark: see its output above)`);
-  }
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { cpuMs: (ticks * 1000) / 100, rssMb: rssKb / 1024 };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Policy, consumers, certificates.
-
-const CONSUMERS = ['bench-full', 'bench-prison', 'bench-police', 'bench-allow-all'] as const;
-type ConsumerName = (typeof CONSUMERS)[number];
-const apiKey = (name: string) => `${name}-api-key-for-benchmarks-only-0123456789`;
-
-function writePolicy(dir: string): string {
-  const file = join(dir, 'policy.yaml');
-  const consumer = (name: ConsumerName, roles: string, extra = '') =>
-    `  ${name}:\n    roles: [${roles}]\n    rateLimit: {perSecond: 100000, burst: 100000}\n    apiKeys: ['${hashApiKey(apiKey(name))}']\n${extra}`;
-  writeFileSync(
-    file,
-    [
-      'roles:',
-      '  everything:',
-      "    grants: ['*']",
-      '  full-profile:',
-      '    grants: [Query.*, Person.*, Identifiers.*, Alias.*, LimitedAccess.*, ContactDetails.*, PhoneNumber.*, PrisonDetails.*,',
-      '      PhysicalCharacteristics.*, DistinguishingMark.*, Language.*, PersonalCareNeed.*, ProbationDetails.*, RiskFlag.*, Mappa.*,',
-      '      Address.*, CodeDescription.*, Offence.*, Sentence.*, SentenceKeyDates.*, AlertPage.*, Alert.*, PageInfo.*, ImageMetadata.*,',
-      '      ResponsibleOfficer.*, PrisonOffenderManager.*, CommunityManager.*, Team.*, ProtectedCharacteristics.*, Disability.*,',
-      '      ReasonableAdjustment.*, PersonSearchResults.*]',
-      '    redactions:',
-      '      - {field: Identifiers.pncNumber, action: mask}',
-      '      - {field: Person.dateOfBirth, action: remove, limitedAccessOnly: true}',
-      '  prison-custody:',
-      '    grants: [Query.person, Person.hmppsId, Person.firstName, Person.lastName, Person.prison, PrisonDetails.*, Person.alerts, AlertPage.*, Alert.*, PageInfo.*]',
-      '    filters: {alertCodes: [HA, XA, XEL, XSA, RCON, XCU]}',
-      '  police:',
-      '    grants: [Query.person, Person.hmppsId, Person.firstName, Person.lastName, Person.dateOfBirth, Person.addresses, Address.*, CodeDescription.*, Person.offences, Offence.*]',
-      '    filters: {supervisionStatuses: [PRISONS, PROBATION]}',
-      '    redactions: [{field: Address.street, action: mask, limitedAccessOnly: true}]',
-      'consumers:',
-      consumer('bench-full', 'full-profile'),
-      consumer('bench-prison', 'prison-custody', '    filters: {prisons: ["*"]}\n'),
-      consumer('bench-police', 'police'),
-      consumer('bench-allow-all', 'everything'),
-    ].join('\n'),
-  );
-  return file;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Load.
-
 interface Measured {
   scenario: string;
   mode: string;
@@ -193,69 +49,6 @@ interface Measured {
   cpuMsPerRequest: number | null;
   peakRssMb: number | null;
   floorMs: number | null;
-}
-
-interface LoadSpec {
-  url: string;
-  certs: DevCertificates;
-  consumer: string;
-  body: string;
-  connections: number;
-  overallRate?: number;
-  seconds: number;
-}
-
-interface LoadResult {
-  total: number;
-  averagePerSecond: number;
-  latencies: number[];
-  errors: number;
-  non2xx: number;
-  graphqlErrors: number;
-}
-
-/** One autocannon run; every response time is kept so percentiles are exact (p95 included). */
-function load(spec: LoadSpec): Promise<LoadResult> {
-  const latencies: number[] = [];
-  return new Promise((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: `${spec.url}/graphql`,
-        method: 'POST',
-        connections: spec.connections,
-        duration: spec.seconds,
-        overallRate: spec.overallRate,
-        headers: { 'content-type': 'application/json', 'x-api-key': apiKey(spec.consumer) },
-        body: spec.body,
-        servername: 'localhost',
-        // A GraphQL error rides in a 200: such responses are counted as mismatches.
-        verifyBody: (body: string) => !body.includes('"errors"'),
-        tlsOptions: {
-          ca: readFileSync(spec.certs.ca.cert),
-          cert: readFileSync(spec.certs.clients[spec.consumer]!.cert),
-          key: readFileSync(spec.certs.clients[spec.consumer]!.key),
-        },
-      },
-      (err, result) =>
-        err
-          ? reject(err)
-          : resolve({
-              total: result.requests.total,
-              averagePerSecond: result.requests.average,
-              latencies,
-              errors: result.errors + result.timeouts,
-              non2xx: result.non2xx,
-              graphqlErrors: result.mismatches,
-            }),
-    );
-    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return Math.round(sorted[Math.max(0, i)]! * 10) / 10;
 }
 
 async function measure(
@@ -317,41 +110,13 @@ async function main(): Promise<void> {
     say('- building (npm run build) ...');
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   }
-  const dir = mkdtempSync(join(tmpdir(), 'pg-bench-'));
-  let sims: SimulatorHandle | null = null;
-  let gateway: Proc | null = null;
+  let stack: Stack | null = null;
   let bare: Proc | null = null;
   const rows: Measured[] = [];
   let soak: Soak | null = null;
   try {
-    const certs = ensureDevCertificates(join(dir, 'certs'), [...CONSUMERS]);
-    const policyFile = writePolicy(dir);
-    say(`- starting simulators (population ${POPULATION}, latency ${LATENCY_MS} ms) ...`);
-    sims = await startSimulators({ population: POPULATION, latencyMs: LATENCY_MS, timeoutMs: 60_000 });
-    say(`  ready in ${sims.startupMs} ms`);
-
-    const env: NodeJS.ProcessEnv = {
-      PATH: process.env.PATH,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      CONSUMER_HOST: '127.0.0.1',
-      CONSUMER_PORT: '0',
-      MANAGEMENT_HOST: '127.0.0.1',
-      MANAGEMENT_PORT: '0',
-      TLS_KEY_FILE: certs.server.key,
-      TLS_CERT_FILE: certs.server.cert,
-      CONSUMER_CA_FILE: certs.ca.cert,
-      POLICY_FILE: policyFile,
-      AUDIT_SINK: `file:${join(dir, 'audit.jsonl')}`,
-      AUDIT_HASH_KEY: 'bench-audit-hash-key-0123456789abcdef',
-      HMPPS_AUTH_URL: sims.urls.auth,
-      CLIENT_ID: sims.clientId,
-      CLIENT_SECRET: sims.clientSecret,
-      ...upstreamUrlEnv(sims.urls),
-    };
-    say('- starting the gateway (dist, production mode) ...');
-    gateway = await startProcess(['dist/src/main.js'], env, (l) => l.event === 'ready');
-    const gatewayUrl = String(gateway.ready.consumerUrl).replace('127.0.0.1', 'localhost');
+    stack = await startStack({ population: POPULATION, latencyMs: LATENCY_MS, say });
+    const { sims, certs, gatewayUrl, env } = stack;
     say('- starting bare Apollo Server (constant resolvers, same TLS) ...');
     bare = await startProcess(['--import', 'tsx', 'bench/bare-apollo.ts'], { ...env, BENCH_PORT: '0' }, (l) => l.event === 'ready');
     const bareUrl = String(bare.ready.url).replace('127.0.0.1', 'localhost');
@@ -359,7 +124,6 @@ async function main(): Promise<void> {
     const people = wellKnownPeople();
     const linked = people.people.find((p) => p.key === 'linked')!;
     const base = { certs, seconds: SECONDS };
-    const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
     const s1Body = body(S1, { id: linked.crn });
     const s3Body = body(S3, { id: linked.prisonNumber });
     const s2Body = body(S2, { c: { lastName: await commonLastName(sims) } });
@@ -367,7 +131,7 @@ async function main(): Promise<void> {
     // Warm-up: token, reference data, JIT.
     await load({ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 4, seconds: 2 });
     await load({ ...base, url: bareUrl, consumer: 'bench-full', body: s3Body, connections: 4, seconds: 1 });
-    const gw = gateway.child.pid!;
+    const gw = stack.gateway.child.pid!;
 
     // Floors: upstream round trips on the critical path x latency (bench/README.md explains each).
     const floors = { S1: 3 * LATENCY_MS, S2: 3 * LATENCY_MS, S3: 1 * LATENCY_MS };
@@ -407,10 +171,8 @@ async function main(): Promise<void> {
       ]);
     }
   } finally {
-    await stop(gateway);
     await stop(bare);
-    await sims?.stop();
-    rmSync(dir, { recursive: true, force: true });
+    await stack?.close();
   }
   report(rows, soak, Date.now() - started);
 }

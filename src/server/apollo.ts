@@ -75,6 +75,9 @@ export function createApollo(
     // Introspection is decided per consumer by the operation gate (policy flag; always on the
     // development listener), not for the whole server.
     introspection: true,
+    // Apollo's own SIGTERM/SIGINT handler stops the server and re-raises the signal, which would kill
+    // the process in the middle of the gateway's drain (src/server/shutdown.ts owns shutdown).
+    stopOnTerminationSignals: false,
     // Automatic persisted queries would let a client register documents; nothing needs them.
     persistedQueries: false,
     parseOptions: { maxTokens: options.security.maxTokens },

@@ -48,6 +48,11 @@ describe('SIGTERM', () => {
   it('drains a burst of in-flight requests: readiness false before the listener closes, zero failures, exit 0', async () => {
     const gw = await startGatewayProcess({
       ...gatewayEnv(sims, certs),
+      // Production mode: Apollo Server installs its own signal handlers outside NODE_ENV=test, and
+      // they once cut the drain short (the process died by SIGTERM mid-drain).
+      NODE_ENV: 'production',
+      AUDIT_SINK: 'stderr',
+      AUDIT_HASH_KEY: 'shutdown-test-audit-hash-key-0123456789',
       SHUTDOWN_DRAIN_DELAY_MS: String(DRAIN_DELAY_MS),
       SHUTDOWN_TIMEOUT_MS: '10000',
       REQUEST_DEADLINE_MS: '5000',

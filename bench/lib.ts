@@ -1,0 +1,292 @@
+/**
+ * What the benchmark scripts share: the operations, process start/stop by PID, /proc sampling, the
+ * benchmark policy and consumers, one autocannon run, and the whole stack (simulators + built gateway).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { hashApiKey } from '../src/auth/api-keys.js';
+import { upstreamUrlEnv } from '../src/config/index.js';
+import { ensureDevCertificates, type DevCertificates } from '../scripts/certs.js';
+import { startSimulators, type SimulatorHandle } from '../tests/support/simulators.js';
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+// ---------------------------------------------------------------------------------------------
+// The operations.
+
+export const FULL_PROFILE = `hmppsId firstName middleNames lastName dateOfBirth gender ethnicity knownToPrison knownToProbation supervisionStatus
+  identifiers { crn prisonNumber pncNumber croNumber } aliases { firstName lastName dateOfBirth }
+  limitedAccess { excluded restricted } contactDetails { phoneNumbers { number type } emails }
+  prison { inPrison status prisonId prisonName cellLocation receptionDate category csra
+    physicalCharacteristics { heightCentimetres build distinguishingMarks { kind bodyPart } }
+    languages { code primary } personalCareNeeds { code description } }
+  probation { underActiveSupervision dynamicRisks { code startDate } mappa { level category } statusInformation { code } }
+  addresses { sources number street town postcode startDate types { code } }
+  offences { source description code offenceDate courtName }
+  sentences { source description dateOfSentencing length }
+  sentenceKeyDates { releaseDate conditionalReleaseDate licenceExpiryDate }
+  alerts(first: 20) { totalCount nodes { code active createdAt } }
+  images { id capturedAt }
+  responsibleOfficer { prisonOffenderManager { surname } communityManager { surname team { description } } }
+  protectedCharacteristics { age religion maritalStatus reasonableAdjustments { treatmentCode } }`;
+
+export const S1 = `query S1($id: ID!) { person(hmppsId: $id) { ${FULL_PROFILE} } }`;
+export const S2 = `query S2($c: PersonSearchCriteria!) { searchPersons(criteria: $c, first: 50) { totalCount
+  nodes { hmppsId firstName lastName alerts(first: 10) { totalCount nodes { code active } } offences { source description offenceDate } } } }`;
+export const S3 = `query S3($id: ID!) { person(hmppsId: $id) { firstName } }`;
+
+// ---------------------------------------------------------------------------------------------
+// Processes.
+
+export interface Proc {
+  child: ChildProcess;
+  ready: Record<string, unknown>;
+}
+
+export function startProcess(args: string[], env: NodeJS.ProcessEnv, isReady: (line: Record<string, unknown>) => boolean): Promise<Proc> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const tail: string[] = [];
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${args.join(' ')} not ready in 60 s:\n${tail.join('\n')}`));
+    }, 60_000);
+    const onLine = (line: string) => {
+      tail.push(line);
+      if (tail.length > 30) tail.shift();
+      try {
+        const parsed = JSON.parse(line) as Record<string, unknown>;
+        if (isReady(parsed)) {
+          clearTimeout(timer);
+          resolve({ child, ready: parsed });
+        }
+      } catch {
+        /* not JSON */
+      }
+    };
+    createInterface({ input: child.stdout! }).on('line', onLine);
+    createInterface({ input: child.stderr! }).on('line', onLine);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      const message = `${args.join(' ')} exited (code ${code}, signal ${signal}):\n${tail.join('\n')}`;
+      if (!stopping.has(child)) process.stderr.write(`${message}\n`);
+      reject(new Error(message));
+    });
+  });
+}
+
+/** Children being stopped on purpose (their exit is not news). */
+const stopping = new WeakSet<ChildProcess>();
+
+export async function stop(proc: Proc | null): Promise<void> {
+  if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  stopping.add(proc.child);
+  const exited = new Promise((r) => proc.child.once('exit', r));
+  proc.child.kill('SIGTERM');
+  const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** CPU seconds (user + system) and current RSS of a process, from /proc. */
+export function sample(pid: number): { cpuMs: number; rssMb: number } {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    throw new Error(`process ${pid} is gone (it exited during the benchmark: see its output above)`);
+  }
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return { cpuMs: (ticks * 1000) / 100, rssMb: rssKb / 1024 };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy, consumers, certificates.
+
+export const CONSUMERS = ['bench-full', 'bench-prison', 'bench-police', 'bench-allow-all'] as const;
+export type ConsumerName = (typeof CONSUMERS)[number];
+export const apiKey = (name: string) => `${name}-api-key-for-benchmarks-only-0123456789`;
+
+export function writePolicy(dir: string): string {
+  const file = join(dir, 'policy.yaml');
+  const consumer = (name: ConsumerName, roles: string, extra = '') =>
+    `  ${name}:\n    roles: [${roles}]\n    rateLimit: {perSecond: 100000, burst: 100000}\n    apiKeys: ['${hashApiKey(apiKey(name))}']\n${extra}`;
+  writeFileSync(
+    file,
+    [
+      'roles:',
+      '  everything:',
+      "    grants: ['*']",
+      '  full-profile:',
+      '    grants: [Query.*, Person.*, Identifiers.*, Alias.*, LimitedAccess.*, ContactDetails.*, PhoneNumber.*, PrisonDetails.*,',
+      '      PhysicalCharacteristics.*, DistinguishingMark.*, Language.*, PersonalCareNeed.*, ProbationDetails.*, RiskFlag.*, Mappa.*,',
+      '      Address.*, CodeDescription.*, Offence.*, Sentence.*, SentenceKeyDates.*, AlertPage.*, Alert.*, PageInfo.*, ImageMetadata.*,',
+      '      ResponsibleOfficer.*, PrisonOffenderManager.*, CommunityManager.*, Team.*, ProtectedCharacteristics.*, Disability.*,',
+      '      ReasonableAdjustment.*, PersonSearchResults.*]',
+      '    redactions:',
+      '      - {field: Identifiers.pncNumber, action: mask}',
+      '      - {field: Person.dateOfBirth, action: remove, limitedAccessOnly: true}',
+      '  prison-custody:',
+      '    grants: [Query.person, Person.hmppsId, Person.firstName, Person.lastName, Person.prison, PrisonDetails.*, Person.alerts, AlertPage.*, Alert.*, PageInfo.*]',
+      '    filters: {alertCodes: [HA, XA, XEL, XSA, RCON, XCU]}',
+      '  police:',
+      '    grants: [Query.person, Person.hmppsId, Person.firstName, Person.lastName, Person.dateOfBirth, Person.addresses, Address.*, CodeDescription.*, Person.offences, Offence.*]',
+      '    filters: {supervisionStatuses: [PRISONS, PROBATION]}',
+      '    redactions: [{field: Address.street, action: mask, limitedAccessOnly: true}]',
+      'consumers:',
+      consumer('bench-full', 'full-profile'),
+      consumer('bench-prison', 'prison-custody', '    filters: {prisons: ["*"]}\n'),
+      consumer('bench-police', 'police'),
+      consumer('bench-allow-all', 'everything'),
+    ].join('\n'),
+  );
+  return file;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Load.
+
+export interface LoadSpec {
+  url: string;
+  certs: DevCertificates;
+  consumer: string;
+  body: string;
+  connections: number;
+  overallRate?: number;
+  seconds: number;
+}
+
+export interface LoadResult {
+  total: number;
+  averagePerSecond: number;
+  latencies: number[];
+  errors: number;
+  non2xx: number;
+  graphqlErrors: number;
+}
+
+/** One autocannon run; every response time is kept so percentiles are exact (p95 included). */
+export function load(spec: LoadSpec): Promise<LoadResult> {
+  const latencies: number[] = [];
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${spec.url}/graphql`,
+        method: 'POST',
+        connections: spec.connections,
+        duration: spec.seconds,
+        overallRate: spec.overallRate,
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey(spec.consumer) },
+        body: spec.body,
+        servername: 'localhost',
+        // A GraphQL error rides in a 200: such responses are counted as mismatches.
+        verifyBody: (body: string) => !body.includes('"errors"'),
+        tlsOptions: {
+          ca: readFileSync(spec.certs.ca.cert),
+          cert: readFileSync(spec.certs.clients[spec.consumer]!.cert),
+          key: readFileSync(spec.certs.clients[spec.consumer]!.key),
+        },
+      },
+      (err, result) =>
+        err
+          ? reject(err)
+          : resolve({
+              total: result.requests.total,
+              averagePerSecond: result.requests.average,
+              latencies,
+              errors: result.errors + result.timeouts,
+              non2xx: result.non2xx,
+              graphqlErrors: result.mismatches,
+            }),
+    );
+    instance.on('response', (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+  });
+}
+
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
+  return Math.round(sorted[Math.max(0, i)]! * 10) / 10;
+}
+
+
+export interface Stack {
+  dir: string;
+  certs: DevCertificates;
+  sims: SimulatorHandle;
+  gateway: Proc;
+  gatewayUrl: string;
+  /** The gateway's environment (also used for the bare Apollo ceiling's TLS files). */
+  env: NodeJS.ProcessEnv;
+  /** Stops the gateway and the simulators by PID and removes the working directory. */
+  close(): Promise<void>;
+}
+
+/**
+ * The simulators and the built gateway (`dist/`, production mode, mutual TLS, the benchmark policy,
+ * audit to a file), on loopback with random ports. `gatewayNodeArgs` go before the script (e.g.
+ * `--cpu-prof`).
+ */
+export async function startStack(opts: { population: number; latencyMs: number; gatewayNodeArgs?: string[]; say?: (line: string) => void }): Promise<Stack> {
+  const say = opts.say ?? (() => undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'pg-bench-'));
+  let sims: SimulatorHandle | null = null;
+  try {
+    const certs = ensureDevCertificates(join(dir, 'certs'), [...CONSUMERS]);
+    const policyFile = writePolicy(dir);
+    say(`- starting simulators (population ${opts.population}, latency ${opts.latencyMs} ms) ...`);
+    sims = await startSimulators({ population: opts.population, latencyMs: opts.latencyMs, timeoutMs: 60_000 });
+    say(`  ready in ${sims.startupMs} ms`);
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      CONSUMER_HOST: '127.0.0.1',
+      CONSUMER_PORT: '0',
+      MANAGEMENT_HOST: '127.0.0.1',
+      MANAGEMENT_PORT: '0',
+      TLS_KEY_FILE: certs.server.key,
+      TLS_CERT_FILE: certs.server.cert,
+      CONSUMER_CA_FILE: certs.ca.cert,
+      POLICY_FILE: policyFile,
+      AUDIT_SINK: `file:${join(dir, 'audit.jsonl')}`,
+      AUDIT_HASH_KEY: 'bench-audit-hash-key-0123456789abcdef',
+      HMPPS_AUTH_URL: sims.urls.auth,
+      CLIENT_ID: sims.clientId,
+      CLIENT_SECRET: sims.clientSecret,
+      ...upstreamUrlEnv(sims.urls),
+    };
+    say('- starting the gateway (dist, production mode) ...');
+    const gateway = await startProcess([...(opts.gatewayNodeArgs ?? []), 'dist/src/main.js'], env, (l) => l.event === 'ready');
+    const gatewayUrl = String(gateway.ready.consumerUrl).replace('127.0.0.1', 'localhost');
+    const started = sims;
+    return {
+      dir,
+      certs,
+      sims,
+      gateway,
+      gatewayUrl,
+      env,
+      async close() {
+        await stop(gateway);
+        await started.stop();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (e) {
+    await sims?.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** A JSON request body. */
+export const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
