@@ -1,4 +1,4 @@
-import { randomBytes, randomFillSync } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /**
  * W3C Trace Context (https://www.w3.org/TR/trace-context/): the gateway joins the caller's trace
@@ -22,7 +22,7 @@ export function traceFrom(header: string | string[] | undefined): TraceContext {
     const valid = version !== 'ff' && !/^0+$/.test(traceId) && !/^0+$/.test(parentId);
     if (valid) return { traceId, spanId: newSpanId(), flags };
   }
-  return { traceId: randomBytes(16).toString('hex'), spanId: newSpanId(), flags: '01' };
+  return { traceId: newSpanId() + newSpanId(), spanId: newSpanId(), flags: '01' };
 }
 
 /** The gateway's own span as a `traceparent` header value. */
@@ -37,7 +37,10 @@ export function childTraceparent(traceparent: string): string {
   return `00-${match[2]}-${newSpanId()}-${match[4]}`;
 }
 
-/** Random bytes are drawn 4 KiB at a time: one system call per 512 span ids, not one per id. */
+/**
+ * Random bytes are drawn 4 KiB at a time: one system call per 512 span ids, not one per id (a trace
+ * id is two of them, never all zero since neither half is).
+ */
 const pool = Buffer.alloc(4096);
 let poolOffset = pool.length;
 

@@ -85,7 +85,9 @@ export function observeRequests(app: FastifyInstance, { metrics, deadlineMs }: T
         requestId: String(request.id),
         traceId: t?.trace.traceId,
         consumer: request.consumerName ?? null,
-        operationName: t?.operationName ?? null,
+        // The same bounded label as the metrics (name pattern, per-consumer cap): the raw value is
+        // consumer-chosen text and is never logged as sent.
+        operationName: t?.operationName ? operation : null,
         operationHash: t?.operationHash ?? null,
         method: request.method,
         url: request.url.split('?')[0],

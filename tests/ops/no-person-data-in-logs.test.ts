@@ -35,8 +35,8 @@ afterAll(async () => {
   certs?.remove();
 });
 
-async function as(who: 'devConsumer' | 'policeDev', query: string, variables?: Record<string, unknown>): Promise<GraphQLResult> {
-  const result = await postGraphQL(gateway.consumerUrl, { query, variables }, { ca: certs.ca, ...certs.client[who] });
+async function as(who: 'devConsumer' | 'policeDev', query: string, variables?: Record<string, unknown>, operationName?: string): Promise<GraphQLResult> {
+  const result = await postGraphQL(gateway.consumerUrl, { query, variables, operationName }, { ca: certs.ca, ...certs.client[who] });
   responses.push(result.raw);
   return result;
 }
@@ -70,6 +70,11 @@ describe('logs', () => {
     await as('devConsumer', `{ person(hmppsId: "${linked.lastName}") { firstName } }`);
     await as('devConsumer', `{ searchPersons(criteria: { dateOfBirth: "${linked.dateOfBirth}x" }) { totalCount } }`);
     await as('devConsumer', `{ searchPersons(criteria: { pncNumber: ${JSON.stringify(linked.pncNumber)}, firstName: 5 }) { totalCount } }`);
+    // An operation name is the consumer's own text: person data in it, with a document that does
+    // not parse and with one that has no such operation.
+    const named = `${linked.firstName} ${linked.lastName} ${linked.dateOfBirth}`;
+    await as('devConsumer', '{ person(', undefined, named);
+    await as('devConsumer', 'query Look { __typename }', undefined, named);
     // Upstream trouble while person data flows: outage, malformed bodies, hangs, expired tokens.
     const faults: Array<[UpstreamName, FaultConfig]> = [
       ['probationSearch', { outage: true }],
