@@ -50,7 +50,10 @@ FROM node:${NODE_VERSION}-trixie-slim AS runtime
 LABEL org.opencontainers.image.title="person-graph" \
       org.opencontainers.image.description="GraphQL gateway over prison and probation person data" \
       org.opencontainers.image.licenses="MIT"
+# NODE_OPTIONS: the same heap limit as the Kubernetes deployment (below its 512Mi limit). V8 sizes its
+# heap growth by the limit: without it a 24 GiB host lets the heap grow to twice the RSS under load.
 ENV NODE_ENV=production \
+    NODE_OPTIONS=--max-old-space-size=384 \
     TZ=UTC \
     CONSUMER_PORT=8443 \
     MANAGEMENT_PORT=9090

@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { parseAllDocuments } from 'yaml';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -218,6 +219,23 @@ export function percentile(sorted: number[], p: number): number {
 }
 
 
+/**
+ * The Node.js options production runs the gateway with: `NODE_OPTIONS` of the gateway container in
+ * k8s/base/deployment.yaml (the Dockerfile sets the same; tests/delivery holds them together). V8
+ * sizes its heap growth by the heap limit, so a benchmark without them measures another RSS.
+ */
+export function productionNodeOptions(): string {
+  for (const doc of parseAllDocuments(readFileSync(join(ROOT, 'k8s', 'base', 'deployment.yaml'), 'utf8'))) {
+    const d = doc.toJS() as { kind?: string; spec?: { template?: { spec?: { containers?: Array<{ name: string; env?: Array<{ name: string; value?: string }> }> } } } };
+    if (d?.kind !== 'Deployment') continue;
+    for (const c of d.spec?.template?.spec?.containers ?? []) {
+      const value = c.env?.find((e) => e.name === 'NODE_OPTIONS')?.value;
+      if (value) return value;
+    }
+  }
+  throw new Error('k8s/base/deployment.yaml sets no NODE_OPTIONS for the gateway container');
+}
+
 export interface Stack {
   dir: string;
   certs: DevCertificates;
@@ -231,11 +249,11 @@ export interface Stack {
 }
 
 /**
- * The simulators and the built gateway (`dist/`, production mode, mutual TLS, the benchmark policy,
- * audit to a file), on loopback with random ports. `gatewayNodeArgs` go before the script (e.g.
+ * The simulators and the built gateway (`dist/`, production mode and production Node.js options,
+ * mutual TLS, the benchmark policy, audit to a file), on loopback with random ports. `gatewayNodeArgs` go before the script (e.g.
  * `--cpu-prof`).
  */
-export async function startStack(opts: { population: number; latencyMs: number; gatewayNodeArgs?: string[]; say?: (line: string) => void }): Promise<Stack> {
+export async function startStack(opts: { population: number; latencyMs: number; gatewayNodeArgs?: string[]; logLevel?: string; say?: (line: string) => void }): Promise<Stack> {
   const say = opts.say ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'pg-bench-'));
   let sims: SimulatorHandle | null = null;
@@ -248,7 +266,8 @@ export async function startStack(opts: { population: number; latencyMs: number; 
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
+      NODE_OPTIONS: productionNodeOptions(),
+      LOG_LEVEL: opts.logLevel ?? 'info',
       CONSUMER_HOST: '127.0.0.1',
       CONSUMER_PORT: '0',
       MANAGEMENT_HOST: '127.0.0.1',
@@ -265,7 +284,8 @@ export async function startStack(opts: { population: number; latencyMs: number; 
       ...upstreamUrlEnv(sims.urls),
     };
     say('- starting the gateway (dist, production mode) ...');
-    const gateway = await startProcess([...(opts.gatewayNodeArgs ?? []), 'dist/src/main.js'], env, (l) => l.event === 'ready');
+    // As the container starts it (Dockerfile CMD), with production's NODE_OPTIONS.
+    const gateway = await startProcess([...(opts.gatewayNodeArgs ?? []), '--enable-source-maps', 'dist/src/main.js'], env, (l) => l.event === 'ready');
     const gatewayUrl = String(gateway.ready.consumerUrl).replace('127.0.0.1', 'localhost');
     const started = sims;
     return {

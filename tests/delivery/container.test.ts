@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import { UPSTREAM_URL_VARS } from '../../src/config/index.js';
 import { PORT_OFFSETS } from '../../simulators/lib/http.js';
 import { parseOptions } from '../../simulators/lib/options.js';
+import { productionNodeOptions } from '../../bench/lib.js';
 import { PLANNED_VARIABLES, RUNTIME_VARIABLES, ROOT, configReads, configVariables, dummyPem, managementRoutes, read } from './support.js';
 
 interface Stage {
@@ -97,6 +98,13 @@ describe('Dockerfile', () => {
     expect(Number(user.split(':')[0])).toBeGreaterThan(0);
     const env = inFinal('ENV').map((e) => e.getArgumentsContent() ?? '').join(' ');
     expect(env).toMatch(/NODE_ENV=production/);
+  });
+
+  it('runs node with the heap limit of the Kubernetes deployment, which the benchmark measures with too', () => {
+    const env = inFinal('ENV').map((e) => e.getArgumentsContent() ?? '').join(' ');
+    const fromImage = /NODE_OPTIONS=(\S+)/.exec(env)?.[1];
+    expect(fromImage).toMatch(/^--max-old-space-size=\d+$/);
+    expect(productionNodeOptions()).toBe(fromImage);
   });
 
   it('checks health against the management listener liveness route, on the port config uses', () => {
