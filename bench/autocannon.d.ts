@@ -8,7 +8,6 @@ declare module 'autocannon' {
       method?: string;
       connections?: number;
       duration?: number;
-      overallRate?: number;
       headers?: Record<string, string>;
       body?: string;
       servername?: string;

@@ -10,6 +10,7 @@ import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { constantArrival } from './arrival.js';
 import { hashApiKey } from '../src/auth/api-keys.js';
 import { upstreamUrlEnv } from '../src/config/index.js';
 import { ensureDevCertificates, type DevCertificates } from '../scripts/certs.js';
@@ -160,7 +161,9 @@ export interface LoadSpec {
   certs: DevCertificates;
   consumer: string;
   body: string;
+  /** Closed loop: connections kept busy. With `overallRate`: the most connections the open-loop pool opens. */
   connections: number;
+  /** Requests per second at constant arrival (bench/arrival.ts) instead of a closed loop. */
   overallRate?: number;
   seconds: number;
 }
@@ -174,8 +177,14 @@ export interface LoadResult {
   graphqlErrors: number;
 }
 
-/** One autocannon run; every response time is kept so percentiles are exact (p95 included). */
+/**
+ * One load run: constant arrival when `overallRate` is set, else autocannon's closed loop. Every
+ * response time is kept so percentiles are exact (p95 included).
+ */
 export function load(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.overallRate) {
+    return constantArrival({ ...spec, apiKey: apiKey(spec.consumer), rate: spec.overallRate, maxConnections: spec.connections });
+  }
   const latencies: number[] = [];
   return new Promise((resolve, reject) => {
     const instance = autocannon(
@@ -184,7 +193,6 @@ export function load(spec: LoadSpec): Promise<LoadResult> {
         method: 'POST',
         connections: spec.connections,
         duration: spec.seconds,
-        overallRate: spec.overallRate,
         headers: { 'content-type': 'application/json', 'x-api-key': apiKey(spec.consumer) },
         body: spec.body,
         servername: 'localhost',

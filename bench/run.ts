@@ -32,6 +32,8 @@ const CONNECTIONS = option('connections', 32);
 /** Below saturation: the gateway's own latency over the floor when CPU is not the bottleneck. */
 const S1_LIGHT_RATE = option('light-rate', 40);
 const SOAK_SECONDS = option('soak', 0);
+/** The most connections a constant-arrival phase opens (bench/arrival.ts): enough that none waits for one. */
+const OPEN_LOOP_CONNECTIONS = 64;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 interface Measured {
@@ -138,9 +140,9 @@ async function main(): Promise<void> {
     say('- S1 full profile, one request at a time (unloaded) ...');
     rows.push(await measure('S1 full profile', '1 conn (unloaded)', gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 1, seconds: Math.min(SECONDS, 5) }]));
     say(`- S1 full profile at ${S1_LIGHT_RATE} req/s (below saturation) ...`);
-    rows.push(await measure('S1 full profile', `${S1_LIGHT_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: rateConnections(S1_LIGHT_RATE), overallRate: S1_LIGHT_RATE }]));
+    rows.push(await measure('S1 full profile', `${S1_LIGHT_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: S1_LIGHT_RATE }]));
     say(`- S1 full profile at ${S1_RATE} req/s ...`);
-    rows.push(await measure('S1 full profile', `${S1_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: rateConnections(S1_RATE), overallRate: S1_RATE }]));
+    rows.push(await measure('S1 full profile', `${S1_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: S1_RATE }]));
     say('- S1 full profile, max throughput ...');
     rows.push(await measure('S1 full profile', `max (${CONNECTIONS} conn)`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: CONNECTIONS }]));
     say('- S2 search, 50 people with alerts and offences ...');
@@ -166,8 +168,8 @@ async function main(): Promise<void> {
     if (SOAK_SECONDS > 0) {
       say(`- soak: S4 mix for ${SOAK_SECONDS} s, RSS sampled ...`);
       soak = await runSoak(gw, SOAK_SECONDS, [
-        { ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 4, overallRate: 60, seconds: SOAK_SECONDS },
-        { ...base, url: gatewayUrl, consumer: 'bench-allow-all', body: s3Body, connections: 4, overallRate: 200, seconds: SOAK_SECONDS },
+        { ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: 60, seconds: SOAK_SECONDS },
+        { ...base, url: gatewayUrl, consumer: 'bench-allow-all', body: s3Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: 200, seconds: SOAK_SECONDS },
       ]);
     }
   } finally {
@@ -312,16 +314,6 @@ function report(rows: Measured[], soak: Soak | null, elapsedMs: number): void {
 }
 
 const round = (n: number) => Math.round(n * 100) / 100;
-
-/**
- * Connections for a fixed-rate phase. autocannon gives each connection a quota per second and sends
- * it as fast as answers come back, so many connections mean a burst at every second boundary. Just
- * enough connections that each is kept busy by its quota (about 15 full profiles a second each at
- * ~60 ms) spread the requests over the second instead.
- */
-function rateConnections(rate: number): number {
-  return Math.max(2, Math.ceil(rate / 15));
-}
 
 main().catch((e: unknown) => {
   process.stderr.write(`benchmark failed: ${(e as Error).stack ?? String(e)}\n`);
