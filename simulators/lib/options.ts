@@ -28,7 +28,8 @@ export const USAGE = `Usage: npx tsx simulators/main.ts [options]
                               (default 9100; 0 = every listener on a random free port)
   --population <n>            people in the synthetic population (default 2000, ${MIN_POPULATION}..${MAX_POPULATION})
   --seed <s>                  seed of the synthetic population (default ${DEFAULT_SEED})
-  --latency-ms <n>            fixed extra latency on every upstream response (default 0)
+  --latency-ms <n>            response time of every upstream call from its arrival, the
+                              simulator's own work included (default 0)
   --fault <upstream>:<k>=<v>[,<k>=<v>]   start-up fault (repeatable); lists use '|':
                               --fault prisonerSearch:errorRate=0.5,errorStatuses=500|503
   --faults <file.json>        start-up faults: {"<upstream>": {<fault config>}, ...}

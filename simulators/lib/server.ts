@@ -1,7 +1,10 @@
 /**
  * Runs one node:http listener per upstream plus an admin listener. Each request goes:
- * route match -> injected faults (hang, latency, errors) -> bearer token check -> handler ->
- * optional malformed-JSON corruption. Every matched request is counted per route.
+ * route match -> injected faults (hang, errors) -> bearer token check -> handler -> optional
+ * malformed-JSON corruption -> serialisation -> wait for the deadline -> send. The deadline is
+ * arrival + base latency (+ any fault latency): the simulator's own work is part of the latency,
+ * as a real upstream's processing is part of its response time. Every matched request is counted
+ * per route.
  */
 
 import http from 'node:http';
@@ -54,6 +57,19 @@ export interface SharedState {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Resolves in the check phase, after the callbacks of every I/O event already polled. */
+function afterPendingIo(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Resolves at `deadline` (a performance.now() time) or just after, never before: timers tick in
+ * whole milliseconds, so a timer that fires a fraction early is followed by a 1 ms one.
+ */
+async function sleepUntil(deadline: number): Promise<void> {
+  for (let left = deadline - performance.now(); left > 0; left = deadline - performance.now()) await sleep(Math.ceil(left));
 }
 
 export class UpstreamServer {
@@ -137,7 +153,12 @@ export class UpstreamServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // The configured latency is the response time from arrival: the work below happens inside it.
+    const arrival = performance.now();
     const rawBody = await readBody(req);
+    // Let the event loop take in every request that has arrived before working on this one, so
+    // that their arrival times are not pushed back by this request's work.
+    if (this.state.baseLatencyMs > 0 || this.state.faults.size > 0) await afterPendingIo();
     const url = new URL(req.url ?? '/', 'http://simulator');
     const method = (req.method ?? 'GET').toUpperCase();
     const match: MatchResult = this.router.match(method, url.pathname);
@@ -153,83 +174,101 @@ export class UpstreamServer {
 
     let latency = this.state.baseLatencyMs;
     if (active) latency += (fault.latencyMs ?? 0) + (fault.latencyJitterMs ? Math.random() * fault.latencyJitterMs : 0);
-    if (latency > 0) await sleep(latency);
 
+    let answer: Prepared;
     if (active && fault.errorRate !== undefined && fault.errorRate > 0 && Math.random() < fault.errorRate) {
       if (key !== null) this.state.counters.inc(this.name, key);
       const statuses = fault.errorStatuses ?? [500];
       const status = statuses[Math.floor(Math.random() * statuses.length)] ?? 500;
-      this.send(res, { status, body: this.definition.errorBody(status, 'Injected fault') });
-      return;
+      answer = prepare({ status, body: this.definition.errorBody(status, 'Injected fault') });
+    } else {
+      let response: SimResponse;
+      try {
+        response = this.respond(req, method, url, match, rawBody);
+      } catch (err) {
+        this.state.log(`${this.name}: unexpected error ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+        response = { status: 500, body: this.definition.errorBody(500, 'Internal simulator error') };
+      }
+      if (active && fault.malformedJson === true) {
+        const text = JSON.stringify(response.body ?? {});
+        answer = { status: 200, headers: { 'Content-Type': 'application/json' }, text: text.slice(0, Math.max(1, Math.floor(text.length / 2))) };
+      } else {
+        answer = prepare(response);
+      }
     }
 
+    if (latency > 0) await sleepUntil(arrival + latency);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.text);
+  }
+
+  /** Bearer token check, then the route's handler (or 404/405). */
+  private respond(req: http.IncomingMessage, method: string, url: URL, match: MatchResult, rawBody: string): SimResponse {
     if (this.definition.requiresToken) {
       const token = bearerToken(req.headers.authorization);
       if (token === null || !this.state.tokens.isValid(token)) {
         this.state.counters.inc('_unauthorized', this.name);
-        this.send(res, {
+        return {
           status: 401,
           body: this.definition.errorBody(401, token === null ? 'Authentication is required' : 'Invalid or expired token'),
           headers: { 'WWW-Authenticate': 'Bearer' },
-        });
-        return;
+        };
       }
     }
 
-    let response: SimResponse;
     if (match.kind === 'not-found') {
-      response = { status: 404, body: this.definition.errorBody(404, `No resource found for ${method} ${url.pathname}`) };
-    } else if (match.kind === 'method-not-allowed') {
-      response = {
+      return { status: 404, body: this.definition.errorBody(404, `No resource found for ${method} ${url.pathname}`) };
+    }
+    if (match.kind === 'method-not-allowed') {
+      return {
         status: 405,
         body: this.definition.errorBody(405, `Method ${method} is not supported here`),
         headers: { Allow: [...new Set(match.allowed)].join(', ') },
       };
-    } else {
-      this.state.counters.inc(this.name, routeKey(match.route));
-      const ctx: RouteContext = {
-        params: match.params,
-        query: url.searchParams,
-        headers: req.headers,
-        rawBody,
-        json: () => {
-          try {
-            return JSON.parse(rawBody) as unknown;
-          } catch {
-            throw new HttpError(400, 'Request body is not valid JSON');
-          }
-        },
-      };
-      try {
-        response = match.route.handler(ctx);
-      } catch (err) {
-        if (err instanceof HttpError) response = { status: err.status, body: this.definition.errorBody(err.status, err.message) };
-        else throw err;
-      }
     }
-
-    if (active && fault.malformedJson === true) {
-      const text = JSON.stringify(response.body ?? {});
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
-      return;
+    this.state.counters.inc(this.name, routeKey(match.route));
+    const ctx: RouteContext = {
+      params: match.params,
+      query: url.searchParams,
+      headers: req.headers,
+      rawBody,
+      json: () => {
+        try {
+          return JSON.parse(rawBody) as unknown;
+        } catch {
+          throw new HttpError(400, 'Request body is not valid JSON');
+        }
+      },
+    };
+    try {
+      return match.route.handler(ctx);
+    } catch (err) {
+      if (err instanceof HttpError) return { status: err.status, body: this.definition.errorBody(err.status, err.message) };
+      throw err;
     }
-    this.send(res, response);
   }
 
   private send(res: http.ServerResponse, response: SimResponse): void {
-    const headers: Record<string, string> = { ...response.headers };
-    if (response.body === undefined) {
-      res.writeHead(response.status, headers);
-      res.end();
-      return;
-    }
-    const text = JSON.stringify(response.body);
-    headers['Content-Type'] = 'application/json';
-    headers['Content-Length'] = String(Buffer.byteLength(text));
-    res.writeHead(response.status, headers);
-    res.end(text);
+    const answer = prepare(response);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.text);
   }
+}
+
+/** A response ready to write: body serialised, headers final. */
+interface Prepared {
+  status: number;
+  headers: Record<string, string>;
+  text: string | undefined;
+}
+
+function prepare(response: SimResponse): Prepared {
+  const headers: Record<string, string> = { ...response.headers };
+  if (response.body === undefined) return { status: response.status, headers, text: undefined };
+  const text = JSON.stringify(response.body);
+  headers['Content-Type'] = 'application/json';
+  headers['Content-Length'] = String(Buffer.byteLength(text));
+  return { status: response.status, headers, text };
 }
 
 export function readBody(req: http.IncomingMessage): Promise<string> {

@@ -60,11 +60,13 @@ describe('determinism', () => {
     expect(b).toEqual(a);
   });
 
-  it('--latency-ms delays every upstream response', async () => {
+  it('--latency-ms is the response time from arrival: never sooner, and not much later when unloaded', async () => {
     const token = await second.token();
     const res = await call(`${second.urls.prisonerSearch}/prisoner/${linked.prisonNumber!}`, { token });
     expect(res.status).toBe(200);
-    expect(res.ms).toBeGreaterThanOrEqual(38);
+    expect(res.ms).toBeGreaterThanOrEqual(40);
+    // The simulator's own work is inside the 40 ms; the rest is timer granularity, a new connection and noise.
+    expect(res.ms).toBeLessThan(40 + 20);
   });
 
   it('another seed gives other people (and another well-known file)', async () => {
