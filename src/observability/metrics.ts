@@ -1,5 +1,11 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** Calls in flight and waiting for a slot, of one upstream client. */
+export interface UpstreamLoad {
+  inFlight: number;
+  queued: number;
+}
+
 /** Circuit states as the `gateway_circuit_state` gauge reports them. */
 export const CIRCUIT_STATE_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 export type CircuitState = keyof typeof CIRCUIT_STATE_VALUE;
@@ -76,18 +82,22 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly upstreamInFlight = new Gauge({
+  /** Set from the sources given to `trackUpstreamLoad` whenever it is collected (nothing to do per call). */
+  readonly upstreamInFlight: Gauge<'upstream'> = new Gauge({
     name: 'gateway_upstream_in_flight',
     help: 'Upstream calls in flight per upstream (bounded by UPSTREAM_MAX_IN_FLIGHT).',
     labelNames: ['upstream'] as const,
     registers: [this.registry],
+    collect: () => this.collectUpstreamLoad(this.upstreamInFlight, 'inFlight'),
   });
 
-  readonly upstreamQueued = new Gauge({
+  /** Set from the sources given to `trackUpstreamLoad` whenever it is collected. */
+  readonly upstreamQueued: Gauge<'upstream'> = new Gauge({
     name: 'gateway_upstream_queued',
     help: 'Upstream calls waiting for an in-flight slot per upstream (bounded by UPSTREAM_MAX_QUEUE).',
     labelNames: ['upstream'] as const,
     registers: [this.registry],
+    collect: () => this.collectUpstreamLoad(this.upstreamQueued, 'queued'),
   });
 
   readonly upstreamUp = new Gauge({
@@ -142,6 +152,9 @@ export class Metrics {
 
   private readonly operationsSeen = new Map<string, Set<string>>();
 
+  /** Where the in-flight and queued gauges read their values, per upstream (summed when several). */
+  private readonly upstreamLoads = new Map<string, Set<() => UpstreamLoad>>();
+
   constructor(options: { processMetrics?: boolean } = {}) {
     if (options.processMetrics !== false) collectDefaultMetrics({ register: this.registry });
   }
@@ -162,6 +175,32 @@ export class Metrics {
     if (seen.size >= MAX_OPERATIONS_PER_CONSUMER) return 'other';
     seen.add(name);
     return name;
+  }
+
+  /**
+   * A source of the calls in flight and queued for an upstream, read each time the
+   * `gateway_upstream_in_flight`/`_queued` gauges are collected (a scrape), so that the calls
+   * themselves do not touch the gauges. Returns the function that stops reading it.
+   */
+  trackUpstreamLoad(upstream: string, load: () => UpstreamLoad): () => void {
+    let sources = this.upstreamLoads.get(upstream);
+    if (!sources) {
+      sources = new Set();
+      this.upstreamLoads.set(upstream, sources);
+    }
+    sources.add(load);
+    return () => {
+      sources.delete(load);
+    };
+  }
+
+  private collectUpstreamLoad(gauge: Gauge<'upstream'>, key: keyof UpstreamLoad): void {
+    for (const [upstream, sources] of this.upstreamLoads) {
+      if (sources.size === 0) continue;
+      let value = 0;
+      for (const load of sources) value += load()[key];
+      gauge.set({ upstream }, value);
+    }
   }
 
   /** The current circuit state per upstream, as last reported by its breaker. */

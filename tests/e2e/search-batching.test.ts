@@ -4,14 +4,13 @@
  * last names shared by 100+ people.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+// The benchmark's full profile: every field of Person (kept in one place).
+import { FULL_PROFILE } from '../../bench/lib.js';
 import { createTestCertificates, type TestCertificates } from '../support/certs.js';
 import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
 import { postGraphQL } from '../support/https.js';
 import { startSimulators, type SimulatorHandle, type UpstreamName } from '../support/simulators.js';
 
-// The benchmark's full profile: every field of Person (kept in one place).
-const FULL_PROFILE = readFileSync(new URL('../../bench/run.ts', import.meta.url), 'utf8').split('const FULL_PROFILE = `')[1]!.split('`;')[0]!;
 
 let certs: TestCertificates;
 let sims: SimulatorHandle;

@@ -21,6 +21,36 @@ export interface BreakerPermit {
 
 const BUCKETS = 10;
 
+type Outcome = 'success' | 'failure' | 'neutral';
+
+/** One call's permit: the first outcome reported counts, later ones are ignored. One object per call, no closures. */
+class Permit implements BreakerPermit {
+  private settled = false;
+
+  constructor(
+    private readonly breaker: CircuitBreaker,
+    private readonly probe: boolean,
+  ) {}
+
+  success(): void {
+    this.settle('success');
+  }
+
+  failure(): void {
+    this.settle('failure');
+  }
+
+  neutral(): void {
+    this.settle('neutral');
+  }
+
+  private settle(outcome: Outcome): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.breaker.settle(this.probe, outcome);
+  }
+}
+
 /**
  * A circuit breaker for one upstream. Closed: calls pass and outcomes are counted in a rolling
  * window of BUCKETS time buckets; when at least `minCalls` calls in the window failed at
@@ -59,20 +89,19 @@ export class CircuitBreaker {
   }
 
   private permit(probe: boolean): BreakerPermit {
-    let settled = false;
-    const settle = (outcome: 'success' | 'failure' | 'neutral') => {
-      if (settled) return;
-      settled = true;
-      if (probe) {
-        this.probeInFlight = false;
-        if (outcome === 'success') this.close();
-        else if (outcome === 'failure') this.open();
-        // neutral: stay half-open, the next call probes
-        return;
-      }
-      if (outcome !== 'neutral') this.count(outcome === 'failure');
-    };
-    return { success: () => settle('success'), failure: () => settle('failure'), neutral: () => settle('neutral') };
+    return new Permit(this, probe);
+  }
+
+  /** The outcome of one permitted call (each permit settles once: see Permit). */
+  settle(probe: boolean, outcome: Outcome): void {
+    if (probe) {
+      this.probeInFlight = false;
+      if (outcome === 'success') this.close();
+      else if (outcome === 'failure') this.open();
+      // neutral: stay half-open, the next call probes
+      return;
+    }
+    if (outcome !== 'neutral') this.count(outcome === 'failure');
   }
 
   private count(failed: boolean): void {

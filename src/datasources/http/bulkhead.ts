@@ -36,13 +36,18 @@ export class Bulkhead {
     return this.queue.length;
   }
 
+  /** A release function when a slot is free right now (nobody can be queued then), else null. */
+  tryAcquire(): (() => void) | null {
+    if (this.inFlight >= this.maxInFlight) return null;
+    this.inFlight++;
+    this.changed();
+    return this.releaser();
+  }
+
   /** Resolves with a release function once a slot is free. */
   acquire(signal?: AbortSignal, deadline?: number): Promise<() => void> {
-    if (this.inFlight < this.maxInFlight) {
-      this.inFlight++;
-      this.changed();
-      return Promise.resolve(this.releaser());
-    }
+    const release = this.tryAcquire();
+    if (release) return Promise.resolve(release);
     if (this.queue.length >= this.maxQueue) return Promise.reject(new BulkheadRefused('queue_full'));
     if (signal?.aborted) return Promise.reject(new BulkheadRefused('aborted'));
     return new Promise((resolve, reject) => {

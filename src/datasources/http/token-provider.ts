@@ -62,8 +62,12 @@ export class TokenProvider {
   }
 
   async token(bounds: Bounds = {}): Promise<string> {
-    if (this.cached && this.now() < this.cached.refreshAt) return this.cached.value;
-    return this.refresh(bounds);
+    return this.cachedToken() ?? this.refresh(bounds);
+  }
+
+  /** The cached token while it is still valid, else null (no refresh): the synchronous fast path of `token`. */
+  cachedToken(): string | null {
+    return this.cached && this.now() < this.cached.refreshAt ? this.cached.value : null;
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import type { UpstreamConfig, UpstreamName } from '../../config/index.js';
 import type { Logger } from '../../observability/logger.js';
 import { Metrics } from '../../observability/metrics.js';
@@ -67,6 +67,132 @@ const MAX_REDIRECTS = 2;
 interface RawResponse {
   statusCode: number;
   body: string;
+  /** The `location` header, when there was exactly one. */
+  location?: string;
+}
+
+/**
+ * One call's exchanges with the pool (one per redirect hop), as an undici dispatch handler of our
+ * own: what `Pool.request` + `body.text()` do, without a body stream, an AsyncResource or an
+ * AbortSignal per call. `cancel` aborts the exchange in progress like an aborted signal would make
+ * `Pool.request` do: at once when it is on a connection, else as soon as it gets one; the exchange
+ * then fails with the cancel reason. After a cancel, the call makes no further exchange.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  /** Why the call was cancelled (CALL_TIMED_OUT or REQUEST_ABORTED), null while it was not. */
+  reason: Error | null = null;
+  private controller: Dispatcher.DispatchController | null = null;
+  private statusCode = 0;
+  private location: string | undefined = undefined;
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private resolve: ((response: RawResponse) => void) | null = null;
+  private reject: ((error: Error) => void) | null = null;
+
+  /** Sends one request on the pool and reads the whole answer. */
+  run(pool: Pool, options: Dispatcher.DispatchOptions): Promise<RawResponse> {
+    return new Promise<RawResponse>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      pool.dispatch(options, this);
+    });
+  }
+
+  cancel(reason: Error): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    // Also called again when undici retries a request that got no answer on a failed connection.
+    this.controller = controller;
+    this.statusCode = 0;
+    this.location = undefined;
+    this.chunks = [];
+    this.length = 0;
+    if (this.reason) controller.abort(this.reason);
+  }
+
+  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
+    if (statusCode < 200) return; // informational (1xx): the answer follows
+    this.statusCode = statusCode;
+    const location = headers.location;
+    this.location = typeof location === 'string' ? location : undefined;
+  }
+
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+  }
+
+  onResponseEnd(): void {
+    const response: RawResponse = { statusCode: this.statusCode, body: decodeBody(this.chunks, this.length) };
+    if (this.location !== undefined) response.location = this.location;
+    const resolve = this.resolve;
+    this.settled();
+    resolve?.(response);
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+    const reject = this.reject;
+    this.settled();
+    reject?.(error);
+  }
+
+  private settled(): void {
+    this.controller = null;
+    this.chunks = [];
+    this.resolve = null;
+    this.reject = null;
+  }
+}
+
+/** The body as text, as undici's `body.text()` decodes it: UTF-8, a byte order mark skipped. */
+function decodeBody(chunks: Buffer[], length: number): string {
+  if (chunks.length === 0 || length === 0) return '';
+  const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+  const start = buffer.length > 2 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
+  return buffer.toString('utf8', start, buffer.length);
+}
+
+function timeOut(exchange: Exchange): void {
+  exchange.cancel(CALL_TIMED_OUT);
+}
+
+/**
+ * The pending calls of each request signal: one abort listener per signal cancels them all, instead
+ * of one listener added and removed per call (and no MaxListenersExceededWarning when a request has
+ * more than ten calls in flight).
+ */
+const pendingBySignal = new WeakMap<AbortSignal, Set<Exchange>>();
+
+function watchAbort(signal: AbortSignal, exchange: Exchange): void {
+  let pending = pendingBySignal.get(signal);
+  if (!pending) {
+    const calls = new Set<Exchange>();
+    pending = calls;
+    pendingBySignal.set(signal, calls);
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const call of calls) call.cancel(REQUEST_ABORTED);
+        calls.clear();
+      },
+      { once: true },
+    );
+  }
+  pending.add(exchange);
+}
+
+function unwatchAbort(signal: AbortSignal, exchange: Exchange): void {
+  pendingBySignal.get(signal)?.delete(exchange);
+}
+
+/** The label-bound metric children of one route. */
+interface RouteMetrics {
+  duration: { observe(value: number): void };
+  calls: Map<string, { inc(value?: number): void }>;
 }
 
 /** One failed attempt: the error the caller sees, and whether another attempt may help. */
@@ -93,6 +219,9 @@ export class UpstreamClient {
   private readonly basePath: string;
   private readonly breaker: CircuitBreaker;
   private readonly bulkhead: Bulkhead;
+  private readonly untrackLoad: () => void;
+  /** Label-bound metric children per route (and status): no label object is built or checked per call. */
+  private readonly routeMetrics = new Map<string, RouteMetrics>();
 
   constructor(
     readonly name: UpstreamName,
@@ -110,10 +239,10 @@ export class UpstreamClient {
       metrics.setCircuitState(name, state);
       logger.warn({ event: 'circuit', upstream: name, state }, `circuit for ${name} is ${state.replace('_', '-')}`);
     });
-    this.bulkhead = new Bulkhead(config.maxInFlight, config.maxQueue, (inFlight, queued) => {
-      metrics.upstreamInFlight.set({ upstream: name }, inFlight);
-      metrics.upstreamQueued.set({ upstream: name }, queued);
-    });
+    const bulkhead = new Bulkhead(config.maxInFlight, config.maxQueue);
+    this.bulkhead = bulkhead;
+    // Read at each scrape: the calls themselves never touch the in-flight/queued gauges.
+    this.untrackLoad = metrics.trackUpstreamLoad(name, () => ({ inFlight: bulkhead.active, queued: bulkhead.queued }));
   }
 
   /** `closed`, `open` or `half_open`. */
@@ -158,10 +287,12 @@ export class UpstreamClient {
   }
 
   close(): void {
+    this.untrackLoad();
     void this.pool.destroy();
   }
 
-  private async attempt<T>(options: CallOptions, scope: RequestScope, attempt: number): Promise<UpstreamResponse<T>> {
+  /** One attempt: refusals are thrown synchronously; with a free slot, no extra async hop before the exchange. */
+  private attempt<T>(options: CallOptions, scope: RequestScope, attempt: number): Promise<UpstreamResponse<T>> {
     const { route } = options;
     this.refuseIfOver(scope, route);
     const permit = this.breaker.allow();
@@ -169,6 +300,14 @@ export class UpstreamClient {
       this.count(route, 'circuit_open');
       throw new AttemptFailed(new UpstreamError(this.name, route, 'unavailable', null, 'circuit open: failing fast'), false);
     }
+    const release = this.bulkhead.tryAcquire();
+    if (release) return this.exchange<T>(options, scope, permit, release, attempt);
+    return this.queued<T>(options, scope, permit, attempt);
+  }
+
+  /** No slot free: wait for one in the bulkhead's queue (within the request's deadline and abort signal). */
+  private async queued<T>(options: CallOptions, scope: RequestScope, permit: BreakerPermit, attempt: number): Promise<UpstreamResponse<T>> {
+    const { route } = options;
     let release: () => void;
     try {
       release = await this.bulkhead.acquire(scope.signal, scope.deadline);
@@ -179,61 +318,77 @@ export class UpstreamClient {
       const failure: UpstreamFailure = reason === 'deadline' ? 'timeout' : 'unavailable';
       throw new AttemptFailed(new UpstreamError(this.name, route, failure, null, `no slot (${reason})`), false);
     }
+    return this.exchange<T>(options, scope, permit, release, attempt);
+  }
+
+  /** The exchange of one attempt (a 401 renews the token and resends once), holding a bulkhead slot until it ends. */
+  private async exchange<T>(
+    options: CallOptions,
+    scope: RequestScope,
+    permit: BreakerPermit,
+    release: () => void,
+    attempt: number,
+  ): Promise<UpstreamResponse<T>> {
     try {
-      return await this.exchange<T>(options, scope, permit, attempt);
+      const { route } = options;
+      // A valid cached token is taken synchronously; only a refresh is awaited.
+      let token = this.tokens.cachedToken();
+      if (token === null) {
+        try {
+          token = await this.tokens.token(scope);
+        } catch (e) {
+          permit.neutral();
+          throw this.tokenFailure(e, route);
+        }
+      }
+      let response = await this.send(options, token, scope, permit, attempt);
+      if (response.statusCode === 401) {
+        try {
+          token = await this.tokens.renewAfterRejection(token, scope);
+        } catch (e) {
+          permit.neutral();
+          throw this.tokenFailure(e, route);
+        }
+        response = await this.send(options, token, scope, permit, attempt);
+      }
+      const status = response.statusCode;
+      if (options.acceptStatuses?.includes(status)) {
+        permit.success();
+        return { status, body: null };
+      }
+      if (status < 200 || status > 299) {
+        // A 4xx says something about the request, not about the upstream's health.
+        if (status >= 500 || status === 429) permit.failure();
+        else permit.neutral();
+        throw new AttemptFailed(
+          new UpstreamError(this.name, route, 'unavailable', status, 'unexpected status'),
+          RETRYABLE_STATUSES.has(status),
+        );
+      }
+      if (status === 204 || response.body.length === 0) {
+        permit.success();
+        return { status, body: null };
+      }
+      let body: T;
+      try {
+        body = JSON.parse(response.body) as T;
+      } catch {
+        permit.failure();
+        throw new AttemptFailed(new UpstreamError(this.name, route, 'bad-response', status, 'body is not valid JSON'), false);
+      }
+      permit.success();
+      return { status, body };
     } finally {
       release();
     }
   }
 
-  private async exchange<T>(options: CallOptions, scope: RequestScope, permit: BreakerPermit, attempt: number): Promise<UpstreamResponse<T>> {
-    const { route } = options;
-    let token: string;
-    try {
-      token = await this.tokens.token(scope);
-    } catch (e) {
-      permit.neutral();
-      throw this.tokenFailure(e, route);
-    }
-    let response = await this.send(options, token, scope, permit, attempt);
-    if (response.statusCode === 401) {
-      try {
-        token = await this.tokens.renewAfterRejection(token, scope);
-      } catch (e) {
-        permit.neutral();
-        throw this.tokenFailure(e, route);
-      }
-      response = await this.send(options, token, scope, permit, attempt);
-    }
-    const status = response.statusCode;
-    if (options.acceptStatuses?.includes(status)) {
-      permit.success();
-      return { status, body: null };
-    }
-    if (status < 200 || status > 299) {
-      // A 4xx says something about the request, not about the upstream's health.
-      if (status >= 500 || status === 429) permit.failure();
-      else permit.neutral();
-      throw new AttemptFailed(
-        new UpstreamError(this.name, route, 'unavailable', status, 'unexpected status'),
-        RETRYABLE_STATUSES.has(status),
-      );
-    }
-    if (status === 204 || response.body.length === 0) {
-      permit.success();
-      return { status, body: null };
-    }
-    try {
-      const body = JSON.parse(response.body) as T;
-      permit.success();
-      return { status, body };
-    } catch {
-      permit.failure();
-      throw new AttemptFailed(new UpstreamError(this.name, route, 'bad-response', status, 'body is not valid JSON'), false);
-    }
-  }
-
-  private async send(options: CallOptions, token: string, scope: RequestScope, permit: BreakerPermit, attempt: number) {
+  /**
+   * One HTTP exchange on the pool (following same-origin redirects), the whole body read as text,
+   * within the call's budget: the smaller of the upstream's timeout and the time left before the
+   * deadline. Aborted at once when the request is aborted.
+   */
+  private async send(options: CallOptions, token: string, scope: RequestScope, permit: BreakerPermit, attempt: number): Promise<RawResponse> {
     const { route } = options;
     this.refuseIfOver(scope, route, permit);
     const left = timeLeft(scope);
@@ -244,23 +399,45 @@ export class UpstreamClient {
     if (scope.stats) scope.stats.upstreamCalls++;
     const started = performance.now();
     // undici's own header/body timers are coarse above one second and per phase: one plain timer per
-    // call gives the exact budget (AbortSignal.timeout/any cost several times more per call).
-    const cancel = new AbortController();
-    const timer = setTimeout(() => cancel.abort(CALL_TIMED_OUT), budget);
-    const onRequestAbort = () => cancel.abort(REQUEST_ABORTED);
-    scope.signal?.addEventListener('abort', onRequestAbort, { once: true });
+    // call gives the exact budget (AbortSignal.timeout/any cost several times more per call). The
+    // exchange is dispatched with a handler of our own that aborts it directly: no AbortController,
+    // no listener on the request's signal per call (one per signal, see watchAbort), no body stream.
+    const exchange = new Exchange();
+    const timer = setTimeout(timeOut, budget, exchange);
+    const signal = scope.signal;
+    if (signal) watchAbort(signal, exchange);
     try {
-      const response = await this.request(options, headers, cancel.signal);
+      const body = options.json === undefined ? undefined : JSON.stringify(options.json);
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      headers.accept = 'application/json';
+      let path = this.basePath + options.path + queryString(options.searchParams);
+      let response: RawResponse;
+      for (let hop = 0; ; hop++) {
+        response = await exchange.run(this.pool, { path, method: options.method, headers, body });
+        const location = response.location;
+        if (response.statusCode >= 301 && response.statusCode <= 308 && typeof location === 'string' && hop < MAX_REDIRECTS) {
+          const target = new URL(location, `${this.config.baseUrl}/`);
+          // Only within the same upstream: a redirect elsewhere is not followed (and is answered as is).
+          if (target.origin === new URL(this.config.baseUrl).origin) {
+            path = target.pathname + target.search;
+            continue;
+          }
+          response = { statusCode: response.statusCode, body: '', location };
+        }
+        break;
+      }
       const ms = elapsed(started);
       this.count(route, String(response.statusCode), ms);
-      this.logger.debug(
-        { requestId: scope.requestId, upstream: this.name, route, status: response.statusCode, ms, attempt },
-        'upstream call',
-      );
+      if (this.logger.isLevelEnabled('debug')) {
+        this.logger.debug(
+          { requestId: scope.requestId, upstream: this.name, route, status: response.statusCode, ms, attempt },
+          'upstream call',
+        );
+      }
       return response;
     } catch (e) {
       const ms = elapsed(started);
-      if (scope.signal?.aborted) {
+      if (signal?.aborted) {
         permit.neutral();
         const pastDeadline = timeLeft(scope) <= 0;
         this.count(route, pastDeadline ? 'timeout' : 'aborted', ms);
@@ -270,7 +447,7 @@ export class UpstreamClient {
           false,
         );
       }
-      const timedOut = cancel.signal.reason === CALL_TIMED_OUT;
+      const timedOut = exchange.reason === CALL_TIMED_OUT;
       const code = timedOut ? 'ETIMEDOUT' : errorCode(e);
       // A call cut short by the request's deadline says little about the upstream; a full timeout does.
       if (timedOut && truncated) permit.neutral();
@@ -283,36 +460,7 @@ export class UpstreamClient {
       );
     } finally {
       clearTimeout(timer);
-      scope.signal?.removeEventListener('abort', onRequestAbort);
-    }
-  }
-
-  /** One HTTP exchange on the pool (following same-origin redirects), the whole body read as text. */
-  private async request(options: CallOptions, headers: Record<string, string>, signal: AbortSignal): Promise<RawResponse> {
-    const body = options.json === undefined ? undefined : JSON.stringify(options.json);
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    headers.accept = 'application/json';
-    let path = this.basePath + options.path + queryString(options.searchParams);
-    for (let hop = 0; ; hop++) {
-      const response = await this.pool.request({
-        path,
-        method: options.method,
-        headers,
-        body,
-        signal,
-      });
-      const location = response.headers.location;
-      if (response.statusCode >= 301 && response.statusCode <= 308 && typeof location === 'string' && hop < MAX_REDIRECTS) {
-        await response.body.dump();
-        const target = new URL(location, `${this.config.baseUrl}/`);
-        // Only within the same upstream: a redirect elsewhere is not followed (and is answered as is).
-        if (target.origin === new URL(this.config.baseUrl).origin) {
-          path = target.pathname + target.search;
-          continue;
-        }
-        return { statusCode: response.statusCode, body: '' };
-      }
-      return { statusCode: response.statusCode, body: await response.body.text() };
+      if (signal) unwatchAbort(signal, exchange);
     }
   }
 
@@ -336,8 +484,18 @@ export class UpstreamClient {
   }
 
   private count(route: string, status: string, ms?: number): void {
-    this.metrics.upstreamCalls.inc({ upstream: this.name, route, status });
-    if (ms !== undefined) this.metrics.upstreamDuration.observe({ upstream: this.name, route }, ms / 1000);
+    let children = this.routeMetrics.get(route);
+    if (!children) {
+      children = { duration: this.metrics.upstreamDuration.labels({ upstream: this.name, route }), calls: new Map() };
+      this.routeMetrics.set(route, children);
+    }
+    let calls = children.calls.get(status);
+    if (!calls) {
+      calls = this.metrics.upstreamCalls.labels({ upstream: this.name, route, status });
+      children.calls.set(status, calls);
+    }
+    calls.inc();
+    if (ms !== undefined) children.duration.observe(ms / 1000);
   }
 
   /** Keys sent to a batch route: an array body, or the one array in an object body. */
