@@ -318,3 +318,29 @@ export async function startStack(opts: { population: number; latencyMs: number; 
 
 /** A JSON request body. */
 export const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
+
+/**
+ * How much more CPU the same work costs on this machine when it comes one piece at a time than back
+ * to back (frequency scaling, cold caches, virtualisation): a fixed JSON job run back to back, then
+ * once every 40 ms. Read unloaded rows' CPU per request (and part of their latency) through it.
+ */
+export async function idleCostRatio(): Promise<{ backToBackMs: number; spacedMs: number; ratio: number }> {
+  const job = () => {
+    const rows: Array<{ a: number; b: string }> = [];
+    for (let i = 0; i < 2000; i++) rows.push({ a: i, b: `x${i}` });
+    return JSON.stringify(rows).length;
+  };
+  const perJob = async (n: number, gapMs: number) => {
+    const start = process.cpuUsage();
+    for (let i = 0; i < n; i++) {
+      job();
+      if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+    }
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / n / 1000;
+  };
+  await perJob(1000, 0); // warm-up (JIT)
+  const backToBackMs = await perJob(1000, 0);
+  const spacedMs = await perJob(60, 40);
+  return { backToBackMs: Math.round(backToBackMs * 1000) / 1000, spacedMs: Math.round(spacedMs * 1000) / 1000, ratio: Math.round((spacedMs / backToBackMs) * 100) / 100 };
+}
