@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import type { DevCertificates } from '../scripts/certs.js';
+import type { LoadResult } from './lib.js';
 
 export interface ArrivalSpec {
   url: string;
@@ -26,20 +27,10 @@ export interface ArrivalSpec {
   maxConnections?: number;
 }
 
-export interface ArrivalResult {
-  total: number;
-  averagePerSecond: number;
-  /** Milliseconds from each request's scheduled start to its full answer. */
-  latencies: number[];
-  errors: number;
-  non2xx: number;
-  graphqlErrors: number;
-}
-
 /** Requests still unanswered this long after the last was scheduled count as errors. */
 const DRAIN_MS = 10_000;
 
-export async function constantArrival(spec: ArrivalSpec): Promise<ArrivalResult> {
+export async function constantArrival(spec: ArrivalSpec): Promise<LoadResult> {
   if (!(spec.rate > 0) || !(spec.seconds > 0)) throw new Error('rate and seconds must be positive');
   const origin = new URL(spec.url).origin;
   const client = spec.certs.clients[spec.consumer];

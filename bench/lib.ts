@@ -171,6 +171,7 @@ export interface LoadSpec {
 export interface LoadResult {
   total: number;
   averagePerSecond: number;
+  /** Milliseconds per answered request (open loop: from its scheduled start). */
   latencies: number[];
   errors: number;
   non2xx: number;
