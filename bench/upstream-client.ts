@@ -47,10 +47,10 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 /** The server, as plain CommonJS for `node -e`: prints its port, then answers until killed. */
 const SERVER = `
 const http = require('node:http');
-const person = { prisonerNumber: 'A1234BC', bookingId: '1234567', firstName: 'JOHN', middleNames: 'JAMES', lastName: 'SMITH',
+const person = { prisonerNumber: 'A1234BC', bookingId: '1234567', firstName: 'SYNTHETIC', middleNames: 'BENCH', lastName: 'EXAMPLE',
   dateOfBirth: '1980-01-01', gender: 'Male', status: 'ACTIVE IN', prisonId: 'MDI', prisonName: 'Moorland (HMP & YOI)',
-  cellLocation: 'A-1-002', pncNumber: '12/394773H', croNumber: '29906/12J', legalStatus: 'SENTENCED',
-  aliases: [{ firstName: 'JON', lastName: 'SMYTH', dateOfBirth: '1980-01-02' }, { firstName: 'JOHNNY', lastName: 'SMITH', dateOfBirth: '1980-01-01' }],
+  cellLocation: 'A-1-002', pncNumber: '00/000000Z', croNumber: '000000/00Z', legalStatus: 'SENTENCED',
+  aliases: [{ firstName: 'SYNTH', lastName: 'EXAMPLE', dateOfBirth: '1980-01-02' }, { firstName: 'SYNTHETIC', lastName: 'SAMPLE', dateOfBirth: '1980-01-01' }],
   alerts: Array.from({ length: 6 }, (_, i) => ({ alertType: 'X', alertCode: 'XA' + i, active: true, expired: false, dateCreated: '2020-0' + (i + 1) + '-01' })),
   addresses: [{ town: 'Sheffield', postcode: 'S1 2AB', from: '2019-01-01', noFixedAbode: false, status: 'Main' }] };
 const body = Buffer.from(JSON.stringify(person));
