@@ -55,21 +55,11 @@ export function prisonerAliases(pop: Population, p: Person): Record<string, unkn
 
 /** Cheap subset of the Prisoner document: enough for most searches without building lists. */
 export function lightPrisoner(pop: Population, p: Person): Record<string, unknown> {
+  // Same key order as before: prisonerNumber, the PNC forms, then the core scalars.
   return {
     prisonerNumber: p.prisonNumber,
     ...pncForms(p.pncNumber),
-    croNumber: p.croNumber ?? undefined,
-    bookingId: String(1_200_000 + p.index * 2),
-    firstName: p.firstName,
-    middleNames: p.middleNames.length > 0 ? p.middleNames.join(' ') : undefined,
-    lastName: p.lastName,
-    dateOfBirth: p.dateOfBirth,
-    gender: genderText(p.sex),
-    status: p.prisonId === 'OUT' ? 'INACTIVE OUT' : 'ACTIVE IN',
-    inOutStatus: p.prisonId === 'OUT' ? 'OUT' : 'IN',
-    prisonId: p.prisonId ?? undefined,
-    lastPrisonId: p.lastPrisonId ?? undefined,
-    previousPrisonId: p.previousPrisonId ?? undefined,
+    ...corePrisoner(p),
     cellLocation: cellLocation(p),
     aliases: prisonerAliases(pop, p),
     identifiers: prisonerIdentifiers(p),

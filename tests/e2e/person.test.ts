@@ -2,12 +2,12 @@
  * End to end: the real gateway process over HTTPS with real client certificates, against the real
  * simulator processes.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle, loggedLine } from '../support/gateway.js';
+import { loggedLine } from '../support/gateway.js';
 import { postGraphQL, type GraphQLResult } from '../support/https.js';
-import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { wellKnownPeople } from '../support/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
 
 const people = wellKnownPeople();
 const person = (key: string) => {
@@ -20,24 +20,10 @@ const PERSON_FIELDS = `hmppsId firstName middleNames lastName dateOfBirth gender
   identifiers { crn prisonNumber mergedFromPrisonNumber pncNumber croNumber }
   aliases { firstName lastName dateOfBirth }`;
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
-
-beforeAll(async () => {
-  certs = createTestCertificates();
-  sims = await startSimulators({ population: 2000 });
-  gateway = await startGatewayProcess(gatewayEnv(sims, certs));
-}, 60_000);
-
-afterAll(async () => {
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
-});
+const stack = useGatewayStack();
 
 const asDev = (query: string, variables?: Record<string, unknown>) =>
-  postGraphQL(gateway.consumerUrl, { query, variables }, { ca: certs.ca, ...certs.client.devConsumer });
+  postGraphQL(stack.gateway.consumerUrl, { query, variables }, { ca: stack.certs.ca, ...stack.certs.client.devConsumer });
 
 const personQuery = (id: string, fields = PERSON_FIELDS) => asDev(`query P($id: ID!) { person(hmppsId: $id) { ${fields} } }`, { id });
 
@@ -121,14 +107,14 @@ describe('a consumer with a valid client certificate', () => {
   });
 
   it('refuses a malformed id with BAD_USER_INPUT before any upstream call', async () => {
-    await sims.resetCounters();
+    await stack.sims.resetCounters();
     for (const bad of ['X12345', 'DROP TABLE', '2012/0123456A', '']) {
       const result = await personQuery(bad);
       expect(result.status).toBe(200);
       expect(result.body.data?.person).toBeNull();
       expect(result.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
-    expect(totalCalls(await sims.counters())).toBe(0);
+    expect(totalCalls(await stack.sims.counters())).toBe(0);
   });
 
   it('answers NOT_FOUND for well-formed ids nobody holds', async () => {
@@ -157,11 +143,11 @@ describe('batching', () => {
     expect(ids).toHaveLength(20);
     expect(ids.some((id) => /^[A-Z]\d{6}$/.test(id)) && ids.some((id) => /^[A-Z]\d{4}[A-Z]{2}$/.test(id))).toBe(true);
     const query = `{ ${ids.map((id, i) => `p${i}: person(hmppsId: "${id}") { hmppsId firstName identifiers { crn prisonNumber } }`).join('\n')} }`;
-    await sims.resetCounters();
+    await stack.sims.resetCounters();
     const result = await asDev(query);
     expect(result.body.errors).toBeUndefined();
     expect(Object.values(result.body.data ?? {}).every((p) => typeof (p as { firstName?: unknown }).firstName === 'string')).toBe(true);
-    const counters = await sims.counters();
+    const counters = await stack.sims.counters();
     const batchRoutes = {
       prisonerSearch: 'POST /prisoner-search/prisoner-numbers',
       probationSearch: ['POST /crns', 'POST /nomsNumbers'],
@@ -179,80 +165,80 @@ describe('refused connections', () => {
   const query = { query: `{ person(hmppsId: "${person('linked').crn}") { firstName } }` };
 
   it.each([
-    ['no client certificate', () => ({ ca: certs.ca }), 'NO_CLIENT_CERTIFICATE'],
-    ['a certificate from another CA with a known CN', () => ({ ca: certs.ca, ...certs.foreignCa }), 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
-    ['a self-signed certificate with a known CN', () => ({ ca: certs.ca, ...certs.selfSigned }), 'DEPTH_ZERO_SELF_SIGNED_CERT'],
+    ['no client certificate', () => ({ ca: stack.certs.ca }), 'NO_CLIENT_CERTIFICATE'],
+    ['a certificate from another CA with a known CN', () => ({ ca: stack.certs.ca, ...stack.certs.foreignCa }), 'UNABLE_TO_VERIFY_LEAF_SIGNATURE'],
+    ['a self-signed certificate with a known CN', () => ({ ca: stack.certs.ca, ...stack.certs.selfSigned }), 'DEPTH_ZERO_SELF_SIGNED_CERT'],
   ])('%s -> 401 UNAUTHENTICATED, no data, reason logged', async (_name, tls, reason) => {
-    await sims.resetCounters();
-    const result = await postGraphQL(gateway.consumerUrl, query, tls());
+    await stack.sims.resetCounters();
+    const result = await postGraphQL(stack.gateway.consumerUrl, query, tls());
     expect(result.status).toBe(401);
     expect(result.body.data).toBeUndefined();
     expect(result.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    expect(totalCalls(await sims.counters())).toBe(0);
-    expect(await loggedLine(gateway, (l) => l.includes('client certificate refused') && l.includes(reason))).toBeDefined();
+    expect(totalCalls(await stack.sims.counters())).toBe(0);
+    expect(await loggedLine(stack.gateway, (l) => l.includes('client certificate refused') && l.includes(reason))).toBeDefined();
   });
 
   it('a verified certificate with no policy gets nothing: FORBIDDEN, no upstream call', async () => {
-    await sims.resetCounters();
-    const result = await postGraphQL(gateway.consumerUrl, query, { ca: certs.ca, ...certs.client.noPolicy });
+    await stack.sims.resetCounters();
+    const result = await postGraphQL(stack.gateway.consumerUrl, query, { ca: stack.certs.ca, ...stack.certs.client.noPolicy });
     expect(result.status).toBe(403);
     expect(result.body.data).toBeUndefined();
     expect(result.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    expect(totalCalls(await sims.counters())).toBe(0);
+    expect(totalCalls(await stack.sims.counters())).toBe(0);
   });
 
   it('a consumer sees only the fields its policy grants: anything else refuses the whole operation, before any upstream call', async () => {
     const linked = person('linked');
-    const police = { ca: certs.ca, ...certs.client.policeDev };
-    const allowed = await postGraphQL(gateway.consumerUrl, { query: `{ person(hmppsId: "${linked.crn}") { firstName } }` }, police);
+    const police = { ca: stack.certs.ca, ...stack.certs.client.policeDev };
+    const allowed = await postGraphQL(stack.gateway.consumerUrl, { query: `{ person(hmppsId: "${linked.crn}") { firstName } }` }, police);
     expect(allowed.body).toEqual({ data: { person: { firstName: linked.firstName } } });
-    await sims.resetCounters();
-    const result = await postGraphQL(gateway.consumerUrl, { query: `{ person(hmppsId: "${linked.crn}") { firstName dateOfBirth } }` }, police);
+    await stack.sims.resetCounters();
+    const result = await postGraphQL(stack.gateway.consumerUrl, { query: `{ person(hmppsId: "${linked.crn}") { firstName dateOfBirth } }` }, police);
     expect(result.status).toBe(403);
     expect(result.body.data).toBeUndefined();
     expect(result.body.errors).toEqual([
       expect.objectContaining({ extensions: { code: 'FORBIDDEN', coordinates: ['Person.dateOfBirth'] } }),
     ]);
-    expect(totalCalls(await sims.counters())).toBe(0);
+    expect(totalCalls(await stack.sims.counters())).toBe(0);
   });
 });
 
 describe('upstream trouble', () => {
-  afterAll(() => sims.clearFaults());
+  afterAll(() => stack.sims.clearFaults());
 
   it('renews the upstream token once when upstreams stop accepting it', async () => {
-    await sims.expireTokens();
+    await stack.sims.expireTokens();
     const linked = person('linked');
     const found = personOf(await personQuery(linked.crn!, 'firstName'));
     expect(found.firstName).toBe(linked.firstName);
   });
 
   it('an outage gives a typed error naming the data area, never a host or URL', async () => {
-    await sims.setFault('probationSearch', { outage: true });
+    await stack.sims.setFault('probationSearch', { outage: true });
     try {
       const result = await personQuery(person('probation-only').crn!, 'firstName');
       expect(result.body.data?.person).toBeNull();
       expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', area: 'probation', retryable: true });
       expect(result.raw).not.toMatch(/127\.0\.0\.1|localhost|ECONNREFUSED|http:/);
     } finally {
-      await sims.setFault('probationSearch', {});
+      await stack.sims.setFault('probationSearch', {});
     }
   });
 
   it('malformed upstream JSON is an upstream error, not an internal one', async () => {
-    await sims.setFault('prisonerSearch', { malformedJson: true });
+    await stack.sims.setFault('prisonerSearch', { malformedJson: true });
     try {
       const result = await personQuery(person('prison-only').prisonNumber!, 'firstName');
       expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', area: 'prison', retryable: false });
     } finally {
-      await sims.setFault('prisonerSearch', {});
+      await stack.sims.setFault('prisonerSearch', {});
     }
   });
 });
 
 describe('management listener', () => {
   it('answers liveness and readiness without a client certificate', async () => {
-    await request(gateway.managementUrl).get('/health/liveness').expect(200, { status: 'UP' });
-    await request(gateway.managementUrl).get('/health/readiness').expect(200, { status: 'UP' });
+    await request(stack.gateway.managementUrl).get('/health/liveness').expect(200, { status: 'UP' });
+    await request(stack.gateway.managementUrl).get('/health/readiness').expect(200, { status: 'UP' });
   });
 });

@@ -3,44 +3,29 @@
  * route (counted at the simulators) do not grow with N on batch routes. A population of 20,000 gives
  * last names shared by 100+ people.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 // The benchmark's full profile: every field of Person (kept in one place).
 import { FULL_PROFILE } from '../../bench/lib.js';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
 import { postGraphQL } from '../support/https.js';
-import { startSimulators, type SimulatorHandle, type UpstreamName } from '../support/simulators.js';
+import { type UpstreamName } from '../support/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
 
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
-
-beforeAll(async () => {
-  certs = createTestCertificates();
-  sims = await startSimulators({ population: 20_000, timeoutMs: 60_000 });
-  gateway = await startGatewayProcess(gatewayEnv(sims, certs));
-}, 90_000);
-
-afterAll(async () => {
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
-});
+const stack = useGatewayStack({ population: 20_000, timeoutMs: 60_000 });
 
 /** A last name at least `n` people share, taken from the population itself. */
 async function sharedLastName(n: number): Promise<string> {
-  const token = await sims.token();
+  const token = await stack.sims.token();
   const post = async (url: string, body: unknown) =>
     (await (await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as any;
-  const sample = await post(`${sims.urls.prisonerSearch}/attribute-search?page=0&size=30`, {
+  const sample = await post(`${stack.sims.urls.prisonerSearch}/attribute-search?page=0&size=30`, {
     joinType: 'AND',
     queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'status', condition: 'IS', searchTerm: 'ACTIVE IN' }] }],
     pagination: { page: 0, size: 30 },
   });
   for (const name of new Set<string>(sample.content.map((p: { lastName: string }) => p.lastName))) {
     if (!/^[A-Za-z]+$/.test(name)) continue;
-    const prison = await post(`${sims.urls.prisonerSearch}/attribute-search?page=0&size=1`, {
+    const prison = await post(`${stack.sims.urls.prisonerSearch}/attribute-search?page=0&size=1`, {
       joinType: 'AND',
       queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'lastName', condition: 'IS', searchTerm: name }] }],
       pagination: { page: 0, size: 1 },
@@ -78,18 +63,18 @@ describe('searchPersons batching', () => {
   it('costs the same number of requests on every batch route for 10, 50 and 100 people', async () => {
     const lastName = await sharedLastName(100);
     for (const n of [10, 50, 100]) {
-      await sims.resetCounters();
+      await stack.sims.resetCounters();
       const result = await postGraphQL(
-        gateway.consumerUrl,
+        stack.gateway.consumerUrl,
         { query: `query S($c: PersonSearchCriteria!, $n: Int) { searchPersons(criteria: $c, first: $n) { totalCount nodes { ${FULL_PROFILE} } } }`, variables: { c: { lastName }, n } },
-        { ca: certs.ca, ...certs.client.devConsumer },
+        { ca: stack.certs.ca, ...stack.certs.client.devConsumer },
       );
       expect(result.status).toBe(200);
       expect(result.body.errors).toBeUndefined();
       const found = result.body.data?.searchPersons as { totalCount: number; nodes: unknown[] };
       expect(found.totalCount).toBeGreaterThanOrEqual(100);
       expect(found.nodes).toHaveLength(n);
-      const counters = await sims.counters();
+      const counters = await stack.sims.counters();
       table[n] = {};
       for (const [upstream, routes] of Object.entries(counters)) {
         if (upstream.startsWith('_') || upstream === 'auth') continue;

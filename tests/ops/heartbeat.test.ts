@@ -4,34 +4,20 @@
  * firstName, the certificate is wrong, or the service is down; a later attempt can still succeed.
  */
 import { spawn } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { createTestCertificates, DEV_API_KEYS, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import { REPO_ROOT, startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { DEV_API_KEYS } from '../support/certs.js';
+import { REPO_ROOT, wellKnownPeople } from '../support/simulators.js';
 import { freePort } from './support.js';
+import { useGatewayStack } from '../support/stack.js';
 
 const known = wellKnownPeople();
 const linked = known.people.find((p) => p.key === 'linked')!;
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
-
-beforeAll(async () => {
-  certs = createTestCertificates();
-  sims = await startSimulators({ population: 2000 });
-  gateway = await startGatewayProcess(gatewayEnv(sims, certs));
-}, 60_000);
-
-afterAll(async () => {
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
-});
+const stack = useGatewayStack();
 
 interface Run {
   code: number | null;
@@ -70,11 +56,11 @@ function heartbeat(env: Record<string, string>, onStderr: (text: string) => void
 }
 
 const devEnv = (extra: Record<string, string> = {}) => ({
-  SERVICE_URL: gateway.consumerUrl,
-  API_KEY: certs.client.devConsumer.apiKey ?? '',
-  MTLS_CERT: b64(certs.client.devConsumer.cert),
-  MTLS_KEY: b64(certs.client.devConsumer.key),
-  MTLS_CA: b64(certs.ca),
+  SERVICE_URL: stack.gateway.consumerUrl,
+  API_KEY: stack.certs.client.devConsumer.apiKey ?? '',
+  MTLS_CERT: b64(stack.certs.client.devConsumer.cert),
+  MTLS_KEY: b64(stack.certs.client.devConsumer.key),
+  MTLS_CA: b64(stack.certs.ca),
   HEARTBEAT_ATTEMPTS: '2',
   HEARTBEAT_INTERVAL_MS: '50',
   ...extra,
@@ -107,7 +93,7 @@ describe('npm run heartbeat', () => {
   });
 
   it('fails with a clear message when the certificate is wrong', async () => {
-    const run = await heartbeat(devEnv({ MTLS_CERT: b64(certs.foreignCa.cert), MTLS_KEY: b64(certs.foreignCa.key) }));
+    const run = await heartbeat(devEnv({ MTLS_CERT: b64(stack.certs.foreignCa.cert), MTLS_KEY: b64(stack.certs.foreignCa.key) }));
     expect(run.code).toBe(1);
     expect(run.summary).toMatchObject({ heartbeat: 'failed', status: 401 });
     expect(String(run.summary.message)).toMatch(/^HTTP 401 UNAUTHENTICATED: /);
@@ -128,13 +114,13 @@ describe('npm run heartbeat', () => {
   });
 
   it('succeeds on a later attempt when the service recovers in time', async () => {
-    await sims.setFault('probationSearch', { outage: true });
+    await stack.sims.setFault('probationSearch', { outage: true });
     let cleared = false;
     const run = await heartbeat(devEnv({ HEARTBEAT_ATTEMPTS: '5', HEARTBEAT_INTERVAL_MS: '300' }), (stderr) => {
       // The upstream comes back while the heartbeat waits before its second attempt.
       if (!cleared && stderr.includes('attempt 1/5 failed')) {
         cleared = true;
-        void sims.setFault('probationSearch', {});
+        void stack.sims.setFault('probationSearch', {});
       }
     });
     expect(run.code).toBe(0);
@@ -148,8 +134,8 @@ describe('npm run heartbeat', () => {
     expect(run.summary).toEqual({ heartbeat: 'failed', message: 'configuration: SERVICE_URL is required' });
   });
 
-  it('succeeds against `npm run dev` (simulators + gateway) with a development certificate', async () => {
-    const certDir = mkdtempSync(join(tmpdir(), 'pg-dev-certs-'));
+  it('succeeds against `npm run dev` (simulators + stack.gateway) with a development certificate', async () => {
+    const certDir = mkdtempSync(join(tmpdir(), 'pg-dev-stack.certs-'));
     const dev = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'dev.ts')], {
       cwd: REPO_ROOT,
       env: {
