@@ -23,7 +23,7 @@ import { Agent, request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { GraphQLError, execute, parse } from 'graphql';
+import { execute, parse } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import { rule, shield } from 'graphql-shield';
 import { pino } from 'pino';
@@ -193,7 +193,7 @@ async function inProcessPart(): Promise<void> {
   const rows = Array.from({ length: 2000 }, (_, i) => row(i));
   const base = makeExecutableSchema({ typeDefs, resolvers: { Query: { people: () => rows } } });
   const naive = applyMiddleware(base, shield({ Query: { people: rule({ cache: 'contextual' })(() => true) }, Person: rule({ cache: 'contextual' })(() => true) }, { fallbackRule: rule()(() => false) }));
-  const ours = applyAuthorisation(base, { notFound: () => new GraphQLError('x'), logger: pino({ level: 'silent' }) });
+  const ours = applyAuthorisation(base, { logger: pino({ level: 'silent' }) });
   const facts = schemaSecurityFacts(base);
   const grantOf = (doc: unknown) => buildPolicy('bench', doc, base).consumer('c')!;
   const allowAll = grantOf({ roles: { r: { grants: ['*'] } }, consumers: { c: { roles: ['r'] } } });

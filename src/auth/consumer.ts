@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import { matchApiKey, type ApiKeyThrottle } from './api-keys.js';
 import { commonNameOf, daysUntil, normaliseSerial, parseCertificateDate } from './certificates.js';
 import type { ConsumerGrant, Policy } from './policy.js';
+import { refusal, type Refusal, type RefusalReason } from './refusal.js';
 
 /** Who is calling, and what the policy in force when the request arrived grants it. */
 export interface Consumer {
@@ -20,37 +21,6 @@ export interface AuthContext {
 export type PeerCertificate =
   | { ok: true; commonName: string; serial: string | null; expiresAt: Date | null }
   | { ok: false; reason: RefusalReason; detail: string | null; presentedCommonName: string | null };
-
-/**
- * Every way a request can be refused before GraphQL runs, with its HTTP status and code. The table
- * is documented in README.md (Security) and docs/adr/0005-consumer-security.md.
- */
-export const REFUSALS = {
-  NO_CLIENT_CERTIFICATE: { status: 401, code: 'UNAUTHENTICATED', message: 'A client certificate issued to you by the service is required.' },
-  CERTIFICATE_UNTRUSTED: { status: 401, code: 'UNAUTHENTICATED', message: 'A client certificate issued to you by the service is required.' },
-  CERTIFICATE_WITHOUT_CN: { status: 401, code: 'UNAUTHENTICATED', message: 'The client certificate must carry exactly one common name (CN).' },
-  CERTIFICATE_EXPIRED: { status: 401, code: 'UNAUTHENTICATED', message: 'The client certificate has expired.' },
-  CERTIFICATE_REVOKED: { status: 401, code: 'UNAUTHENTICATED', message: 'The client certificate has been revoked.' },
-  PROXY_HEADERS_NOT_TRUSTED: { status: 401, code: 'UNAUTHENTICATED', message: 'Certificate identity headers are only accepted from the trusted proxy.' },
-  PROXY_HEADERS_INVALID: { status: 401, code: 'UNAUTHENTICATED', message: 'The proxy did not forward a readable client certificate identity.' },
-  API_KEY_MISSING: { status: 401, code: 'UNAUTHENTICATED', message: 'An API key (x-api-key header) is required.' },
-  API_KEY_INVALID: { status: 401, code: 'UNAUTHENTICATED', message: 'The API key is not valid for this client certificate.' },
-  API_KEY_THROTTLED: { status: 429, code: 'RATE_LIMITED', message: 'Too many requests with a wrong API key; retry later.' },
-  UNKNOWN_CONSUMER: { status: 403, code: 'FORBIDDEN', message: 'There is no access policy for this client certificate.' },
-  CONSUMER_SUSPENDED: { status: 403, code: 'FORBIDDEN', message: 'Access for this consumer is suspended.' },
-} as const;
-
-export type RefusalReason = keyof typeof REFUSALS;
-
-export interface Refusal {
-  reason: RefusalReason;
-  status: number;
-  code: string;
-  message: string;
-  consumer: string | null;
-  detail: string | null;
-  retryAfterSeconds?: number;
-}
 
 export type AuthResult = { ok: true; consumer: Consumer; via: 'direct' | 'proxy' } | { ok: false; refusal: Refusal };
 
@@ -197,8 +167,7 @@ export class Authenticator {
 
   private refuse(reason: RefusalReason, consumer: string | null, detail: string | null): AuthResult {
     this.options.observer?.refused(reason, consumer);
-    const { status, code, message } = REFUSALS[reason];
-    return { ok: false, refusal: { reason, status, code, message, consumer, detail } };
+    return { ok: false, refusal: refusal(reason, consumer, detail) };
   }
 }
 
@@ -206,19 +175,4 @@ function single(value: string | string[] | undefined): string | null {
   if (Array.isArray(value)) return null;
   const v = value?.trim();
   return v ? v : null;
-}
-
-/** The response body of a refusal: the GraphQL error shape, with the stable code. */
-export function refusalBody(refusal: Refusal) {
-  return {
-    errors: [
-      {
-        message: refusal.message,
-        extensions: {
-          code: refusal.code,
-          ...(refusal.retryAfterSeconds !== undefined ? { retryAfterSeconds: refusal.retryAfterSeconds } : {}),
-        },
-      },
-    ],
-  };
 }

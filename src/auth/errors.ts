@@ -1,23 +1,22 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { graphQLError } from '../errors/contract.js';
 
-/**
- * Errors the security layer raises. `extensions.http` sets the HTTP status when the error stops the
- * whole operation before execution (Apollo removes it from the response body).
- */
+/** Errors the security layer raises (built by the one error contract, src/errors/contract.ts). */
 
 /** The operation selects coordinates the consumer's policy does not grant. HTTP 403. */
 export function forbiddenCoordinates(coordinates: string[]): GraphQLError {
   const listed = coordinates.slice(0, 50);
   const more = coordinates.length > listed.length ? ` (and ${coordinates.length - listed.length} more)` : '';
-  return new GraphQLError(`Your access policy does not allow: ${listed.join(', ')}${more}.`, {
-    extensions: { code: 'FORBIDDEN', coordinates: listed, http: { status: 403 } },
-  });
+  return graphQLError('FORBIDDEN', `Your access policy does not allow: ${listed.join(', ')}${more}.`, { coordinates: listed }, { stopsOperation: true });
 }
 
 export function forbiddenIntrospection(): GraphQLError {
-  return new GraphQLError('Introspection is not enabled for you. The schema is published in the API documentation.', {
-    extensions: { code: 'FORBIDDEN', coordinates: ['__schema'], http: { status: 403 } },
-  });
+  return graphQLError(
+    'FORBIDDEN',
+    'Introspection is not enabled for you. The schema is published in the API documentation.',
+    { coordinates: ['__schema'] },
+    { stopsOperation: true },
+  );
 }
 
 export type LimitName = 'depth' | 'aliases' | 'rootFields' | 'directives' | 'cost' | 'tokens';
@@ -31,14 +30,20 @@ export function queryTooComplex(limit: LimitName, maximum: number, actual: numbe
     cost: 'would fetch too much at once (lower page sizes or split the query)',
     tokens: 'is too long',
   };
-  return new GraphQLError(`The query ${what[limit]}: the limit is ${maximum}${actual === null ? '' : `, the query has ${actual}`}.`, {
-    extensions: { code: 'QUERY_TOO_COMPLEX', limit, maximum, ...(actual === null ? {} : { actual }), http: { status: 400 } },
-  });
+  return graphQLError(
+    'QUERY_TOO_COMPLEX',
+    `The query ${what[limit]}: the limit is ${maximum}${actual === null ? '' : `, the query has ${actual}`}.`,
+    { limit, maximum, ...(actual === null ? {} : { actual }) },
+    { stopsOperation: true },
+  );
 }
 
 /** A field the execution-time rules refused (defence in depth: the validation gate refuses first). */
 export function forbiddenField(coordinate: string): GraphQLError {
-  return new GraphQLError(`Your access policy does not allow ${coordinate}.`, {
-    extensions: { code: 'FORBIDDEN', coordinates: [coordinate] },
-  });
+  return graphQLError('FORBIDDEN', `Your access policy does not allow ${coordinate}.`, { coordinates: [coordinate] });
+}
+
+/** A mutation or subscription: graphql-js 16 validates it against a schema without them, then fails in execution. */
+export function operationTypeNotOffered(operation: string): GraphQLError {
+  return graphQLError('GRAPHQL_VALIDATION_FAILED', `This API has no ${operation} operations; it offers queries only.`, {}, { stopsOperation: true });
 }

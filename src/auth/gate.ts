@@ -1,6 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
-import { forbiddenCoordinates, forbiddenIntrospection, queryTooComplex } from './errors.js';
+import { forbiddenCoordinates, forbiddenIntrospection, operationTypeNotOffered, queryTooComplex } from './errors.js';
 import { documentFacts, operationCost } from './operation.js';
 import type { SecurityContext } from './shield.js';
 
@@ -47,11 +46,7 @@ export function operationGate(limits: QueryLimits): ApolloServerPlugin<SecurityC
           if (rc.operation) {
             // graphql-js 16 validates a mutation against a schema without mutations, then fails in
             // execution with a plain error (INTERNAL_SERVER_ERROR): a caller's mistake, refused here.
-            if (!rc.schema.getRootType(rc.operation.operation)) {
-              throw new GraphQLError(`This API has no ${rc.operation.operation} operations; it offers queries only.`, {
-                extensions: { code: 'GRAPHQL_VALIDATION_FAILED', http: { status: 400 } },
-              });
-            }
+            if (!rc.schema.getRootType(rc.operation.operation)) throw operationTypeNotOffered(rc.operation.operation);
             const cost = operationCost(rc.schema, rc.document, rc.operation, rc.request.variables ?? {}, limits.costListSize);
             if (cost > limits.maxCost) throw queryTooComplex('cost', limits.maxCost, cost);
           }

@@ -1,5 +1,5 @@
 import type { TLSSocket } from 'node:tls';
-import type { GraphQLError, GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import type { SecurityConfig } from '../config/security.js';
 import type { RowFilters } from '../domain/visibility.js';
 import type { Logger } from '../observability/logger.js';
@@ -9,9 +9,11 @@ import { Authenticator, checkClientCertificate, type AuthObserver, type AuthResu
 import type { QueryLimits } from './gate.js';
 import type { Policy } from './policy.js';
 import { PolicyStore } from './policy-store.js';
+import { refusal, refusalResponse, type Refusal, type RefusalLog } from './refusal.js';
 import { applyAuthorisation, needsLimitedAccessTracking, preAuthorisedFor, schemaSecurityFacts, type RequestSecurity } from './shield.js';
 
-export { refusalBody, type AuthObserver, type Consumer, type Refusal } from './consumer.js';
+export type { AuthObserver, Consumer } from './consumer.js';
+export type { Refusal } from './refusal.js';
 export type { SecurityContext } from './shield.js';
 
 /** The security context fields of one GraphQL request. */
@@ -34,16 +36,18 @@ export class Security {
   private readonly peers = new WeakMap<TLSSocket, PeerCertificate>();
   private readonly facts;
   private readonly hashKey: Buffer;
+  private readonly observer: AuthObserver | undefined;
 
   constructor(
     private readonly config: SecurityConfig & { policyFile: string; mode: string },
     baseSchema: GraphQLSchema,
     logger: Logger,
-    options: { notFound: () => GraphQLError; observer?: AuthObserver },
+    options: { observer?: AuthObserver } = {},
   ) {
     const log = logger.child({ component: 'security' });
+    this.observer = options.observer;
     this.store = new PolicyStore(config.policyFile, baseSchema, log, { reservedNames: config.identity.trustedProxyCommonNames });
-    this.schema = applyAuthorisation(baseSchema, { notFound: options.notFound, logger: log });
+    this.schema = applyAuthorisation(baseSchema, { logger: log });
     this.facts = schemaSecurityFacts(baseSchema);
     this.authenticator = new Authenticator({
       trustedProxyCommonNames: config.identity.trustedProxyCommonNames,
@@ -89,11 +93,21 @@ export class Security {
     return this.authenticator.authenticate(peer, headers, this.store.current);
   }
 
-  /** The fixed consumer of the development listener, from the policy in force. */
-  devConsumer(name: string): Consumer | null {
+  /**
+   * The fixed consumer of the development listener (no certificate), from the policy in force: a
+   * reload that removes it takes effect at once.
+   */
+  authenticateDevelopment(name: string): AuthResult {
     const policy = this.store.current;
     const grant = policy.consumer(name);
-    return grant ? { name, grant, policy } : null;
+    if (grant) return { ok: true, consumer: { name, grant, policy }, via: 'direct' };
+    this.observer?.refused('DEV_CONSUMER_NOT_IN_POLICY', name);
+    return { ok: false, refusal: refusal('DEV_CONSUMER_NOT_IN_POLICY', name, null) };
+  }
+
+  /** Logs a refusal and says how to answer it (status, headers, body): auth owns its refusals. */
+  refuse(refused: Refusal, log: RefusalLog, remoteAddress: string) {
+    return refusalResponse(refused, log, remoteAddress);
   }
 
   /** Per-request context: row filters, the pre-authorised coordinates, the audit collector. */

@@ -18,7 +18,6 @@
  * See docs/adr/0005-consumer-security.md.
  */
 import {
-  GraphQLError,
   getNamedType,
   getNullableType,
   isIntrospectionType,
@@ -34,6 +33,7 @@ import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { rule, shield, type IRules } from 'graphql-shield';
 import { isLimitedAccess, isVisible, type RowFilters } from '../domain/visibility.js';
 import type { PersonRef } from '../domain/person.js';
+import { personNotFound } from '../errors/contract.js';
 import type { Logger } from '../observability/logger.js';
 import type { AuditCollector } from './audit.js';
 import type { AuthContext } from './consumer.js';
@@ -138,8 +138,6 @@ export function needsLimitedAccessTracking(grant: ConsumerGrant): boolean {
 }
 
 export interface AuthorisationOptions {
-  /** The error for a person who is not there (identical to the resolvers' own: nobody can tell the two apart). */
-  notFound: () => GraphQLError;
   logger: Logger;
 }
 
@@ -251,7 +249,7 @@ function personGuard(coordinate: string, type: GraphQLOutputType, options: Autho
       if (v === null || v === undefined || v instanceof Error) return v;
       const base = ctx.security.limitedAccessByPath ? pathKey(info.path) : null;
       if (!list) {
-        if (!admit(v, ctx, base)) throw options.notFound();
+        if (!admit(v, ctx, base)) throw personNotFound();
         return v;
       }
       if (!Array.isArray(v)) return v;
@@ -263,10 +261,10 @@ function personGuard(coordinate: string, type: GraphQLOutputType, options: Autho
         };
         const checked = then(item, check);
         if (checked === DROP) {
-          if (itemsNullable) out.push(options.notFound());
+          if (itemsNullable) out.push(personNotFound());
         } else if (isThenable(checked)) {
           // An item that is still a promise cannot be dropped from the list any more: it becomes an error.
-          out.push(Promise.resolve(checked).then((r) => (r === DROP ? options.notFound() : r)));
+          out.push(Promise.resolve(checked).then((r) => (r === DROP ? personNotFound() : r)));
         } else out.push(checked);
       });
       return out;

@@ -1,12 +1,11 @@
-import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { GraphQLScalarType, Kind } from 'graphql';
+import { graphQLError } from '../errors/contract.js';
 import { calendarDate } from '../domain/person.js';
 
 function asDate(value: unknown): string {
   const date = typeof value === 'string' ? calendarDate(value) : null;
   if (date === null) {
-    throw new GraphQLError('A Date must be a calendar date in the form YYYY-MM-DD.', {
-      extensions: { code: 'BAD_USER_INPUT' },
-    });
+    throw graphQLError('BAD_USER_INPUT', 'A Date must be a calendar date in the form YYYY-MM-DD.');
   }
   return date;
 }
@@ -23,9 +22,7 @@ function asInstant(value: unknown): string {
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
     if (!Number.isNaN(Date.parse(value))) return value;
   }
-  throw new GraphQLError('A DateTime must be an ISO 8601 instant with an offset, e.g. 2025-10-26T01:30:00+01:00.', {
-    extensions: { code: 'BAD_USER_INPUT' },
-  });
+  throw graphQLError('BAD_USER_INPUT', 'A DateTime must be an ISO 8601 instant with an offset, e.g. 2025-10-26T01:30:00+01:00.');
 }
 
 export const DateTimeScalar = new GraphQLScalarType({

@@ -1,16 +1,20 @@
 import type { TLSSocket } from 'node:tls';
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from '@as-integrations/fastify';
+import type { ApolloServer } from '@apollo/server';
+import { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import type { GraphQLSchema } from 'graphql';
-import { refusalBody, Security, type Consumer } from '../auth/index.js';
+import { Security } from '../auth/index.js';
 import type { Config } from '../config/index.js';
 import { DataSources } from '../datasources/index.js';
 import type { Logger } from '../observability/logger.js';
-import { notFound } from '../resolvers/errors.js';
-import { createApollo, httpErrorHandler, notFoundHandler, type ApolloSecurity, type GatewayContext } from './apollo.js';
+import { createApollo, type ApolloSecurity, type GatewayContext } from './apollo.js';
 import { listen, listenerOptions } from './listener.js';
 import { managementApp, type Health } from './management.js';
 import { Operations } from './operations.js';
+import { graphqlRoutePlugin, type GraphqlRouteOptions } from './plugins/graphql-route.js';
+import { httpErrorsPlugin, type HttpErrorsOptions } from './plugins/http-errors.js';
+import { identityPlugin, type IdentityOptions } from './plugins/identity.js';
+import { rateLimitPlugin, type RateLimitOptions } from './plugins/rate-limit.js';
+import { requestTelemetryPlugin, type RequestTelemetryOptions } from './plugins/request-telemetry.js';
 import { shutDown } from './shutdown.js';
 import { bindTelemetry, scopeOf } from './telemetry.js';
 import { buildSchema } from './schema.js';
@@ -22,8 +26,6 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-const GRAPHQL_METHODS = ['GET', 'POST', 'OPTIONS'] as const;
-
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
   const health: Health = { ready: false, startedAt: new Date().toISOString(), version: config.version };
   const ops = new Operations(config, logger, health);
@@ -32,62 +34,50 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
 
   const baseSchema = buildSchema();
   // Identity, policy (reloadable), execution-time authorisation, query limits and audit: src/auth.
-  const security = new Security(
-    { ...config.security, policyFile: config.policyFile, mode: config.mode },
-    baseSchema,
-    logger,
-    { notFound, observer: ops.authObserver },
-  );
-  const schema = security.schema;
+  const security = new Security({ ...config.security, policyFile: config.policyFile, mode: config.mode }, baseSchema, logger, {
+    observer: ops.authObserver,
+  });
   const apolloSecurity: ApolloSecurity = { limits: security.limits, maxTokens: config.security.limits.maxTokens, audit: security.audit };
   health.policyHash = () => security.policy.hash;
-  const rateFor = (name: string) => security.policy.consumer(name)?.rateLimit ?? undefined;
   const dataSources = new DataSources(config, logger, ops.metrics);
-  const contextFor = (consumer: Consumer, request: FastifyRequest, introspectionAllowed = false): GatewayContext =>
-    bindTelemetry(
-      {
-        ...security.contextFor(consumer, { introspectionAllowed }),
-        requestId: String(request.id),
-        loaders: dataSources.forRequest(scopeOf(request)),
-      },
-      request,
-    );
+
+  /** Everything one listener needs to serve GraphQL; listeners differ only in how they identify a caller. */
+  const serve = async (app: FastifyInstance, listener: { sandbox: boolean; identify: IdentityOptions['identify'] }) => {
+    const apollo = createApollo(security.schema, logger, {
+      sandbox: listener.sandbox,
+      security: apolloSecurity,
+      plugins: [fastifyApolloDrainPlugin(app), ops.apolloPlugin()],
+    });
+    await apollo.start();
+    const contextFor = (request: FastifyRequest): GatewayContext =>
+      bindTelemetry(
+        {
+          // Introspection is always allowed on the development listener (Apollo Sandbox needs it);
+          // fields still follow the policy.
+          ...security.contextFor(request.consumer!, { introspectionAllowed: listener.sandbox }),
+          requestId: String(request.id),
+          loaders: dataSources.forRequest(scopeOf(request)),
+        },
+        request,
+      );
+    registerRequestPipeline(app, {
+      errors: { logger, maxRequestBytes: config.security.limits.maxRequestBytes },
+      telemetry: { metrics: ops.metrics, deadlineMs: config.requestDeadlineMs },
+      identity: { security, identify: listener.identify },
+      rateLimit: { limiter: ops.limiter, rateFor: (consumer) => ops.rateOr(security.policy.consumer(consumer)?.rateLimit) },
+      graphql: { apollo, contextFor },
+    });
+    return apollo;
+  };
 
   const consumerApp = consumerListener(config, logger);
-  const consumerApollo = createApollo(schema, logger, {
+  const consumerApollo = await serve(consumerApp, {
     sandbox: false,
-    security: apolloSecurity,
-    plugins: [fastifyApolloDrainPlugin(consumerApp), ops.plugin()],
-  });
-  await consumerApollo.start();
-  ops.instrument(consumerApp, rateFor);
-  // Refused before GraphQL runs: certificate, proxy headers, revocation, expiry, API key, suspension.
-  consumerApp.addHook('onRequest', async (request, reply) => {
-    const result = security.authenticate(request.raw.socket as TLSSocket, request.headers);
-    if (result.ok) {
-      request.consumer = result.consumer;
-      request.consumerName = result.consumer.name;
-      return;
-    }
-    const { refusal } = result;
-    const certificateProblem = refusal.reason.startsWith('CERTIFICATE') || refusal.reason === 'NO_CLIENT_CERTIFICATE';
-    request.log.warn(
-      { event: 'auth-refused', reason: refusal.reason, detail: refusal.detail, consumer: refusal.consumer, remoteAddress: request.ip },
-      certificateProblem ? 'client certificate refused' : 'request refused',
-    );
-    if (refusal.retryAfterSeconds !== undefined) void reply.header('retry-after', String(refusal.retryAfterSeconds));
-    return reply.code(refusal.status).send(refusalBody(refusal));
-  });
-  consumerApp.route({
-    url: '/graphql',
-    method: [...GRAPHQL_METHODS],
-    handler: fastifyApolloHandler(consumerApollo, {
-      context: async (request) => contextFor(request.consumer!, request),
-    }),
+    identify: (request) => security.authenticate(request.raw.socket as TLSSocket, request.headers),
   });
   const consumerUrl = await listen(consumerApp, config.consumerListener, 'https');
 
-  const dev = config.devListener.enabled ? await startDevListener(config, logger, schema, security, apolloSecurity, contextFor, ops) : null;
+  const dev = config.devListener.enabled ? await startDevListener(config, logger, security, serve) : null;
 
   await ops.start(baseSchema);
   health.ready = true;
@@ -115,16 +105,37 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   };
 }
 
+/**
+ * The way a request goes through a listener, top to bottom: hooks of one kind run in the order
+ * their plugins are registered here.
+ */
+function registerRequestPipeline(
+  app: FastifyInstance,
+  steps: {
+    errors: HttpErrorsOptions;
+    telemetry: RequestTelemetryOptions;
+    identity: IdentityOptions;
+    rateLimit: RateLimitOptions;
+    graphql: GraphqlRouteOptions;
+  },
+): void {
+  app.register(httpErrorsPlugin, steps.errors); //              unreadable, too large or unknown path -> one error body
+  app.register(requestTelemetryPlugin, steps.telemetry); //     X-Request-Id, trace, deadline, the access line
+  app.register(identityPlugin, steps.identity); //              who is calling, or refused (auth's answer)
+  app.register(rateLimitPlugin, steps.rateLimit); //            the consumer's budget
+  app.register(graphqlRoutePlugin, steps.graphql); //           Apollo: limits and grants gate, shield, resolvers, audit
+}
+
 function consumerListener(config: Config, logger: Logger): FastifyInstance {
   const { tls } = config.consumerListener;
-  const app = Fastify({
+  return Fastify({
     https: {
       key: tls.key,
       cert: tls.cert,
       ca: tls.consumerCa,
       requestCert: true,
       // The handshake completes for any certificate so that a refusal can be logged with its reason
-      // and answered with a 401; the onRequest hook refuses every unverified one.
+      // and answered with a 401; the identity plugin refuses every unverified one.
       rejectUnauthorized: false,
       minVersion: 'TLSv1.2',
     },
@@ -134,55 +145,29 @@ function consumerListener(config: Config, logger: Logger): FastifyInstance {
     // `Connection: close`), not refused with 503: it is in flight as far as its client knows.
     return503OnClosing: false,
   }) as unknown as FastifyInstance;
-  app.setErrorHandler(httpErrorHandler(logger, config.security.limits.maxRequestBytes));
-  app.setNotFoundHandler(notFoundHandler);
-  return app;
 }
 
 /**
  * Development only: plain HTTP on loopback with a fixed consumer, so Apollo Sandbox works without a
- * client certificate. Config refuses it in production and off loopback.
+ * client certificate. Config refuses it in production and off loopback. The same pipeline as the
+ * consumer listener; only identity differs.
  */
 async function startDevListener(
   config: Config,
   logger: Logger,
-  schema: GraphQLSchema,
   security: Security,
-  apolloSecurity: ApolloSecurity,
-  contextFor: (consumer: Consumer, request: FastifyRequest, introspectionAllowed?: boolean) => GatewayContext,
-  ops: Operations,
+  serve: (app: FastifyInstance, listener: { sandbox: boolean; identify: IdentityOptions['identify'] }) => Promise<ApolloServer<GatewayContext>>,
 ) {
   const name = config.devListener.consumer;
-  if (!security.devConsumer(name)) {
+  if (!security.authenticateDevelopment(name).ok) {
     throw new Error(`DEV_CONSUMER "${name}" is not a consumer in the policy file ${config.policyFile}`);
   }
   const app = Fastify({
     ...listenerOptions(logger, 'development'),
     bodyLimit: config.security.limits.maxRequestBytes,
   }) as unknown as FastifyInstance;
-  app.setErrorHandler(httpErrorHandler(logger, config.security.limits.maxRequestBytes));
-  const apollo = createApollo(schema, logger, { sandbox: true, security: apolloSecurity, plugins: [fastifyApolloDrainPlugin(app), ops.plugin()] });
-  await apollo.start();
-  // Introspection is always allowed here (Apollo Sandbox needs it); fields still follow the policy.
-  const handler = fastifyApolloHandler(apollo, { context: async (request) => contextFor(request.consumer!, request, true) });
-  app.addHook('onRequest', async (request, reply) => {
-    // The policy in force now: a reload that removes the development consumer takes effect at once.
-    const consumer = security.devConsumer(name);
-    if (!consumer) return reply.code(403).send({ errors: [{ message: `DEV_CONSUMER "${name}" is not in the policy.`, extensions: { code: 'FORBIDDEN' } }] });
-    request.consumer = consumer;
-    request.consumerName = consumer.name;
-  });
-  ops.instrument(app, (consumer) => security.policy.consumer(consumer)?.rateLimit ?? undefined);
-  app.route({ url: '/graphql', method: [...GRAPHQL_METHODS], handler });
+  const apollo = await serve(app, { sandbox: true, identify: () => security.authenticateDevelopment(name) });
   app.get('/', (_req, reply) => reply.redirect('/graphql'));
   const url = await listen(app, config.devListener, 'http');
   return { app, apollo, url };
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    consumerName?: string;
-    /** Set once the request is authenticated (src/auth). */
-    consumer?: Consumer;
-  }
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { FastifyInstance } from 'fastify';
 import type { AuthObserver } from '../auth/consumer.js';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { UPSTREAMS, type Config } from '../config/index.js';
@@ -9,8 +8,8 @@ import type { Logger } from '../observability/logger.js';
 import { Metrics } from '../observability/metrics.js';
 import { HealthChecker, type HealthTarget } from './health.js';
 import type { Health } from './management.js';
-import { enforceRateLimit, RateLimiter, type ConsumerRate } from './rate-limit.js';
-import { observeRequests, telemetryPlugin } from './telemetry.js';
+import { RateLimiter, type ConsumerRate } from './rate-limit.js';
+import { useTelemetry } from './telemetry.js';
 
 /**
  * The operational side of one gateway process, in one place: metrics, rate limiting, background
@@ -39,11 +38,9 @@ export class Operations {
     health.commit = config.commit;
   }
 
-  /** Telemetry and the per-consumer rate limit on a consumer-facing listener. */
-  instrument(app: FastifyInstance, rateFor: (consumer: string) => ConsumerRate | undefined): void {
-    observeRequests(app, { metrics: this.metrics, deadlineMs: this.config.requestDeadlineMs });
-    const fallback = { perSecond: this.config.rateLimit.perSecond, burst: this.config.rateLimit.burst };
-    enforceRateLimit(app, this.limiter, (consumer) => rateFor(consumer) ?? fallback);
+  /** A consumer's budget: its policy entry's `rateLimit`, else the configured default. */
+  rateOr(rate: ConsumerRate | null | undefined): ConsumerRate {
+    return rate ?? { perSecond: this.config.rateLimit.perSecond, burst: this.config.rateLimit.burst };
   }
 
   /** For the authenticator: refusals by reason and client-certificate days-to-expiry by consumer. */
@@ -52,8 +49,9 @@ export class Operations {
     certificateExpiry: (consumer, days) => this.metrics.certificateExpiryDays.set({ consumer }, days),
   };
 
-  plugin<TContext extends object>(): ApolloServerPlugin<TContext> {
-    return telemetryPlugin<TContext>(this.metrics);
+  /** The Apollo side of request telemetry (operation name and hash, error codes, outcome). */
+  apolloPlugin<TContext extends object>(): ApolloServerPlugin<TContext> {
+    return useTelemetry<TContext>(this.metrics);
   }
 
   /** Build information for /info, the rate-limit store and the first round of health checks (not awaited). */

@@ -1,4 +1,3 @@
-import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitConfig } from '../config/index.js';
@@ -147,26 +146,4 @@ export class RateLimiter {
     );
     this.errorLog.set(message, { at: now, suppressed: 0 });
   }
-}
-
-/**
- * Refuses a consumer over its budget with HTTP 429, `Retry-After` and `RATE_LIMITED`, before GraphQL
- * runs. Runs after identity (only identified consumers have a budget).
- */
-export function enforceRateLimit(app: FastifyInstance, limiter: RateLimiter, rateFor: (consumer: string) => ConsumerRate): void {
-  app.addHook('preHandler', async (request, reply) => {
-    const consumer = request.consumerName;
-    if (!consumer) return;
-    const decision = await limiter.check(consumer, rateFor(consumer));
-    if (decision.allowed) return;
-    if (request.telemetry) request.telemetry.refusal = 'rate_limited';
-    const message =
-      decision.reason === 'rate'
-        ? `Rate limit exceeded; retry after ${decision.retryAfterSeconds} s.`
-        : 'The rate limit could not be checked; retry shortly.';
-    return reply
-      .code(429)
-      .header('retry-after', String(decision.retryAfterSeconds))
-      .send({ errors: [{ message, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: decision.retryAfterSeconds } }] });
-  });
 }

@@ -1,8 +1,8 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { RequestScope } from '../datasources/index.js';
 import type { Metrics } from '../observability/metrics.js';
-import { traceFrom, traceparentOf, type TraceContext } from '../observability/trace.js';
+import type { TraceContext } from '../observability/trace.js';
 
 /**
  * What the gateway learns about one consumer request on its way through: identity comes from the
@@ -28,7 +28,8 @@ export interface RequestTelemetry {
 
 declare module 'fastify' {
   interface FastifyRequest {
-    telemetry?: RequestTelemetry;
+    /** Set by the request-telemetry plugin, first on every consumer-facing listener. */
+    telemetry: RequestTelemetry | null;
   }
 }
 
@@ -53,110 +54,11 @@ export function scopeOf(request: FastifyRequest): RequestScope {
   return request.telemetry?.scope ?? { requestId: String(request.id) };
 }
 
-export interface TelemetryOptions {
-  metrics: Metrics;
-  deadlineMs: number;
-}
-
-/**
- * Per-request hooks on a consumer-facing listener: X-Request-Id back to the caller, trace context,
- * deadline and disconnect handling, and the one access line per request. (Auth refusals and
- * certificate expiry are counted through the authenticator's observer: see Operations.)
- */
-export function observeRequests(app: FastifyInstance, { metrics, deadlineMs }: TelemetryOptions): void {
-  /** Exactly once per request: on the response, or when the client went away before it. */
-  const logAccess = (request: FastifyRequest, reply: FastifyReply, clientGone: boolean) => {
-    const t = request.telemetry;
-    if (t) {
-      if (t.logged) return;
-      t.logged = true;
-      t.finish();
-    }
-    const consumer = request.consumerName ?? 'unknown';
-    const outcome = clientGone ? 'aborted' : outcomeOf(request, reply);
-    // 499: the client closed the connection before the answer (no status was sent).
-    const status = clientGone ? 499 : reply.statusCode;
-    const operation = metrics.operationLabel(consumer, t?.operationName);
-    metrics.requests.inc({ consumer, operation, outcome });
-    metrics.requestDuration.observe({ consumer, operation, outcome }, reply.elapsedTime / 1000);
-    request.log.info(
-      {
-        event: 'access',
-        requestId: String(request.id),
-        traceId: t?.trace.traceId,
-        consumer: request.consumerName ?? null,
-        // The same bounded label as the metrics (name pattern, per-consumer cap): the raw value is
-        // consumer-chosen text and is never logged as sent.
-        operationName: t?.operationName ? operation : null,
-        operationHash: t?.operationHash ?? null,
-        method: request.method,
-        url: request.url.split('?')[0],
-        status,
-        outcome,
-        errorCodes: t?.errorCodes ?? [],
-        upstreamCalls: t?.scope.stats.upstreamCalls ?? 0,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
-  };
-
-  app.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', String(request.id));
-    const startedAt = Date.now();
-    const trace = traceFrom(request.headers.traceparent);
-    const controller = new AbortController();
-    const deadline = startedAt + deadlineMs;
-    const timer = setTimeout(() => controller.abort(new Error('deadline passed')), deadlineMs);
-    timer.unref();
-    reply.raw.once('close', () => {
-      clearTimeout(timer);
-      if (reply.raw.writableFinished) return;
-      // The client disconnected first: abort its pending upstream calls; fastify will not report a
-      // response that was never sent, so the access line is written here.
-      controller.abort(new Error('client disconnected'));
-      logAccess(request, reply, true);
-    });
-    request.telemetry = {
-      startedAt,
-      trace,
-      scope: {
-        requestId: String(request.id),
-        signal: controller.signal,
-        deadline,
-        traceparent: traceparentOf(trace),
-        stats: { upstreamCalls: 0 },
-      },
-      operationName: null,
-      operationHash: null,
-      errorCodes: [],
-      graphqlOutcome: null,
-      refusal: null,
-      logged: false,
-      abort: (reason) => controller.abort(new Error(reason)),
-      finish: () => clearTimeout(timer),
-    };
-  });
-
-  app.addHook('onResponse', async (request, reply) => logAccess(request, reply, false));
-}
-
-function outcomeOf(request: FastifyRequest, reply: FastifyReply): string {
-  const t = request.telemetry;
-  if (t?.refusal) return t.refusal;
-  if (reply.statusCode === 401) return 'unauthenticated';
-  if (reply.statusCode === 403) return 'forbidden';
-  if (reply.statusCode === 429) return 'rate_limited';
-  if (reply.statusCode === 503) return 'unavailable';
-  if (t?.graphqlOutcome) return t.graphqlOutcome;
-  return reply.statusCode >= 500 ? 'error' : reply.statusCode >= 400 ? 'bad_request' : 'ok';
-}
-
 /**
  * Apollo plugin: the operation name and hash for the access line, the error codes sent, and
  * whether the answer was complete, partial or an error. FORBIDDEN errors count as auth refusals.
  */
-export function telemetryPlugin<TContext extends object>(metrics: Metrics): ApolloServerPlugin<TContext> {
+export function useTelemetry<TContext extends object>(metrics: Metrics): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ contextValue, request }) {
       const t = telemetryOf(contextValue);

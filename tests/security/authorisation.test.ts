@@ -83,7 +83,7 @@ const resolvers = {
 
 const baseSchema = makeExecutableSchema({ typeDefs, resolvers });
 const silent = pino({ level: 'silent' });
-const schema = applyAuthorisation(baseSchema, { notFound, logger: silent });
+const schema = applyAuthorisation(baseSchema, { logger: silent });
 const facts = schemaSecurityFacts(baseSchema);
 
 function grantFor(yaml: Record<string, unknown>): ConsumerGrant {

@@ -7,7 +7,6 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { Security } from '../../src/auth/index.js';
 import { securityConfig } from '../../src/config/security.js';
-import { notFound } from '../../src/resolvers/errors.js';
 import { createApollo, type GatewayContext } from '../../src/server/apollo.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { INTROSPECTION_PROBES, probesFor, VARIANTS, type Probe } from './support/matrix.js';
@@ -15,7 +14,7 @@ import { INTROSPECTION_PROBES, probesFor, VARIANTS, type Probe } from './support
 const logger = pino({ level: 'silent' });
 const config = securityConfig({ AUDIT_SINK: 'off' }, 'test', []);
 const baseSchema = buildSchema();
-const security = new Security({ ...config, policyWatch: false, policyFile: 'policy/sample.yaml', mode: 'test' }, baseSchema, logger, { notFound });
+const security = new Security({ ...config, policyWatch: false, policyFile: 'policy/sample.yaml', mode: 'test' }, baseSchema, logger);
 const apollo = createApollo(security.schema, logger, {
   sandbox: false,
   security: { limits: config.limits, maxTokens: config.limits.maxTokens, audit: security.audit },
@@ -31,9 +30,9 @@ const explodingLoaders = new Proxy({}, {
 });
 
 function contextFor(consumer: string): GatewayContext {
-  const c = security.devConsumer(consumer);
-  if (!c) throw new Error(`no consumer ${consumer}`);
-  return { ...security.contextFor(c), requestId: 'test', loaders: explodingLoaders as GatewayContext['loaders'] };
+  const c = security.authenticateDevelopment(consumer);
+  if (!c.ok) throw new Error(`no consumer ${consumer}`);
+  return { ...security.contextFor(c.consumer), requestId: 'test', loaders: explodingLoaders as GatewayContext['loaders'] };
 }
 
 async function run(consumer: string, query: string, variables?: Record<string, unknown>, operationName?: string) {
@@ -88,8 +87,9 @@ describe('introspection', () => {
   });
 
   it('allowed on the development listener whatever the policy flag says', async () => {
-    const c = security.devConsumer('police-force')!;
-    const contextValue = { ...security.contextFor(c, { introspectionAllowed: true }), requestId: 't', loaders: explodingLoaders as GatewayContext['loaders'] };
+    const c = security.authenticateDevelopment('police-force');
+    if (!c.ok) throw new Error('no consumer police-force');
+    const contextValue = { ...security.contextFor(c.consumer, { introspectionAllowed: true }), requestId: 't', loaders: explodingLoaders as GatewayContext['loaders'] };
     const response = await apollo.executeOperation({ query: INTROSPECTION_PROBES[0]! }, { contextValue });
     expect(response.body.kind === 'single' && response.body.singleResult.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });

@@ -3,7 +3,8 @@ import { describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { ApiKeyThrottle, generateApiKey, hashApiKey, matchApiKey, parseStoredKey } from '../../src/auth/api-keys.js';
 import { commonNameOf, daysUntil, normaliseSerial, parseCertificateDate } from '../../src/auth/certificates.js';
-import { Authenticator, type PeerCertificate, type RefusalReason } from '../../src/auth/consumer.js';
+import { Authenticator, type PeerCertificate } from '../../src/auth/consumer.js';
+import type { RefusalReason } from '../../src/auth/refusal.js';
 import { buildPolicy } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 

@@ -1,0 +1,96 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * The error contract of design §3, in one place: every code a consumer can see, the HTTP status it
+ * carries when it stops a whole request, and the one builder of each error shape. Nothing else in
+ * the gateway spells a code or an error body. New codes are added here (and to the README table, the
+ * consumer guide and the schema descriptions that promise them).
+ *
+ * Imported by every layer (server, auth, resolvers, datasources), so it imports nothing from `src/`.
+ */
+export const ERROR_CODES = {
+  /** Missing or unreadable identity: no or untrusted client certificate, API key missing or wrong. */
+  UNAUTHENTICATED: { status: 401 },
+  /** Identified, but the policy does not allow it (consumer, coordinate, introspection). */
+  FORBIDDEN: { status: 403 },
+  /** Over the consumer's rate limit or throttled after wrong API keys. */
+  RATE_LIMITED: { status: 429 },
+  /** Over a query limit (depth, aliases, root fields, directives, cost, tokens). */
+  QUERY_TOO_COMPLEX: { status: 400 },
+  GRAPHQL_PARSE_FAILED: { status: 400 },
+  GRAPHQL_VALIDATION_FAILED: { status: 400 },
+  /** A malformed argument or variable (inside an operation: `null` at that path). */
+  BAD_USER_INPUT: { status: 400 },
+  /** The HTTP request itself cannot be served: unreadable JSON, too large, wrong media type, CSRF. */
+  BAD_REQUEST: { status: 400 },
+  OPERATION_RESOLUTION_FAILURE: { status: 400 },
+  PERSISTED_QUERY_NOT_FOUND: { status: 400 },
+  PERSISTED_QUERY_NOT_SUPPORTED: { status: 400 },
+  /** No such person, or one outside the consumer's filters (indistinguishable on purpose); or an unknown path. */
+  NOT_FOUND: { status: 404 },
+  /** An upstream that feeds this path failed or is unreachable. */
+  UPSTREAM_UNAVAILABLE: { status: 502 },
+  UPSTREAM_TIMEOUT: { status: 504 },
+  /** A bug by definition: logged with its detail, never sent. */
+  INTERNAL_SERVER_ERROR: { status: 500 },
+} as const satisfies Record<string, { status: number }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Extensions besides the code; `code` and `http` are the contract's own. */
+export type ErrorExtensions = Record<string, unknown> & { code?: never; http?: never };
+
+/** The message of every INTERNAL_SERVER_ERROR: the detail is in the log under the request id. */
+export const INTERNAL_ERROR_MESSAGE = 'Internal error. It has been logged; please report the request id.';
+
+/** A code a consumer may see; anything else leaving the gateway is replaced by INTERNAL_SERVER_ERROR. */
+export function isPublicCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && Object.hasOwn(ERROR_CODES, code);
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CODES[code].status;
+}
+
+export interface FormattedError {
+  message: string;
+  extensions: { code: ErrorCode } & Record<string, unknown>;
+}
+
+/** One error as it appears in a response's `errors` list. */
+export function formattedError(code: ErrorCode, message: string, extensions: ErrorExtensions = {}): FormattedError {
+  return { message, extensions: { code, ...extensions } };
+}
+
+/**
+ * The body of a response refused before GraphQL ran (HTTP hooks: identity, rate limit, body limits,
+ * unknown paths), in the same shape as a GraphQL error response.
+ */
+export function errorBody(code: ErrorCode, message: string, extensions: ErrorExtensions = {}): { errors: [FormattedError] } {
+  return { errors: [formattedError(code, message, extensions)] };
+}
+
+/**
+ * A GraphQL error with a contract code. `stopsOperation`: the error ends the whole operation before
+ * execution, so the response carries the code's HTTP status (`extensions.http`, which Apollo reads
+ * and removes from the body); errors at a path inside an executed operation leave the status at 200.
+ */
+export function graphQLError(
+  code: ErrorCode,
+  message: string,
+  extensions: ErrorExtensions = {},
+  options: { stopsOperation?: boolean } = {},
+): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code, ...extensions, ...(options.stopsOperation ? { http: { status: httpStatusOf(code) } } : {}) },
+  });
+}
+
+/**
+ * No such person - or one outside the consumer's filters: the two look the same, byte for byte, so
+ * that nobody can probe for people they may not see. Raised by resolvers (unknown id) and by the
+ * authorisation layer (filtered person), so it lives in the contract, not in either.
+ */
+export function personNotFound(): GraphQLError {
+  return graphQLError('NOT_FOUND', 'No person was found for this hmppsId.');
+}

@@ -1,0 +1,39 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Consumer, Security } from '../../auth/index.js';
+import type { AuthResult } from '../../auth/consumer.js';
+
+export interface IdentityOptions {
+  security: Security;
+  /**
+   * How this listener learns who is calling. The consumer listener: client certificate (or the
+   * trusted proxy's headers) plus API key. The development listener: its fixed consumer.
+   */
+  identify(request: FastifyRequest): AuthResult;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who is calling, set by the identity plugin before anything else reads the request. */
+    consumer: Consumer | null;
+  }
+}
+
+/**
+ * Identity: refused before GraphQL runs (certificate, proxy headers, revocation, expiry, API key,
+ * suspension, policy entry). Auth decides and words the refusal; this plugin only answers it.
+ */
+const identity: FastifyPluginAsync<IdentityOptions> = async (app, { security, identify }) => {
+  app.decorateRequest('consumer', null);
+  app.addHook('onRequest', async (request, reply) => {
+    const result = identify(request);
+    if (result.ok) {
+      request.consumer = result.consumer;
+      return;
+    }
+    const refusal = security.refuse(result.refusal, request.log, request.ip);
+    return reply.code(refusal.status).headers(refusal.headers).send(refusal.body);
+  });
+};
+
+export const identityPlugin = fp(identity, { name: 'identity', dependencies: ['request-telemetry'] });
