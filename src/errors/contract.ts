@@ -23,9 +23,10 @@ export const ERROR_CODES = {
   BAD_USER_INPUT: { status: 400 },
   /** The HTTP request itself cannot be served: unreadable JSON, too large, wrong media type, CSRF. */
   BAD_REQUEST: { status: 400 },
+  /** `operationName` not in the document, or several operations and none named. */
   OPERATION_RESOLUTION_FAILURE: { status: 400 },
-  PERSISTED_QUERY_NOT_FOUND: { status: 400 },
-  PERSISTED_QUERY_NOT_SUPPORTED: { status: 400 },
+  /** Apollo's answer to an automatic persisted query: not offered (Apollo answers it with HTTP 200). */
+  PERSISTED_QUERY_NOT_SUPPORTED: { status: 200 },
   /** No such person, or one outside the consumer's filters (indistinguishable on purpose); or an unknown path. */
   NOT_FOUND: { status: 404 },
   /** An upstream that feeds this path failed or is unreachable. */

@@ -60,6 +60,10 @@ describe('start-up', () => {
         .send({ query: `{ person(hmppsId: "${linked.crn}") { firstName } }` })
         .expect(200);
       expect(res.body).toEqual({ data: { person: { firstName: linked.firstName } } });
+      // The same request pipeline as the consumer listener: request id, the one error contract.
+      expect(res.headers['x-request-id']).toMatch(/^[A-Za-z0-9._:-]+$/);
+      const unknownPath = await request(gw.devUrl!).get('/nothing-here').expect(404);
+      expect(unknownPath.body).toEqual({ errors: [{ message: 'Not found. GraphQL is served at /graphql.', extensions: { code: 'NOT_FOUND' } }] });
     } finally {
       await gw.stop();
     }
