@@ -11,8 +11,7 @@ import {
   type GraphQLInputType,
   type GraphQLResolveInfo,
 } from 'graphql';
-import { stdoutDestination } from '../observability/logger.js';
-import { pino, type Logger } from 'pino';
+import type { AuditSink } from '../observability/audit-sink.js';
 import { parseHmppsId, hmppsIdKey } from '../domain/identifiers.js';
 import { preferredHmppsId, type PersonRef } from '../domain/person.js';
 
@@ -101,28 +100,6 @@ export class AuditCollector {
   }
 }
 
-export interface AuditSink {
-  write(event: Record<string, unknown>): void;
-  close(): void;
-}
-
-/** `stdout` | `stderr` | `file:<path>` | `off`: a pino logger of its own, apart from the application log. */
-export function createAuditSink(sink: string): AuditSink {
-  if (sink === 'off') return { write: () => undefined, close: () => undefined };
-  // stdout shares the application log's destination, so that lines from the two loggers never
-  // interleave mid-line; a file gets an asynchronous destination of its own (flushed on close and exit).
-  const file = sink.startsWith('file:') ? pino.destination({ dest: sink.slice('file:'.length), sync: false, mkdir: true }) : null;
-  const destination = file ?? (sink === 'stderr' ? process.stderr : stdoutDestination());
-  const logger: Logger = pino(
-    { base: { service: 'person-graph', log: 'audit' }, timestamp: pino.stdTimeFunctions.isoTime, formatters: { level: (label) => ({ level: label }) } },
-    destination,
-  );
-  return {
-    write: (event) => logger.info({ event: 'person-data-access', ...event }),
-    close: () => file?.flushSync(),
-  };
-}
-
 /** The key that hashes search criteria: the configured one, or a random one per process. */
 export function auditHashKey(configured: string | null): Buffer {
   return configured ? Buffer.from(configured, 'utf8') : randomBytes(32);
@@ -138,7 +115,10 @@ function hasData(data: Record<string, unknown> | null | undefined): boolean {
   return !!data && Object.values(data).some((v) => v !== null && v !== undefined);
 }
 
-/** Writes the audit event when a response goes out for a request that reached person data. */
+/**
+ * Emits the audit event when a response goes out for a request that reached person data; the sink
+ * (src/observability/audit-sink.ts) writes it.
+ */
 export function auditPlugin(sink: AuditSink): ApolloServerPlugin<AuditedContext> {
   return {
     async requestDidStart() {

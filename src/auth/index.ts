@@ -4,7 +4,7 @@ import type { SecurityConfig } from '../config/security.js';
 import type { RowFilters } from '../domain/visibility.js';
 import type { Logger } from '../observability/logger.js';
 import { ApiKeyThrottle } from './api-keys.js';
-import { AuditCollector, auditHashKey, createAuditSink, type AuditSink } from './audit.js';
+import { AuditCollector, auditHashKey } from './audit.js';
 import { Authenticator, checkClientCertificate, type AuthObserver, type AuthResult, type Consumer, type PeerCertificate } from './consumer.js';
 import type { QueryLimits } from './gate.js';
 import type { Policy } from './policy.js';
@@ -29,9 +29,8 @@ export interface RequestSecurityContext {
  * (query limits, audit sink).
  */
 export class Security {
-  readonly store: PolicyStore;
+  private readonly store: PolicyStore;
   readonly schema: GraphQLSchema;
-  readonly audit: AuditSink;
   private readonly authenticator: Authenticator;
   private readonly peers = new WeakMap<TLSSocket, PeerCertificate>();
   private readonly facts;
@@ -60,7 +59,6 @@ export class Security {
       observer: options.observer,
       logger: log,
     });
-    this.audit = createAuditSink(config.audit.sink);
     this.hashKey = auditHashKey(config.audit.hashKey);
     if (config.audit.hashKey === null && config.mode === 'production') {
       log.warn({ event: 'audit-config' }, 'AUDIT_HASH_KEY is not set: search criteria in audit events are hashed with a key that changes on restart');
@@ -128,6 +126,5 @@ export class Security {
   close(): void {
     this.store.close();
     process.off('SIGHUP', this.reloadOnSignal);
-    this.audit.close();
   }
 }

@@ -19,7 +19,6 @@ export class PolicyStore {
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
   private readonly onSighup = () => this.reload('signal');
-  private readonly listeners: Array<(policy: Policy) => void> = [];
 
   constructor(
     private readonly file: string,
@@ -33,11 +32,6 @@ export class PolicyStore {
 
   get current(): Policy {
     return this.policy;
-  }
-
-  /** Called with each newly accepted policy. */
-  onChange(listener: (policy: Policy) => void): void {
-    this.listeners.push(listener);
   }
 
   /** Re-reads the file; returns true when a new policy is now in force. */
@@ -60,7 +54,6 @@ export class PolicyStore {
       { event: 'policy-reload', outcome: 'applied', trigger, file: this.file, policyHash: next.hash, previousHash: previous, consumers: next.consumerNames.length },
       'policy reloaded',
     );
-    for (const listener of this.listeners) listener(next);
     return true;
   }
 

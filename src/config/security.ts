@@ -31,19 +31,7 @@ export interface SecurityConfig {
   policyWatch: boolean;
 }
 
-type Env = Record<string, string | undefined>;
-
-/** An integer setting within [min, max]; a bad value is reported in `problems` and the default used. */
-export function readInt(env: Env, problems: string[], name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    problems.push(`${name} must be an integer between ${min} and ${max} (got "${raw}")`);
-    return fallback;
-  }
-  return n;
-}
+import { readInt, type Env } from './env.js';
 
 export function securityConfig(env: Env, mode: 'production' | 'development' | 'test', problems: string[]): SecurityConfig {
   const int = (name: string, fallback: number, min: number, max: number): number => readInt(env, problems, name, fallback, min, max);

@@ -2,10 +2,11 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import { auditPlugin, type AuditSink } from '../auth/audit.js';
+import { auditPlugin } from '../auth/audit.js';
 import { operationGate, type QueryLimits } from '../auth/gate.js';
 import type { SecurityContext } from '../auth/shield.js';
 import { formattedError, INTERNAL_ERROR_MESSAGE, isPublicCode } from '../errors/contract.js';
+import type { AuditSink } from '../observability/audit-sink.js';
 import type { Logger } from '../observability/logger.js';
 import type { ResolverContext } from '../resolvers/context.js';
 

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { Security } from '../auth/index.js';
 import type { Config } from '../config/index.js';
 import { DataSources } from '../datasources/index.js';
+import { createAuditSink } from '../observability/audit-sink.js';
 import type { Logger } from '../observability/logger.js';
 import { createApollo, type ApolloSecurity, type GatewayContext } from './apollo.js';
 import { listen, listenerOptions } from './listener.js';
@@ -37,7 +38,8 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const security = new Security({ ...config.security, policyFile: config.policyFile, mode: config.mode }, baseSchema, logger, {
     observer: ops.authObserver,
   });
-  const apolloSecurity: ApolloSecurity = { limits: security.limits, maxTokens: config.security.limits.maxTokens, audit: security.audit };
+  const audit = createAuditSink(config.security.audit.sink);
+  const apolloSecurity: ApolloSecurity = { limits: security.limits, maxTokens: config.security.limits.maxTokens, audit };
   health.policyHash = () => security.policy.hash;
   const dataSources = new DataSources(config, logger, ops.metrics);
 
@@ -98,6 +100,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
           () => ops.stop(),
           () => management.close(),
           () => security.close(),
+          () => audit.close(),
         ],
       });
       return stopping;

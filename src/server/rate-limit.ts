@@ -54,10 +54,6 @@ export class RateLimiter {
     this.redis?.on('ready', () => logger.info({ event: 'redis', state: 'ready' }, 'rate-limit store connected'));
   }
 
-  get store(): 'memory' | 'redis' {
-    return this.redis ? 'redis' : 'memory';
-  }
-
   /** Connects to Redis when configured; waits at most `waitMs` (start-up goes on without it). */
   async start(waitMs = 2000): Promise<void> {
     if (!this.redis) return;

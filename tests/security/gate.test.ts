@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
+import { createAuditSink } from '../../src/observability/audit-sink.js';
 import { Security } from '../../src/auth/index.js';
 import { securityConfig } from '../../src/config/security.js';
 import { createApollo, type GatewayContext } from '../../src/server/apollo.js';
@@ -15,9 +16,10 @@ const logger = pino({ level: 'silent' });
 const config = securityConfig({ AUDIT_SINK: 'off' }, 'test', []);
 const baseSchema = buildSchema();
 const security = new Security({ ...config, policyWatch: false, policyFile: 'policy/sample.yaml', mode: 'test' }, baseSchema, logger);
+const audit = createAuditSink('off');
 const apollo = createApollo(security.schema, logger, {
   sandbox: false,
-  security: { limits: config.limits, maxTokens: config.limits.maxTokens, audit: security.audit },
+  security: { limits: config.limits, maxTokens: config.limits.maxTokens, audit },
 });
 await apollo.start();
 
@@ -110,7 +112,7 @@ describe('query limits: QUERY_TOO_COMPLEX (HTTP 400) before execution, naming th
   it('depth, counted through fragments where they are spread (the schema has no cycles, so a small limit shows it)', async () => {
     const strict = createApollo(security.schema, logger, {
       sandbox: false,
-      security: { limits: { ...config.limits, maxDepth: 2 }, maxTokens: config.limits.maxTokens, audit: security.audit },
+      security: { limits: { ...config.limits, maxDepth: 2 }, maxTokens: config.limits.maxTokens, audit },
     });
     await strict.start();
     try {
