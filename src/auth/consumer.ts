@@ -20,14 +20,15 @@ export interface AuthContext {
 /** What the TLS handshake established about a connection (computed once per socket). */
 export type PeerCertificate =
   | { ok: true; commonName: string; serial: string | null; expiresAt: Date | null }
-  | { ok: false; reason: RefusalReason; detail: string | null; presentedCommonName: string | null };
+  | { ok: false; reason: RefusalReason; detail: string | null };
 
 export type AuthResult = { ok: true; consumer: Consumer; via: 'direct' | 'proxy' } | { ok: false; refusal: Refusal };
 
 /** Hooks for metrics (issue 5's registry): refusals by reason, certificate days-to-expiry by consumer. */
 export interface AuthObserver {
   refused(reason: RefusalReason, consumer: string | null): void;
-  certificateExpiry(consumer: string, days: number): void;
+  /** Days to expiry of a verified certificate, identified by consumer and serial (two certificates may share a CN). */
+  certificateExpiry(consumer: string, serial: string, days: number): void;
 }
 
 export const PROXY_HEADERS = ['subject-distinguished-name', 'cert-serial-number', 'cert-expiry-date'] as const;
@@ -35,7 +36,7 @@ export const PROXY_HEADERS = ['subject-distinguished-name', 'cert-serial-number'
 /**
  * The handshake result for a socket. The listener asks for a certificate without aborting the
  * handshake itself (so that a refusal is logged with its reason and answered as a clear 401); the
- * CN of a certificate that did not verify is reported for the log but never trusted.
+ * CN of a certificate that did not verify is neither trusted nor logged (anyone can choose it).
  */
 export function checkClientCertificate(socket: TLSSocket): PeerCertificate {
   const cert = socket.getPeerCertificate();
@@ -43,11 +44,10 @@ export function checkClientCertificate(socket: TLSSocket): PeerCertificate {
   const presented = present ? firstValue(cert.subject?.CN) : null;
   if (!socket.authorized) {
     const detail = String(socket.authorizationError ?? 'UNVERIFIED');
-    if (!present) return { ok: false, reason: 'NO_CLIENT_CERTIFICATE', detail, presentedCommonName: null };
-    const reason = detail === 'CERT_HAS_EXPIRED' ? 'CERTIFICATE_EXPIRED' : 'CERTIFICATE_UNTRUSTED';
-    return { ok: false, reason, detail, presentedCommonName: presented };
+    if (!present) return { ok: false, reason: 'NO_CLIENT_CERTIFICATE', detail };
+    return { ok: false, reason: detail === 'CERT_HAS_EXPIRED' ? 'CERTIFICATE_EXPIRED' : 'CERTIFICATE_UNTRUSTED', detail };
   }
-  if (!presented) return { ok: false, reason: 'CERTIFICATE_WITHOUT_CN', detail: null, presentedCommonName: null };
+  if (!presented) return { ok: false, reason: 'CERTIFICATE_WITHOUT_CN', detail: null };
   return {
     ok: true,
     commonName: presented,
@@ -89,7 +89,8 @@ export class Authenticator {
   }
 
   authenticate(peer: PeerCertificate, headers: Headers, policy: Policy): AuthResult {
-    if (!peer.ok) return this.refuse(peer.reason, peer.presentedCommonName, peer.detail);
+    // The CN of a certificate that did not verify is not an identity: refused as nobody in particular.
+    if (!peer.ok) return this.refuse(peer.reason, null, peer.detail);
     const forwarded = PROXY_HEADERS.some((h) => headers[h] !== undefined);
     const viaProxy = this.options.trustedProxyCommonNames.includes(peer.commonName);
 
@@ -112,7 +113,7 @@ export class Authenticator {
     const now = this.now();
     if (expiresAt !== null) {
       if (expiresAt.getTime() <= now.getTime()) return this.refuse('CERTIFICATE_EXPIRED', name, expiresAt.toISOString());
-      this.noteExpiry(name, expiresAt, now);
+      this.noteExpiry(name, serial, expiresAt, now);
     }
 
     const grant = policy.consumer(name);
@@ -140,6 +141,28 @@ export class Authenticator {
     return { ok: true, consumer: { name, grant, policy }, via: viaProxy ? 'proxy' : 'direct' };
   }
 
+  /**
+   * The development listener's fixed consumer (no certificate, loopback only). Its standing applies
+   * as on the consumer listener (in the policy, not suspended, not throttled); and the request must
+   * name a loopback Host and come from a loopback Origin, so that a page elsewhere cannot use it
+   * through the developer's browser (DNS rebinding, cross-site requests).
+   */
+  authenticateDevelopment(name: string, headers: Headers, policy: Policy): AuthResult {
+    if (!isLoopbackHost(single(headers.host)) || (headers.origin !== undefined && !isLoopbackOrigin(single(headers.origin)))) {
+      return this.refuse('DEV_LISTENER_NOT_LOOPBACK', null, null);
+    }
+    const grant = policy.consumer(name);
+    if (!grant) return this.refuse('DEV_CONSUMER_NOT_IN_POLICY', name, null);
+    const lockedMs = this.options.throttle.lockedFor(name);
+    if (lockedMs > 0) {
+      const throttled = this.refuse('API_KEY_THROTTLED', name, null);
+      if (!throttled.ok) throttled.refusal.retryAfterSeconds = Math.ceil(lockedMs / 1000);
+      return throttled;
+    }
+    if (grant.suspended) return this.refuse('CONSUMER_SUSPENDED', name, null);
+    return { ok: true, consumer: { name, grant, policy }, via: 'direct' };
+  }
+
   private forwardedIdentity(headers: Headers): { name: string; serial: string; expiresAt: Date } | null {
     const dn = single(headers['subject-distinguished-name']);
     const serialText = single(headers['cert-serial-number']);
@@ -152,9 +175,9 @@ export class Authenticator {
     return { name, serial, expiresAt };
   }
 
-  private noteExpiry(consumer: string, expiresAt: Date, now: Date): void {
+  private noteExpiry(consumer: string, serial: string | null, expiresAt: Date, now: Date): void {
     const days = daysUntil(expiresAt, now);
-    this.options.observer?.certificateExpiry(consumer, days);
+    this.options.observer?.certificateExpiry(consumer, serial ?? 'unknown', days);
     if (days > this.options.expiryWarningDays) return;
     const today = now.toISOString().slice(0, 10);
     if (this.warnedOn.get(consumer) === today) return;
@@ -175,4 +198,23 @@ function single(value: string | string[] | undefined): string | null {
   if (Array.isArray(value)) return null;
   const v = value?.trim();
   return v ? v : null;
+}
+
+const LOOPBACK_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** `Host` as a browser sends it to a loopback listener: `localhost`, `127.0.0.1` or `[::1]`, with a port. */
+function isLoopbackHost(host: string | null): boolean {
+  if (!host) return false;
+  const m = /^(\[[^\]]+\]|[^:]+)(?::\d{1,5})?$/.exec(host.toLowerCase());
+  return !!m && (LOOPBACK_HOSTNAMES.has(m[1]!) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(m[1]!));
+}
+
+function isLoopbackOrigin(origin: string | null): boolean {
+  if (!origin) return false;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && isLoopbackHost(url.host);
+  } catch {
+    return false;
+  }
 }

@@ -9,7 +9,7 @@ import { Authenticator, checkClientCertificate, type AuthObserver, type AuthResu
 import type { QueryLimits } from './gate.js';
 import type { Policy } from './policy.js';
 import { PolicyStore } from './policy-store.js';
-import { refusal, refusalResponse, type Refusal, type RefusalLog } from './refusal.js';
+import { refusalResponse, type Refusal, type RefusalLog } from './refusal.js';
 import { applyAuthorisation, needsLimitedAccessTracking, preAuthorisedFor, schemaSecurityFacts, type RequestSecurity } from './shield.js';
 
 export type { AuthObserver, Consumer } from './consumer.js';
@@ -35,7 +35,6 @@ export class Security {
   private readonly peers = new WeakMap<TLSSocket, PeerCertificate>();
   private readonly facts;
   private readonly hashKey: Buffer;
-  private readonly observer: AuthObserver | undefined;
 
   constructor(
     private readonly config: SecurityConfig & { policyFile: string; mode: string },
@@ -44,7 +43,6 @@ export class Security {
     options: { observer?: AuthObserver } = {},
   ) {
     const log = logger.child({ component: 'security' });
-    this.observer = options.observer;
     this.store = new PolicyStore(config.policyFile, baseSchema, log, { reservedNames: config.identity.trustedProxyCommonNames });
     this.schema = applyAuthorisation(baseSchema, { logger: log });
     this.facts = schemaSecurityFacts(baseSchema);
@@ -93,14 +91,10 @@ export class Security {
 
   /**
    * The fixed consumer of the development listener (no certificate), from the policy in force: a
-   * reload that removes it takes effect at once.
+   * reload that removes or suspends it takes effect at once.
    */
-  authenticateDevelopment(name: string): AuthResult {
-    const policy = this.store.current;
-    const grant = policy.consumer(name);
-    if (grant) return { ok: true, consumer: { name, grant, policy }, via: 'direct' };
-    this.observer?.refused('DEV_CONSUMER_NOT_IN_POLICY', name);
-    return { ok: false, refusal: refusal('DEV_CONSUMER_NOT_IN_POLICY', name, null) };
+  authenticateDevelopment(name: string, headers: Record<string, string | string[] | undefined>): AuthResult {
+    return this.authenticator.authenticateDevelopment(name, headers, this.store.current);
   }
 
   /** Logs a refusal and says how to answer it (status, headers, body): auth owns its refusals. */

@@ -19,11 +19,17 @@ export const REFUSALS = {
   CONSUMER_SUSPENDED: { code: 'FORBIDDEN', message: 'Access for this consumer is suspended.' },
   /** The development listener's fixed consumer (DEV_CONSUMER) is not in the policy in force. */
   DEV_CONSUMER_NOT_IN_POLICY: { code: 'FORBIDDEN', message: 'The development consumer (DEV_CONSUMER) is not in the policy in force.' },
+  /** A request to the development listener that names a non-loopback Host or comes from a non-loopback Origin. */
+  DEV_LISTENER_NOT_LOOPBACK: { code: 'FORBIDDEN', message: 'The development listener serves only pages and tools on this machine (loopback Host and Origin).' },
 } as const satisfies Record<string, { code: ErrorCode; message: string }>;
 
 export type RefusalReason = keyof typeof REFUSALS;
 
-/** A refusal of `reason`, for `consumer` (the CN presented, verified or not). */
+/**
+ * A refusal of `reason`. `consumer` is a verified identity (a CN from a certificate the consumer CA
+ * issued, or one the trusted proxy forwarded), or null: the CN of a certificate that did not verify
+ * is text anyone can choose, never a consumer name.
+ */
 export function refusal(reason: RefusalReason, consumer: string | null, detail: string | null): Refusal {
   const { code, message } = REFUSALS[reason];
   return { reason, status: httpStatusOf(code), code, message, consumer, detail };
@@ -51,7 +57,7 @@ export interface RefusalLog {
 export function refusalResponse(refusal: Refusal, log: RefusalLog, remoteAddress: string) {
   const certificateProblem = refusal.reason.startsWith('CERTIFICATE') || refusal.reason === 'NO_CLIENT_CERTIFICATE';
   log.warn(
-    { event: 'auth-refused', reason: refusal.reason, detail: refusal.detail, consumer: refusal.consumer, remoteAddress },
+    { event: 'auth-refused', reason: refusal.reason, detail: refusal.detail, consumer: refusal.consumer ?? 'unverified', remoteAddress },
     certificateProblem ? 'client certificate refused' : 'request refused',
   );
   const retryAfter = refusal.retryAfterSeconds;

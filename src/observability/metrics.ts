@@ -137,8 +137,8 @@ export class Metrics {
 
   readonly certificateExpiryDays = new Gauge({
     name: 'gateway_client_certificate_expiry_days',
-    help: 'Days until the verified client certificate last presented by each consumer expires.',
-    labelNames: ['consumer'] as const,
+    help: 'Days until each verified client certificate (consumer and serial) last presented expires.',
+    labelNames: ['consumer', 'serial'] as const,
     registers: [this.registry],
   });
 

@@ -162,14 +162,14 @@ async function startDevListener(
   serve: (app: FastifyInstance, listener: { sandbox: boolean; identify: IdentityOptions['identify'] }) => Promise<ApolloServer<GatewayContext>>,
 ) {
   const name = config.devListener.consumer;
-  if (!security.authenticateDevelopment(name).ok) {
+  if (!security.policy.consumer(name)) {
     throw new Error(`DEV_CONSUMER "${name}" is not a consumer in the policy file ${config.policyFile}`);
   }
   const app = Fastify({
     ...listenerOptions(logger, 'development'),
     bodyLimit: config.security.limits.maxRequestBytes,
   }) as unknown as FastifyInstance;
-  const apollo = await serve(app, { sandbox: true, identify: () => security.authenticateDevelopment(name) });
+  const apollo = await serve(app, { sandbox: true, identify: (request) => security.authenticateDevelopment(name, request.headers) });
   app.get('/', (_req, reply) => reply.redirect('/graphql'));
   const url = await listen(app, config.devListener, 'http');
   return { app, apollo, url };

@@ -43,10 +43,10 @@ export class Operations {
     return rate ?? { perSecond: this.config.rateLimit.perSecond, burst: this.config.rateLimit.burst };
   }
 
-  /** For the authenticator: refusals by reason and client-certificate days-to-expiry by consumer. */
+  /** For the authenticator: refusals by reason and client-certificate days-to-expiry by consumer and serial. */
   readonly authObserver: AuthObserver = {
     refused: (reason) => this.metrics.authRefusals.inc({ reason }),
-    certificateExpiry: (consumer, days) => this.metrics.certificateExpiryDays.set({ consumer }, days),
+    certificateExpiry: (consumer, serial, days) => this.metrics.certificateExpiryDays.set({ consumer, serial }, days),
   };
 
   /** The Apollo side of request telemetry (operation name and hash, error codes, outcome). */

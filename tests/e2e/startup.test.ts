@@ -1,12 +1,12 @@
 /** Start-up refusals and the development listener. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestCertificates, type TestCertificates } from '../support/certs.js';
 import { gatewayEnv, startGatewayProcess } from '../support/gateway.js';
-import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { REPO_ROOT, startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
 
 let certs: TestCertificates;
 let sims: SimulatorHandle;
@@ -64,6 +64,36 @@ describe('start-up', () => {
       expect(res.headers['x-request-id']).toMatch(/^[A-Za-z0-9._:-]+$/);
       const unknownPath = await request(gw.devUrl!).get('/nothing-here').expect(404);
       expect(unknownPath.body).toEqual({ errors: [{ message: 'Not found. GraphQL is served at /graphql.', extensions: { code: 'NOT_FOUND' } }] });
+    } finally {
+      await gw.stop();
+    }
+  });
+
+  it('the development listener answers only loopback Host and Origin, and its consumer\'s suspension applies', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pg-policy-'));
+    const file = join(dir, 'policy.yaml');
+    const policy = readFileSync(join(REPO_ROOT, 'policy', 'development.yaml'), 'utf8');
+    writeFileSync(file, policy);
+    const gw = await startGatewayProcess({ ...gatewayEnv(sims, certs), NODE_ENV: 'development', DEV_LISTENER: 'true', POLICY_FILE: file });
+    try {
+      const query = { query: '{ __typename }' };
+      const post = (headers: Record<string, string>) => request(gw.devUrl!).post('/graphql').set('content-type', 'application/json').set(headers).send(query);
+      expect((await post({})).status).toBe(200);
+      expect((await post({ origin: 'http://localhost:3000' })).status).toBe(200);
+      for (const headers of [{ host: 'attacker.example:4000' }, { host: 'rebound.example' }, { origin: 'https://attacker.example' }, { origin: 'null' }]) {
+        const r = await post(headers);
+        expect({ headers, status: r.status, code: r.body.errors?.[0]?.extensions?.code, data: r.body.data }).toEqual({ headers, status: 403, code: 'FORBIDDEN', data: undefined });
+      }
+      // Suspending the development consumer in the policy in force refuses it at once (hot reload).
+      writeFileSync(file, policy.replace(/(\n  dev-consumer:\n)/, '$1    suspended: true\n'));
+      const deadline = Date.now() + 10_000;
+      let status = 200;
+      while (status === 200 && Date.now() < deadline) {
+        status = (await post({})).status;
+        if (status === 200) await new Promise((r) => setTimeout(r, 100));
+      }
+      const r = await post({});
+      expect({ status: r.status, code: r.body.errors?.[0]?.extensions?.code }).toEqual({ status: 403, code: 'FORBIDDEN' });
     } finally {
       await gw.stop();
     }

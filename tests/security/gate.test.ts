@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 import { createAuditSink } from '../../src/observability/audit-sink.js';
-import { Security } from '../../src/auth/index.js';
+import { Security, type Consumer } from '../../src/auth/index.js';
 import { securityConfig } from '../../src/config/security.js';
 import { createApollo, type GatewayContext } from '../../src/server/apollo.js';
 import { buildSchema } from '../../src/server/schema.js';
@@ -31,10 +31,15 @@ const explodingLoaders = new Proxy({}, {
   },
 });
 
+/** A consumer of the policy in force, as identity would give it. */
+function consumerNamed(name: string): Consumer {
+  const grant = security.policy.consumer(name);
+  if (!grant) throw new Error(`no consumer ${name}`);
+  return { name, grant, policy: security.policy };
+}
+
 function contextFor(consumer: string): GatewayContext {
-  const c = security.authenticateDevelopment(consumer);
-  if (!c.ok) throw new Error(`no consumer ${consumer}`);
-  return { ...security.contextFor(c.consumer), requestId: 'test', loaders: explodingLoaders as GatewayContext['loaders'] };
+  return { ...security.contextFor(consumerNamed(consumer)), requestId: 'test', loaders: explodingLoaders as GatewayContext['loaders'] };
 }
 
 async function run(consumer: string, query: string, variables?: Record<string, unknown>, operationName?: string) {
@@ -89,9 +94,7 @@ describe('introspection', () => {
   });
 
   it('allowed on the development listener whatever the policy flag says', async () => {
-    const c = security.authenticateDevelopment('police-force');
-    if (!c.ok) throw new Error('no consumer police-force');
-    const contextValue = { ...security.contextFor(c.consumer, { introspectionAllowed: true }), requestId: 't', loaders: explodingLoaders as GatewayContext['loaders'] };
+    const contextValue = { ...security.contextFor(consumerNamed('police-force'), { introspectionAllowed: true }), requestId: 't', loaders: explodingLoaders as GatewayContext['loaders'] };
     const response = await apollo.executeOperation({ query: INTROSPECTION_PROBES[0]! }, { contextValue });
     expect(response.body.kind === 'single' && response.body.singleResult.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });

@@ -94,13 +94,13 @@ describe('the order of the checks', () => {
     schema,
   );
   const now = new Date('2027-01-01T00:00:00Z');
-  const seen: Array<[string, unknown]> = [];
+  const seen: unknown[][] = [];
   const auth = () =>
     new Authenticator({
       trustedProxyCommonNames: ['api-gateway'],
       expiryWarningDays: 30,
       throttle: new ApiKeyThrottle({ maxFailures: 3, windowMs: 60_000, lockoutMs: 60_000 }),
-      observer: { refused: (r, c) => seen.push([r, c]), certificateExpiry: (c, d) => seen.push([c, d]) },
+      observer: { refused: (r, c) => seen.push([r, c]), certificateExpiry: (c, serial, d) => seen.push([c, serial, d]) },
       logger: pino({ level: 'silent' }),
       now: () => now,
     });
@@ -109,7 +109,7 @@ describe('the order of the checks', () => {
 
   it.each<[string, PeerCertificate, Record<string, string>, RefusalReason | 'OK']>([
     ['a good certificate and key', peer('good'), { 'x-api-key': key }, 'OK'],
-    ['no certificate', { ok: false, reason: 'NO_CLIENT_CERTIFICATE', detail: null, presentedCommonName: null }, { 'x-api-key': key }, 'NO_CLIENT_CERTIFICATE'],
+    ['no certificate', { ok: false, reason: 'NO_CLIENT_CERTIFICATE', detail: null }, { 'x-api-key': key }, 'NO_CLIENT_CERTIFICATE'],
     ['a serial revoked for everyone', peer('good', 'BAD1'), { 'x-api-key': key }, 'CERTIFICATE_REVOKED'],
     ['a serial revoked for this consumer', peer('good', 'BAD2'), { 'x-api-key': key }, 'CERTIFICATE_REVOKED'],
     ['a serial revoked for another consumer only', peer('good', 'BAD3'), { 'x-api-key': key }, 'OK'],
@@ -140,11 +140,26 @@ describe('the order of the checks', () => {
     }
   });
 
-  it('reports days to expiry per consumer and counts refusals by reason', () => {
+  it('reports days to expiry per verified certificate (consumer and serial) and counts refusals by reason', () => {
     seen.length = 0;
     const a = auth();
     a.authenticate(peer('good', 'ABC', '2027-01-11T00:00:00Z'), { 'x-api-key': key }, policy);
     a.authenticate(peer('good'), {}, policy);
-    expect(seen).toEqual([['good', 10], ['good', 151], ['API_KEY_MISSING', 'good']]);
+    expect(seen).toEqual([['good', 'ABC', 10], ['good', 'ABC', 151], ['API_KEY_MISSING', 'good']]);
+  });
+
+  it('a proxy-forwarded certificate does not overwrite the expiry of another certificate with the same CN', () => {
+    seen.length = 0;
+    const a = auth();
+    a.authenticate(peer('good', 'ABC', '2027-01-11T00:00:00Z'), { 'x-api-key': key }, policy);
+    a.authenticate(peer('api-gateway'), { 'x-api-key': key, 'subject-distinguished-name': 'CN=good', 'cert-serial-number': '1234', 'cert-expiry-date': 'Jan  1 00:00:00 2028 GMT' }, policy);
+    expect(seen).toEqual([['good', 'ABC', 10], ['good', '4D2', 365]]); // serials as upper-case hex, however forwarded
+  });
+
+  it('the CN of a certificate that did not verify is never reported as the consumer', () => {
+    seen.length = 0;
+    const r = auth().authenticate({ ok: false, reason: 'CERTIFICATE_UNTRUSTED', detail: 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' }, { 'x-api-key': key }, policy);
+    expect(r.ok ? null : r.refusal.consumer).toBeNull();
+    expect(seen).toEqual([['CERTIFICATE_UNTRUSTED', null]]);
   });
 });

@@ -117,6 +117,16 @@ describe('direct mutual TLS', () => {
     expect(await metrics()).toMatch(new RegExp(`gateway_auth_refusals_total\\{reason="${reason}"\\} [1-9]`));
   });
 
+  it('a certificate that did not verify: its CN is not logged as the consumer (the refusal line says unverified)', async () => {
+    const before = gateway.logs.length;
+    const r = await call(certs.foreignCa);
+    expect(r.status).toBe(401);
+    expect(await logged(before, (l) => l.includes('"reason":"CERTIFICATE_UNTRUSTED"'))).toBe(true);
+    const line = gateway.logs.slice(before).find((l) => l.includes('"reason":"CERTIFICATE_UNTRUSTED"'))!;
+    expect(JSON.parse(line)).toMatchObject({ event: 'auth-refused', consumer: 'unverified' });
+    expect(line).not.toContain('dev-consumer');
+  });
+
   it('repeated wrong keys are throttled: 429 RATE_LIMITED with Retry-After, even for the right key', async () => {
     const explorer = certs.consumers['schema-explorer']!;
     for (let i = 0; i < 3; i++) expect((await call({ ...explorer, apiKey: `wrong-${i}`.padEnd(40, '-') })).status).toBe(401);
@@ -136,8 +146,8 @@ describe('direct mutual TLS', () => {
     const warnings = gateway.logs.slice(before).filter((l) => l.includes('client certificate expires soon'));
     expect(warnings).toHaveLength(1);
     expect(JSON.parse(warnings[0]!)).toMatchObject({ consumer: 'probation-partner', daysToExpiry: 5 });
-    expect(await metrics()).toMatch(/gateway_client_certificate_expiry_days\{consumer="probation-partner"\} 5\b/);
-    expect(await metrics()).toMatch(/gateway_client_certificate_expiry_days\{consumer="police-force"\} (29|30)\b/);
+    expect(await metrics()).toMatch(/gateway_client_certificate_expiry_days\{consumer="probation-partner",serial="[0-9A-F]+"\} 5\b/);
+    expect(await metrics()).toMatch(/gateway_client_certificate_expiry_days\{consumer="police-force",serial="[0-9A-F]+"\} (29|30)\b/);
   });
 });
 
