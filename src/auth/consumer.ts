@@ -29,6 +29,8 @@ export interface AuthObserver {
   refused(reason: RefusalReason, consumer: string | null): void;
   /** Days to expiry of a verified certificate, identified by consumer and serial (two certificates may share a CN). */
   certificateExpiry(consumer: string, serial: string, days: number): void;
+  /** A policy reload was applied or rejected (the old policy stays). */
+  policyReloaded?(outcome: 'applied' | 'rejected'): void;
 }
 
 export const PROXY_HEADERS = ['subject-distinguished-name', 'cert-serial-number', 'cert-expiry-date'] as const;

@@ -43,7 +43,10 @@ export class Security {
     options: { observer?: AuthObserver } = {},
   ) {
     const log = logger.child({ component: 'security' });
-    this.store = new PolicyStore(config.policyFile, baseSchema, log, { reservedNames: config.identity.trustedProxyCommonNames });
+    this.store = new PolicyStore(config.policyFile, baseSchema, log, {
+      reservedNames: config.identity.trustedProxyCommonNames,
+      onReload: (outcome) => options.observer?.policyReloaded?.(outcome),
+    });
     this.schema = applyAuthorisation(baseSchema, { logger: log });
     this.facts = schemaSecurityFacts(baseSchema);
     this.authenticator = new Authenticator({

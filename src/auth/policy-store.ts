@@ -3,6 +3,7 @@ import { basename, dirname } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../observability/logger.js';
 import { loadPolicy, PolicyError, type Policy, type PolicyOptions } from './policy.js';
+import { wideningsOf } from './policy-widening.js';
 
 const DEBOUNCE_MS = 100;
 
@@ -24,7 +25,7 @@ export class PolicyStore {
     private readonly file: string,
     private readonly schema: GraphQLSchema,
     private readonly logger: Logger,
-    private readonly options: PolicyOptions = {},
+    private readonly options: PolicyOptions & { onReload?: (outcome: 'applied' | 'rejected') => void } = {},
   ) {
     // Start-up: an invalid policy throws and stops the process (with every problem named).
     this.policy = loadPolicy(file, schema, options);
@@ -41,6 +42,7 @@ export class PolicyStore {
       next = loadPolicy(this.file, this.schema, this.options);
     } catch (e) {
       const problems = e instanceof PolicyError ? e.problems : [(e as Error).message];
+      this.options.onReload?.('rejected');
       this.logger.error(
         { event: 'policy-reload', outcome: 'rejected', trigger, file: this.file, problems, policyHash: this.policy.hash },
         'policy file rejected; the previous policy stays in force',
@@ -48,12 +50,25 @@ export class PolicyStore {
       return false;
     }
     if (next.hash === this.policy.hash) return false;
-    const previous = this.policy.hash;
+    if (next.consumerNames.length === 0) {
+      // An empty or truncated file (a half-written ConfigMap, a bad merge) would lock every consumer out.
+      this.options.onReload?.('rejected');
+      this.logger.error(
+        { event: 'policy-reload', outcome: 'rejected', trigger, file: this.file, problems: ['the policy has no consumers'], policyHash: this.policy.hash },
+        'policy file rejected: it would leave no consumers; the previous policy stays in force',
+      );
+      return false;
+    }
+    const previous = this.policy;
     this.policy = next;
+    this.options.onReload?.('applied');
     this.logger.warn(
-      { event: 'policy-reload', outcome: 'applied', trigger, file: this.file, policyHash: next.hash, previousHash: previous, consumers: next.consumerNames.length },
+      { event: 'policy-reload', outcome: 'applied', trigger, file: this.file, policyHash: next.hash, previousHash: previous.hash, consumers: next.consumerNames.length },
       'policy reloaded',
     );
+    for (const widening of wideningsOf(previous, next)) {
+      this.logger.warn({ event: 'policy-widened', trigger, ...widening }, `policy reload widens what ${widening.consumer} may see (${widening.change})`);
+    }
     return true;
   }
 

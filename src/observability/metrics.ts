@@ -142,6 +142,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly policyReloads = new Counter({
+    name: 'gateway_policy_reloads_total',
+    help: 'Policy file reloads, by outcome: applied, or rejected (the previous policy stays in force).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly batchSize = new Histogram({
     name: 'gateway_dataloader_batch_size',
     help: 'Keys per batched upstream call (one DataLoader batch), by upstream and route template.',

@@ -47,6 +47,7 @@ export class Operations {
   readonly authObserver: AuthObserver = {
     refused: (reason) => this.metrics.authRefusals.inc({ reason }),
     certificateExpiry: (consumer, serial, days) => this.metrics.certificateExpiryDays.set({ consumer, serial }, days),
+    policyReloaded: (outcome) => this.metrics.policyReloads.inc({ outcome }),
   };
 
   /** The Apollo side of request telemetry (operation name and hash, error codes, outcome). */

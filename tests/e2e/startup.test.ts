@@ -80,12 +80,13 @@ describe('start-up', () => {
       const post = (headers: Record<string, string>) => request(gw.devUrl!).post('/graphql').set('content-type', 'application/json').set(headers).send(query);
       expect((await post({})).status).toBe(200);
       expect((await post({ origin: 'http://localhost:3000' })).status).toBe(200);
-      for (const headers of [{ host: 'attacker.example:4000' }, { host: 'rebound.example' }, { origin: 'https://attacker.example' }, { origin: 'null' }]) {
+      const foreign: Record<string, string>[] = [{ host: 'attacker.example:4000' }, { host: 'rebound.example' }, { origin: 'https://attacker.example' }, { origin: 'null' }];
+      for (const headers of foreign) {
         const r = await post(headers);
         expect({ headers, status: r.status, code: r.body.errors?.[0]?.extensions?.code, data: r.body.data }).toEqual({ headers, status: 403, code: 'FORBIDDEN', data: undefined });
       }
       // Suspending the development consumer in the policy in force refuses it at once (hot reload).
-      writeFileSync(file, policy.replace(/(\n  dev-consumer:\n)/, '$1    suspended: true\n'));
+      writeFileSync(file, policy.replace(/(\n {2}dev-consumer:\n)/, '$1    suspended: true\n'));
       const deadline = Date.now() + 10_000;
       let status = 200;
       while (status === 200 && Date.now() < deadline) {
