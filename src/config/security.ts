@@ -1,3 +1,5 @@
+import { EnvReader, readInt, type Env } from './env.js';
+
 /**
  * Security configuration (identity, API keys, query limits, audit), read with the rest of the
  * configuration in loadConfig. Every limit has a safe default; see README.md (Configuration).
@@ -29,9 +31,9 @@ export interface SecurityConfig {
   };
   /** Reload the policy when its file changes (SIGHUP always reloads). */
   policyWatch: boolean;
+  /** Operations over GET (`/graphql?query=...`): off by default, since URLs end up in logs. */
+  allowGetOperations: boolean;
 }
-
-import { readInt, type Env } from './env.js';
 
 export function securityConfig(env: Env, mode: 'production' | 'development' | 'test', problems: string[]): SecurityConfig {
   const int = (name: string, fallback: number, min: number, max: number): number => readInt(env, problems, name, fallback, min, max);
@@ -73,5 +75,6 @@ export function securityConfig(env: Env, mode: 'production' | 'development' | 't
     },
     audit: { sink, hashKey },
     policyWatch: watch !== 'false',
+    allowGetOperations: new EnvReader(env, problems).bool('ALLOW_GET_OPERATIONS', false),
   };
 }

@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type ASTNode } from 'graphql';
 
 /**
  * The error contract of design §3, in one place: every code a consumer can see, the HTTP status it
@@ -80,9 +80,10 @@ export function graphQLError(
   code: ErrorCode,
   message: string,
   extensions: ErrorExtensions = {},
-  options: { stopsOperation?: boolean } = {},
+  options: { stopsOperation?: boolean; nodes?: readonly ASTNode[] } = {},
 ): GraphQLError {
   return new GraphQLError(message, {
+    ...(options.nodes ? { nodes: options.nodes } : {}),
     extensions: { code, ...extensions, ...(options.stopsOperation ? { http: { status: httpStatusOf(code) } } : {}) },
   });
 }

@@ -1,7 +1,8 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import type { GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import { MaxIntrospectionDepthRule, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { maxOfTypeDepthRule } from '../auth/introspection-depth.js';
 import { auditPlugin } from '../auth/audit.js';
 import { operationGate, type QueryLimits } from '../auth/gate.js';
 import type { SecurityContext } from '../auth/shield.js';
@@ -63,6 +64,8 @@ export function createApollo(
     allowBatchedHttpRequests: false,
     csrfPrevention: true,
     formatError: formatErrorFor(logger),
+    // Introspection nesting: graphql-js's rule for fields/interfaces/possibleTypes, ours for ofType.
+    validationRules: [MaxIntrospectionDepthRule, maxOfTypeDepthRule()],
     plugins: [
       // No HTTP caching of person data, so no cache hints: the plugin would only cost a hook per field.
       ApolloServerPluginCacheControlDisabled(),

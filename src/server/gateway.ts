@@ -67,7 +67,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       telemetry: { metrics: ops.metrics, deadlineMs: config.requestDeadlineMs },
       identity: { security, identify: listener.identify },
       rateLimit: { limiter: ops.limiter, rateFor: (consumer) => ops.rateOr(security.policy.consumer(consumer)?.rateLimit) },
-      graphql: { apollo, contextFor },
+      graphql: { apollo, contextFor, allowGetOperations: config.security.allowGetOperations },
     });
     return apollo;
   };

@@ -128,6 +128,7 @@ function corpus(): Bad[] {
     { name: '60 kB string literal (tokens fine, body fine)', payload: { query: `query Q($b: Boolean) { __typename } # ${'x'.repeat(60_000)}` } },
     { name: 'GET without a CSRF preflight header', method: 'GET', path: '/graphql?query=%7B__typename%7D', headers: { 'content-type': '' } },
     { name: 'GET with a mutation', method: 'GET', path: '/graphql?query=mutation%7Bx%7D', headers: { 'apollo-require-preflight': 'true' } },
+    { name: 'GET with a query and the preflight header (ids in URLs reach logs)', method: 'GET', path: '/graphql?query=%7B__typename%7D', headers: { 'apollo-require-preflight': 'true' } },
     { name: 'unknown path', path: '/graphql/../admin', payload: { query: '{ __typename }' } },
     { name: 'another unknown path', path: '/v1/persons/A1234BC', method: 'GET' },
   ];

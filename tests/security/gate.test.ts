@@ -4,6 +4,7 @@
  * x every way of writing it x every consumer), introspection, and the query limits.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { getIntrospectionQuery } from 'graphql';
 import { pino } from 'pino';
 import { createAuditSink } from '../../src/observability/audit-sink.js';
 import { Security, type Consumer } from '../../src/auth/index.js';
@@ -97,6 +98,20 @@ describe('introspection', () => {
     const contextValue = { ...security.contextFor(consumerNamed('police-force'), { introspectionAllowed: true }), requestId: 't', loaders: explodingLoaders as GatewayContext['loaders'] };
     const response = await apollo.executeOperation({ query: INTROSPECTION_PROBES[0]! }, { contextValue });
     expect(response.body.kind === 'single' && response.body.singleResult.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+  });
+
+  it('the full introspection query that tools send is answered; nesting beyond it is refused (ofType chains too)', async () => {
+    const full = await run('schema-explorer', getIntrospectionQuery({ inputValueDeprecation: true }));
+    expect(full.status).toBe(200);
+    expect((full.body?.data as { __schema?: { queryType?: { name: string } } } | undefined)?.__schema?.queryType).toMatchObject({ name: 'Query' });
+    const ofTypes = (n: number) => `${'ofType { '.repeat(n)}name${' }'.repeat(n)}`;
+    const deepOfType = `{ __type(name: "Person") { fields { type { ${ofTypes(60)} } } } }`;
+    const deepFields = '{ __schema { types { fields { type { fields { type { fields { type { name } } } } } } } } }';
+    for (const query of [deepOfType, deepFields]) {
+      const { status, body } = await run('schema-explorer', query);
+      expect({ status, code: body?.errors?.[0]?.extensions?.code, data: body?.data }).toEqual({ status: 400, code: 'GRAPHQL_VALIDATION_FAILED', data: undefined });
+    }
+    expect((await run('schema-explorer', `{ __type(name: "Person") { fields { type { ${ofTypes(10)} } } } }`)).status).toBe(200);
   });
 
   it('__typename alone is harmless and allowed for everyone', async () => {
