@@ -109,8 +109,6 @@ export function createPersonLoader(records: IdentityLoaders) {
   });
 }
 
-export type PersonLoader = ReturnType<typeof createPersonLoader>;
-
 /**
  * A person is answered when the system that holds the id they were asked by could be asked: the
  * other half may be missing (its fields then report the failure). Only when identity itself cannot
