@@ -1,9 +1,8 @@
-import type { UpstreamName } from '../config/index.js';
 import type { SearchCriteria } from '../domain/search.js';
 import type { Logger } from '../observability/logger.js';
 import { alertsLoader } from './alerts/loaders.js';
 import { probationAddressesLoader, probationCaseLoader } from './delius-integration/loaders.js';
-import type { RequestScope, UpstreamClient } from './http/upstream-client.js';
+import type { RequestScope } from './http/upstream-client.js';
 import { createPersonLoader, type IdentityLoaders } from './identity.js';
 import { prisonOffenderManagerLoader } from './manage-pom/loaders.js';
 import { linkedCrnLoader, linkedPrisonNumberLoader } from './person-record/loaders.js';
@@ -18,12 +17,12 @@ import {
 import type { PrisonApiReferenceData } from './prison-api/reference-data.js';
 import { mergedPrisonRecordLoader, prisonRecordLoader } from './prisoner-search/loaders.js';
 import { probationRecordByPrisonNumberLoader, probationRecordLoader } from './probation-search/loaders.js';
-import { RequestRoutes } from './request-routes.js';
+import { RequestRoutes, type UpstreamClients } from './request-routes.js';
 import { searchBothSides, type SearchMatch, type SearchOptions } from './search.js';
 
 /** What one request's loaders are built from: the long-lived clients and process-wide reference data. */
 export interface LoaderSources {
-  clients: Record<UpstreamName, UpstreamClient>;
+  clients: UpstreamClients;
   referenceData: PrisonApiReferenceData;
   logger: Logger;
 }

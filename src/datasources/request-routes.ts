@@ -10,6 +10,9 @@ import { prisonerSearchQueries } from './prisoner-search/search.js';
 import { probationSearchRoutes } from './probation-search/routes.js';
 import { probationSearchQueries } from './probation-search/search.js';
 
+/** The long-lived client of each upstream, as far as one request needs it: bound to its scope. */
+export type UpstreamClients = Record<UpstreamName, Pick<UpstreamClient, 'scoped'>>;
+
 interface Routes {
   prisonApi: ReturnType<typeof prisonApiRoutes>;
   prisonerSearch: ReturnType<typeof prisonerSearchRoutes>;
@@ -31,7 +34,7 @@ export class RequestRoutes {
   private readonly made: Partial<Routes> = {};
 
   constructor(
-    private readonly clients: Record<UpstreamName, UpstreamClient>,
+    private readonly clients: UpstreamClients,
     private readonly scope: RequestScope,
   ) {}
 
