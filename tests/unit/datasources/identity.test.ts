@@ -8,27 +8,12 @@ import { probationRecordByPrisonNumberLoader, probationRecordLoader } from '../.
 import type { OffenderDetailDto, ProbationSearchRoutes } from '../../../src/datasources/probation-search/routes.js';
 import type { PersonRef } from '../../../src/domain/person.js';
 import { createLogger } from '../../../src/observability/logger.js';
+import { offender, prisoner } from './samples.js';
 
 /*
  * The staged identity loader over the real per-upstream loaders, with fake route functions: each
  * fake records which route it was asked (in order) and answers from a small synthetic world.
  */
-
-const prisoner = (prisonerNumber: string, merged: string[] = []): PrisonerDto => ({
-  prisonerNumber,
-  firstName: 'Robin',
-  lastName: 'Example',
-  dateOfBirth: '1975-04-02',
-  gender: 'Female',
-  identifiers: merged.map((value) => ({ type: 'MERGED', value })),
-});
-
-const offender = (crn: string, nomsNumber: string | null = null): OffenderDetailDto => ({
-  offenderId: 1,
-  firstName: 'Robin',
-  surname: 'Example',
-  otherIds: { crn, nomsNumber },
-});
 
 const links = (crns: string[], prisonNumbers: string[]): CanonicalRecordDto => ({ identifiers: { crns, prisonNumbers } });
 

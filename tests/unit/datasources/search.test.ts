@@ -5,17 +5,9 @@ import type { OffenderDetailDto } from '../../../src/datasources/probation-searc
 import type { ProbationSearchQueries } from '../../../src/datasources/probation-search/search.js';
 import { searchBothSides, SearchTooBroadError } from '../../../src/datasources/search.js';
 import type { SearchCriteria } from '../../../src/domain/search.js';
+import { offender, prisoner } from './samples.js';
 
 const criteria: SearchCriteria = { firstName: 'Robin', lastName: 'Example', dateOfBirth: null, pncNumber: null, includeAliases: false };
-const prisoner = (prisonerNumber: string, merged: string[] = []): PrisonerDto => ({
-  prisonerNumber,
-  firstName: 'Robin',
-  lastName: 'Example',
-  dateOfBirth: '1975-04-02',
-  gender: 'Female',
-  identifiers: merged.map((value) => ({ type: 'MERGED', value })),
-});
-const offender = (crn: string, nomsNumber: string | null): OffenderDetailDto => ({ offenderId: 1, otherIds: { crn, nomsNumber } });
 
 function sides(prison: PrisonerDto[], probation: OffenderDetailDto[], totals: { prison?: number; probation?: number } = {}) {
   const asked: string[] = [];
