@@ -253,6 +253,11 @@ export class UpstreamClient {
    * One HTTP exchange on the pool (following same-origin redirects), the whole body read as text,
    * within the call's budget: the smaller of the upstream's timeout and the time left before the
    * deadline. Aborted at once when the request is aborted.
+   *
+   * undici's own header/body timers are coarse above one second and per phase: one plain timer per
+   * call gives the exact budget (AbortSignal.timeout/any cost several times more per call). The
+   * exchange is dispatched with a handler of our own that aborts it directly: no AbortController,
+   * no listener on the request's signal per call (one per signal, see watchAbort), no body stream.
    */
   private async send(options: CallOptions, token: string, scope: RequestScope, permit: BreakerPermit, attempt: number): Promise<RawResponse> {
     const { route } = options;
@@ -264,10 +269,6 @@ export class UpstreamClient {
     if (scope.traceparent) headers.traceparent = childTraceparent(scope.traceparent);
     if (scope.stats) scope.stats.upstreamCalls++;
     const started = performance.now();
-    // undici's own header/body timers are coarse above one second and per phase: one plain timer per
-    // call gives the exact budget (AbortSignal.timeout/any cost several times more per call). The
-    // exchange is dispatched with a handler of our own that aborts it directly: no AbortController,
-    // no listener on the request's signal per call (one per signal, see watchAbort), no body stream.
     const exchange = new Exchange();
     const timer = setTimeout(timeOut, budget, exchange);
     const signal = scope.signal;
