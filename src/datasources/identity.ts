@@ -1,9 +1,24 @@
 import DataLoader from 'dataloader';
 import { parseHmppsId, type HmppsId } from '../domain/identifiers.js';
 import { personFrom, type PersonRef, type PrisonRecord, type ProbationRecord } from '../domain/person.js';
-import type { RecordLoaders } from './loaders.js';
 
 type Settled<T> = T | Error;
+
+/** What identity resolution asks: each a per-request DataLoader of one upstream (see request-loaders.ts). */
+export interface IdentityLoaders {
+  /** Prisoner search: prison number -> prison record. */
+  readonly prisonRecord: DataLoader<string, PrisonRecord | null>;
+  /** Prisoner search: old (merged) prison number -> the surviving prison record. */
+  readonly mergedPrisonRecord: DataLoader<string, PrisonRecord | null>;
+  /** Probation search: CRN -> probation record. */
+  readonly probationRecord: DataLoader<string, ProbationRecord | null>;
+  /** Probation search: prison number -> probation record. */
+  readonly probationRecordByPrisonNumber: DataLoader<string, ProbationRecord | null>;
+  /** Core person record: CRN -> its one linked prison number (never rejects: `null` when unknown). */
+  readonly linkedPrisonNumber: DataLoader<string, string | null>;
+  /** Core person record: prison number -> its one linked CRN (never rejects: `null` when unknown). */
+  readonly linkedCrn: DataLoader<string, string | null>;
+}
 
 async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
   try {
@@ -34,18 +49,18 @@ interface Pending {
  * A CRN must first become a prison number, so mixed operations take one more round trip: the price
  * of one prisoner-search call instead of two.
  */
-export function createPersonLoader(records: RecordLoaders) {
+export function createPersonLoader(records: IdentityLoaders) {
   return new DataLoader<string, PersonRef | null>(async (keys) => {
     const ids = keys.map((k) => parseHmppsId(k) as HmppsId);
     const anyCrn = ids.some((id) => id.kind === 'crn');
-    const loadPrison = (n: string) => settle(records.prisonerByNumber.load(n));
+    const loadPrison = (n: string) => settle(records.prisonRecord.load(n));
 
     // Stage 1
     const pending: Pending[] = await Promise.all(
       ids.map(async (id): Promise<Pending> => {
         if (id.kind === 'crn') {
           const [probation, linked] = await Promise.all([
-            settle(records.offenderByCrn.load(id.crn)),
+            settle(records.probationRecord.load(id.crn)),
             records.linkedPrisonNumber.load(id.crn),
           ]);
           // Probation search is the system of record for CRNs: a CRN it does not know is not a person.
@@ -55,14 +70,14 @@ export function createPersonLoader(records: RecordLoaders) {
         }
         const n = id.prisonNumber;
         const [probation, linkedCrn, prison] = await Promise.all([
-          settle(records.offenderByPrisonNumber.load(n)),
+          settle(records.probationRecordByPrisonNumber.load(n)),
           records.linkedCrn.load(n),
           anyCrn ? undefined : loadPrison(n),
         ]);
         const current = { id, probation, prisonNumber: n, prison, requestedPrisonNumber: null };
         if (linkedCrn && !(probation instanceof Error) && probation?.crn !== linkedCrn) {
           // The record service links a CRN that probation search did not return for this number.
-          current.probation = await settle(records.offenderByCrn.load(linkedCrn));
+          current.probation = await settle(records.probationRecord.load(linkedCrn));
         }
         return current;
       }),
@@ -79,13 +94,13 @@ export function createPersonLoader(records: RecordLoaders) {
     await Promise.all(
       pending.map(async (p) => {
         if (!p.prisonNumber || p.prison !== null) return;
-        const survivor = await settle(records.prisonerMergedFrom.load(p.prisonNumber));
+        const survivor = await settle(records.mergedPrisonRecord.load(p.prisonNumber));
         p.prison = survivor;
         if (survivor instanceof Error || !survivor) return;
         if (p.id.kind === 'prisonNumber') p.requestedPrisonNumber = p.prisonNumber;
         p.prisonNumber = survivor.prisonNumber;
         if (!(p.probation instanceof Error) && !p.probation) {
-          p.probation = await settle(records.offenderByPrisonNumber.load(survivor.prisonNumber));
+          p.probation = await settle(records.probationRecordByPrisonNumber.load(survivor.prisonNumber));
         }
       }),
     );
@@ -93,8 +108,6 @@ export function createPersonLoader(records: RecordLoaders) {
     return pending.map((p) => settleIdentity(p));
   });
 }
-
-export type PersonLoader = ReturnType<typeof createPersonLoader>;
 
 /**
  * A person is answered when the system that holds the id they were asked by could be asked: the

@@ -1,9 +1,9 @@
 import type { PrisonRecord, ProbationRecord } from '../domain/person.js';
 import type { SearchCriteria } from '../domain/search.js';
-import { toProbationRecord } from './delius/mapping.js';
-import type { ProbationSearchQueries } from './delius/search.js';
-import { mergedNumbersOf, toPrisonRecord } from './dps/mapping.js';
-import type { PrisonerSearchQueries } from './dps/search.js';
+import { toProbationRecord } from './probation-search/mapping.js';
+import type { ProbationSearchQueries } from './probation-search/search.js';
+import { mergedNumbersOf, toPrisonRecord } from './prisoner-search/mapping.js';
+import type { PrisonerSearchQueries } from './prisoner-search/search.js';
 
 /** One person found by a search: the halves the searches returned (linked by prison number). */
 export interface SearchMatch {

@@ -64,8 +64,8 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
       const prisonNumber = prisonHalf(person)?.prisonNumber ?? null;
       const crn = probationHalf(person)?.crn ?? null;
       const [prison, probation] = await Promise.all([
-        orEmpty(prisonNumber, (n) => loaders.nomis.addresses.load(n)),
-        orEmpty(crn, (c) => loaders.profile.probationAddresses.load(c)),
+        orEmpty(prisonNumber, (n) => loaders.prisonAddresses.load(n)),
+        orEmpty(crn, (c) => loaders.probationAddresses.load(c)),
       ]);
       return mergeAddresses(prison, probation);
     },
@@ -73,7 +73,7 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
       const prisonNumber = prisonHalf(person)?.prisonNumber ?? null;
       const crn = probationHalf(person)?.crn ?? null;
       const [prison, probationCase] = await Promise.all([
-        orEmpty(prisonNumber, (n) => loaders.nomis.offences.load(n)),
+        orEmpty(prisonNumber, (n) => loaders.prisonOffences.load(n)),
         probationCaseFor(crn, loaders),
       ]);
       return newestFirst([...prison, ...(probationCase?.offences ?? [])], (o) => o.offenceDate);
@@ -82,14 +82,14 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
       const prisonNumber = prisonHalf(person)?.prisonNumber ?? null;
       const crn = probationHalf(person)?.crn ?? null;
       const [prison, probationCase] = await Promise.all([
-        orEmpty(prisonNumber, (n) => loaders.nomis.sentences.load(n)),
+        orEmpty(prisonNumber, (n) => loaders.prisonSentences.load(n)),
         probationCaseFor(crn, loaders),
       ]);
       return newestFirst([...prison, ...(probationCase?.sentences ?? [])], (s) => s.dateOfSentencing ?? s.startDate);
     },
     sentenceKeyDates: async (person, _args, { loaders }) => {
       const prison = prisonHalf(person);
-      return prison ? upstream(loaders.nomis.keyDates.load(prison.prisonNumber)) : null;
+      return prison ? upstream(loaders.keyDates.load(prison.prisonNumber)) : null;
     },
     alerts: (async (person: PersonRef, args: AlertArgs, ctx: ResolverContext) => {
       const prison = prisonHalf(person);
@@ -97,7 +97,7 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
       const first = pageSize(args.first ?? 50, 'first');
       const allowed = ctx.rowFilters.alertCodes;
       const wanted = args.codes ? new Set(args.codes) : null;
-      const alerts = (await upstream(ctx.loaders.profile.alerts.load(prison.prisonNumber))).filter(
+      const alerts = (await upstream(ctx.loaders.alerts.load(prison.prisonNumber))).filter(
         (a: Alert) => (!allowed || allowed.has(a.code)) && (!wanted || wanted.has(a.code)) && (!args.activeOnly || a.active),
       );
       const question = fingerprint(['alerts', prison.prisonNumber, args.activeOnly ?? false, args.codes ?? null]);
@@ -105,7 +105,7 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     }) as Resolver<PersonRef, never>,
     images: async (person, _args, { loaders }) => {
       const prison = prisonHalf(person);
-      return prison ? upstream(loaders.nomis.images.load(prison.prisonNumber)) : null;
+      return prison ? upstream(loaders.images.load(prison.prisonNumber)) : null;
     },
     responsibleOfficer: (person) => person,
     protectedCharacteristics: (person) => person,
@@ -132,7 +132,7 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
   ResponsibleOfficer: {
     prisonOffenderManager: async (person, _args, { loaders }) => {
       const prison = prisonHalf(person);
-      return prison ? upstream(loaders.profile.prisonOffenderManager.load(prison.prisonNumber)) : null;
+      return prison ? upstream(loaders.prisonOffenderManager.load(prison.prisonNumber)) : null;
     },
     communityManager: async (person, _args, { loaders }) => (await probationCaseOf(person, loaders))?.communityManager ?? null,
   },
@@ -148,7 +148,7 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     disabilities: (person) => probationHalf(person)?.disabilities ?? [],
     reasonableAdjustments: async (person, _args, { loaders }) => {
       const bookingId = prisonHalf(person)?.bookingId;
-      return bookingId ? upstream(loaders.nomis.reasonableAdjustments.load(bookingId)) : [];
+      return bookingId ? upstream(loaders.reasonableAdjustments.load(bookingId)) : [];
     },
   },
 };
@@ -165,5 +165,5 @@ async function probationCaseOf(person: PersonRef, loaders: ResolverContext['load
 }
 
 async function probationCaseFor(crn: string | null, loaders: ResolverContext['loaders']) {
-  return crn ? upstream(loaders.profile.probationCase.load(crn)) : null;
+  return crn ? upstream(loaders.probationCase.load(crn)) : null;
 }

@@ -89,8 +89,8 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
 
   // What each side already returned need not be fetched again when the page is resolved.
   for (const m of matches) {
-    if (m.prison) ctx.loaders.records.prisonerByNumber.prime(m.prison.prisonNumber, m.prison);
-    if (m.probation) ctx.loaders.records.offenderByCrn.prime(m.probation.crn, m.probation);
+    if (m.prison) ctx.loaders.prisonRecord.prime(m.prison.prisonNumber, m.prison);
+    if (m.probation) ctx.loaders.probationRecord.prime(m.probation.crn, m.probation);
   }
   let ordered = matches
     .map((m) => {

@@ -57,10 +57,6 @@ export class TokenProvider {
     return this.breaker?.state ?? 'closed';
   }
 
-  get baseUrl(): string {
-    return this.options.tokenUrl;
-  }
-
   async token(bounds: Bounds = {}): Promise<string> {
     return this.cachedToken() ?? this.refresh(bounds);
   }

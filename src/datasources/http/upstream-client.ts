@@ -1,4 +1,4 @@
-import { Pool, type Dispatcher } from 'undici';
+import { Pool } from 'undici';
 import type { UpstreamConfig, UpstreamName } from '../../config/index.js';
 import type { Logger } from '../../observability/logger.js';
 import { Metrics } from '../../observability/metrics.js';
@@ -6,6 +6,8 @@ import { childTraceparent } from '../../observability/trace.js';
 import { CircuitBreaker, type BreakerPermit } from './breaker.js';
 import { Bulkhead, BulkheadRefused } from './bulkhead.js';
 import { UpstreamError, type UpstreamFailure } from './errors.js';
+import { unwatchAbort, watchAbort } from './abort-watch.js';
+import { CALL_TIMED_OUT, Exchange, timeOut, type RawResponse } from './exchange.js';
 import { backoffMs, isIdempotent, RETRYABLE_CODES, RETRYABLE_STATUSES } from './retry.js';
 import { sleepWithin, timeLeft } from './scope.js';
 import type { TokenProvider } from './token-provider.js';
@@ -56,138 +58,6 @@ export interface UpstreamCaller {
 
 /** Below this much time left before the deadline, no new attempt is started. */
 const MIN_ATTEMPT_MS = 20;
-
-/** Abort reasons of one call (preallocated: no exception object is built per aborted call). */
-const CALL_TIMED_OUT = new Error('upstream call timed out');
-const REQUEST_ABORTED = new Error('request aborted');
-
-/** Redirects followed per call (e.g. the core person record answers a merged prison number with 301). */
-const MAX_REDIRECTS = 2;
-
-interface RawResponse {
-  statusCode: number;
-  body: string;
-  /** The `location` header, when there was exactly one. */
-  location?: string;
-}
-
-/**
- * One call's exchanges with the pool (one per redirect hop), as an undici dispatch handler of our
- * own: what `Pool.request` + `body.text()` do, without a body stream, an AsyncResource or an
- * AbortSignal per call. `cancel` aborts the exchange in progress like an aborted signal would make
- * `Pool.request` do: at once when it is on a connection, else as soon as it gets one; the exchange
- * then fails with the cancel reason. After a cancel, the call makes no further exchange.
- */
-class Exchange implements Dispatcher.DispatchHandler {
-  /** Why the call was cancelled (CALL_TIMED_OUT or REQUEST_ABORTED), null while it was not. */
-  reason: Error | null = null;
-  private controller: Dispatcher.DispatchController | null = null;
-  private statusCode = 0;
-  private location: string | undefined = undefined;
-  private chunks: Buffer[] = [];
-  private length = 0;
-  private resolve: ((response: RawResponse) => void) | null = null;
-  private reject: ((error: Error) => void) | null = null;
-
-  /** Sends one request on the pool and reads the whole answer. */
-  run(pool: Pool, options: Dispatcher.DispatchOptions): Promise<RawResponse> {
-    return new Promise<RawResponse>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-      pool.dispatch(options, this);
-    });
-  }
-
-  cancel(reason: Error): void {
-    if (this.reason) return;
-    this.reason = reason;
-    this.controller?.abort(reason);
-  }
-
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    // Also called again when undici retries a request that got no answer on a failed connection.
-    this.controller = controller;
-    this.statusCode = 0;
-    this.location = undefined;
-    this.chunks = [];
-    this.length = 0;
-    if (this.reason) controller.abort(this.reason);
-  }
-
-  onResponseStart(_controller: Dispatcher.DispatchController, statusCode: number, headers: Record<string, string | string[] | undefined>): void {
-    if (statusCode < 200) return; // informational (1xx): the answer follows
-    this.statusCode = statusCode;
-    const location = headers.location;
-    this.location = typeof location === 'string' ? location : undefined;
-  }
-
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.length += chunk.length;
-  }
-
-  onResponseEnd(): void {
-    const response: RawResponse = { statusCode: this.statusCode, body: decodeBody(this.chunks, this.length) };
-    if (this.location !== undefined) response.location = this.location;
-    const resolve = this.resolve;
-    this.settled();
-    resolve?.(response);
-  }
-
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
-    const reject = this.reject;
-    this.settled();
-    reject?.(error);
-  }
-
-  private settled(): void {
-    this.controller = null;
-    this.chunks = [];
-    this.resolve = null;
-    this.reject = null;
-  }
-}
-
-/** The body as text, as undici's `body.text()` decodes it: UTF-8, a byte order mark skipped. */
-function decodeBody(chunks: Buffer[], length: number): string {
-  if (chunks.length === 0 || length === 0) return '';
-  const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-  const start = buffer.length > 2 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
-  return buffer.toString('utf8', start, buffer.length);
-}
-
-function timeOut(exchange: Exchange): void {
-  exchange.cancel(CALL_TIMED_OUT);
-}
-
-/**
- * The pending calls of each request signal: one abort listener per signal cancels them all, instead
- * of one listener added and removed per call (and no MaxListenersExceededWarning when a request has
- * more than ten calls in flight).
- */
-const pendingBySignal = new WeakMap<AbortSignal, Set<Exchange>>();
-
-function watchAbort(signal: AbortSignal, exchange: Exchange): void {
-  let pending = pendingBySignal.get(signal);
-  if (!pending) {
-    const calls = new Set<Exchange>();
-    pending = calls;
-    pendingBySignal.set(signal, calls);
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const call of calls) call.cancel(REQUEST_ABORTED);
-        calls.clear();
-      },
-      { once: true },
-    );
-  }
-  pending.add(exchange);
-}
-
-function unwatchAbort(signal: AbortSignal, exchange: Exchange): void {
-  pendingBySignal.get(signal)?.delete(exchange);
-}
 
 /** The label-bound metric children of one route. */
 interface RouteMetrics {
@@ -248,10 +118,6 @@ export class UpstreamClient {
   /** `closed`, `open` or `half_open`. */
   get circuitState() {
     return this.breaker.state;
-  }
-
-  get baseUrl(): string {
-    return this.config.baseUrl;
   }
 
   /** This client, bound to one request's scope. */
@@ -387,6 +253,11 @@ export class UpstreamClient {
    * One HTTP exchange on the pool (following same-origin redirects), the whole body read as text,
    * within the call's budget: the smaller of the upstream's timeout and the time left before the
    * deadline. Aborted at once when the request is aborted.
+   *
+   * undici's own header/body timers are coarse above one second and per phase: one plain timer per
+   * call gives the exact budget (AbortSignal.timeout/any cost several times more per call). The
+   * exchange is dispatched with a handler of our own that aborts it directly: no AbortController,
+   * no listener on the request's signal per call (one per signal, see watchAbort), no body stream.
    */
   private async send(options: CallOptions, token: string, scope: RequestScope, permit: BreakerPermit, attempt: number): Promise<RawResponse> {
     const { route } = options;
@@ -398,10 +269,6 @@ export class UpstreamClient {
     if (scope.traceparent) headers.traceparent = childTraceparent(scope.traceparent);
     if (scope.stats) scope.stats.upstreamCalls++;
     const started = performance.now();
-    // undici's own header/body timers are coarse above one second and per phase: one plain timer per
-    // call gives the exact budget (AbortSignal.timeout/any cost several times more per call). The
-    // exchange is dispatched with a handler of our own that aborts it directly: no AbortController,
-    // no listener on the request's signal per call (one per signal, see watchAbort), no body stream.
     const exchange = new Exchange();
     const timer = setTimeout(timeOut, budget, exchange);
     const signal = scope.signal;
@@ -410,22 +277,8 @@ export class UpstreamClient {
       const body = options.json === undefined ? undefined : JSON.stringify(options.json);
       if (body !== undefined) headers['content-type'] = 'application/json';
       headers.accept = 'application/json';
-      let path = this.basePath + options.path + queryString(options.searchParams);
-      let response: RawResponse;
-      for (let hop = 0; ; hop++) {
-        response = await exchange.run(this.pool, { path, method: options.method, headers, body });
-        const location = response.location;
-        if (response.statusCode >= 301 && response.statusCode <= 308 && typeof location === 'string' && hop < MAX_REDIRECTS) {
-          const target = new URL(location, `${this.config.baseUrl}/`);
-          // Only within the same upstream: a redirect elsewhere is not followed (and is answered as is).
-          if (target.origin === new URL(this.config.baseUrl).origin) {
-            path = target.pathname + target.search;
-            continue;
-          }
-          response = { statusCode: response.statusCode, body: '', location };
-        }
-        break;
-      }
+      const path = this.basePath + options.path + queryString(options.searchParams);
+      const response = await exchange.follow(this.pool, this.config.baseUrl, options.method, path, headers, body);
       const ms = elapsed(started);
       this.count(route, String(response.statusCode), ms);
       if (this.logger.isLevelEnabled('debug')) {

@@ -63,7 +63,7 @@ export interface CaseAddressDto {
   notes?: string;
 }
 
-export function deliusCaseRoutes(client: UpstreamCaller) {
+export function deliusIntegrationRoutes(client: UpstreamCaller) {
   return {
     /** `null` when Delius has no such case. */
     supervisions(crn: string): Promise<SupervisionResponseDto | null> {
@@ -79,4 +79,4 @@ export function deliusCaseRoutes(client: UpstreamCaller) {
   };
 }
 
-export type DeliusCaseRoutes = ReturnType<typeof deliusCaseRoutes>;
+export type DeliusIntegrationRoutes = ReturnType<typeof deliusIntegrationRoutes>;

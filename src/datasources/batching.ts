@@ -14,3 +14,12 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (it
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
 }
+
+/**
+ * A DataLoader batch function for a route without a batch form: calls `fetch` once per key, a few
+ * at a time; a key whose call fails gets its own error, the other keys of the batch their answer.
+ */
+export function perKey<V>(fetch: (key: string) => Promise<V>) {
+  return (keys: readonly string[]): Promise<(V | Error)[]> =>
+    mapLimit(keys, PER_KEY_CONCURRENCY, (key) => fetch(key).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))));
+}

@@ -1,8 +1,8 @@
 import type { UpstreamCaller } from '../http/upstream-client.js';
 import { treatmentCodes } from './mapping.js';
-import { HEALTH_TREATMENT_DOMAIN, nomisRoutes } from './routes.js';
+import { HEALTH_TREATMENT_DOMAIN, prisonApiRoutes } from './routes.js';
 
-export interface NomisReferenceDataOptions {
+export interface PrisonApiReferenceDataOptions {
   /** How long fetched codes are used before they are asked for again (default one hour). */
   ttlMs?: number;
   now?: () => number;
@@ -19,7 +19,7 @@ const ONE_HOUR_MS = 3600_000;
  * `caller` gives the client the fetch runs on. It should carry a process scope, not one request's:
  * the fetch is shared, so one request's cancellation must not fail it for the others.
  */
-export class NomisReferenceData {
+export class PrisonApiReferenceData {
   private cached: { codes: readonly string[]; expiresAt: number } | null = null;
   private inFlight: Promise<readonly string[]> | null = null;
   private readonly ttlMs: number;
@@ -27,7 +27,7 @@ export class NomisReferenceData {
 
   constructor(
     private readonly caller: () => UpstreamCaller,
-    options: NomisReferenceDataOptions = {},
+    options: PrisonApiReferenceDataOptions = {},
   ) {
     this.ttlMs = options.ttlMs ?? ONE_HOUR_MS;
     this.now = options.now ?? Date.now;
@@ -43,7 +43,7 @@ export class NomisReferenceData {
   }
 
   private async fetch(): Promise<readonly string[]> {
-    const codes = treatmentCodes(await nomisRoutes(this.caller()).referenceCodes(HEALTH_TREATMENT_DOMAIN));
+    const codes = treatmentCodes(await prisonApiRoutes(this.caller()).referenceCodes(HEALTH_TREATMENT_DOMAIN));
     if (codes.length > 0) this.cached = { codes, expiresAt: this.now() + this.ttlMs };
     return codes;
   }

@@ -151,7 +151,7 @@ export const HEALTH_TREATMENT_DOMAIN = 'HEALTH_TREAT';
 
 const segment = (value: string | number) => encodeURIComponent(String(value));
 
-export function nomisRoutes(client: UpstreamCaller) {
+export function prisonApiRoutes(client: UpstreamCaller) {
   return {
     /** Most recent first (per the spec); `[]` for an unknown prison number. */
     async addresses(prisonNumber: string): Promise<AddressDto[]> {
@@ -230,4 +230,4 @@ export function nomisRoutes(client: UpstreamCaller) {
   };
 }
 
-export type NomisRoutes = ReturnType<typeof nomisRoutes>;
+export type PrisonApiRoutes = ReturnType<typeof prisonApiRoutes>;

@@ -1,6 +1,6 @@
 import { calendarDate } from '../../domain/person.js';
 import { newestFirst, type Address, type Offence, type ProbationCase, type RiskFlag, type Sentence } from '../../domain/profile.js';
-import type { CaseAddressDto, OffenceDto, RegistrationDto, SupervisionDto, SupervisionResponseDto } from './case-routes.js';
+import type { CaseAddressDto, OffenceDto, RegistrationDto, SupervisionDto, SupervisionResponseDto } from './routes.js';
 
 const text = (v: string | undefined | null): string | null => (v && v.trim() ? v : null);
 

@@ -2,9 +2,17 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
-import { UpstreamError } from '../../src/datasources/http/errors.js';
-import type { CallOptions, UpstreamCaller } from '../../src/datasources/http/upstream-client.js';
-import { createNomisLoaders, NomisReferenceData } from '../../src/datasources/nomis/loaders.js';
+import { UpstreamError } from '../../../src/datasources/http/errors.js';
+import type { CallOptions, UpstreamCaller } from '../../../src/datasources/http/upstream-client.js';
+import {
+  imagesLoader,
+  keyDatesLoader,
+  prisonAddressesLoader,
+  prisonOffencesLoader,
+  prisonSentencesLoader,
+  reasonableAdjustmentsLoader,
+} from '../../../src/datasources/prison-api/loaders.js';
+import { PrisonApiReferenceData } from '../../../src/datasources/prison-api/reference-data.js';
 import {
   latestBookings,
   sentenceLength,
@@ -18,9 +26,9 @@ import {
   toSentenceKeyDates,
   toSentences,
   treatmentCodes,
-} from '../../src/datasources/nomis/mapping.js';
+} from '../../../src/datasources/prison-api/mapping.js';
 import {
-  nomisRoutes,
+  prisonApiRoutes,
   OFFENDER_SENTENCES_MAX,
   type AddressDto,
   type ImageDetailDto,
@@ -31,11 +39,11 @@ import {
   type SentenceOffencesTermsDto,
   type SentenceSummaryDto,
   type TermDto,
-} from '../../src/datasources/nomis/routes.js';
-import { specHasRoute, validateResponse } from '../support/openapi.js';
+} from '../../../src/datasources/prison-api/routes.js';
+import { specHasRoute, validateResponse } from '../../support/openapi.js';
 
 // Fixtures: responses of the upstream simulator (synthetic people), checked against the spec below.
-const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'nomis');
+const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'fixtures', 'nomis');
 const fixture = <T>(name: string): T => JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as T;
 
 const addresses = fixture<AddressDto[]>('addresses'); // G8560VJ, newest first
@@ -554,8 +562,15 @@ function simulatedNomis(overrides: Record<string, Handler> = {}) {
 }
 
 function loadersOn(upstream: ReturnType<typeof fakeUpstream>) {
-  const routes = nomisRoutes(upstream.caller);
-  return createNomisLoaders(routes, new NomisReferenceData(() => upstream.caller));
+  const routes = prisonApiRoutes(upstream.caller);
+  return {
+    addresses: prisonAddressesLoader(routes),
+    offences: prisonOffencesLoader(routes),
+    sentences: prisonSentencesLoader(routes),
+    images: imagesLoader(routes),
+    keyDates: keyDatesLoader(routes),
+    reasonableAdjustments: reasonableAdjustmentsLoader(routes, new PrisonApiReferenceData(() => upstream.caller)),
+  };
 }
 
 describe('Nomis routes', () => {
@@ -566,7 +581,7 @@ describe('Nomis routes', () => {
 
   it('sends what the spec asks for', async () => {
     const upstream = simulatedNomis();
-    const routes = nomisRoutes(upstream.caller);
+    const routes = prisonApiRoutes(upstream.caller);
     await routes.addresses('G0055CE');
     await routes.offenceHistory('G0055CE');
     await routes.sentenceSummary('G0055CE');
@@ -588,12 +603,12 @@ describe('Nomis routes', () => {
 
   it('treats an unknown reference domain as a failure, not as a domain without codes', async () => {
     const upstream = simulatedNomis({ [ROUTES.codes]: () => NOT_FOUND });
-    await expect(nomisRoutes(upstream.caller).referenceCodes('NOPE')).rejects.toThrow(UpstreamError);
+    await expect(prisonApiRoutes(upstream.caller).referenceCodes('NOPE')).rejects.toThrow(UpstreamError);
   });
 
   it('does not ask for adjustments without a treatment code (the parameter is required)', async () => {
     const upstream = simulatedNomis();
-    expect(await nomisRoutes(upstream.caller).reasonableAdjustments('1200000', [])).toEqual([]);
+    expect(await prisonApiRoutes(upstream.caller).reasonableAdjustments('1200000', [])).toEqual([]);
     expect(upstream.calls).toEqual([]);
   });
 });
@@ -660,7 +675,7 @@ describe('Nomis reference data', () => {
   const setup = (handler: Handler = () => healthTreatCodes) => {
     const upstream = fakeUpstream({ [ROUTES.codes]: handler });
     let now = 1_000_000;
-    const data = new NomisReferenceData(() => upstream.caller, { now: () => now });
+    const data = new PrisonApiReferenceData(() => upstream.caller, { now: () => now });
     return { data, upstream, advance: (ms: number) => (now += ms) };
   };
 

@@ -1,0 +1,134 @@
+import type { SearchCriteria } from '../domain/search.js';
+import type { Logger } from '../observability/logger.js';
+import { alertsLoader } from './alerts/loaders.js';
+import { probationAddressesLoader, probationCaseLoader } from './delius-integration/loaders.js';
+import type { RequestScope } from './http/upstream-client.js';
+import { createPersonLoader, type IdentityLoaders } from './identity.js';
+import { prisonOffenderManagerLoader } from './manage-pom/loaders.js';
+import { linkedCrnLoader, linkedPrisonNumberLoader } from './person-record/loaders.js';
+import {
+  imagesLoader,
+  keyDatesLoader,
+  prisonAddressesLoader,
+  prisonOffencesLoader,
+  prisonSentencesLoader,
+  reasonableAdjustmentsLoader,
+} from './prison-api/loaders.js';
+import type { PrisonApiReferenceData } from './prison-api/reference-data.js';
+import { mergedPrisonRecordLoader, prisonRecordLoader } from './prisoner-search/loaders.js';
+import { probationRecordByPrisonNumberLoader, probationRecordLoader } from './probation-search/loaders.js';
+import { RequestRoutes, type UpstreamClients } from './request-routes.js';
+import { searchBothSides, type SearchMatch, type SearchOptions } from './search.js';
+
+/** What one request's loaders are built from: the long-lived clients and process-wide reference data. */
+export interface LoaderSources {
+  clients: UpstreamClients;
+  referenceData: PrisonApiReferenceData;
+  logger: Logger;
+}
+
+/** Everything a request may build, by name: each built on first use, then kept for the request. */
+interface Built {
+  person: ReturnType<typeof createPersonLoader>;
+  prisonRecord: ReturnType<typeof prisonRecordLoader>;
+  mergedPrisonRecord: ReturnType<typeof mergedPrisonRecordLoader>;
+  probationRecord: ReturnType<typeof probationRecordLoader>;
+  probationRecordByPrisonNumber: ReturnType<typeof probationRecordByPrisonNumberLoader>;
+  linkedPrisonNumber: ReturnType<typeof linkedPrisonNumberLoader>;
+  linkedCrn: ReturnType<typeof linkedCrnLoader>;
+  prisonAddresses: ReturnType<typeof prisonAddressesLoader>;
+  probationAddresses: ReturnType<typeof probationAddressesLoader>;
+  prisonOffences: ReturnType<typeof prisonOffencesLoader>;
+  prisonSentences: ReturnType<typeof prisonSentencesLoader>;
+  keyDates: ReturnType<typeof keyDatesLoader>;
+  images: ReturnType<typeof imagesLoader>;
+  reasonableAdjustments: ReturnType<typeof reasonableAdjustmentsLoader>;
+  alerts: ReturnType<typeof alertsLoader>;
+  prisonOffenderManager: ReturnType<typeof prisonOffenderManagerLoader>;
+  probationCase: ReturnType<typeof probationCaseLoader>;
+}
+
+/**
+ * One GraphQL request's loaders, named for what they answer, not for the system asked: batching and
+ * caching never cross requests. Nothing is built up front: a loader, the routes it calls and the
+ * request-scoped client under them are made on first use, so a request that asks for one field
+ * pays for one loader.
+ */
+export class RequestLoaders implements IdentityLoaders {
+  private readonly built: Partial<Built> = {};
+  private readonly routes: RequestRoutes;
+
+  constructor(
+    private readonly sources: LoaderSources,
+    scope: RequestScope,
+  ) {
+    this.routes = new RequestRoutes(sources.clients, scope);
+  }
+
+  /** hmppsId -> the person (both halves of the record, linked), staged across upstreams (identity.ts). */
+  get person() {
+    return this.once('person', () => createPersonLoader(this));
+  }
+
+  /** People matching `criteria` in prison and probation, each once. */
+  search(criteria: SearchCriteria, options: SearchOptions): Promise<SearchMatch[]> {
+    return searchBothSides(this.routes.prisonerQueries, this.routes.probationQueries, criteria, options);
+  }
+
+  // Identity records (prisoner search, probation search, core person record)
+  get prisonRecord() {
+    return this.once('prisonRecord', () => prisonRecordLoader(this.routes.prisonerSearch));
+  }
+  get mergedPrisonRecord() {
+    return this.once('mergedPrisonRecord', () => mergedPrisonRecordLoader(this.routes.prisonerSearch));
+  }
+  get probationRecord() {
+    return this.once('probationRecord', () => probationRecordLoader(this.routes.probationSearch));
+  }
+  get probationRecordByPrisonNumber() {
+    return this.once('probationRecordByPrisonNumber', () => probationRecordByPrisonNumberLoader(this.routes.probationSearch));
+  }
+  get linkedPrisonNumber() {
+    return this.once('linkedPrisonNumber', () => linkedPrisonNumberLoader(this.routes.personRecord, this.sources.logger));
+  }
+  get linkedCrn() {
+    return this.once('linkedCrn', () => linkedCrnLoader(this.routes.personRecord, this.sources.logger));
+  }
+
+  // Profile: keyed by prison number (prison side) or CRN (probation side)
+  get prisonAddresses() {
+    return this.once('prisonAddresses', () => prisonAddressesLoader(this.routes.prisonApi));
+  }
+  get probationAddresses() {
+    return this.once('probationAddresses', () => probationAddressesLoader(this.routes.deliusIntegration));
+  }
+  get prisonOffences() {
+    return this.once('prisonOffences', () => prisonOffencesLoader(this.routes.prisonApi));
+  }
+  get prisonSentences() {
+    return this.once('prisonSentences', () => prisonSentencesLoader(this.routes.prisonApi));
+  }
+  get keyDates() {
+    return this.once('keyDates', () => keyDatesLoader(this.routes.prisonApi));
+  }
+  get images() {
+    return this.once('images', () => imagesLoader(this.routes.prisonApi));
+  }
+  /** Keyed by booking id. */
+  get reasonableAdjustments() {
+    return this.once('reasonableAdjustments', () => reasonableAdjustmentsLoader(this.routes.prisonApi, this.sources.referenceData));
+  }
+  get alerts() {
+    return this.once('alerts', () => alertsLoader(this.routes.alerts));
+  }
+  get prisonOffenderManager() {
+    return this.once('prisonOffenderManager', () => prisonOffenderManagerLoader(this.routes.managePom));
+  }
+  get probationCase() {
+    return this.once('probationCase', () => probationCaseLoader(this.routes.deliusIntegration));
+  }
+
+  private once<K extends keyof Built>(key: K, make: () => Built[K]): Built[K] {
+    return (this.built[key] ??= make());
+  }
+}

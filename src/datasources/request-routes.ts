@@ -1,0 +1,78 @@
+import type { UpstreamName } from '../config/index.js';
+import { alertsRoutes } from './alerts/routes.js';
+import { deliusIntegrationRoutes } from './delius-integration/routes.js';
+import type { RequestScope, UpstreamCaller, UpstreamClient } from './http/upstream-client.js';
+import { managePomRoutes } from './manage-pom/routes.js';
+import { personRecordRoutes } from './person-record/routes.js';
+import { prisonApiRoutes } from './prison-api/routes.js';
+import { prisonerSearchRoutes } from './prisoner-search/routes.js';
+import { prisonerSearchQueries } from './prisoner-search/search.js';
+import { probationSearchRoutes } from './probation-search/routes.js';
+import { probationSearchQueries } from './probation-search/search.js';
+
+/** The long-lived client of each upstream, as far as one request needs it: bound to its scope. */
+export type UpstreamClients = Record<UpstreamName, Pick<UpstreamClient, 'scoped'>>;
+
+interface Routes {
+  prisonApi: ReturnType<typeof prisonApiRoutes>;
+  prisonerSearch: ReturnType<typeof prisonerSearchRoutes>;
+  prisonerQueries: ReturnType<typeof prisonerSearchQueries>;
+  alerts: ReturnType<typeof alertsRoutes>;
+  managePom: ReturnType<typeof managePomRoutes>;
+  probationSearch: ReturnType<typeof probationSearchRoutes>;
+  probationQueries: ReturnType<typeof probationSearchQueries>;
+  deliusIntegration: ReturnType<typeof deliusIntegrationRoutes>;
+  personRecord: ReturnType<typeof personRecordRoutes>;
+}
+
+/**
+ * The routes of each upstream for one request, over that request's scoped client. Each is made on
+ * first use: a request that never asks an upstream makes no client or routes for it.
+ */
+export class RequestRoutes {
+  private readonly callers: Partial<Record<UpstreamName, UpstreamCaller>> = {};
+  private readonly made: Partial<Routes> = {};
+
+  constructor(
+    private readonly clients: UpstreamClients,
+    private readonly scope: RequestScope,
+  ) {}
+
+  get prisonApi() {
+    return this.once('prisonApi', () => prisonApiRoutes(this.caller('prisonApi')));
+  }
+  get prisonerSearch() {
+    return this.once('prisonerSearch', () => prisonerSearchRoutes(this.caller('prisonerSearch')));
+  }
+  /** Prisoner search's attribute search for `searchPersons`. */
+  get prisonerQueries() {
+    return this.once('prisonerQueries', () => prisonerSearchQueries(this.caller('prisonerSearch')));
+  }
+  get alerts() {
+    return this.once('alerts', () => alertsRoutes(this.caller('alerts')));
+  }
+  get managePom() {
+    return this.once('managePom', () => managePomRoutes(this.caller('managePom')));
+  }
+  get probationSearch() {
+    return this.once('probationSearch', () => probationSearchRoutes(this.caller('probationSearch')));
+  }
+  /** Probation search's people search for `searchPersons`. */
+  get probationQueries() {
+    return this.once('probationQueries', () => probationSearchQueries(this.caller('probationSearch')));
+  }
+  get deliusIntegration() {
+    return this.once('deliusIntegration', () => deliusIntegrationRoutes(this.caller('deliusIntegration')));
+  }
+  get personRecord() {
+    return this.once('personRecord', () => personRecordRoutes(this.caller('personRecord')));
+  }
+
+  private caller(name: UpstreamName): UpstreamCaller {
+    return (this.callers[name] ??= this.clients[name].scoped(this.scope));
+  }
+
+  private once<K extends keyof Routes>(key: K, make: () => Routes[K]): Routes[K] {
+    return (this.made[key] ??= make());
+  }
+}
