@@ -13,6 +13,8 @@ export interface ConsumerRate {
 /** The window over which a consumer's burst allowance is counted. */
 export const BURST_WINDOW_SECONDS = 10;
 const KEY_PREFIX = 'person-graph:rate';
+/** After a failed store command, requests get the fail-open/closed answer at once for this long, then one probes. */
+const STORE_BACKOFF_MS = 1000;
 /** Redis errors are logged at most this often (each one is counted). */
 const ERROR_LOG_INTERVAL_MS = 10_000;
 
@@ -34,6 +36,9 @@ export class RateLimiter {
   private readonly limiters = new Map<string, Limiter>();
   /** Per kind of store error (message): when it was last logged, and how many were not logged since. */
   private readonly errorLog = new Map<string, { at: number; suppressed: number }>();
+  /** After a store failure: not asked again before this time (performance.now()), then probed by one request. */
+  private storeDownUntil = 0;
+  private probing = false;
 
   constructor(
     private readonly config: RateLimitConfig,
@@ -65,21 +70,39 @@ export class RateLimiter {
   }
 
   async check(consumer: string, rate: ConsumerRate): Promise<RateDecision> {
+    // A store that just failed (a hung Redis answers nothing until the command timeout) is not asked
+    // again for a while: every request would otherwise wait out the timeout. One request at a time
+    // probes it once the back-off has passed.
+    if (this.redis && (this.probing || performance.now() < this.storeDownUntil)) {
+      return this.storeUnavailable(consumer, new Error('rate-limit store unavailable (backing off after a failure)'));
+    }
+    const probe = this.redis !== null && this.storeDownUntil > 0;
+    if (probe) this.probing = true;
     try {
       await this.limiterFor(rate).consume(consumer);
+      this.storeDownUntil = 0;
       return { allowed: true };
     } catch (e) {
       if (e instanceof RateLimiterRes) {
+        this.storeDownUntil = 0;
         this.metrics.rateLimitRefusals.inc({ consumer, reason: 'rate' });
         return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)), reason: 'rate' };
       }
-      const decision = this.config.onRedisError;
-      this.metrics.rateLimiterErrors.inc({ decision });
-      this.logStoreError(e, `rate-limit store unavailable; failing ${decision}`);
-      if (decision === 'open') return { allowed: true };
-      this.metrics.rateLimitRefusals.inc({ consumer, reason: 'store_unavailable' });
-      return { allowed: false, retryAfterSeconds: 1, reason: 'store_unavailable' };
+      this.storeDownUntil = performance.now() + STORE_BACKOFF_MS;
+      return this.storeUnavailable(consumer, e);
+    } finally {
+      if (probe) this.probing = false;
     }
+  }
+
+  /** The configured answer when the store cannot be asked: served (open) or refused (closed); logged and counted. */
+  private storeUnavailable(consumer: string, e: unknown): RateDecision {
+    const decision = this.config.onRedisError;
+    this.metrics.rateLimiterErrors.inc({ decision });
+    this.logStoreError(e, `rate-limit store unavailable; failing ${decision}`);
+    if (decision === 'open') return { allowed: true };
+    this.metrics.rateLimitRefusals.inc({ consumer, reason: 'store_unavailable' });
+    return { allowed: false, retryAfterSeconds: 1, reason: 'store_unavailable' };
   }
 
   /** For /health: Redis reachability and latency (null with the in-memory store). */
