@@ -32,8 +32,8 @@ import { AuditCollector } from '../src/auth/audit.js';
 import { buildPolicy } from '../src/auth/policy.js';
 import { applyAuthorisation, preAuthorisedFor, schemaSecurityFacts } from '../src/auth/shield.js';
 import { ensureDevCertificates } from '../scripts/certs.js';
-import { gatewayEnv, startGatewayProcess } from '../tests/support/gateway.js';
-import { startSimulators } from '../tests/support/simulators.js';
+import { gatewayEnv, startGatewayProcess } from '../local-stack/gateway.js';
+import { startSimulators } from '../local-stack/simulators.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);

@@ -14,7 +14,7 @@ import { constantArrival } from './arrival.js';
 import { hashApiKey } from '../src/auth/api-keys.js';
 import { upstreamUrlEnv } from '../src/config/index.js';
 import { ensureDevCertificates, type DevCertificates } from '../scripts/certs.js';
-import { startSimulators, type SimulatorHandle } from '../tests/support/simulators.js';
+import { startSimulators, type SimulatorHandle } from '../local-stack/simulators.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 

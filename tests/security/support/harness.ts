@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpsExchange, type GraphQLResult } from '../../support/https.js';
+import { httpsExchange, type GraphQLResult } from '../../../local-stack/https.js';
 import { createCa, createClientCert, ensureDevCertificates, type KeyPair } from '../../../scripts/certs.js';
 
 export const SAMPLE_CONSUMERS = ['prison-operator', 'police-force', 'probation-partner', 'schema-explorer', 'suspended-supplier'] as const;

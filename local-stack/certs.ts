@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCa, createClientCert, createSelfSigned, ensureDevCertificates, type KeyPair } from '../../scripts/certs.js';
+import { createCa, createClientCert, createSelfSigned, ensureDevCertificates, type KeyPair } from '../scripts/certs.js';
 
 export interface Pem {
   key: string;
@@ -16,11 +16,15 @@ export const DEV_API_KEYS = {
   'police-dev': 'police-dev-development-api-key-not-a-secret',
 } as const;
 
-export interface TestCertificates {
-  dir: string;
+/** What a gateway needs of a certificate set: its server key pair and the consumer CA, as files. */
+export interface ServerCertificateFiles {
   caFile: string;
   serverKeyFile: string;
   serverCertFile: string;
+}
+
+export interface TestCertificates extends ServerCertificateFiles {
+  dir: string;
   /** PEM of the consumer CA, which also signed the server certificate. */
   ca: string;
   /** Issued by the consumer CA. */
