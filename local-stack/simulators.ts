@@ -12,16 +12,9 @@ export type UpstreamName = 'auth' | 'prisonApi' | 'prisonerSearch' | 'alerts' | 
 
 export const UPSTREAM_NAMES: readonly UpstreamName[] = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord'];
 
-export interface FaultConfig {
-  latencyMs?: number;
-  latencyJitterMs?: number;
-  errorRate?: number;
-  errorStatuses?: number[];
-  hang?: boolean;
-  malformedJson?: boolean;
-  outage?: boolean;
-  routes?: string[];
-}
+/** A fault as the admin API takes it (simulators/lib/faults.ts). */
+export type { FaultConfig } from '../simulators/lib/faults.js';
+import type { FaultConfig } from '../simulators/lib/faults.js';
 
 /** The well-known people file's format is the simulators' own (simulators/lib/well-known.ts). */
 export type { WellKnownFile, WellKnownPerson } from '../simulators/lib/well-known.js';
