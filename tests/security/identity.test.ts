@@ -98,11 +98,11 @@ describe('direct mutual TLS', () => {
   });
 
   it('a certificate that did not verify: its CN is not logged as the consumer (the refusal line says unverified)', async () => {
-    const before = gateway.logs.length;
-    const r = await call(certs.foreignCa);
+    const before = stack.gateway.logs.length;
+    const r = await call(stack.certs.foreignCa);
     expect(r.status).toBe(401);
     expect(await logged(before, (l) => l.includes('"reason":"CERTIFICATE_UNTRUSTED"'))).toBe(true);
-    const line = gateway.logs.slice(before).find((l) => l.includes('"reason":"CERTIFICATE_UNTRUSTED"'))!;
+    const line = stack.gateway.logs.slice(before).find((l) => l.includes('"reason":"CERTIFICATE_UNTRUSTED"'))!;
     expect(JSON.parse(line)).toMatchObject({ event: 'auth-refused', consumer: 'unverified' });
     expect(line).not.toContain('dev-consumer');
   });
