@@ -32,8 +32,9 @@ import { AuditCollector } from '../src/auth/audit.js';
 import { buildPolicy } from '../src/auth/policy.js';
 import { applyAuthorisation, preAuthorisedFor, schemaSecurityFacts } from '../src/auth/shield.js';
 import { ensureDevCertificates } from '../scripts/certs.js';
-import { gatewayEnv, startGatewayProcess } from '../tests/support/gateway.js';
-import { startSimulators } from '../tests/support/simulators.js';
+import { serverCertificates } from '../local-stack/certs.js';
+import { gatewayEnv, startGatewayProcess } from '../local-stack/gateway.js';
+import { startSimulators } from '../local-stack/simulators.js';
 
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -88,7 +89,7 @@ async function httpPart(): Promise<void> {
   );
   const sims = await startSimulators({ population: 20_000, timeoutMs: 60_000 });
   const gateway = await startGatewayProcess({
-    ...gatewayEnv(sims, { caFile: certs.ca.cert, serverKeyFile: certs.server.key, serverCertFile: certs.server.cert } as never),
+    ...gatewayEnv(sims, serverCertificates(certs)),
     NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     AUDIT_HASH_KEY: 'bench-audit-hash-key-0123456789abcdef',

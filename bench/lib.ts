@@ -12,9 +12,10 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { constantArrival } from './arrival.js';
 import { hashApiKey } from '../src/auth/api-keys.js';
-import { upstreamUrlEnv } from '../src/config/index.js';
 import { ensureDevCertificates, type DevCertificates } from '../scripts/certs.js';
-import { startSimulators, type SimulatorHandle } from '../tests/support/simulators.js';
+import { serverCertificates } from '../local-stack/certs.js';
+import { gatewayEnv } from '../local-stack/gateway.js';
+import { startSimulators, type SimulatorHandle } from '../local-stack/simulators.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -274,23 +275,13 @@ export async function startStack(opts: { population: number; latencyMs: number; 
     say(`  ready in ${sims.startupMs} ms`);
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
+      ...gatewayEnv(sims, serverCertificates(certs)),
       NODE_ENV: 'production',
       NODE_OPTIONS: productionNodeOptions(),
       LOG_LEVEL: opts.logLevel ?? 'info',
-      CONSUMER_HOST: '127.0.0.1',
-      CONSUMER_PORT: '0',
-      MANAGEMENT_HOST: '127.0.0.1',
-      MANAGEMENT_PORT: '0',
-      TLS_KEY_FILE: certs.server.key,
-      TLS_CERT_FILE: certs.server.cert,
-      CONSUMER_CA_FILE: certs.ca.cert,
       POLICY_FILE: policyFile,
       AUDIT_SINK: `file:${join(dir, 'audit.jsonl')}`,
       AUDIT_HASH_KEY: 'bench-audit-hash-key-0123456789abcdef',
-      HMPPS_AUTH_URL: sims.urls.auth,
-      CLIENT_ID: sims.clientId,
-      CLIENT_SECRET: sims.clientSecret,
-      ...upstreamUrlEnv(sims.urls),
     };
     say('- starting the gateway (dist, production mode) ...');
     // As the container starts it (Dockerfile CMD), with production's NODE_OPTIONS.

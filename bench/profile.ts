@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { wellKnownPeople } from '../tests/support/simulators.js';
+import { wellKnownPeople } from '../local-stack/simulators.js';
 import { body, load, ROOT, S1, S2, S3, sample, startStack, stop, type LoadSpec } from './lib.js';
 
 const argv = process.argv.slice(2);

@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { wellKnownPeople, type SimulatorHandle } from '../tests/support/simulators.js';
+import { wellKnownPeople, type SimulatorHandle } from '../local-stack/simulators.js';
 import { body, idleCostRatio, load, percentile, ROOT, S1, S2, S3, sample, startProcess, startStack, stop, type LoadSpec, type Proc, type Stack } from './lib.js';
 
 const argv = process.argv.slice(2);

@@ -4,7 +4,7 @@
  * included); `wallMs` is what a caller waits, from spawn to the ready line.
  * Run: npx tsx bench/simulator-startup.ts
  */
-import { startSimulators } from '../tests/support/simulators.js';
+import { startSimulators } from '../local-stack/simulators.js';
 
 const SIZES = [2000, 100_000];
 const RUNS = 3;

@@ -20,7 +20,7 @@ import {
   validateResponse,
   type SpecUpstream,
 } from '../support/openapi.js';
-import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../../local-stack/simulators.js';
 
 type Person = ReturnType<typeof wellKnownPeople>['people'][number];
 /** `not-held`: a real well-known id that this particular upstream does not hold (e.g. a prison-only person in Delius). */

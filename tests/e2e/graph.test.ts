@@ -2,11 +2,11 @@
  * The whole Person graph end to end: every field for every kind of well-known person, persons,
  * searchPersons, batching counts, and partial results when an upstream is down or hangs.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import { postGraphQL, type GraphQLResult } from '../support/https.js';
-import { startSimulators, wellKnownPeople, type SimulatorHandle, type UpstreamName } from '../support/simulators.js';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import type { GatewayHandle } from '../../local-stack/gateway.js';
+import { postGraphQL, type GraphQLResult } from '../../local-stack/https.js';
+import { wellKnownPeople, type UpstreamName } from '../../local-stack/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
 
 const known = wellKnownPeople();
 const person = (key: string) => {
@@ -37,33 +37,18 @@ const FULL_PROFILE = `
   protectedCharacteristics { age gender sexualOrientation ethnicity nationality religion maritalStatus
     disabilities { type condition } reasonableAdjustments { treatmentCode treatmentDescription startDate } }`;
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
-/** A second gateway for the fault cases: short timeouts, no retries, breakers that never open. */
-let faultGateway: GatewayHandle;
-
-beforeAll(async () => {
-  certs = createTestCertificates();
-  sims = await startSimulators({ population: 2000 });
-  // Breakers and retries have their own tests (tests/resilience); here every fault case must start
-  // from a closed breaker, and a hang should cost one timeout, not three.
-  [gateway, faultGateway] = await Promise.all([
-    startGatewayProcess(gatewayEnv(sims, certs)),
-    startGatewayProcess({ ...gatewayEnv(sims, certs), UPSTREAM_TIMEOUT_MS: '1000', UPSTREAM_RETRIES: '0', BREAKER_MIN_CALLS: '100000' }),
-  ]);
-}, 60_000);
-
-afterAll(async () => {
-  await Promise.all([gateway?.stop(), faultGateway?.stop()]);
-  await sims?.stop();
-  certs?.remove();
+// Breakers and retries have their own tests (tests/resilience); here every fault case must start
+// from a closed breaker, and a hang should cost one timeout, not three.
+const stack = useGatewayStack({
+  gateways: [{}, { UPSTREAM_TIMEOUT_MS: '1000', UPSTREAM_RETRIES: '0', BREAKER_MIN_CALLS: '100000' }],
 });
+/** The second gateway is for the fault cases: short timeouts, no retries, breakers that never open. */
+const faultGateway = (): GatewayHandle => stack.gateways[1]!;
 
-const gql = (query: string, variables?: Record<string, unknown>, via: GatewayHandle = gateway) =>
-  postGraphQL(via.consumerUrl, { query, variables }, { ca: certs.ca, ...certs.client.devConsumer });
+const gql = (query: string, variables?: Record<string, unknown>, via: GatewayHandle = stack.gateway) =>
+  postGraphQL(via.consumerUrl, { query, variables }, { ca: stack.certs.ca, ...stack.certs.client.devConsumer });
 
-const profileOf = async (hmppsId: string, via: GatewayHandle = gateway): Promise<{ result: GraphQLResult; p: Record<string, any> }> => {
+const profileOf = async (hmppsId: string, via: GatewayHandle = stack.gateway): Promise<{ result: GraphQLResult; p: Record<string, any> }> => {
   const result = await gql(`query P($id: ID!) { person(hmppsId: $id) { ${FULL_PROFILE} } }`, { id: hmppsId }, via);
   return { result, p: result.body.data?.person as Record<string, any> };
 };
@@ -251,9 +236,9 @@ describe('searchPersons', () => {
 
 /** Prison numbers of N people in one prison, straight from the prisoner search simulator. */
 async function prisonNumbers(n: number): Promise<string[]> {
-  const res = await fetch(`${sims.urls.prisonerSearch}/attribute-search?page=0&size=${n}`, {
+  const res = await fetch(`${stack.sims.urls.prisonerSearch}/attribute-search?page=0&size=${n}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${await sims.token()}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${await stack.sims.token()}`, 'content-type': 'application/json' },
     body: JSON.stringify({ joinType: 'AND', queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'status', condition: 'IS', searchTerm: 'ACTIVE IN' }] }], pagination: { page: 0, size: n } }),
   });
   const body = (await res.json()) as { content: Array<{ prisonerNumber: string }> };
@@ -283,10 +268,10 @@ describe('batching: upstream requests per route do not grow with N on batch rout
   it.each([10, 50, 100])('persons(N=%i) with every field', async (n) => {
     const ids = await prisonNumbers(n);
     expect(ids).toHaveLength(n);
-    await sims.resetCounters();
+    await stack.sims.resetCounters();
     const result = await gql(`query Q($ids: [ID!]!) { persons(hmppsIds: $ids) { ${FULL_PROFILE} } }`, { ids });
     noErrors(result);
-    const counters = await sims.counters();
+    const counters = await stack.sims.counters();
     table[n] = {};
     for (const [upstream, routes] of Object.entries(counters)) {
       if (upstream.startsWith('_') || upstream === 'auth') continue;
@@ -297,7 +282,7 @@ describe('batching: upstream requests per route do not grow with N on batch rout
 });
 
 describe('partial results: one upstream down or hanging', () => {
-  afterAll(() => sims.clearFaults());
+  afterAll(() => stack.sims.clearFaults());
 
   const PRISON_FIELDS = ['prison', 'alerts', 'images', 'sentenceKeyDates'];
   const cases: Array<[UpstreamName, string[], string[]]> = [
@@ -312,9 +297,9 @@ describe('partial results: one upstream down or hanging', () => {
 
   for (const fault of ['outage', 'hang'] as const) {
     it.each(cases)(`%s ${fault}: the rest of the person is returned, failed fields carry typed errors`, async (upstream, failed, intact) => {
-      await sims.setFault(upstream, fault === 'outage' ? { outage: true } : { hang: true });
+      await stack.sims.setFault(upstream, fault === 'outage' ? { outage: true } : { hang: true });
       try {
-        const { result, p } = await profileOf(idOf('linked'), faultGateway);
+        const { result, p } = await profileOf(idOf('linked'), faultGateway());
         expect(result.status).toBe(200);
         expect(p).not.toBeNull();
         for (const field of intact) expect(at(p, field)).not.toBeNull();
@@ -330,55 +315,55 @@ describe('partial results: one upstream down or hanging', () => {
         expect(result.raw).not.toMatch(/127\.0\.0\.1|localhost|ECONN|ETIMEDOUT|http:\/\/|stack/i);
         if (failed.length === 0) expect(errors).toHaveLength(0);
       } finally {
-        await sims.setFault(upstream, {});
+        await stack.sims.setFault(upstream, {});
       }
     });
   }
 
   it('prisoner search down: a linked person found by CRN still answers, prison fields fail', async () => {
-    await sims.setFault('prisonerSearch', { outage: true });
+    await stack.sims.setFault('prisonerSearch', { outage: true });
     try {
-      const { result, p } = await profileOf(idOf('linked'), faultGateway);
+      const { result, p } = await profileOf(idOf('linked'), faultGateway());
       expect(p.firstName).toBe(person('linked').firstName);
       expect(p.probation).not.toBeNull();
       for (const field of PRISON_FIELDS) expect(p[field]).toBeNull();
       expect(result.body.errors?.every((e) => e.extensions?.area === 'prison')).toBe(true);
     } finally {
-      await sims.setFault('prisonerSearch', {});
+      await stack.sims.setFault('prisonerSearch', {});
     }
   });
 
   it('two upstreams failing at once never leave a rejected promise unattended (no crash, no unhandled rejection)', async () => {
     // By prison number with probation search down, the probation half is missing; with the Prison API
     // down too, the prison half's own lookups fail while the probation half's fields refuse at once.
-    await sims.setFault('probationSearch', { outage: true });
-    await sims.setFault('prisonApi', { outage: true });
+    await stack.sims.setFault('probationSearch', { outage: true });
+    await stack.sims.setFault('prisonApi', { outage: true });
     try {
       const id = person('linked').prisonNumber!;
-      const result = await gql(`{ person(hmppsId: "${id}") { firstName offences { code } sentences { description } addresses { town } } }`, undefined, faultGateway);
+      const result = await gql(`{ person(hmppsId: "${id}") { firstName offences { code } sentences { description } addresses { town } } }`, undefined, faultGateway());
       expect(result.status).toBe(200);
       expect((result.body.data?.person as any).firstName).toBe(person('linked').firstName);
       for (const field of ['offences', 'sentences', 'addresses']) {
         expect(result.body.errors?.some((e) => e.path?.join('.') === `person.${field}`)).toBe(true);
       }
     } finally {
-      await sims.setFault('probationSearch', {});
-      await sims.setFault('prisonApi', {});
+      await stack.sims.setFault('probationSearch', {});
+      await stack.sims.setFault('prisonApi', {});
     }
     await new Promise((r) => setTimeout(r, 300));
-    expect(faultGateway.logs.some((l) => l.includes('unhandled-rejection'))).toBe(false);
-    const after = await profileOf(idOf('linked'), faultGateway);
+    expect(faultGateway().logs.some((l) => l.includes('unhandled-rejection'))).toBe(false);
+    const after = await profileOf(idOf('linked'), faultGateway());
     expect(after.p.firstName).toBe(person('linked').firstName);
   });
 
   it('probation search down: a person asked for by CRN cannot be identified (null + typed error)', async () => {
-    await sims.setFault('probationSearch', { outage: true });
+    await stack.sims.setFault('probationSearch', { outage: true });
     try {
-      const { result, p } = await profileOf(idOf('probation-only'), faultGateway);
+      const { result, p } = await profileOf(idOf('probation-only'), faultGateway());
       expect(p).toBeNull();
       expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', area: 'probation' });
     } finally {
-      await sims.setFault('probationSearch', {});
+      await stack.sims.setFault('probationSearch', {});
     }
   });
 });

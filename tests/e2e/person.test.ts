@@ -4,9 +4,9 @@
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { loggedLine } from '../support/gateway.js';
-import { postGraphQL, type GraphQLResult } from '../support/https.js';
-import { wellKnownPeople } from '../support/simulators.js';
+import { loggedLine } from '../../local-stack/gateway.js';
+import { postGraphQL, type GraphQLResult } from '../../local-stack/https.js';
+import { wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const people = wellKnownPeople();

@@ -6,8 +6,8 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 // The benchmark's full profile: every field of Person (kept in one place).
 import { FULL_PROFILE } from '../../bench/lib.js';
-import { postGraphQL } from '../support/https.js';
-import { type UpstreamName } from '../support/simulators.js';
+import { postGraphQL } from '../../local-stack/https.js';
+import { type UpstreamName } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
 
 

@@ -1,28 +1,19 @@
 /** Start-up refusals and the development listener. */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess } from '../support/gateway.js';
-import { REPO_ROOT, startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { startGatewayProcess } from '../../local-stack/gateway.js';
+import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-
-beforeAll(async () => {
-  certs = createTestCertificates();
-  sims = await startSimulators({ population: 2000 });
-}, 60_000);
-
-afterAll(async () => {
-  await sims?.stop();
-  certs?.remove();
-});
+/** No gateway up front: each test starts (or fails to start) its own. */
+const stack = useGatewayStack({ gateways: [] });
 
 async function refusal(env: Record<string, string>): Promise<{ code: number; logs: string }> {
   try {
+    // The lower-level start, not stack.startGateway: these tests expect the process to exit before it is ready.
     const gw = await startGatewayProcess(env);
     await gw.stop();
     throw new Error('the gateway started but should have refused');
@@ -35,7 +26,7 @@ async function refusal(env: Record<string, string>): Promise<{ code: number; log
 
 describe('start-up', () => {
   it('production mode refuses to start with the development listener', async () => {
-    const { code, logs } = await refusal({ ...gatewayEnv(sims, certs), NODE_ENV: 'production', DEV_LISTENER: 'true' });
+    const { code, logs } = await refusal(stack.env({ NODE_ENV: 'production', DEV_LISTENER: 'true' }));
     expect(code).toBe(1);
     expect(logs).toContain('DEV_LISTENER must not be enabled in production');
   });
@@ -44,13 +35,13 @@ describe('start-up', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pg-policy-'));
     const file = join(dir, 'policy.yaml');
     writeFileSync(file, 'roles:\n  r:\n    grants: [Query.person, Person.shoeSize]\nconsumers:\n  c:\n    roles: [r]\n');
-    const { code, logs } = await refusal({ ...gatewayEnv(sims, certs), POLICY_FILE: file });
+    const { code, logs } = await refusal(stack.env({ POLICY_FILE: file }));
     expect(code).toBe(1);
     expect(logs).toContain('Person.shoeSize');
   });
 
   it('the development listener serves the fixed consumer on loopback without a certificate', async () => {
-    const gw = await startGatewayProcess({ ...gatewayEnv(sims, certs), NODE_ENV: 'development', DEV_LISTENER: 'true' });
+    const gw = await stack.startGateway({ NODE_ENV: 'development', DEV_LISTENER: 'true' });
     try {
       expect(gw.devUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
@@ -74,7 +65,7 @@ describe('start-up', () => {
     const file = join(dir, 'policy.yaml');
     const policy = readFileSync(join(REPO_ROOT, 'policy', 'development.yaml'), 'utf8');
     writeFileSync(file, policy);
-    const gw = await startGatewayProcess({ ...gatewayEnv(sims, certs), NODE_ENV: 'development', DEV_LISTENER: 'true', POLICY_FILE: file });
+    const gw = await stack.startGateway({ NODE_ENV: 'development', DEV_LISTENER: 'true', POLICY_FILE: file });
     try {
       const query = { query: '{ __typename }' };
       const post = (headers: Record<string, string>) => request(gw.devUrl!).post('/graphql').set('content-type', 'application/json').set(headers).send(query);
@@ -101,7 +92,7 @@ describe('start-up', () => {
   });
 
   it('SIGTERM drains: readiness goes down and the process exits 0', async () => {
-    const gw = await startGatewayProcess(gatewayEnv(sims, certs));
+    const gw = await stack.startGateway();
     await request(gw.managementUrl).get('/health/readiness').expect(200);
     expect(await gw.stop()).toBe(0);
   });

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkCertificates, createCa, issueClientCertificate, type KeyPair } from '../../scripts/certs.js';
-import { REPO_ROOT } from '../support/simulators.js';
+import { REPO_ROOT } from '../../local-stack/simulators.js';
 
 let dir: string;
 let ca: KeyPair;

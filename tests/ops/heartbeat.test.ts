@@ -9,8 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { DEV_API_KEYS } from '../support/certs.js';
-import { REPO_ROOT, wellKnownPeople } from '../support/simulators.js';
+import { DEV_API_KEYS } from '../../local-stack/certs.js';
+import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { freePort } from './support.js';
 import { useGatewayStack } from '../support/stack.js';
 

@@ -2,25 +2,21 @@
  * The management listener and request telemetry against the real gateway process and simulators:
  * /health with a component per dependency, /info, /metrics, and the one access line per request.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle, loggedLine } from '../support/gateway.js';
-import { postGraphQL } from '../support/https.js';
-import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
-import { asConsumer, freePort, scrape, writeTestPolicy, type TestPolicy } from './support.js';
+import { describe, expect, it } from '@jest/globals';
+import { loggedLine } from '../../local-stack/gateway.js';
+import { postGraphQL } from '../../local-stack/https.js';
+import { wellKnownPeople } from '../../local-stack/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
+import { asConsumer, freePort, scrape, writeTestPolicy } from './support.js';
 
 const people = wellKnownPeople();
 const linked = people.people.find((p) => p.key === 'linked')!;
 const UPSTREAMS = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord'];
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
-let policy: TestPolicy;
-let dir: string;
+const stack = useGatewayStack({
+  policy: (dir) => writeTestPolicy(dir),
+  gateways: [{ HEALTH_CHECK_INTERVAL_MS: '200', HEALTH_CHECK_TIMEOUT_MS: '300', GIT_COMMIT: '0123abc', APP_VERSION: '9.9.9-test' }],
+});
 
 interface HealthBody {
   status: string;
@@ -36,34 +32,12 @@ async function healthUntil(predicate: (h: HealthBody) => boolean, timeoutMs = 50
   const until = Date.now() + timeoutMs;
   let last: HealthBody | null = null;
   while (Date.now() < until) {
-    last = (await getJson(`${gateway.managementUrl}/health`)).body as unknown as HealthBody;
+    last = (await getJson(`${stack.gateway.managementUrl}/health`)).body as unknown as HealthBody;
     if (predicate(last)) return last;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`health never matched: ${JSON.stringify(last)}`);
 }
-
-beforeAll(async () => {
-  certs = createTestCertificates();
-  dir = mkdtempSync(join(tmpdir(), 'pg-ops-'));
-  policy = writeTestPolicy(dir);
-  sims = await startSimulators({ population: 2000 });
-  gateway = await startGatewayProcess({
-    ...gatewayEnv(sims, certs),
-    POLICY_FILE: policy.file,
-    HEALTH_CHECK_INTERVAL_MS: '200',
-    HEALTH_CHECK_TIMEOUT_MS: '300',
-    GIT_COMMIT: '0123abc',
-    APP_VERSION: '9.9.9-test',
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 
 describe('/health', () => {
   it('shows every upstream and the token endpoint as a component with reachability, latency and circuit state', async () => {
@@ -77,43 +51,38 @@ describe('/health', () => {
   });
 
   it('an upstream outage shows as a DOWN component within a check interval; liveness and readiness stay UP; recovery shows', async () => {
-    await sims.setFault('alerts', { outage: true });
+    await stack.sims.setFault('alerts', { outage: true });
     try {
       const down = await healthUntil((h) => h.components.alerts?.status === 'DOWN', 2000);
       expect(down.status).toBe('DEGRADED');
       expect(down.components.alerts?.details.error).toBe('ECONNREFUSED');
       expect(down.components.prisonApi?.status).toBe('UP');
-      expect((await fetch(`${gateway.managementUrl}/health/liveness`)).status).toBe(200);
-      expect((await fetch(`${gateway.managementUrl}/health/readiness`)).status).toBe(200);
-      expect(await scrape(gateway.managementUrl, 'gateway_upstream_up', { upstream: 'alerts' })).toBe(0);
+      expect((await fetch(`${stack.gateway.managementUrl}/health/liveness`)).status).toBe(200);
+      expect((await fetch(`${stack.gateway.managementUrl}/health/readiness`)).status).toBe(200);
+      expect(await scrape(stack.gateway.managementUrl, 'gateway_upstream_up', { upstream: 'alerts' })).toBe(0);
     } finally {
-      await sims.setFault('alerts', {});
+      await stack.sims.setFault('alerts', {});
     }
     const up = await healthUntil((h) => h.components.alerts?.status === 'UP', 2000);
     expect(up.status).toBe('UP');
   });
 
   it('an upstream that answers 5xx or does not answer at all is DOWN', async () => {
-    await sims.setFault('managePom', { errorRate: 1, errorStatuses: [503] });
-    await sims.setFault('deliusIntegration', { hang: true });
+    await stack.sims.setFault('managePom', { errorRate: 1, errorStatuses: [503] });
+    await stack.sims.setFault('deliusIntegration', { hang: true });
     try {
       const h = await healthUntil((x) => x.components.managePom?.status === 'DOWN' && x.components.deliusIntegration?.status === 'DOWN', 3000);
       expect(h.components.managePom?.details.httpStatus).toBe(503);
       expect(h.components.deliusIntegration?.details.error).toBe('ETIMEDOUT');
     } finally {
-      await sims.clearFaults();
+      await stack.sims.clearFaults();
     }
     await healthUntil((h) => h.status === 'UP', 3000);
   });
 
   it('a moved upstream (nothing listening where it is configured) is DOWN from the first check, and the gateway still serves', async () => {
     const nowhere = `http://127.0.0.1:${await freePort()}`;
-    const moved = await startGatewayProcess({
-      ...gatewayEnv(sims, certs),
-      POLICY_FILE: policy.file,
-      PRISON_API_URL: nowhere,
-      HEALTH_CHECK_INTERVAL_MS: '200',
-    });
+    const moved = await stack.startGateway({ PRISON_API_URL: nowhere, HEALTH_CHECK_INTERVAL_MS: '200' });
     try {
       const until = Date.now() + 3000;
       let body: HealthBody | null = null;
@@ -125,7 +94,7 @@ describe('/health', () => {
       expect(body?.components.prisonApi?.status).toBe('DOWN');
       expect(body?.status).toBe('DEGRADED');
       expect((await fetch(`${moved.managementUrl}/health/liveness`)).status).toBe(200);
-      const result = await asConsumer(moved.consumerUrl, certs, policy)(`{ person(hmppsId: "${linked.crn}") { firstName } }`);
+      const result = await asConsumer(moved.consumerUrl, stack.certs, stack.policy)(`{ person(hmppsId: "${linked.crn}") { firstName } }`);
       expect(result.body.data?.person).toEqual({ firstName: linked.firstName });
       expect(await loggedLine(moved, (l) => l.includes('"dependency":"prisonApi"') && l.includes('DOWN'))).toBeDefined();
     } finally {
@@ -134,13 +103,13 @@ describe('/health', () => {
   });
 
   it('/health/ping answers UP', async () => {
-    expect(await getJson(`${gateway.managementUrl}/health/ping`)).toEqual({ status: 200, body: { status: 'UP' } });
+    expect(await getJson(`${stack.gateway.managementUrl}/health/ping`)).toEqual({ status: 200, body: { status: 'UP' } });
   });
 });
 
 describe('/info', () => {
   it('reports version, commit, schema hash, policy hash and start time', async () => {
-    const { status, body } = await getJson(`${gateway.managementUrl}/info`);
+    const { status, body } = await getJson(`${stack.gateway.managementUrl}/info`);
     expect(status).toBe(200);
     expect(body).toMatchObject({ version: '9.9.9-test', commit: '0123abc' });
     expect(body.schemaHash).toMatch(/^[0-9a-f]{64}$/);
@@ -152,15 +121,15 @@ describe('/info', () => {
 });
 
 describe('/metrics and the access log', () => {
-  const gql = () => asConsumer(gateway.consumerUrl, certs, policy);
+  const gql = () => asConsumer(stack.gateway.consumerUrl, stack.certs, stack.policy);
 
   it('counts requests, latency, errors, upstream calls, circuits, batch sizes, refusals, certificate expiry and the process', async () => {
     const ok = await gql()(`query OpsProbe($id: ID!) { person(hmppsId: $id) { firstName } }`, { id: linked.crn });
     expect(ok.body.errors).toBeUndefined();
     await gql()(`query OpsMissing { person(hmppsId: "${people.unknown.crn}") { firstName } }`);
-    await postGraphQL(gateway.consumerUrl, { query: '{ person(hmppsId: "X1") { firstName } }' }, { ca: certs.ca });
+    await postGraphQL(stack.gateway.consumerUrl, { query: '{ person(hmppsId: "X1") { firstName } }' }, { ca: stack.certs.ca });
 
-    const m = (name: string, labels: Record<string, string> = {}) => scrape(gateway.managementUrl, name, labels);
+    const m = (name: string, labels: Record<string, string> = {}) => scrape(stack.gateway.managementUrl, name, labels);
     expect(await m('gateway_requests_total', { consumer: 'dev-consumer', operation: 'OpsProbe', outcome: 'ok' })).toBe(1);
     expect(await m('gateway_requests_total', { consumer: 'dev-consumer', operation: 'OpsMissing', outcome: 'error' })).toBe(1);
     expect(await m('gateway_request_duration_seconds_count', { operation: 'OpsProbe' })).toBe(1);
@@ -191,7 +160,7 @@ describe('/metrics and the access log', () => {
     await new Promise((r) => setTimeout(r, 100));
 
     const access = (id: string) =>
-      gateway.logs
+      stack.gateway.logs
         .map((l) => {
           try {
             return JSON.parse(l) as Record<string, unknown>;

@@ -4,11 +4,10 @@
  * shutdown) against the real gateway at debug level, capturing everything it writes to stdout and
  * stderr; none of the names, dates of birth or PNC numbers used may appear.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import { postGraphQL, type GraphQLResult } from '../support/https.js';
-import { startSimulators, wellKnownPeople, type FaultConfig, type SimulatorHandle, type UpstreamName } from '../support/simulators.js';
+import { describe, expect, it } from '@jest/globals';
+import { postGraphQL, type GraphQLResult } from '../../local-stack/https.js';
+import { wellKnownPeople, type FaultConfig, type UpstreamName } from '../../local-stack/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
 import { personDataOf } from './support.js';
 
 const known = wellKnownPeople();
@@ -18,25 +17,11 @@ const PROFILE = `hmppsId firstName middleNames lastName dateOfBirth gender known
   prison { prisonId cellLocation } probation { underActiveSupervision }
   addresses { postcode } alerts(first: 3) { totalCount } responsibleOfficer { communityManager { forename surname } }`;
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
+const stack = useGatewayStack({ env: { LOG_LEVEL: 'debug', REQUEST_DEADLINE_MS: '1500', UPSTREAM_TIMEOUT_MS: '400' } });
 const responses: string[] = [];
 
-beforeAll(async () => {
-  certs = createTestCertificates();
-  sims = await startSimulators({ population: 2000 });
-  gateway = await startGatewayProcess({ ...gatewayEnv(sims, certs), LOG_LEVEL: 'debug', REQUEST_DEADLINE_MS: '1500', UPSTREAM_TIMEOUT_MS: '400' });
-}, 60_000);
-
-afterAll(async () => {
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
-});
-
 async function as(who: 'devConsumer' | 'policeDev', query: string, variables?: Record<string, unknown>, operationName?: string): Promise<GraphQLResult> {
-  const result = await postGraphQL(gateway.consumerUrl, { query, variables, operationName }, { ca: certs.ca, ...certs.client[who] });
+  const result = await postGraphQL(stack.gateway.consumerUrl, { query, variables, operationName }, { ca: stack.certs.ca, ...stack.certs.client[who] });
   responses.push(result.raw);
   return result;
 }
@@ -83,16 +68,16 @@ describe('logs', () => {
       ['deliusIntegration', { errorRate: 1, errorStatuses: [503] }],
     ];
     for (const [upstream, fault] of faults) {
-      await sims.setFault(upstream, fault);
+      await stack.sims.setFault(upstream, fault);
       await as('devConsumer', `query Faulty($id: ID!) { person(hmppsId: $id) { ${PROFILE} } }`, { id: linked.prisonNumber });
       await as('devConsumer', 'query FaultySearch($c: PersonSearchCriteria!) { searchPersons(criteria: $c) { totalCount nodes { firstName } } }', {
         c: { firstName: linked.firstName, lastName: linked.lastName },
       });
-      await sims.setFault(upstream, {});
+      await stack.sims.setFault(upstream, {});
     }
-    await sims.expireTokens();
+    await stack.sims.expireTokens();
     await as('devConsumer', `{ person(hmppsId: "${linked.crn}") { firstName } }`);
-    expect(await gateway.stop()).toBe(0);
+    expect(await stack.gateway.stop()).toBe(0);
 
     // The flows really carried person data through the gateway ...
     const sensitive = personDataOf(people);
@@ -102,8 +87,8 @@ describe('logs', () => {
       expect(answered).toContain(p.dateOfBirth);
     }
     // ... and the logs are complete: debug upstream lines, access lines, the shutdown.
-    const logs = gateway.logs.join('\n');
-    expect(gateway.logs.filter((l) => l.includes('"event":"access"')).length).toBeGreaterThanOrEqual(responses.length);
+    const logs = stack.gateway.logs.join('\n');
+    expect(stack.gateway.logs.filter((l) => l.includes('"event":"access"')).length).toBeGreaterThanOrEqual(responses.length);
     expect(logs).toContain('"msg":"upstream call"');
     expect(logs).toContain('"event":"stopped"');
     // ... yet none of it is in the logs, in any spelling JSON could give it.

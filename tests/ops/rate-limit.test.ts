@@ -6,16 +6,13 @@
  */
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle, loggedLine } from '../support/gateway.js';
-import type { GraphQLResult } from '../support/https.js';
-import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
-import { asConsumer, freePort, scrape, startRedis, writeTestPolicy, type RedisHandle, type TestPolicy } from './support.js';
+import { type GatewayHandle, loggedLine } from '../../local-stack/gateway.js';
+import type { GraphQLResult } from '../../local-stack/https.js';
+import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
+import { asConsumer, freePort, scrape, startRedis, writeTestPolicy, type RedisHandle } from './support.js';
 
 const RATE = { perSecond: 1, burst: 4 };
 /** What one budget allows in the first second: perSecond + burst. */
@@ -24,27 +21,15 @@ const PER_GATEWAY = 10;
 const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
 const QUERY = `{ person(hmppsId: "${linked.crn}") { firstName } }`;
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
+/** Two gateways with in-memory budgets; two more sharing a real Redis are started below, once it runs. */
+const stack = useGatewayStack({
+  policy: (dir) => writeTestPolicy(dir, { policeDev: RATE }),
+  env: { HEALTH_CHECK_INTERVAL_MS: '200' },
+  gateways: [{}, {}],
+});
 let redis: RedisHandle;
-let policy: TestPolicy;
-let dir: string;
-const gateways: GatewayHandle[] = [];
 let memory: [GatewayHandle, GatewayHandle];
 let shared: { open: GatewayHandle; closed: GatewayHandle };
-
-const env = (extra: Record<string, string> = {}) => ({
-  ...gatewayEnv(sims, certs),
-  POLICY_FILE: policy.file,
-  HEALTH_CHECK_INTERVAL_MS: '200',
-  ...extra,
-});
-
-async function start(extra: Record<string, string> = {}): Promise<GatewayHandle> {
-  const gw = await startGatewayProcess(env(extra));
-  gateways.push(gw);
-  return gw;
-}
 
 /**
  * PER_GATEWAY requests as police-dev to each gateway, all at once. `windows` is how many one-second
@@ -54,7 +39,7 @@ async function start(extra: Record<string, string> = {}): Promise<GatewayHandle>
 async function burstAt(targets: GatewayHandle[]): Promise<{ results: GraphQLResult[]; windows: number }> {
   const started = Date.now();
   const results = await Promise.all(
-    targets.flatMap((gw) => Array.from({ length: PER_GATEWAY }, () => asConsumer(gw.consumerUrl, certs, policy, 'policeDev')(QUERY))),
+    targets.flatMap((gw) => Array.from({ length: PER_GATEWAY }, () => asConsumer(gw.consumerUrl, stack.certs, stack.policy, 'policeDev')(QUERY))),
   );
   return { results, windows: Math.ceil((Date.now() - started) / 1000) + 1 };
 }
@@ -69,27 +54,16 @@ function expectRefusals(results: GraphQLResult[]): void {
 }
 
 beforeAll(async () => {
-  certs = createTestCertificates();
-  dir = mkdtempSync(join(tmpdir(), 'pg-rate-'));
-  policy = writeTestPolicy(dir, { policeDev: RATE });
-  [sims, redis] = await Promise.all([startSimulators({ population: 2000 }), startRedis()]);
-  const [m1, m2, open, closed] = await Promise.all([
-    start(),
-    start(),
-    start({ REDIS_URL: redis.url, RATE_LIMIT_ON_REDIS_ERROR: 'open' }),
-    start({ REDIS_URL: redis.url, RATE_LIMIT_ON_REDIS_ERROR: 'closed' }),
+  memory = [stack.gateways[0]!, stack.gateways[1]!];
+  redis = await startRedis();
+  const [open, closed] = await Promise.all([
+    stack.startGateway({ REDIS_URL: redis.url, RATE_LIMIT_ON_REDIS_ERROR: 'open' }),
+    stack.startGateway({ REDIS_URL: redis.url, RATE_LIMIT_ON_REDIS_ERROR: 'closed' }),
   ]);
-  memory = [m1, m2];
   shared = { open, closed };
 }, 90_000);
 
-afterAll(async () => {
-  await Promise.all(gateways.map((g) => g.stop()));
-  await redis?.stop();
-  await sims?.stop();
-  certs?.remove();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => redis?.stop());
 
 describe('rate limit per consumer', () => {
   it('in memory, each gateway has its own budget: over it, 429 with Retry-After and RATE_LIMITED; other consumers unaffected', async () => {
@@ -103,7 +77,7 @@ describe('rate limit per consumer', () => {
     const refusedCount = await scrape(memory[0].managementUrl, 'gateway_rate_limit_refusals_total', { consumer: 'police-dev', reason: 'rate' });
     expect(refusedCount).toBe(results.slice(0, PER_GATEWAY).filter((r) => r.status === 429).length);
     expect(await scrape(memory[0].managementUrl, 'gateway_requests_total', { consumer: 'police-dev', outcome: 'rate_limited' })).toBe(refusedCount);
-    const other = await asConsumer(memory[0].consumerUrl, certs, policy, 'devConsumer')(QUERY);
+    const other = await asConsumer(memory[0].consumerUrl, stack.certs, stack.policy, 'devConsumer')(QUERY);
     expect(other.status).toBe(200);
     process.stderr.write(`rate limit, in memory: ${accepted.length} of ${results.length} accepted by 2 gateways (${windows - 1} s)\n`);
   });
@@ -124,7 +98,7 @@ describe('rate limit per consumer', () => {
   it('when Redis goes away: fail open serves, fail closed refuses, both log and count it; both recover when it is back', async () => {
     const port = redis.port;
     await redis.stop();
-    const asDev = (gw: GatewayHandle) => asConsumer(gw.consumerUrl, certs, policy, 'devConsumer')(QUERY);
+    const asDev = (gw: GatewayHandle) => asConsumer(gw.consumerUrl, stack.certs, stack.policy, 'devConsumer')(QUERY);
 
     const served = await asDev(shared.open);
     expect(served.status).toBe(200);
@@ -152,10 +126,10 @@ describe('rate limit per consumer', () => {
   it('readiness is false until start-up completes (here: waiting for an unreachable Redis), then the gateway serves, failing open', async () => {
     const managementPort = await freePort();
     const observed: number[] = [];
-    const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'main.ts')], {
-      cwd: repoRoot,
-      env: { PATH: process.env.PATH ?? '', ...env({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, MANAGEMENT_PORT: String(managementPort) }) },
+    // Spawned by hand, not by startGatewayProcess: this test watches readiness before the `ready` line.
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', ...stack.env({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, MANAGEMENT_PORT: String(managementPort) }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const logs: string[] = [];
@@ -175,7 +149,7 @@ describe('rate limit per consumer', () => {
       }, 15_000);
       expect(observed).toEqual([503, 200]);
       expect(await loggedLine({ logs }, (l) => l.includes('rate-limit store not reachable at start-up'))).toBeDefined();
-      const result = await asConsumer(consumerUrl, certs, policy, 'devConsumer')(QUERY);
+      const result = await asConsumer(consumerUrl, stack.certs, stack.policy, 'devConsumer')(QUERY);
       expect(result.status).toBe(200);
     } finally {
       child.kill('SIGTERM');

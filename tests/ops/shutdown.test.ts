@@ -3,12 +3,11 @@
  * requests. Readiness goes false first, the listener stops accepting only after that, every request
  * in flight is answered in full, and the process exits 0.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess } from '../support/gateway.js';
-import { postGraphQL, type GraphQLResult } from '../support/https.js';
-import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { postGraphQL, type GraphQLResult } from '../../local-stack/https.js';
+import { wellKnownPeople } from '../../local-stack/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
 
 const BURST = 40;
 /** Longer than the drain delay: requests are still in flight when the listener stops accepting. */
@@ -16,18 +15,8 @@ const UPSTREAM_LATENCY_MS = 1500;
 const DRAIN_DELAY_MS = 1000;
 const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-
-beforeAll(async () => {
-  certs = createTestCertificates();
-  sims = await startSimulators({ population: 2000 });
-}, 60_000);
-
-afterAll(async () => {
-  await sims?.stop();
-  certs?.remove();
-});
+/** No gateway up front: the test starts the one whose shutdown it watches. */
+const stack = useGatewayStack({ gateways: [] });
 
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -46,8 +35,7 @@ function accepts(port: number): Promise<boolean> {
 
 describe('SIGTERM', () => {
   it('drains a burst of in-flight requests: readiness false before the listener closes, zero failures, exit 0', async () => {
-    const gw = await startGatewayProcess({
-      ...gatewayEnv(sims, certs),
+    const gw = await stack.startGateway({
       // Production mode: Apollo Server installs its own signal handlers outside NODE_ENV=test, and
       // they once cut the drain short (the process died by SIGTERM mid-drain).
       NODE_ENV: 'production',
@@ -60,10 +48,10 @@ describe('SIGTERM', () => {
     });
     const consumerPort = Number(new URL(gw.consumerUrl).port);
     // Every request now spends at least UPSTREAM_LATENCY_MS waiting on probation search.
-    await sims.setFault('probationSearch', { latencyMs: UPSTREAM_LATENCY_MS });
+    await stack.sims.setFault('probationSearch', { latencyMs: UPSTREAM_LATENCY_MS });
 
     const send = () =>
-      postGraphQL(gw.consumerUrl, { query: `{ person(hmppsId: "${linked.crn}") { firstName lastName } }` }, { ca: certs.ca, ...certs.client.devConsumer }).then(
+      postGraphQL(gw.consumerUrl, { query: `{ person(hmppsId: "${linked.crn}") { firstName lastName } }` }, { ca: stack.certs.ca, ...stack.certs.client.devConsumer }).then(
         (r) => ({ r, doneAt: Date.now() }),
         (e: Error) => ({ r: null as GraphQLResult | null, error: e.message, doneAt: Date.now() }),
       );
@@ -96,7 +84,7 @@ describe('SIGTERM', () => {
     const exitCode = await exited;
     watching = false;
     await watcher;
-    await sims.setFault('probationSearch', {});
+    await stack.sims.setFault('probationSearch', {});
 
     const failed = results.filter((x) => x.r?.status !== 200 || (x.r.body.data?.person as { firstName?: string } | null)?.firstName !== linked.firstName);
     expect(failed).toEqual([]);

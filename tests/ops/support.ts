@@ -8,8 +8,8 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
 import { generateApiKey, hashApiKey } from '../../src/auth/api-keys.js';
-import type { TestCertificates } from '../support/certs.js';
-import { postGraphQL, type GraphQLResult } from '../support/https.js';
+import type { TestCertificates } from '../../local-stack/certs.js';
+import { postGraphQL, type GraphQLResult } from '../../local-stack/https.js';
 
 export type ConsumerKey = 'devConsumer' | 'policeDev';
 const CN: Record<ConsumerKey, string> = { devConsumer: 'dev-consumer', policeDev: 'police-dev' };

@@ -6,15 +6,12 @@
  * after recovery it closes. A client that disconnects aborts its pending upstream calls.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle, loggedLine } from '../support/gateway.js';
-import type { GraphQLResult } from '../support/https.js';
-import { startSimulators, wellKnownPeople, type FaultConfig, type SimulatorHandle, type UpstreamName } from '../support/simulators.js';
-import { asConsumer, scrape, writeTestPolicy, type TestPolicy } from '../ops/support.js';
+import { type GatewayHandle, loggedLine } from '../../local-stack/gateway.js';
+import type { GraphQLResult } from '../../local-stack/https.js';
+import { wellKnownPeople, type FaultConfig, type UpstreamName } from '../../local-stack/simulators.js';
+import { asConsumer, scrape, writeTestPolicy } from '../ops/support.js';
+import { useGatewayStack } from '../support/stack.js';
 
 const DEADLINE_MS = 1500;
 /** Serialisation, TLS handshake and scheduling on a busy CI machine. */
@@ -42,28 +39,24 @@ const FAULTS: Record<string, FaultConfig> = {
 };
 const UPSTREAMS: UpstreamName[] = ['prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord'];
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
-let policy: TestPolicy;
-let dir: string;
+const stack = useGatewayStack({
+  policy: (dir) => writeTestPolicy(dir),
+  env: {
+    REQUEST_DEADLINE_MS: String(DEADLINE_MS),
+    UPSTREAM_TIMEOUT_MS: '500',
+    UPSTREAM_RETRIES: '1',
+    UPSTREAM_RETRY_BASE_MS: '20',
+    HEALTH_CHECK_INTERVAL_MS: '60000',
+  },
+  // The circuit breaker is kept out of the fault matrix (its own tests are below).
+  gateways: [{ BREAKER_MIN_CALLS: '1000000' }],
+});
 let baseline: Record<string, unknown>;
 const timings: Record<string, number> = {};
 
-const resilienceEnv = (extra: Record<string, string> = {}) => ({
-  ...gatewayEnv(sims, certs),
-  POLICY_FILE: policy.file,
-  REQUEST_DEADLINE_MS: String(DEADLINE_MS),
-  UPSTREAM_TIMEOUT_MS: '500',
-  UPSTREAM_RETRIES: '1',
-  UPSTREAM_RETRY_BASE_MS: '20',
-  HEALTH_CHECK_INTERVAL_MS: '60000',
-  ...extra,
-});
-
 async function profile(gw: GatewayHandle, id: string): Promise<{ result: GraphQLResult; ms: number }> {
   const started = performance.now();
-  const result = await asConsumer(gw.consumerUrl, certs, policy)(`query Profile($id: ID!) { person(hmppsId: $id) { ${PROFILE} } }`, { id });
+  const result = await asConsumer(gw.consumerUrl, stack.certs, stack.policy)(`query Profile($id: ID!) { person(hmppsId: $id) { ${PROFILE} } }`, { id });
   return { result, ms: performance.now() - started };
 }
 
@@ -84,20 +77,7 @@ function expectTypedUpstreamErrors(result: GraphQLResult): string[] {
   return codes as string[];
 }
 
-beforeAll(async () => {
-  certs = createTestCertificates();
-  dir = mkdtempSync(join(tmpdir(), 'pg-faults-'));
-  policy = writeTestPolicy(dir);
-  sims = await startSimulators({ population: 2000 });
-  // The circuit breaker is kept out of the fault matrix (its own tests are below).
-  gateway = await startGatewayProcess(resilienceEnv({ BREAKER_MIN_CALLS: '1000000' }));
-}, 60_000);
-
-afterAll(async () => {
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+afterAll(() => {
   process.stderr.write(`resilience timings (ms): ${JSON.stringify(timings)}\n`);
 });
 
@@ -106,9 +86,9 @@ describe('every upstream, every fault', () => {
   let baselineCounters: Record<string, Record<string, number>>;
 
   beforeAll(async () => {
-    await sims.resetCounters();
-    baselineResult = (await profile(gateway, linked.crn!)).result;
-    baselineCounters = await sims.counters();
+    await stack.sims.resetCounters();
+    baselineResult = (await profile(stack.gateway, linked.crn!)).result;
+    baselineCounters = await stack.sims.counters();
     baseline = baselineResult.body.data?.person as Record<string, unknown>;
   });
 
@@ -122,12 +102,12 @@ describe('every upstream, every fault', () => {
   it.each(cases)('%s %s: partial data and typed errors within the deadline', async (upstream, fault) => {
     // Asked by the id whose system is not the faulty one, so the person can still be identified.
     const id = upstream === 'probationSearch' ? linked.prisonNumber! : linked.crn!;
-    await sims.setFault(upstream, FAULTS[fault]!);
+    await stack.sims.setFault(upstream, FAULTS[fault]!);
     let outcome: { result: GraphQLResult; ms: number };
     try {
-      outcome = await profile(gateway, id);
+      outcome = await profile(stack.gateway, id);
     } finally {
-      await sims.setFault(upstream, {});
+      await stack.sims.setFault(upstream, {});
     }
     const { result, ms } = outcome;
     timings[`${upstream}/${fault}`] = Math.round(ms);
@@ -150,11 +130,11 @@ describe('every upstream, every fault', () => {
 });
 
 describe('the token endpoint', () => {
-  afterAll(() => sims.clearFaults());
+  afterAll(() => stack.sims.clearFaults());
 
   it('expired tokens are renewed: full data, no errors', async () => {
-    await sims.expireTokens();
-    const { result } = await profile(gateway, linked.crn!);
+    await stack.sims.expireTokens();
+    const { result } = await profile(stack.gateway, linked.crn!);
     expect(result.body.errors).toBeUndefined();
     expect(result.body.data?.person).toEqual(baseline);
   });
@@ -164,41 +144,41 @@ describe('the token endpoint', () => {
     ['HTTP 500', { errorRate: 1, errorStatuses: [500] }, 'UPSTREAM_UNAVAILABLE'],
     ['hang', { hang: true }, 'UPSTREAM_TIMEOUT'],
   ])('token endpoint %s while tokens are expired: typed errors within the deadline, no crash', async (_name, fault, code) => {
-    await sims.setFault('auth', fault);
-    await sims.expireTokens();
+    await stack.sims.setFault('auth', fault);
+    await stack.sims.expireTokens();
     try {
-      const { result, ms } = await profile(gateway, linked.crn!);
+      const { result, ms } = await profile(stack.gateway, linked.crn!);
       timings[`auth/${_name}`] = Math.round(ms);
       expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS);
       const codes = expectTypedUpstreamErrors(result);
       expect(codes).toContain(code);
     } finally {
-      await sims.setFault('auth', {});
+      await stack.sims.setFault('auth', {});
     }
     // ... and the gateway is fine afterwards.
-    const after = await profile(gateway, linked.crn!);
+    const after = await profile(stack.gateway, linked.crn!);
     expect(after.result.body.errors).toBeUndefined();
-    expect((await fetch(`${gateway.managementUrl}/health/liveness`)).status).toBe(200);
+    expect((await fetch(`${stack.gateway.managementUrl}/health/liveness`)).status).toBe(200);
   });
 });
 
 describe('client disconnect', () => {
   it('aborts the pending upstream calls of a request whose client went away', async () => {
-    await sims.setFault('prisonerSearch', { hang: true });
-    const before = await scrape(gateway.managementUrl, 'gateway_upstream_requests_total', { upstream: 'prisonerSearch', status: 'aborted' });
+    await stack.sims.setFault('prisonerSearch', { hang: true });
+    const before = await scrape(stack.gateway.managementUrl, 'gateway_upstream_requests_total', { upstream: 'prisonerSearch', status: 'aborted' });
     try {
       await new Promise<void>((resolve) => {
         const body = JSON.stringify({ query: `{ person(hmppsId: "${linked.prisonNumber}") { firstName } }` });
-        const req = httpsRequest(`${gateway.consumerUrl}/graphql`, {
+        const req = httpsRequest(`${stack.gateway.consumerUrl}/graphql`, {
           method: 'POST',
-          ca: certs.ca,
-          ...certs.client.devConsumer,
+          ca: stack.certs.ca,
+          ...stack.certs.client.devConsumer,
           servername: 'localhost',
           agent: false,
           headers: {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
-            'x-api-key': policy.apiKeys.devConsumer,
+            'x-api-key': stack.policy.apiKeys.devConsumer,
             'x-request-id': 'client-goes-away',
           },
         });
@@ -211,12 +191,12 @@ describe('client disconnect', () => {
       });
       // Well before the deadline (1500 ms) and the upstream timeout (500 ms + a retry).
       await new Promise((r) => setTimeout(r, 150));
-      const after = await scrape(gateway.managementUrl, 'gateway_upstream_requests_total', { upstream: 'prisonerSearch', status: 'aborted' });
+      const after = await scrape(stack.gateway.managementUrl, 'gateway_upstream_requests_total', { upstream: 'prisonerSearch', status: 'aborted' });
       expect(after - before).toBeGreaterThanOrEqual(1);
-      const access = await loggedLine(gateway, (l) => l.includes('"event":"access"') && l.includes('"requestId":"client-goes-away"'));
+      const access = await loggedLine(stack.gateway, (l) => l.includes('"event":"access"') && l.includes('"requestId":"client-goes-away"'));
       expect(access).toContain('"outcome":"aborted"');
     } finally {
-      await sims.setFault('prisonerSearch', {});
+      await stack.sims.setFault('prisonerSearch', {});
     }
   });
 });
@@ -227,18 +207,18 @@ describe('the request deadline', () => {
 
   beforeAll(async () => {
     // Upstream calls may take 5 s each, but the request has only 800 ms: every call gets what is left.
-    deadlineGateway = await startGatewayProcess(resilienceEnv({ REQUEST_DEADLINE_MS: String(DEADLINE), UPSTREAM_TIMEOUT_MS: '5000', BREAKER_MIN_CALLS: '1000000' }));
+    deadlineGateway = await stack.startGateway({ REQUEST_DEADLINE_MS: String(DEADLINE), UPSTREAM_TIMEOUT_MS: '5000', BREAKER_MIN_CALLS: '1000000' });
   }, 30_000);
 
   afterAll(async () => {
-    await sims.clearFaults();
+    await stack.sims.clearFaults();
     await deadlineGateway?.stop();
   });
 
   it('cuts a hanging upstream call at the deadline, not at its own timeout: partial data, UPSTREAM_TIMEOUT', async () => {
-    await sims.setFault('alerts', { hang: true });
+    await stack.sims.setFault('alerts', { hang: true });
     const { result, ms } = await profile(deadlineGateway, linked.crn!);
-    await sims.setFault('alerts', {});
+    await stack.sims.setFault('alerts', {});
     timings['deadline 800 ms, alerts hanging, upstream timeout 5 s'] = Math.round(ms);
     expect(ms).toBeGreaterThanOrEqual(DEADLINE - 50);
     expect(ms).toBeLessThan(DEADLINE + MARGIN_MS);
@@ -247,9 +227,9 @@ describe('the request deadline', () => {
   });
 
   it('a request whose identity cannot be resolved in time is answered at the deadline with UPSTREAM_TIMEOUT', async () => {
-    await sims.setFault('probationSearch', { hang: true });
+    await stack.sims.setFault('probationSearch', { hang: true });
     const { result, ms } = await profile(deadlineGateway, linked.crn!);
-    await sims.setFault('probationSearch', {});
+    await stack.sims.setFault('probationSearch', {});
     expect(ms).toBeLessThan(DEADLINE + MARGIN_MS);
     expect(result.body.data?.person).toBeNull();
     expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_TIMEOUT', area: 'probation', retryable: true });
@@ -260,19 +240,23 @@ describe('circuit breaker', () => {
   let breakerGateway: GatewayHandle;
 
   beforeAll(async () => {
-    breakerGateway = await startGatewayProcess(
-      resilienceEnv({ BREAKER_MIN_CALLS: '4', BREAKER_FAILURE_PERCENT: '50', BREAKER_OPEN_MS: '1000', BREAKER_WINDOW_MS: '10000', UPSTREAM_TIMEOUT_MS: '300' }),
-    );
+    breakerGateway = await stack.startGateway({
+      BREAKER_MIN_CALLS: '4',
+      BREAKER_FAILURE_PERCENT: '50',
+      BREAKER_OPEN_MS: '1000',
+      BREAKER_WINDOW_MS: '10000',
+      UPSTREAM_TIMEOUT_MS: '300',
+    });
   }, 30_000);
 
   afterAll(async () => {
-    await sims.clearFaults();
+    await stack.sims.clearFaults();
     await breakerGateway?.stop();
   });
 
   const alertsQuery = (gw: GatewayHandle) => {
     const started = performance.now();
-    return asConsumer(gw.consumerUrl, certs, policy)(`{ person(hmppsId: "${linked.crn}") { firstName alerts(first: 5) { totalCount } } }`).then((result) => ({
+    return asConsumer(gw.consumerUrl, stack.certs, stack.policy)(`{ person(hmppsId: "${linked.crn}") { firstName alerts(first: 5) { totalCount } } }`).then((result) => ({
       result,
       ms: performance.now() - started,
     }));
@@ -287,7 +271,7 @@ describe('circuit breaker', () => {
     expect(healthy.result.body.errors).toBeUndefined();
     expect(await circuit()).toEqual({ metric: 0, health: 'closed' });
 
-    await sims.setFault('alerts', { hang: true });
+    await stack.sims.setFault('alerts', { hang: true });
     const closedFailures: number[] = [];
     for (let i = 0; i < 6 && (await circuit()).metric !== 2; i++) {
       const { result, ms } = await alertsQuery(breakerGateway);
@@ -296,22 +280,22 @@ describe('circuit breaker', () => {
     }
     expect(await circuit()).toEqual({ metric: 2, health: 'open' });
 
-    await sims.resetCounters();
+    await stack.sims.resetCounters();
     const open = await alertsQuery(breakerGateway);
     expect(open.result.body.data?.person).toMatchObject({ firstName: linked.firstName, alerts: null });
     expect(open.result.body.errors?.map((e) => e.extensions)).toEqual([{ code: 'UPSTREAM_UNAVAILABLE', area: 'prison', retryable: true }]);
-    expect(upstreamCalls(await sims.counters(), 'alerts')).toBe(0);
+    expect(upstreamCalls(await stack.sims.counters(), 'alerts')).toBe(0);
     // Failing fast is "no upstream call" (above); the latencies are reported, not asserted.
     timings['breaker: alerts hanging, circuit closed (slowest)'] = Math.round(Math.max(...closedFailures));
     timings['breaker: alerts hanging, circuit closed (fastest)'] = Math.round(Math.min(...closedFailures));
     timings['breaker: alerts hanging, circuit open'] = Math.round(open.ms);
     timings['healthy'] = Math.round(healthy.ms);
 
-    await sims.setFault('alerts', {});
+    await stack.sims.setFault('alerts', {});
     await new Promise((r) => setTimeout(r, 1100));
     const probe = await alertsQuery(breakerGateway);
     expect(probe.result.body.errors).toBeUndefined();
-    expect(upstreamCalls(await sims.counters(), 'alerts')).toBe(1);
+    expect(upstreamCalls(await stack.sims.counters(), 'alerts')).toBe(1);
     expect(await circuit()).toEqual({ metric: 0, health: 'closed' });
     expect(await scrape(breakerGateway.managementUrl, 'gateway_circuit_transitions_total', { upstream: 'alerts', state: 'half_open' })).toBe(1);
     expect(await loggedLine(breakerGateway, (l) => l.includes('circuit for alerts is open'))).toBeDefined();

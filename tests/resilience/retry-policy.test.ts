@@ -3,7 +3,7 @@ import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { backoffMs, isIdempotent, READ_ONLY_POST_ROUTES } from '../../src/datasources/http/retry.js';
-import { REPO_ROOT } from '../support/simulators.js';
+import { REPO_ROOT } from '../../local-stack/simulators.js';
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -5,10 +5,9 @@
  * none reaches an upstream, and the process stays healthy.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { DEV_API_KEYS } from '../support/certs.js';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { DEV_API_KEYS } from '../../local-stack/certs.js';
+import { wellKnownPeople } from '../../local-stack/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
 import { client, upstreamCalls, type Client } from './support/harness.js';
 
 /** The codes a refused request may carry (README, Security). */
@@ -141,24 +140,14 @@ function corpus(): Bad[] {
   ];
 }
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
+const stack = useGatewayStack();
 let dev: Client;
 
-beforeAll(async () => {
-  certs = createTestCertificates();
-  sims = await startSimulators({ population: 2000 });
-  gateway = await startGatewayProcess(gatewayEnv(sims, certs));
-  dev = client(gateway.consumerUrl, { ca: certs.ca, identity: { ...certs.client.devConsumer, apiKey: DEV_API_KEYS['dev-consumer'] } });
-}, 60_000);
-
-afterAll(async () => {
-  dev?.close();
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
+beforeAll(() => {
+  dev = client(stack.gateway.consumerUrl, { ca: stack.certs.ca, identity: { ...stack.certs.client.devConsumer, apiKey: DEV_API_KEYS['dev-consumer'] } });
 });
+
+afterAll(() => dev?.close());
 
 describe('bad input corpus', () => {
   const cases = corpus();
@@ -169,8 +158,8 @@ describe('bad input corpus', () => {
   });
 
   it('refuses every one with a 4xx and a stable code; none reaches an upstream; the process stays healthy', async () => {
-    await sims.resetCounters();
-    const logsBefore = gateway.logs.length;
+    await stack.sims.resetCounters();
+    const logsBefore = stack.gateway.logs.length;
     const failures: string[] = [];
     const seen: Record<string, number> = {};
     for (const bad of cases) {
@@ -187,9 +176,9 @@ describe('bad input corpus', () => {
     }
     process.stdout.write(`\nbad-input corpus: ${cases.length} documents; status and code: ${JSON.stringify(seen)}\n`);
     expect(failures).toEqual([]);
-    expect(upstreamCalls(await sims.counters())).toBe(0);
-    expect(gateway.logs.slice(logsBefore).filter((l) => l.includes('"level":"error"') || l.includes('"level":"fatal"'))).toEqual([]);
-    expect((await fetch(`${gateway.managementUrl}/health/liveness`)).status).toBe(200);
+    expect(upstreamCalls(await stack.sims.counters())).toBe(0);
+    expect(stack.gateway.logs.slice(logsBefore).filter((l) => l.includes('"level":"error"') || l.includes('"level":"fatal"'))).toEqual([]);
+    expect((await fetch(`${stack.gateway.managementUrl}/health/liveness`)).status).toBe(200);
     const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
     const ok = await dev.gql(`{ person(hmppsId: "${linked.crn}") { firstName } }`);
     expect(ok.body).toEqual({ data: { person: { firstName: linked.firstName } } });
@@ -197,14 +186,14 @@ describe('bad input corpus', () => {
 
   it('ids that are not ids are refused as BAD_USER_INPUT before any upstream call (partial-result semantics: HTTP 200)', async () => {
     const ids = ['', ' ', 'x'.repeat(30_000), 'A12\u000034BC', 'A1234BC\u0000', '\u0000', 'Ａ1234ＢＣ', 'A1234BC; DROP TABLE', '../../etc/passwd', 'A1234BC\u202e', '😀', '\ud800', 'a1234bcd', '1234567'];
-    await sims.resetCounters();
+    await stack.sims.resetCounters();
     for (const id of ids) {
       const r = await dev.gql('query Q($id: ID!) { person(hmppsId: $id) { firstName } }', { id });
       expect({ id: id.slice(0, 20), status: r.status, code: r.body.errors?.[0]?.extensions?.code, person: r.body.data?.person }).toEqual({
         id: id.slice(0, 20), status: 200, code: 'BAD_USER_INPUT', person: null,
       });
     }
-    expect(upstreamCalls(await sims.counters())).toBe(0);
+    expect(upstreamCalls(await stack.sims.counters())).toBe(0);
   });
 
   it('a persisted-query hash is answered as Apollo clients expect: PERSISTED_QUERY_NOT_SUPPORTED (HTTP 200, so they fall back)', async () => {

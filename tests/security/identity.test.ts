@@ -5,56 +5,36 @@
  * near-expiry warning and metric, and reloading the policy on SIGHUP (atomically; a bad file keeps
  * the old policy).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import { REPO_ROOT, startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
 import { client, createSecurityCertificates, sampleApiKey, upstreamCalls, type Identity, type SecurityCertificates } from './support/harness.js';
 
 const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
 const QUERY = `{ person(hmppsId: "${linked.crn}") { firstName } }`;
 const SAMPLE = readFileSync(join(REPO_ROOT, 'policy', 'sample.yaml'), 'utf8');
 
-let certs: SecurityCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
-let policyDir: string;
-let policyFile: string;
-
 function policyWith(extra: string): string {
   return `${SAMPLE}\n${extra}\n`;
 }
 
-beforeAll(async () => {
-  certs = createSecurityCertificates();
-  policyDir = mkdtempSync(join(tmpdir(), 'pg-identity-policy-'));
-  policyFile = join(policyDir, 'policy.yaml');
-  writeFileSync(
-    policyFile,
-    policyWith(`certificateRevocationList:\n  - "${certs.revoked.policeForce.serial}"\n  - "${certs.revoked.prisonOperator.serial}/prison-operator"`),
-  );
-  sims = await startSimulators({ population: 2000 });
-  gateway = await startGatewayProcess({
-    ...gatewayEnv(sims, certs as never),
-    POLICY_FILE: policyFile,
-    POLICY_WATCH: 'false',
-    TRUSTED_PROXY_CNS: 'api-gateway',
-    API_KEY_MAX_FAILURES: '3',
-    CERT_EXPIRY_WARNING_DAYS: '30',
-  });
-}, 60_000);
+/** The sample policy with two revoked certificates; the SIGHUP tests rewrite it. */
+function writeRevokingPolicy(dir: string, certs: SecurityCertificates): { file: string } {
+  const file = join(dir, 'policy.yaml');
+  writeFileSync(file, policyWith(`certificateRevocationList:\n  - "${certs.revoked.policeForce.serial}"\n  - "${certs.revoked.prisonOperator.serial}/prison-operator"`));
+  return { file };
+}
 
-afterAll(async () => {
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
-  if (policyDir) rmSync(policyDir, { recursive: true, force: true });
+const stack = useGatewayStack({
+  certificates: createSecurityCertificates,
+  policy: writeRevokingPolicy,
+  env: { POLICY_WATCH: 'false', TRUSTED_PROXY_CNS: 'api-gateway', API_KEY_MAX_FAILURES: '3', CERT_EXPIRY_WARNING_DAYS: '30' },
 });
 
 const call = (identity: Partial<Identity> | undefined, headers: Record<string, string> = {}) =>
-  client(gateway.consumerUrl, { ca: certs.ca, identity: identity as Identity | undefined, fresh: true }).gql(QUERY, undefined, undefined, headers);
+  client(stack.gateway.consumerUrl, { ca: stack.certs.ca, identity: identity as Identity | undefined, fresh: true }).gql(QUERY, undefined, undefined, headers);
 
 const forwarded = (cn: string, serial: string, expiry: string) => ({
   'subject-distinguished-name': `C=GB,ST=London,L=London,O=Home Office,CN=${cn}`,
@@ -76,16 +56,16 @@ async function eventually<T>(probe: () => Promise<T>, ok: (t: T) => boolean, tim
 
 /** Log lines arrive a moment after the response they describe. */
 async function logged(from: number, match: (line: string) => boolean): Promise<boolean> {
-  return eventually(async () => gateway.logs.slice(from).some(match), (found) => found);
+  return eventually(async () => stack.gateway.logs.slice(from).some(match), (found) => found);
 }
 
 async function metrics(): Promise<string> {
-  return (await fetch(`${gateway.managementUrl}/metrics`)).text();
+  return (await fetch(`${stack.gateway.managementUrl}/metrics`)).text();
 }
 
 describe('direct mutual TLS', () => {
   it('a consumer with its certificate and API key gets data', async () => {
-    const r = await call(certs.consumers['police-force']);
+    const r = await call(stack.certs.consumers['police-force']);
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ data: { person: { firstName: linked.firstName } } });
   });
@@ -94,41 +74,41 @@ describe('direct mutual TLS', () => {
   const named = (c: Case): [string, Case] => [`${c[0]} -> ${c[3]} ${c[4]} (${c[5]})`, c];
   const cases: Case[] = [
     ['no client certificate', () => undefined, {}, 401, 'UNAUTHENTICATED', 'NO_CLIENT_CERTIFICATE'],
-    ['a certificate from another CA (known CN, right key)', () => certs.foreignCa, {}, 401, 'UNAUTHENTICATED', 'CERTIFICATE_UNTRUSTED'],
-    ['an expired certificate', () => certs.expired, {}, 401, 'UNAUTHENTICATED', 'CERTIFICATE_EXPIRED'],
-    ['a certificate whose serial is revoked for everyone', () => certs.revoked.policeForce, {}, 401, 'UNAUTHENTICATED', 'CERTIFICATE_REVOKED'],
-    ['a certificate whose serial is revoked for its consumer', () => certs.revoked.prisonOperator, {}, 401, 'UNAUTHENTICATED', 'CERTIFICATE_REVOKED'],
-    ['a suspended consumer (right key)', () => certs.consumers['suspended-supplier'], {}, 403, 'FORBIDDEN', 'CONSUMER_SUSPENDED'],
-    ['a certificate the policy does not know', () => certs.consumers['unknown-consumer'], {}, 403, 'FORBIDDEN', 'UNKNOWN_CONSUMER'],
-    ['no API key', () => ({ ...certs.consumers['police-force'], apiKey: undefined }), {}, 401, 'UNAUTHENTICATED', 'API_KEY_MISSING'],
-    ['a wrong API key', () => ({ ...certs.consumers['police-force'], apiKey: 'x'.repeat(40) }), {}, 401, 'UNAUTHENTICATED', 'API_KEY_INVALID'],
-    ['another consumer’s API key', () => ({ ...certs.consumers['police-force'], apiKey: sampleApiKey('prison-operator') }), {}, 401, 'UNAUTHENTICATED', 'API_KEY_INVALID'],
-    ['proxy identity headers on a consumer’s own connection', () => certs.consumers['prison-operator'], forwarded('police-force', '1', FAR), 401, 'UNAUTHENTICATED', 'PROXY_HEADERS_NOT_TRUSTED'],
+    ['a certificate from another CA (known CN, right key)', () => stack.certs.foreignCa, {}, 401, 'UNAUTHENTICATED', 'CERTIFICATE_UNTRUSTED'],
+    ['an expired certificate', () => stack.certs.expired, {}, 401, 'UNAUTHENTICATED', 'CERTIFICATE_EXPIRED'],
+    ['a certificate whose serial is revoked for everyone', () => stack.certs.revoked.policeForce, {}, 401, 'UNAUTHENTICATED', 'CERTIFICATE_REVOKED'],
+    ['a certificate whose serial is revoked for its consumer', () => stack.certs.revoked.prisonOperator, {}, 401, 'UNAUTHENTICATED', 'CERTIFICATE_REVOKED'],
+    ['a suspended consumer (right key)', () => stack.certs.consumers['suspended-supplier'], {}, 403, 'FORBIDDEN', 'CONSUMER_SUSPENDED'],
+    ['a certificate the policy does not know', () => stack.certs.consumers['unknown-consumer'], {}, 403, 'FORBIDDEN', 'UNKNOWN_CONSUMER'],
+    ['no API key', () => ({ ...stack.certs.consumers['police-force'], apiKey: undefined }), {}, 401, 'UNAUTHENTICATED', 'API_KEY_MISSING'],
+    ['a wrong API key', () => ({ ...stack.certs.consumers['police-force'], apiKey: 'x'.repeat(40) }), {}, 401, 'UNAUTHENTICATED', 'API_KEY_INVALID'],
+    ['another consumer’s API key', () => ({ ...stack.certs.consumers['police-force'], apiKey: sampleApiKey('prison-operator') }), {}, 401, 'UNAUTHENTICATED', 'API_KEY_INVALID'],
+    ['proxy identity headers on a consumer’s own connection', () => stack.certs.consumers['prison-operator'], forwarded('police-force', '1', FAR), 401, 'UNAUTHENTICATED', 'PROXY_HEADERS_NOT_TRUSTED'],
   ];
 
   it.each(cases.map(named))('%s: logged with its reason, counted, no upstream call', async (_title, [, identity, headers, status, code, reason]) => {
-    await sims.resetCounters();
-    const before = gateway.logs.length;
+    await stack.sims.resetCounters();
+    const before = stack.gateway.logs.length;
     const r = await call(identity(), headers);
     expect({ status: r.status, code: r.body.errors?.[0]?.extensions?.code, data: r.body.data }).toEqual({ status, code, data: undefined });
     expect(r.raw).not.toContain(linked.firstName);
-    expect(upstreamCalls(await sims.counters())).toBe(0);
+    expect(upstreamCalls(await stack.sims.counters())).toBe(0);
     expect(await logged(before, (l) => l.includes('"event":"auth-refused"') && l.includes(`"reason":"${reason}"`))).toBe(true);
     expect(await metrics()).toMatch(new RegExp(`gateway_auth_refusals_total\\{reason="${reason}"\\} [1-9]`));
   });
 
   it('a certificate that did not verify: its CN is not logged as the consumer (the refusal line says unverified)', async () => {
-    const before = gateway.logs.length;
-    const r = await call(certs.foreignCa);
+    const before = stack.gateway.logs.length;
+    const r = await call(stack.certs.foreignCa);
     expect(r.status).toBe(401);
     expect(await logged(before, (l) => l.includes('"reason":"CERTIFICATE_UNTRUSTED"'))).toBe(true);
-    const line = gateway.logs.slice(before).find((l) => l.includes('"reason":"CERTIFICATE_UNTRUSTED"'))!;
+    const line = stack.gateway.logs.slice(before).find((l) => l.includes('"reason":"CERTIFICATE_UNTRUSTED"'))!;
     expect(JSON.parse(line)).toMatchObject({ event: 'auth-refused', consumer: 'unverified' });
     expect(line).not.toContain('dev-consumer');
   });
 
   it('repeated wrong keys are throttled: 429 RATE_LIMITED with Retry-After, even for the right key', async () => {
-    const explorer = certs.consumers['schema-explorer']!;
+    const explorer = stack.certs.consumers['schema-explorer']!;
     for (let i = 0; i < 3; i++) expect((await call({ ...explorer, apiKey: `wrong-${i}`.padEnd(40, '-') })).status).toBe(401);
     const r = await call(explorer);
     expect(r.status).toBe(429);
@@ -139,11 +119,11 @@ describe('direct mutual TLS', () => {
   });
 
   it('a certificate close to expiry works, is logged once and exported as days to expiry for its consumer', async () => {
-    const before = gateway.logs.length;
-    expect((await call(certs.expiringSoon)).status).toBe(200);
-    expect((await call(certs.expiringSoon)).status).toBe(200);
+    const before = stack.gateway.logs.length;
+    expect((await call(stack.certs.expiringSoon)).status).toBe(200);
+    expect((await call(stack.certs.expiringSoon)).status).toBe(200);
     await logged(before, (l) => l.includes('client certificate expires soon'));
-    const warnings = gateway.logs.slice(before).filter((l) => l.includes('client certificate expires soon'));
+    const warnings = stack.gateway.logs.slice(before).filter((l) => l.includes('client certificate expires soon'));
     expect(warnings).toHaveLength(1);
     expect(JSON.parse(warnings[0]!)).toMatchObject({ consumer: 'probation-partner', daysToExpiry: 5 });
     expect(await metrics()).toMatch(/gateway_client_certificate_expiry_days\{consumer="probation-partner",serial="[0-9A-F]+"\} 5\b/);
@@ -152,11 +132,11 @@ describe('direct mutual TLS', () => {
 });
 
 describe('trusted proxy', () => {
-  const viaProxy = (headers: Record<string, string>, apiKey = sampleApiKey('police-force')) => call({ ...certs.proxy, apiKey }, headers);
+  const viaProxy = (headers: Record<string, string>, apiKey = sampleApiKey('police-force')) => call({ ...stack.certs.proxy, apiKey }, headers);
 
   it('the proxy’s forwarded identity is honoured: the consumer named by the subject DN gets its data', async () => {
-    const before = gateway.logs.length;
-    const r = await viaProxy(forwarded('police-force', decimal(certs.consumers['police-force']!.serial), FAR));
+    const before = stack.gateway.logs.length;
+    const r = await viaProxy(forwarded('police-force', decimal(stack.certs.consumers['police-force']!.serial), FAR));
     expect(r.status).toBe(200);
     expect(r.body).toEqual({ data: { person: { firstName: linked.firstName } } });
     expect(await logged(before, (l) => l.includes('"event":"access"') && l.includes('"consumer":"police-force"'))).toBe(true);
@@ -173,46 +153,46 @@ describe('trusted proxy', () => {
   ];
   it.each(proxyCases.map((c) => [`${c[0]} -> ${c[3]} (${c[4]})`, c] as const))('%s', async (_title, [, headers, apiKey, status, reason]) => {
     const h = { ...headers };
-    if (reason === 'CERTIFICATE_REVOKED') h['cert-serial-number'] = decimal(certs.revoked.policeForce.serial);
-    await sims.resetCounters();
-    const before = gateway.logs.length;
+    if (reason === 'CERTIFICATE_REVOKED') h['cert-serial-number'] = decimal(stack.certs.revoked.policeForce.serial);
+    await stack.sims.resetCounters();
+    const before = stack.gateway.logs.length;
     const r = await viaProxy(h, apiKey);
     expect(r.status).toBe(status);
     expect(r.body.data).toBeUndefined();
-    expect(upstreamCalls(await sims.counters())).toBe(0);
+    expect(upstreamCalls(await stack.sims.counters())).toBe(0);
     expect(await logged(before, (l) => l.includes(`"reason":"${reason}"`))).toBe(true);
   });
 });
 
 describe('policy reload (SIGHUP)', () => {
   async function infoHash(): Promise<string> {
-    return ((await (await fetch(`${gateway.managementUrl}/info`)).json()) as { policyHash: string }).policyHash;
+    return ((await (await fetch(`${stack.gateway.managementUrl}/info`)).json()) as { policyHash: string }).policyHash;
   }
   it('applies a new policy at once, without a restart; a bad file keeps the old one and says why', async () => {
-    const police = certs.consumers['police-force']!;
+    const police = stack.certs.consumers['police-force']!;
     const firstHash = await infoHash();
     expect((await call(police)).status).toBe(200);
 
-    writeFileSync(policyFile, SAMPLE.replace(/( {2}police-force:\n {4}roles: \[[^\]]+\]\n)/, '$1    suspended: true\n'));
-    process.kill(gateway.pid, 'SIGHUP');
+    writeFileSync(stack.policy.file, SAMPLE.replace(/( {2}police-force:\n {4}roles: \[[^\]]+\]\n)/, '$1    suspended: true\n'));
+    process.kill(stack.gateway.pid, 'SIGHUP');
     const suspended = await eventually(() => call(police), (r) => r.status === 403);
     expect(suspended.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const secondHash = await infoHash();
     expect(secondHash).not.toBe(firstHash);
     expect(await logged(0, (l) => l.includes('"event":"policy-reload"') && l.includes('"outcome":"applied"'))).toBe(true);
 
-    const before = gateway.logs.length;
-    writeFileSync(policyFile, SAMPLE.replace('      - Person.hmppsId\n', '      - Person.shoeSize\n'));
-    process.kill(gateway.pid, 'SIGHUP');
-    const rejected = await eventually(async () => gateway.logs.slice(before).find((l) => l.includes('"outcome":"rejected"')), (l) => l !== undefined);
+    const before = stack.gateway.logs.length;
+    writeFileSync(stack.policy.file, SAMPLE.replace('      - Person.hmppsId\n', '      - Person.shoeSize\n'));
+    process.kill(stack.gateway.pid, 'SIGHUP');
+    const rejected = await eventually(async () => stack.gateway.logs.slice(before).find((l) => l.includes('"outcome":"rejected"')), (l) => l !== undefined);
     expect(rejected).toContain('Person.shoeSize');
     expect(await infoHash()).toBe(secondHash);
     expect((await call(police)).status).toBe(403); // still the suspended version
 
-    writeFileSync(policyFile, SAMPLE);
-    process.kill(gateway.pid, 'SIGHUP');
+    writeFileSync(stack.policy.file, SAMPLE);
+    process.kill(stack.gateway.pid, 'SIGHUP');
     expect((await eventually(() => call(police), (r) => r.status === 200)).status).toBe(200);
     // The revocation list went with the file: the once-revoked certificate is accepted again.
-    expect((await call(certs.revoked.policeForce)).status).toBe(200);
+    expect((await call(stack.certs.revoked.policeForce)).status).toBe(200);
   });
 });

@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { loadPolicy } from '../../src/auth/policy.js';
 import { MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import { REPO_ROOT, startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
-import { client, createSecurityCertificates, upstreamCalls, type Client, type SecurityCertificates } from './support/harness.js';
+import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
+import { client, createSecurityCertificates, upstreamCalls, type Client } from './support/harness.js';
 import { INTROSPECTION_PROBES, probesFor, VARIANTS, type Probe } from './support/matrix.js';
 
 const POLICY_FILE = join(REPO_ROOT, 'policy', 'sample.yaml');
@@ -24,25 +24,21 @@ const person = (key: string) => {
 };
 const unknown = people.unknown;
 
-let certs: SecurityCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
+const stack = useGatewayStack({
+  certificates: createSecurityCertificates,
+  policy: () => ({ file: POLICY_FILE }),
+  env: { AUDIT_HASH_KEY: 'a-test-audit-key-that-is-long-enough-0123' },
+});
 const clients: Record<string, Client> = {};
 
-beforeAll(async () => {
-  certs = createSecurityCertificates();
-  sims = await startSimulators({ population: 2000 });
-  gateway = await startGatewayProcess({ ...gatewayEnv(sims, certs as never), POLICY_FILE, AUDIT_HASH_KEY: 'a-test-audit-key-that-is-long-enough-0123' });
+beforeAll(() => {
   for (const name of ['prison-operator', 'police-force', 'probation-partner', 'schema-explorer']) {
-    clients[name] = client(gateway.consumerUrl, { ca: certs.ca, identity: certs.consumers[name]! });
+    clients[name] = client(stack.gateway.consumerUrl, { ca: stack.certs.ca, identity: stack.certs.consumers[name]! });
   }
-}, 60_000);
+});
 
-afterAll(async () => {
+afterAll(() => {
   for (const c of Object.values(clients)) c.close();
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
 });
 
 const as = (consumer: string) => clients[consumer]!;
@@ -66,7 +62,7 @@ describe('leak matrix over HTTPS: nothing a policy does not grant can be selecte
   it('every probe is refused with 403 FORBIDDEN naming the coordinate, no data, and no upstream request', async () => {
     expect(new Set(probes.map((p) => p.variant)).size).toBe(VARIANTS.length);
     expect(probes.length).toBeGreaterThan(500);
-    await sims.resetCounters();
+    await stack.sims.resetCounters();
     const failures: string[] = [];
     const queue = [...probes];
     await Promise.all(
@@ -85,7 +81,7 @@ describe('leak matrix over HTTPS: nothing a policy does not grant can be selecte
       if (r.status !== 403 || r.body.errors?.[0]?.extensions?.code !== 'FORBIDDEN') failures.push(`introspection ${query}: ${r.status}`);
     }
     expect(failures.slice(0, 10)).toEqual([]);
-    expect(upstreamCalls(await sims.counters())).toBe(0);
+    expect(upstreamCalls(await stack.sims.counters())).toBe(0);
   }, 120_000);
 
   it('a consumer allowed to introspect may (the schema, never data), and nobody else may', async () => {
@@ -219,7 +215,7 @@ describe('redactions apply on every path to a field', () => {
 
 describe('audit', () => {
   it('one event per request that touched person data: consumer, operation, ids; search criteria hashed, never names', async () => {
-    const before = gateway.logs.length;
+    const before = stack.gateway.logs.length;
     const p = person('linked');
     await as('police-force').gql('query FindPerson($c: PersonSearchCriteria!) { searchPersons(criteria: $c) { nodes { hmppsId } } }', {
       c: { firstName: p.firstName, lastName: p.lastName, dateOfBirth: p.dateOfBirth },
@@ -229,11 +225,11 @@ describe('audit', () => {
     await as('police-force').gql('query Typo($id: ID!) { person(hmppsId: $id) { hmppsId } }', { id: 'John Smith' });
     // Log lines reach us a moment after the responses they describe.
     // (Lines of earlier tests may still arrive: only this test's operations count.)
-    const auditLines = () => gateway.logs.slice(before).filter((l) => l.includes('"log":"audit"') && /"operationName":"(FindPerson|One|Typo)"/.test(l));
+    const auditLines = () => stack.gateway.logs.slice(before).filter((l) => l.includes('"log":"audit"') && /"operationName":"(FindPerson|One|Typo)"/.test(l));
     for (const until = Date.now() + 5000; auditLines().length < 3 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
     const events = auditLines().map((l) => JSON.parse(l) as Record<string, any>);
     expect(events).toHaveLength(3);
-    expect(gateway.logs.slice(before).some((l) => l.includes('"log":"audit"') && l.includes('"operationName":"Nothing"'))).toBe(false);
+    expect(stack.gateway.logs.slice(before).some((l) => l.includes('"log":"audit"') && l.includes('"operationName":"Nothing"'))).toBe(false);
     const [search, one, typo] = events as [Record<string, any>, Record<string, any>, Record<string, any>];
     expect(search).toMatchObject({ event: 'person-data-access', consumer: 'police-force', operationName: 'FindPerson', outcome: 'ok' });
     expect(search.operationHash).toMatch(/^[0-9a-f]{64}$/);

@@ -1,6 +1,6 @@
 /** The HMPPS Auth simulator and bearer-token enforcement on every upstream. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type SimulatorHandle, type UpstreamName, startSimulators, wellKnownPeople } from '../support/simulators.js';
+import { type SimulatorHandle, type UpstreamName, startSimulators, wellKnownPeople } from '../../local-stack/simulators.js';
 import { basicAuth, call } from './http-client.js';
 
 let sims: SimulatorHandle;

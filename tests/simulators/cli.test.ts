@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../support/simulators.js';
+import { REPO_ROOT } from '../../local-stack/simulators.js';
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env = { ...process.env };

@@ -1,6 +1,6 @@
 /** Admin routes listing, per-route counters and their reset, unknown paths and methods. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type SimulatorHandle, startSimulators, wellKnownPeople } from '../support/simulators.js';
+import { type SimulatorHandle, startSimulators, wellKnownPeople } from '../../local-stack/simulators.js';
 import { call } from './http-client.js';
 
 let sims: SimulatorHandle;

@@ -1,6 +1,6 @@
 /** Two starts with the same seed give the same answers; another seed gives another world. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type SimulatorHandle, startSimulators, wellKnownPeople } from '../support/simulators.js';
+import { type SimulatorHandle, startSimulators, wellKnownPeople } from '../../local-stack/simulators.js';
 import { call } from './http-client.js';
 
 let first: SimulatorHandle;

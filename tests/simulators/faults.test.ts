@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type SimulatorHandle, startSimulators, wellKnownPeople } from '../support/simulators.js';
+import { type SimulatorHandle, startSimulators, wellKnownPeople } from '../../local-stack/simulators.js';
 import { call, errorCode } from './http-client.js';
 
 let sims: SimulatorHandle;

@@ -8,7 +8,7 @@
  */
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type SimulatorHandle, type UpstreamName, startSimulators, wellKnownPeople } from '../support/simulators.js';
+import { type SimulatorHandle, type UpstreamName, startSimulators, wellKnownPeople } from '../../local-stack/simulators.js';
 
 /**
  * 40 ms leaves room for ten ~1.5 ms searches (15 ms of simulator work) even when other processes

@@ -1,6 +1,6 @@
 /** One person model behind every upstream: identity cases, batches, searches and long lists. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type SimulatorHandle, type WellKnownPerson, startSimulators, wellKnownPeople } from '../support/simulators.js';
+import { type SimulatorHandle, type WellKnownPerson, startSimulators, wellKnownPeople } from '../../local-stack/simulators.js';
 import { call } from './http-client.js';
 
 let sims: SimulatorHandle;

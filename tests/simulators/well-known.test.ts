@@ -1,6 +1,6 @@
 /** The committed well-known people agree with running simulators of 2,000 and 100,000 people. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type SimulatorHandle, startSimulators, wellKnownPeople } from '../support/simulators.js';
+import { type SimulatorHandle, startSimulators, wellKnownPeople } from '../../local-stack/simulators.js';
 import { call } from './http-client.js';
 
 const file = wellKnownPeople();

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ERROR_CODES, errorBody, graphQLError, httpStatusOf, isPublicCode, personNotFound } from '../../src/errors/contract.js';
-import { REPO_ROOT } from '../support/simulators.js';
+import { REPO_ROOT } from '../../local-stack/repo-root.js';
 
 const CONTRACT = 'src/errors/contract.ts';
 

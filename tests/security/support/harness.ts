@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { Agent } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpsExchange, type GraphQLResult } from '../../support/https.js';
+import { httpsExchange, type GraphQLResult } from '../../../local-stack/https.js';
+import { serverCertificates } from '../../../local-stack/certs.js';
 import { createCa, createClientCert, ensureDevCertificates, type KeyPair } from '../../../scripts/certs.js';
 
 export const SAMPLE_CONSUMERS = ['prison-operator', 'police-force', 'probation-partner', 'schema-explorer', 'suspended-supplier'] as const;
@@ -90,10 +91,7 @@ export function createSecurityCertificates(): SecurityCertificates {
   mkdirSync(join(dir, 'revoked'), { recursive: true });
   return {
     dir,
-    caFile: dev.ca.cert,
-    serverKeyFile: dev.server.key,
-    serverCertFile: dev.server.cert,
-    ca: readFileSync(dev.ca.cert, 'utf8'),
+    ...serverCertificates(dev),
     consumers,
     foreignCa: identity(createClientCert(join(dir, 'other'), otherCa, 'police-force'), sampleApiKey('police-force')),
     expired: identity(datedClientCert(dir, dev.ca, 'police-force', '20200101000000Z', '20200102000000Z'), sampleApiKey('police-force')),

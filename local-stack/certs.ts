@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCa, createClientCert, createSelfSigned, ensureDevCertificates, type KeyPair } from '../../scripts/certs.js';
+import { createCa, createClientCert, createSelfSigned, ensureDevCertificates, type DevCertificates, type KeyPair } from '../scripts/certs.js';
 
 export interface Pem {
   key: string;
@@ -16,11 +16,15 @@ export const DEV_API_KEYS = {
   'police-dev': 'police-dev-development-api-key-not-a-secret',
 } as const;
 
-export interface TestCertificates {
-  dir: string;
+/** What a gateway needs of a certificate set: its server key pair and the consumer CA, as files. */
+export interface ServerCertificateFiles {
   caFile: string;
   serverKeyFile: string;
   serverCertFile: string;
+}
+
+export interface TestCertificates extends ServerCertificateFiles {
+  dir: string;
   /** PEM of the consumer CA, which also signed the server certificate. */
   ca: string;
   /** Issued by the consumer CA. */
@@ -32,6 +36,11 @@ export interface TestCertificates {
   remove(): void;
 }
 
+/** The server side of a development certificate set: the files a gateway loads, and the CA's PEM for clients. */
+export function serverCertificates(dev: DevCertificates): ServerCertificateFiles & { ca: string } {
+  return { caFile: dev.ca.cert, serverKeyFile: dev.server.key, serverCertFile: dev.server.cert, ca: readFileSync(dev.ca.cert, 'utf8') };
+}
+
 const read = (pair: KeyPair): Pem => ({ key: readFileSync(pair.key, 'utf8'), cert: readFileSync(pair.cert, 'utf8') });
 
 /** Real certificates from openssl in a temporary folder: one consumer CA, and the impostors. */
@@ -41,10 +50,7 @@ export function createTestCertificates(): TestCertificates {
   const otherCa = createCa(join(dir, 'other'), 'other-ca', 'Some Other CA');
   return {
     dir,
-    caFile: dev.ca.cert,
-    serverKeyFile: dev.server.key,
-    serverCertFile: dev.server.cert,
-    ca: readFileSync(dev.ca.cert, 'utf8'),
+    ...serverCertificates(dev),
     client: {
       devConsumer: { ...read(dev.clients['dev-consumer']!), apiKey: DEV_API_KEYS['dev-consumer'] },
       policeDev: { ...read(dev.clients['police-dev']!), apiKey: DEV_API_KEYS['police-dev'] },

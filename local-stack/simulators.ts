@@ -1,31 +1,24 @@
 /**
- * Starts the upstream simulators (simulators/main.ts) as a child process for tests, and talks to
- * their admin listener. Every listener gets a random free port (--port-base 0).
+ * Starts the upstream simulators (simulators/main.ts) as a child process (for tests and benchmarks),
+ * and talks to their admin listener. Every listener gets a random free port (--port-base 0).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { REPO_ROOT } from './repo-root.js';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 
 export type UpstreamName = 'auth' | 'prisonApi' | 'prisonerSearch' | 'alerts' | 'managePom' | 'probationSearch' | 'deliusIntegration' | 'personRecord';
 
 export const UPSTREAM_NAMES: readonly UpstreamName[] = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord'];
 
-export interface FaultConfig {
-  latencyMs?: number;
-  latencyJitterMs?: number;
-  errorRate?: number;
-  errorStatuses?: number[];
-  hang?: boolean;
-  malformedJson?: boolean;
-  outage?: boolean;
-  routes?: string[];
-}
+/** A fault as the admin API takes it (simulators/lib/faults.ts). */
+export type { FaultConfig } from '../simulators/lib/faults.js';
+import type { FaultConfig } from '../simulators/lib/faults.js';
 
 /** The well-known people file's format is the simulators' own (simulators/lib/well-known.ts). */
-export type { WellKnownFile, WellKnownPerson } from '../../simulators/lib/well-known.js';
-import type { WellKnownFile } from '../../simulators/lib/well-known.js';
+export type { WellKnownFile, WellKnownPerson } from '../simulators/lib/well-known.js';
+import type { WellKnownFile } from '../simulators/lib/well-known.js';
 
 export interface SimulatorHandle {
   pid: number;
@@ -54,7 +47,7 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { REPO_ROOT };
 const DEFAULT_CLIENT_ID = 'person-graph';
 const DEFAULT_CLIENT_SECRET = 'person-graph-dev-secret';
 const STDERR_TAIL_LINES = 40;

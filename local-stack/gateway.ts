@@ -1,12 +1,14 @@
+/**
+ * Starts the real gateway (src/main.ts) as its own process, with the environment that points it at
+ * the simulators and the test certificates; reads its logs.
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { upstreamUrlEnv } from '../../src/config/index.js';
-import { dirname, join } from 'node:path';
+import { upstreamUrlEnv } from '../src/config/index.js';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { REPO_ROOT as repoRoot } from './repo-root.js';
 import type { SimulatorHandle } from './simulators.js';
-import type { TestCertificates } from './certs.js';
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+import type { ServerCertificateFiles } from './certs.js';
 
 export interface GatewayHandle {
   pid: number;
@@ -19,7 +21,7 @@ export interface GatewayHandle {
 }
 
 /** The environment a gateway needs to talk to `sims` with `certs` (tests may override any of it). */
-export function gatewayEnv(sims: SimulatorHandle, certs: TestCertificates): Record<string, string> {
+export function gatewayEnv(sims: SimulatorHandle, certs: ServerCertificateFiles): Record<string, string> {
   return {
     NODE_ENV: 'test',
     LOG_LEVEL: 'info',
