@@ -43,34 +43,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   health.policyHash = () => security.policy.hash;
   const dataSources = new DataSources(config, logger, ops.metrics);
 
-  /** Everything one listener needs to serve GraphQL; listeners differ only in how they identify a caller. */
-  const serve = async (app: FastifyInstance, listener: { sandbox: boolean; identify: IdentityOptions['identify'] }) => {
-    const apollo = createApollo(security.schema, logger, {
-      sandbox: listener.sandbox,
-      security: apolloSecurity,
-      plugins: [fastifyApolloDrainPlugin(app), ops.apolloPlugin()],
-    });
-    await apollo.start();
-    const contextFor = (request: FastifyRequest): GatewayContext =>
-      bindTelemetry(
-        {
-          // Introspection is always allowed on the development listener (Apollo Sandbox needs it);
-          // fields still follow the policy.
-          ...security.contextFor(request.consumer!, { introspectionAllowed: listener.sandbox }),
-          requestId: String(request.id),
-          loaders: dataSources.forRequest(scopeOf(request)),
-        },
-        request,
-      );
-    registerRequestPipeline(app, {
-      errors: { logger, maxRequestBytes: config.security.limits.maxRequestBytes },
-      telemetry: { metrics: ops.metrics, deadlineMs: config.requestDeadlineMs },
-      identity: { security, identify: listener.identify },
-      rateLimit: { limiter: ops.limiter, rateFor: (consumer) => ops.rateOr(security.policy.consumer(consumer)?.rateLimit) },
-      graphql: { apollo, contextFor, allowGetOperations: config.security.allowGetOperations },
-    });
-    return apollo;
-  };
+  const serve: Serve = (app, listener) => serveGraphql(app, listener, { config, logger, ops, security, dataSources, apolloSecurity });
 
   const consumerApp = consumerListener(config, logger);
   const consumerApollo = await serve(consumerApp, {
@@ -106,6 +79,47 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
       return stopping;
     },
   };
+}
+
+/** How a listener identifies its callers; everything else about serving GraphQL is shared. */
+interface ListenerKind {
+  /** The development listener: Apollo Sandbox's page, and introspection always allowed (fields still follow the policy). */
+  sandbox: boolean;
+  identify: IdentityOptions['identify'];
+}
+
+type Serve = (app: FastifyInstance, listener: ListenerKind) => Promise<ApolloServer<GatewayContext>>;
+
+/** Apollo and the request pipeline on one listener. */
+async function serveGraphql(
+  app: FastifyInstance,
+  listener: ListenerKind,
+  deps: { config: Config; logger: Logger; ops: Operations; security: Security; dataSources: DataSources; apolloSecurity: ApolloSecurity },
+): Promise<ApolloServer<GatewayContext>> {
+  const { config, logger, ops, security, dataSources, apolloSecurity } = deps;
+  const apollo = createApollo(security.schema, logger, {
+    sandbox: listener.sandbox,
+    security: apolloSecurity,
+    plugins: [fastifyApolloDrainPlugin(app), ops.apolloPlugin()],
+  });
+  await apollo.start();
+  const contextFor = (request: FastifyRequest): GatewayContext =>
+    bindTelemetry(
+      {
+        ...security.contextFor(request.consumer!, { introspectionAllowed: listener.sandbox }),
+        requestId: String(request.id),
+        loaders: dataSources.forRequest(scopeOf(request)),
+      },
+      request,
+    );
+  registerRequestPipeline(app, {
+    errors: { logger, maxRequestBytes: config.security.limits.maxRequestBytes },
+    telemetry: { metrics: ops.metrics, deadlineMs: config.requestDeadlineMs },
+    identity: { security, identify: listener.identify },
+    rateLimit: { limiter: ops.limiter, rateFor: (consumer) => ops.rateOr(security.policy.consumer(consumer)?.rateLimit) },
+    graphql: { apollo, contextFor, allowGetOperations: config.security.allowGetOperations },
+  });
+  return apollo;
 }
 
 /**
@@ -159,7 +173,7 @@ async function startDevListener(
   config: Config,
   logger: Logger,
   security: Security,
-  serve: (app: FastifyInstance, listener: { sandbox: boolean; identify: IdentityOptions['identify'] }) => Promise<ApolloServer<GatewayContext>>,
+  serve: Serve,
 ) {
   const name = config.devListener.consumer;
   if (!security.policy.consumer(name)) {

@@ -15,42 +15,7 @@ export interface RequestTelemetryOptions {
  */
 const requestTelemetry: FastifyPluginAsync<RequestTelemetryOptions> = async (app, { metrics, deadlineMs }) => {
   app.decorateRequest('telemetry', null);
-  /** Exactly once per request: on the response, or when the client went away before it. */
-  const logAccess = (request: FastifyRequest, reply: FastifyReply, clientGone: boolean) => {
-    const t = request.telemetry;
-    if (t) {
-      if (t.logged) return;
-      t.logged = true;
-      t.finish();
-    }
-    const consumer = request.consumer?.name ?? 'unknown';
-    const outcome = clientGone ? 'aborted' : outcomeOf(request, reply);
-    // 499: the client closed the connection before the answer (no status was sent).
-    const status = clientGone ? 499 : reply.statusCode;
-    const operation = metrics.operationLabel(consumer, t?.operationName);
-    metrics.requests.inc({ consumer, operation, outcome });
-    metrics.requestDuration.observe({ consumer, operation, outcome }, reply.elapsedTime / 1000);
-    request.log.info(
-      {
-        event: 'access',
-        requestId: String(request.id),
-        traceId: t?.trace.traceId,
-        consumer: request.consumer?.name ?? null,
-        // The same bounded label as the metrics (name pattern, per-consumer cap): the raw value is
-        // consumer-chosen text and is never logged as sent.
-        operationName: t?.operationName ? operation : null,
-        operationHash: t?.operationHash ?? null,
-        method: request.method,
-        url: request.url.split('?')[0],
-        status,
-        outcome,
-        errorCodes: t?.errorCodes ?? [],
-        upstreamCalls: t?.scope.stats.upstreamCalls ?? 0,
-        ms: Math.round(reply.elapsedTime * 10) / 10,
-      },
-      'request',
-    );
-  };
+  const logAccess = accessLog(metrics);
 
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));
@@ -93,6 +58,48 @@ const requestTelemetry: FastifyPluginAsync<RequestTelemetryOptions> = async (app
 };
 
 export const requestTelemetryPlugin = fp(requestTelemetry, { name: 'request-telemetry' });
+
+/**
+ * The one access line and the request metrics, exactly once per request: on the response, or when
+ * the client went away before it.
+ */
+function accessLog(metrics: Metrics) {
+  return (request: FastifyRequest, reply: FastifyReply, clientGone: boolean): void => {
+    const t = request.telemetry;
+    if (t) {
+      if (t.logged) return;
+      t.logged = true;
+      t.finish();
+    }
+    const consumer = request.consumer?.name ?? 'unknown';
+    const outcome = clientGone ? 'aborted' : outcomeOf(request, reply);
+    // 499: the client closed the connection before the answer (no status was sent).
+    const status = clientGone ? 499 : reply.statusCode;
+    const operation = metrics.operationLabel(consumer, t?.operationName);
+    metrics.requests.inc({ consumer, operation, outcome });
+    metrics.requestDuration.observe({ consumer, operation, outcome }, reply.elapsedTime / 1000);
+    request.log.info(
+      {
+        event: 'access',
+        requestId: String(request.id),
+        traceId: t?.trace.traceId,
+        consumer: request.consumer?.name ?? null,
+        // The same bounded label as the metrics (name pattern, per-consumer cap): the raw value is
+        // consumer-chosen text and is never logged as sent.
+        operationName: t?.operationName ? operation : null,
+        operationHash: t?.operationHash ?? null,
+        method: request.method,
+        url: request.url.split('?')[0],
+        status,
+        outcome,
+        errorCodes: t?.errorCodes ?? [],
+        upstreamCalls: t?.scope.stats.upstreamCalls ?? 0,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+      },
+      'request',
+    );
+  };
+}
 
 function outcomeOf(request: FastifyRequest, reply: FastifyReply): string {
   const t = request.telemetry;
