@@ -121,12 +121,8 @@ export class Authenticator {
     const grant = policy.consumer(name);
     if (!grant) return this.refuse('UNKNOWN_CONSUMER', name, null);
 
-    const lockedMs = this.options.throttle.lockedFor(name);
-    if (lockedMs > 0) {
-      const refusal = this.refuse('API_KEY_THROTTLED', name, null);
-      if (!refusal.ok) refusal.refusal.retryAfterSeconds = Math.ceil(lockedMs / 1000);
-      return refusal;
-    }
+    const throttled = this.throttled(name);
+    if (throttled) return throttled;
     const presented = single(headers['x-api-key']);
     if (!presented) return this.refuse('API_KEY_MISSING', name, null);
     const keyId = presented.length <= 512 ? matchApiKey(presented, grant.apiKeys) : null;
@@ -155,14 +151,19 @@ export class Authenticator {
     }
     const grant = policy.consumer(name);
     if (!grant) return this.refuse('DEV_CONSUMER_NOT_IN_POLICY', name, null);
-    const lockedMs = this.options.throttle.lockedFor(name);
-    if (lockedMs > 0) {
-      const throttled = this.refuse('API_KEY_THROTTLED', name, null);
-      if (!throttled.ok) throttled.refusal.retryAfterSeconds = Math.ceil(lockedMs / 1000);
-      return throttled;
-    }
+    const throttled = this.throttled(name);
+    if (throttled) return throttled;
     if (grant.suspended) return this.refuse('CONSUMER_SUSPENDED', name, null);
     return { ok: true, consumer: { name, grant, policy }, via: 'direct' };
+  }
+
+  /** Refused while locked out after repeated wrong API keys, with the seconds left. */
+  private throttled(name: string): AuthResult | null {
+    const lockedMs = this.options.throttle.lockedFor(name);
+    if (lockedMs <= 0) return null;
+    const result = this.refuse('API_KEY_THROTTLED', name, null);
+    if (!result.ok) result.refusal.retryAfterSeconds = Math.ceil(lockedMs / 1000);
+    return result;
   }
 
   private forwardedIdentity(headers: Headers): { name: string; serial: string; expiresAt: Date } | null {

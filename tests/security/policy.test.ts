@@ -211,7 +211,8 @@ describe('reload when the file changes', () => {
     }
   });
 
-  it('refuses a reload that would leave no consumers (empty file, no consumers), counts it, and keeps the old policy', async () => {
+  /** A PolicyStore over a scratch file holding `initial`, its log lines and reload outcomes; removed afterwards. */
+  async function withStore(initial: string, run: (t: { file: string; store: import('../../src/auth/policy-store.js').PolicyStore; lines: Array<Record<string, unknown>>; outcomes: string[] }) => Promise<void>) {
     const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
@@ -221,9 +222,19 @@ describe('reload when the file changes', () => {
     const lines: Array<Record<string, unknown>> = [];
     const outcomes: string[] = [];
     const logger = { error: (o: Record<string, unknown>) => lines.push(o), warn: (o: Record<string, unknown>) => lines.push(o) } as never;
-    writeFileSync(file, 'roles:\n  r:\n    grants: [Query.person]\nconsumers:\n  a:\n    roles: [r]\n');
+    writeFileSync(file, initial);
     const store = new PolicyStore(file, schema, logger, { onReload: (o) => outcomes.push(o) });
     try {
+      await run({ file, store, lines, outcomes });
+    } finally {
+      store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('refuses a reload that would leave no consumers (empty file, no consumers), counts it, and keeps the old policy', async () => {
+    const { writeFileSync } = await import('node:fs');
+    await withStore('roles:\n  r:\n    grants: [Query.person]\nconsumers:\n  a:\n    roles: [r]\n', async ({ file, store, lines, outcomes }) => {
       const good = store.current;
       for (const text of ['', '# nothing here\n', 'roles:\n  r:\n    grants: [Query.person]\nconsumers: {}\n']) {
         writeFileSync(file, text);
@@ -232,31 +243,18 @@ describe('reload when the file changes', () => {
         expect(lines.at(-1)).toMatchObject({ event: 'policy-reload', outcome: 'rejected' });
       }
       expect(outcomes).toEqual(['rejected', 'rejected', 'rejected']);
-    } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('applies a reload that lifts a filter or widens grants, with a warning naming the consumer and the change', async () => {
-    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
-    const { join } = await import('node:path');
-    const { PolicyStore } = await import('../../src/auth/policy-store.js');
-    const dir = mkdtempSync(join(tmpdir(), 'pg-reload-'));
-    const file = join(dir, 'policy.yaml');
-    const lines: Array<Record<string, unknown>> = [];
-    const logger = { error: (o: Record<string, unknown>) => lines.push(o), warn: (o: Record<string, unknown>) => lines.push(o) } as never;
+    const { writeFileSync } = await import('node:fs');
     const narrow =
       'roles:\n  r:\n    grants: [Query.person, Person.firstName]\n    filters: { prisons: [MDI] }\n  wide:\n    grants: [Query.person, Person.firstName, Person.dateOfBirth]\n' +
       'consumers:\n  a:\n    roles: [r]\n  b:\n    roles: [r]\n';
-    writeFileSync(file, narrow);
-    const store = new PolicyStore(file, schema, logger);
-    try {
+    await withStore(narrow, async ({ file, store, lines }) => {
       writeFileSync(file, narrow.replace('    filters: { prisons: [MDI] }\n', '').replace('  b:\n    roles: [r]', '  b:\n    roles: [wide]'));
       expect(store.reload('manual')).toBe(true);
-      const widened = lines.filter((l) => l.event === 'policy-widened');
-      expect(widened).toEqual(
+      expect(lines.filter((l) => l.event === 'policy-widened')).toEqual(
         expect.arrayContaining([
           expect.objectContaining({ consumer: 'a', change: 'filter-lifted', what: ['prisons'] }),
           expect.objectContaining({ consumer: 'b', change: 'granted', what: ['Person.dateOfBirth'] }),
@@ -267,9 +265,6 @@ describe('reload when the file changes', () => {
       writeFileSync(file, narrow);
       expect(store.reload('manual')).toBe(true);
       expect(lines.filter((l) => l.event === 'policy-widened')).toEqual([]);
-    } finally {
-      store.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
