@@ -10,10 +10,20 @@ export interface FaultConfig {
   hang?: boolean;
   malformedJson?: boolean;
   outage?: boolean;
+  /**
+   * Something else answers in the upstream's place (a moved or misrouted service), on every path
+   * (known routes, unknown paths and the health ping), without checking the token:
+   * `notFound` 404 everywhere, `redirect` 301 to another origin, `html` 200 with an HTML page,
+   * `otherJson` 200 with JSON of another shape.
+   */
+  respondWith?: Impostor;
   routes?: string[];
 }
 
-const KEYS = new Set(['latencyMs', 'latencyJitterMs', 'errorRate', 'errorStatuses', 'hang', 'malformedJson', 'outage', 'routes']);
+export const IMPOSTORS = ['notFound', 'redirect', 'html', 'otherJson'] as const;
+export type Impostor = (typeof IMPOSTORS)[number];
+
+const KEYS = new Set(['latencyMs', 'latencyJitterMs', 'errorRate', 'errorStatuses', 'hang', 'malformedJson', 'outage', 'respondWith', 'routes']);
 
 export class FaultError extends Error {}
 
@@ -46,6 +56,12 @@ export function parseFaultConfig(input: unknown): FaultConfig {
   if (o.hang !== undefined) out.hang = bool('hang', o.hang);
   if (o.malformedJson !== undefined) out.malformedJson = bool('malformedJson', o.malformedJson);
   if (o.outage !== undefined) out.outage = bool('outage', o.outage);
+  if (o.respondWith !== undefined) {
+    if (typeof o.respondWith !== 'string' || !(IMPOSTORS as readonly string[]).includes(o.respondWith)) {
+      throw new FaultError(`respondWith must be one of ${IMPOSTORS.join(', ')}`);
+    }
+    out.respondWith = o.respondWith as Impostor;
+  }
   if (o.routes !== undefined) {
     const r = o.routes;
     if (!Array.isArray(r) || r.some((x) => typeof x !== 'string' || !/^(GET|POST|PUT|DELETE) \//.test(x))) {

@@ -63,7 +63,15 @@ export interface UpstreamDefinition {
   requiresToken: boolean;
   /** Error body in this upstream's own error format. */
   errorBody(status: number, message: string): unknown;
+  /**
+   * The unauthenticated liveness route (Spring Boot actuator's `health/ping`, as every HMPPS service
+   * exposes it), answered 200 `{"status":"UP"}`; default `/health/ping` (HMPPS Auth: `/auth/health/ping`,
+   * below its `/auth` context path).
+   */
+  pingPath?: string;
 }
+
+export const DEFAULT_PING_PATH = '/health/ping';
 
 export class HttpError extends Error {
   constructor(

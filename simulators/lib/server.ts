@@ -9,8 +9,9 @@
 
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type FaultConfig, faultApplies } from './faults.js';
+import { type FaultConfig, type Impostor, faultApplies } from './faults.js';
 import {
+  DEFAULT_PING_PATH,
   HttpError,
   type MatchResult,
   type RouteContext,
@@ -162,7 +163,10 @@ export class UpstreamServer {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const method = (req.method ?? 'GET').toUpperCase();
     const match: MatchResult = this.router.match(method, url.pathname);
-    const key = match.kind === 'found' ? routeKey(match.route) : null;
+    const pingPath = this.definition.pingPath ?? DEFAULT_PING_PATH;
+    const ping = method === 'GET' && url.pathname === pingPath;
+    // The ping is not a route of the upstream's API (not counted, not in /admin/routes), but faults can target it.
+    const key = match.kind === 'found' ? routeKey(match.route) : ping ? `GET ${pingPath}` : null;
 
     const fault = this.state.faults.get(this.name);
     const active = fault !== undefined && faultApplies(fault, key);
@@ -176,7 +180,10 @@ export class UpstreamServer {
     if (active) latency += (fault.latencyMs ?? 0) + (fault.latencyJitterMs ? Math.random() * fault.latencyJitterMs : 0);
 
     let answer: Prepared;
-    if (active && fault.errorRate !== undefined && fault.errorRate > 0 && Math.random() < fault.errorRate) {
+    if (active && fault.respondWith !== undefined) {
+      if (key !== null && !ping) this.state.counters.inc(this.name, key);
+      answer = impostor(fault.respondWith, url.pathname);
+    } else if (active && fault.errorRate !== undefined && fault.errorRate > 0 && Math.random() < fault.errorRate) {
       if (key !== null) this.state.counters.inc(this.name, key);
       const statuses = fault.errorStatuses ?? [500];
       const status = statuses[Math.floor(Math.random() * statuses.length)] ?? 500;
@@ -184,7 +191,7 @@ export class UpstreamServer {
     } else {
       let response: SimResponse;
       try {
-        response = this.respond(req, method, url, match, rawBody);
+        response = ping ? { status: 200, body: { status: 'UP' } } : this.respond(req, method, url, match, rawBody);
       } catch (err) {
         this.state.log(`${this.name}: unexpected error ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         response = { status: 500, body: this.definition.errorBody(500, 'Internal simulator error') };
@@ -252,6 +259,23 @@ export class UpstreamServer {
     const answer = prepare(response);
     res.writeHead(answer.status, answer.headers);
     res.end(answer.text);
+  }
+}
+
+/** What answers when something else stands where the upstream should be (fault `respondWith`). */
+function impostor(kind: Impostor, path: string): Prepared {
+  switch (kind) {
+    case 'notFound':
+      // A server that has never heard of this path: Spring Boot's default error body, not the upstream's own.
+      return prepare({ status: 404, body: { timestamp: '2026-08-21T12:00:00.000+00:00', status: 404, error: 'Not Found', path } });
+    case 'redirect':
+      return prepare({ status: 301, headers: { Location: `https://moved.example.invalid${path}` }, body: { moved: true } });
+    case 'html': {
+      const text = '<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Please sign in</h1></body></html>';
+      return { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)) }, text };
+    }
+    case 'otherJson':
+      return prepare({ status: 200, body: { service: 'something-else', version: 3, items: { count: 0 } } });
   }
 }
 

@@ -1,4 +1,4 @@
-/** HMPPS Auth: OAuth2 client-credentials token endpoint only. */
+/** HMPPS Auth: the OAuth2 client-credentials token endpoint (and its health ping). */
 
 import { randomUUID } from 'node:crypto';
 import { HttpError, type UpstreamDefinition } from '../lib/http.js';
@@ -31,6 +31,8 @@ export function createAuth(options: AuthOptions): UpstreamDefinition {
   return {
     name: 'auth',
     requiresToken: false,
+    // HMPPS Auth runs below the `/auth` context path, so its actuator ping is /auth/health/ping.
+    pingPath: '/auth/health/ping',
     errorBody: (status, message) =>
       status === 401 ? { error: 'unauthorized', error_description: message } : { error: status >= 500 ? 'server_error' : 'invalid_request', error_description: message },
     routes: [

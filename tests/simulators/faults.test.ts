@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type SimulatorHandle, startSimulators, wellKnownPeople } from '../../local-stack/simulators.js';
+import { type SimulatorHandle, startSimulators, UPSTREAM_NAMES, wellKnownPeople } from '../../local-stack/simulators.js';
 import { call, errorCode } from './http-client.js';
 
 let sims: SimulatorHandle;
@@ -146,7 +146,61 @@ describe('runtime faults', () => {
     expect((await call(alertsUrl(), { token })).status).toBe(200);
   });
 
+  it('every upstream serves GET /health/ping (auth: /auth/health/ping) without a token: 200 {"status":"UP"}, not counted', async () => {
+    await sims.resetCounters();
+    for (const name of UPSTREAM_NAMES) {
+      const path = name === 'auth' ? '/auth/health/ping' : '/health/ping';
+      const res = await call(`${sims.urls[name]}${path}`);
+      expect([name, res.status, res.headers['content-type'], res.json()]).toEqual([name, 200, 'application/json', { status: 'UP' }]);
+    }
+    expect(await sims.counters()).toEqual({});
+  });
+
+  it('faults reach the ping too: errors, outage and only the ping when routes names it', async () => {
+    await sims.setFault('alerts', { errorRate: 1, errorStatuses: [503] });
+    expect((await call(`${sims.urls.alerts}/health/ping`)).status).toBe(503);
+    await sims.setFault('alerts', { errorRate: 1, errorStatuses: [401], routes: ['GET /health/ping'] });
+    expect((await call(`${sims.urls.alerts}/health/ping`)).status).toBe(401);
+    expect((await call(alertsUrl(), { token })).status).toBe(200);
+    await sims.setFault('alerts', { outage: true });
+    expect(errorCode(await call(`${sims.urls.alerts}/health/ping`).catch((e: unknown) => e))).toBe('ECONNREFUSED');
+    await sims.setFault('alerts', {});
+  });
+
+  it('respondWith: something else answers on every path (routes, unknown paths, the ping), token or not', async () => {
+    const paths = [`/api/allocation/${linked.prisonNumber!}/primary_pom`, '/no/such/path', '/health/ping'];
+    const seen = async () => Promise.all(paths.map((p) => call(`${sims.urls.managePom}${p}`, { token })));
+    await sims.setFault('managePom', { respondWith: 'notFound' });
+    for (const r of await seen()) {
+      expect(r.status).toBe(404);
+      expect(r.json()).toMatchObject({ status: 404, error: 'Not Found' });
+    }
+    await sims.setFault('managePom', { respondWith: 'redirect' });
+    for (const r of await seen()) {
+      expect(r.status).toBe(301);
+      expect(new URL(String(r.headers.location)).origin).toBe('https://moved.example.invalid');
+    }
+    await sims.setFault('managePom', { respondWith: 'html' });
+    for (const r of await seen()) {
+      expect(r.status).toBe(200);
+      expect(r.headers['content-type']).toContain('text/html');
+      expect(r.text).toMatch(/^<!DOCTYPE html>/);
+    }
+    await sims.setFault('managePom', { respondWith: 'otherJson' });
+    for (const r of await seen()) {
+      expect(r.status).toBe(200);
+      expect(r.json()).toEqual({ service: 'something-else', version: 3, items: { count: 0 } });
+    }
+    // The token endpoint too: no token comes back.
+    await sims.setFault('auth', { respondWith: 'html' });
+    const token401 = await call(`${sims.urls.auth}/auth/oauth/token`, { rawBody: 'grant_type=client_credentials' });
+    expect(token401.headers['content-type']).toContain('text/html');
+    await sims.clearFaults();
+    expect((await call(`${sims.urls.managePom}/health/ping`)).json()).toEqual({ status: 'UP' });
+  });
+
   it('refuses invalid fault configs and unknown upstreams', async () => {
+    expect((await admin('PUT', '/admin/faults/alerts', { respondWith: 'teapot' })).status).toBe(400);
     expect((await admin('PUT', '/admin/faults/alerts', { errorRate: 2 })).status).toBe(400);
     expect((await admin('PUT', '/admin/faults/alerts', { latency: 100 })).status).toBe(400);
     expect((await admin('PUT', '/admin/faults/alerts', { routes: ['crns'] })).status).toBe(400);
