@@ -1,6 +1,6 @@
 import { UPSTREAMS, type Config, type UpstreamName } from '../config/index.js';
 import type { Logger } from '../observability/logger.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { CircuitState, Metrics } from '../observability/metrics.js';
 import { TokenProvider } from './http/token-provider.js';
 import { UpstreamClient, type RequestScope } from './http/upstream-client.js';
 import { PrisonApiReferenceData } from './prison-api/reference-data.js';
@@ -14,6 +14,7 @@ export { SearchTooBroadError, type SearchMatch } from './search.js';
 /** Long-lived upstream clients (agents, token cache) shared by all requests. */
 export class DataSources {
   private readonly clients: Record<UpstreamName, UpstreamClient>;
+  private readonly tokens: TokenProvider;
   /** Reference codes shared by all requests (fetched on a process scope, not one request's). */
   private readonly referenceData: PrisonApiReferenceData;
 
@@ -24,11 +25,17 @@ export class DataSources {
   ) {
     const { timeoutMs, breaker } = config.upstreams.prisonerSearch;
     const tokens = new TokenProvider({ ...config.auth, timeoutMs, breaker, metrics }, logger.child({ component: 'token' }));
+    this.tokens = tokens;
     const upstreamLogger = logger.child({ component: 'upstream' });
     this.clients = Object.fromEntries(
       UPSTREAMS.map((name) => [name, new UpstreamClient(name, config.upstreams[name], tokens, upstreamLogger, metrics)]),
     ) as Record<UpstreamName, UpstreamClient>;
     this.referenceData = new PrisonApiReferenceData(() => this.clients.prisonApi.scoped({ requestId: 'reference-data' }));
+  }
+
+  /** The circuit state of one upstream's client (or of the token endpoint's), for /health. */
+  circuitState(name: UpstreamName | 'auth'): CircuitState {
+    return name === 'auth' ? this.tokens.circuitState : this.clients[name].circuitState;
   }
 
   /** Fresh loaders for one GraphQL request (built on first use): batching and caching never cross requests. */

@@ -210,16 +210,12 @@ export class Metrics {
     }
   }
 
-  /** The current circuit state per upstream, as last reported by its breaker. */
-  readonly circuitStates = new Map<string, CircuitState>();
-
+  /** The gauge starts at closed; the breaker itself owns the state (health asks the upstream clients). */
   initCircuit(upstream: string): void {
-    this.circuitStates.set(upstream, 'closed');
     this.circuitState.set({ upstream }, CIRCUIT_STATE_VALUE.closed);
   }
 
   setCircuitState(upstream: string, state: CircuitState): void {
-    this.circuitStates.set(upstream, state);
     this.circuitState.set({ upstream }, CIRCUIT_STATE_VALUE[state]);
     this.circuitTransitions.inc({ upstream, state });
   }

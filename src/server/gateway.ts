@@ -9,7 +9,7 @@ import { createAuditSink } from '../observability/audit-sink.js';
 import type { Logger } from '../observability/logger.js';
 import { createApollo, type ApolloSecurity, type GatewayContext } from './apollo.js';
 import { listen, listenerOptions } from './listener.js';
-import { managementApp, type Health } from './management.js';
+import { managementApp } from './management.js';
 import { Operations } from './operations.js';
 import { graphqlRoutePlugin, type GraphqlRouteOptions } from './plugins/graphql-route.js';
 import { httpErrorsPlugin, type HttpErrorsOptions } from './plugins/http-errors.js';
@@ -28,8 +28,8 @@ export interface RunningGateway {
 }
 
 export async function startGateway(config: Config, logger: Logger): Promise<RunningGateway> {
-  const health: Health = { ready: false, startedAt: new Date().toISOString(), version: config.version };
-  const ops = new Operations(config, logger, health);
+  const ops = new Operations(config, logger);
+  const { health } = ops;
   const management = managementApp(health, logger);
   const managementUrl = await listen(management, config.managementListener, 'http');
 
@@ -40,7 +40,6 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   });
   const audit = createAuditSink(config.security.audit.sink);
   const apolloSecurity: ApolloSecurity = { limits: security.limits, maxTokens: config.security.limits.maxTokens, audit };
-  health.policyHash = () => security.policy.hash;
   const dataSources = new DataSources(config, logger, ops.metrics);
 
   const serve: Serve = (app, listener) => serveGraphql(app, listener, { config, logger, ops, security, dataSources, apolloSecurity });
@@ -54,7 +53,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
 
   const dev = config.devListener.enabled ? await startDevListener(config, logger, security, serve) : null;
 
-  await ops.start(baseSchema);
+  await ops.start({ schema: baseSchema, policyHash: () => security.policy.hash, upstreams: dataSources });
   health.ready = true;
   let stopping: Promise<void> | null = null;
   return {

@@ -4,19 +4,49 @@ import type { Metrics } from '../observability/metrics.js';
 import type { HealthChecker } from './health.js';
 import { listenerOptions } from './listener.js';
 
-/** What the management listener reports; the gateway fills it in as start-up proceeds. */
-export interface Health {
-  /** True once start-up completed, false again while draining. */
-  ready: boolean;
-  draining?: boolean;
-  startedAt: string;
+/** Build information for /info. */
+export interface BuildInfo {
   version: string;
-  commit?: string;
-  /** sha256 of the served schema (printed SDL) and of the policy file's bytes. */
-  schemaHash?: string;
-  policyHash?: string | (() => string);
-  checker?: HealthChecker;
-  metrics?: Metrics;
+  commit: string;
+  startedAt: string;
+}
+
+/**
+ * What the management listener reports, built once (src/server/operations.ts) from the parts that own
+ * each fact: build information, the schema and policy hashes, the health checker, the metrics.
+ * Only the lifecycle flags change: ready once start-up completed, false again while draining.
+ */
+export class Health {
+  ready = false;
+  draining = false;
+
+  constructor(
+    readonly build: BuildInfo,
+    private readonly sources: {
+      /** sha256 of the served schema (printed SDL); null until start-up built it. */
+      schemaHash: () => string | null;
+      /** sha256 of the policy in force (it may be reloaded); null until start-up loaded it. */
+      policyHash: () => string | null;
+      checker: HealthChecker;
+      metrics: Metrics;
+    },
+  ) {}
+
+  get schemaHash(): string | null {
+    return this.sources.schemaHash();
+  }
+
+  get policyHash(): string | null {
+    return this.sources.policyHash();
+  }
+
+  get checker(): HealthChecker {
+    return this.sources.checker;
+  }
+
+  get metrics(): Metrics {
+    return this.sources.metrics;
+  }
 }
 
 /**
@@ -29,25 +59,27 @@ export function managementApp(health: Health, logger: Logger): FastifyInstance {
   app.get('/health/liveness', async () => ({ status: 'UP' }));
   app.get('/health/ping', async () => ({ status: 'UP' }));
   app.get('/health/readiness', async (_req, reply) =>
-    health.ready ? { status: 'UP' } : reply.code(503).send({ status: 'DOWN', draining: health.draining === true }),
+    health.ready ? { status: 'UP' } : reply.code(503).send({ status: 'DOWN', draining: health.draining }),
   );
-  app.get('/health', async (_req, reply) => {
-    const components = health.checker?.components() ?? {};
+  // `?refresh=true` runs a round of checks now (each bounded by HEALTH_CHECK_TIMEOUT_MS) and answers
+  // its result; without it, the last background round's result at once.
+  app.get<{ Querystring: { refresh?: string } }>('/health', async (req, reply) => {
+    if (req.query.refresh === 'true') await health.checker.refresh();
+    const components = health.checker.components();
     const allUp = Object.values(components).every((c) => c.status === 'UP');
     // Not ready (starting or draining) is DOWN: this instance should get no traffic. A DOWN
     // dependency only degrades the answers (partial data with typed errors): the process is fine.
     const status = !health.ready ? 'DOWN' : allUp ? 'UP' : 'DEGRADED';
-    return reply.code(health.ready ? 200 : 503).send({ status, ready: health.ready, draining: health.draining === true, components });
+    return reply.code(health.ready ? 200 : 503).send({ status, ready: health.ready, draining: health.draining, components });
   });
   app.get('/info', async () => ({
-    version: health.version,
-    commit: health.commit ?? 'unknown',
-    schemaHash: health.schemaHash ?? null,
-    policyHash: (typeof health.policyHash === 'function' ? health.policyHash() : health.policyHash) ?? null,
-    startedAt: health.startedAt,
+    version: health.build.version,
+    commit: health.build.commit,
+    schemaHash: health.schemaHash,
+    policyHash: health.policyHash,
+    startedAt: health.build.startedAt,
   }));
   app.get('/metrics', async (_req, reply) => {
-    if (!health.metrics) return reply.code(404).send({ error: 'metrics are not enabled' });
     const body = await health.metrics.registry.metrics();
     return reply.header('content-type', health.metrics.registry.contentType).send(body);
   });

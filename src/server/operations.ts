@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { AuthObserver } from '../auth/consumer.js';
 import { printSchema, type GraphQLSchema } from 'graphql';
-import { UPSTREAMS, type Config } from '../config/index.js';
+import { UPSTREAMS, type Config, type UpstreamName } from '../config/index.js';
 import type { Logger } from '../observability/logger.js';
-import { Metrics } from '../observability/metrics.js';
-import { HealthChecker, type HealthTarget } from './health.js';
-import type { Health } from './management.js';
+import { Metrics, type CircuitState } from '../observability/metrics.js';
+import { fetchToken, HealthChecker, pingUpstream, type HealthTarget } from './health.js';
+import { Health } from './management.js';
 import { RateLimiter, type ConsumerRate } from './rate-limit.js';
 import { useTelemetry } from './telemetry.js';
 
@@ -15,27 +14,37 @@ import { useTelemetry } from './telemetry.js';
  * The operational side of one gateway process, in one place: metrics, rate limiting, background
  * health checks and build information. gateway.ts wires it to its listeners.
  */
+/** What the health checks ask of the upstream clients: each one's circuit state (src/datasources). */
+export interface UpstreamStates {
+  circuitState(name: UpstreamName | 'auth'): CircuitState;
+}
+
 export class Operations {
   readonly metrics = new Metrics();
   readonly limiter: RateLimiter;
   readonly checker: HealthChecker;
+  readonly health: Health;
+  private schemaHash: string | null = null;
+  private policyHash: () => string | null = () => null;
+  private upstreams: UpstreamStates | null = null;
 
   constructor(
     private readonly config: Config,
-    private readonly logger: Logger,
-    private readonly health: Health,
+    logger: Logger,
   ) {
     this.limiter = new RateLimiter(config.rateLimit, this.metrics, logger.child({ component: 'rate-limit' }));
-    const circuit = (name: string) => () => ({ circuit: this.metrics.circuitStates.get(name) ?? 'closed' });
+    const { timeoutMs } = config.health;
+    const circuit = (name: UpstreamName | 'auth') => () => this.upstreams?.circuitState(name) ?? 'closed';
     const targets: HealthTarget[] = [
-      { name: 'auth', baseUrl: config.auth.tokenUrl, live: circuit('auth') },
-      ...UPSTREAMS.map((name) => ({ name, baseUrl: config.upstreams[name].baseUrl, live: circuit(name) })),
+      { name: 'auth', probe: () => fetchToken(config.auth, timeoutMs), circuit: circuit('auth') },
+      ...UPSTREAMS.map((name) => ({ name, probe: () => pingUpstream(config.upstreams[name].baseUrl, timeoutMs), circuit: circuit(name) })),
     ];
     if (config.rateLimit.redisUrl) targets.push({ name: 'redis', probe: () => this.limiter.ping() });
     this.checker = new HealthChecker(targets, config.health, this.metrics, logger.child({ component: 'health' }));
-    health.metrics = this.metrics;
-    health.checker = this.checker;
-    health.commit = config.commit;
+    this.health = new Health(
+      { version: config.version, commit: config.commit, startedAt: new Date().toISOString() },
+      { schemaHash: () => this.schemaHash, policyHash: () => this.policyHash(), checker: this.checker, metrics: this.metrics },
+    );
   }
 
   /** A consumer's budget: its policy entry's `rateLimit`, else the configured default. */
@@ -55,16 +64,14 @@ export class Operations {
     return useTelemetry<TContext>(this.metrics);
   }
 
-  /** Build information for /info, the rate-limit store and the first round of health checks (not awaited). */
-  async start(schema: GraphQLSchema): Promise<void> {
-    this.health.schemaHash = sha256(printSchema(schema));
-    if (this.health.policyHash === undefined) {
-      try {
-        this.health.policyHash = sha256(readFileSync(this.config.policyFile));
-      } catch {
-        this.health.policyHash = undefined;
-      }
-    }
+  /**
+   * Once the schema, the policy and the upstream clients exist: build information for /info, the
+   * rate-limit store and the first round of health checks (not awaited).
+   */
+  async start(parts: { schema: GraphQLSchema; policyHash: () => string; upstreams: UpstreamStates }): Promise<void> {
+    this.schemaHash = sha256(printSchema(parts.schema));
+    this.policyHash = parts.policyHash;
+    this.upstreams = parts.upstreams;
     await this.limiter.start();
     void this.checker.start();
   }

@@ -1,0 +1,179 @@
+/**
+ * A moved, misrouted or impostor upstream is seen at once (issue 12, health side). For each of the 7
+ * upstreams and the token endpoint, and each of: 404 on every path, 301 elsewhere, 200 HTML, 200 JSON
+ * of another shape, connection refused (and, for the token endpoint, a wrong CLIENT_SECRET): `/health`
+ * shows that component DOWN, with the reason in its details, within one check interval, and
+ * `gateway_upstream_up` for it goes to 0. Checks also run on demand (`/health?refresh=true`).
+ *
+ * The consumer side (typed errors at the affected paths, no field silently empty, the contract-violation
+ * counter) belongs to the datasource-boundary half of the issue and is added to this file with it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestCertificates, type TestCertificates } from '../support/certs.js';
+import { gatewayEnv, loggedLine, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
+import { startSimulators, UPSTREAM_NAMES, type FaultConfig, type SimulatorHandle } from '../support/simulators.js';
+import { scrape } from '../ops/support.js';
+
+const INTERVAL_MS = 1000;
+const CHECK_TIMEOUT_MS = 500;
+/** A round already under way when the fault starts may still see the old answer; the next one must not. Plus scheduling slack. */
+const WITHIN_MS = INTERVAL_MS + CHECK_TIMEOUT_MS + 500;
+
+interface Component {
+  status: string;
+  details: { reason?: string; httpStatus?: number; error?: string; circuit?: string };
+}
+interface HealthBody {
+  status: string;
+  components: Record<string, Component>;
+}
+
+let certs: TestCertificates;
+let sims: SimulatorHandle;
+let gateway: GatewayHandle;
+
+beforeAll(async () => {
+  certs = createTestCertificates();
+  sims = await startSimulators({ population: 500 });
+  gateway = await startGatewayProcess({
+    ...gatewayEnv(sims, certs),
+    HEALTH_CHECK_INTERVAL_MS: String(INTERVAL_MS),
+    HEALTH_CHECK_TIMEOUT_MS: String(CHECK_TIMEOUT_MS),
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await sims?.stop();
+  certs?.remove();
+});
+
+async function health(url: string, refresh = false): Promise<HealthBody> {
+  return (await (await fetch(`${url}/health${refresh ? '?refresh=true' : ''}`)).json()) as HealthBody;
+}
+
+/** Polls /health until every named component matches, and says how long that took. */
+async function until(url: string, names: readonly string[], status: 'UP' | 'DOWN', timeoutMs: number): Promise<{ body: HealthBody; ms: number }> {
+  const started = Date.now();
+  let body: HealthBody;
+  do {
+    body = await health(url);
+    if (names.every((n) => body.components[n]?.status === status)) return { body, ms: Date.now() - started };
+    await new Promise((r) => setTimeout(r, 25));
+  } while (Date.now() - started < timeoutMs);
+  return { body, ms: Number.POSITIVE_INFINITY };
+}
+
+/** What each kind of fault must show as, in the component's details. */
+const CASES: Array<{ name: string; fault: FaultConfig; expect: (c: Component, upstream: string) => void }> = [
+  {
+    name: '404 on every path',
+    fault: { respondWith: 'notFound' },
+    expect: (c) => expect(c.details).toMatchObject({ httpStatus: 404, reason: expect.stringMatching(/^HTTP 404/) }),
+  },
+  {
+    name: '301 elsewhere',
+    fault: { respondWith: 'redirect' },
+    expect: (c) => expect(c.details).toMatchObject({ httpStatus: 301, reason: expect.stringMatching(/redirected elsewhere/) }),
+  },
+  {
+    name: '200 HTML',
+    fault: { respondWith: 'html' },
+    expect: (c) => expect(c.details).toMatchObject({ httpStatus: 200, reason: 'not JSON (content-type text/html)' }),
+  },
+  {
+    name: '200 JSON of another shape',
+    fault: { respondWith: 'otherJson' },
+    expect: (c, upstream) =>
+      expect(c.details).toMatchObject({
+        httpStatus: 200,
+        reason: upstream === 'auth' ? 'unexpected JSON (no access_token)' : 'unexpected JSON (no "status":"UP")',
+      }),
+  },
+  {
+    name: 'connection refused',
+    fault: { outage: true },
+    expect: (c) => expect(c.details).toMatchObject({ error: 'ECONNREFUSED', reason: 'connection failed: ECONNREFUSED' }),
+  },
+];
+
+describe('/health sees a moved or impostor upstream', () => {
+  it('is UP on a healthy stack: every upstream answers its ping, the token endpoint gives a token', async () => {
+    const { body, ms } = await until(gateway.managementUrl, UPSTREAM_NAMES, 'UP', 5000);
+    expect(ms).toBeLessThan(5000);
+    expect(body.status).toBe('UP');
+    for (const name of UPSTREAM_NAMES) {
+      expect([name, body.components[name]?.details.reason, body.components[name]?.details.circuit]).toEqual([name, undefined, 'closed']);
+      expect([name, await scrape(gateway.managementUrl, 'gateway_upstream_up', { upstream: name })]).toEqual([name, 1]);
+    }
+  });
+
+  describe.each(CASES)('$name', ({ fault, expect: expectDetails }) => {
+    it(`every upstream and the token endpoint are DOWN within one check interval (${WITHIN_MS} ms), with the reason; gateway_upstream_up goes to 0`, async () => {
+      await until(gateway.managementUrl, UPSTREAM_NAMES, 'UP', 5000);
+      await Promise.all(UPSTREAM_NAMES.map((name) => sims.setFault(name, fault)));
+      try {
+        const { body, ms } = await until(gateway.managementUrl, UPSTREAM_NAMES, 'DOWN', WITHIN_MS);
+        expect([ms <= WITHIN_MS, Object.fromEntries(Object.entries(body.components).map(([n, c]) => [n, c.status]))]).toEqual([
+          true,
+          Object.fromEntries(UPSTREAM_NAMES.map((n) => [n, 'DOWN'])),
+        ]);
+        expect(body.status).toBe('DEGRADED');
+        for (const name of UPSTREAM_NAMES) {
+          expectDetails(body.components[name]!, name);
+          expect([name, await scrape(gateway.managementUrl, 'gateway_upstream_up', { upstream: name })]).toEqual([name, 0]);
+        }
+        // The URL of an upstream is not shown (the reason names only what went wrong).
+        expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|moved\.example/);
+      } finally {
+        await sims.clearFaults();
+      }
+      const { ms } = await until(gateway.managementUrl, UPSTREAM_NAMES, 'UP', WITHIN_MS);
+      expect(ms).toBeLessThanOrEqual(WITHIN_MS);
+    }, 30_000);
+  });
+});
+
+describe('the token endpoint with the wrong CLIENT_SECRET, and checks on demand', () => {
+  let wrongSecret: GatewayHandle;
+
+  beforeAll(async () => {
+    wrongSecret = await startGatewayProcess({
+      ...gatewayEnv(sims, certs),
+      CLIENT_SECRET: 'not-the-client-secret',
+      // Long enough that only the first round and on-demand rounds run during the test.
+      HEALTH_CHECK_INTERVAL_MS: '600000',
+      HEALTH_CHECK_TIMEOUT_MS: String(CHECK_TIMEOUT_MS),
+    });
+  }, 30_000);
+
+  afterAll(async () => {
+    await wrongSecret?.stop();
+  });
+
+  it('is DOWN from the first check, saying the token request was refused, while the upstreams are UP', async () => {
+    const { body, ms } = await until(wrongSecret.managementUrl, ['auth'], 'DOWN', WITHIN_MS);
+    expect(ms).toBeLessThanOrEqual(WITHIN_MS);
+    expect(body.components.auth?.details).toMatchObject({ httpStatus: 401, reason: expect.stringMatching(/token request refused \(wrong CLIENT_ID or CLIENT_SECRET\?\)/) });
+    expect(body.components.prisonApi?.status).toBe('UP');
+    expect(await scrape(wrongSecret.managementUrl, 'gateway_upstream_up', { upstream: 'auth' })).toBe(0);
+    expect(await loggedLine(wrongSecret, (l) => l.includes('"dependency":"auth"') && l.includes('"status":"DOWN"'))).toBeDefined();
+    // Never the secret itself.
+    expect(wrongSecret.logs.join('\n')).not.toContain('not-the-client-secret');
+  });
+
+  it('/health?refresh=true checks now: a fault the last background round did not see shows at once', async () => {
+    await sims.setFault('alerts', { respondWith: 'notFound' });
+    try {
+      expect((await health(wrongSecret.managementUrl)).components.alerts?.status).toBe('UP');
+      const started = Date.now();
+      const fresh = await health(wrongSecret.managementUrl, true);
+      expect(Date.now() - started).toBeLessThan(CHECK_TIMEOUT_MS + 1000);
+      expect(fresh.components.alerts).toMatchObject({ status: 'DOWN', details: { httpStatus: 404 } });
+      expect((await health(wrongSecret.managementUrl)).components.alerts?.status).toBe('DOWN');
+    } finally {
+      await sims.clearFaults();
+    }
+    expect((await health(wrongSecret.managementUrl, true)).components.alerts?.status).toBe('UP');
+  });
+});
