@@ -39,8 +39,11 @@ export interface UpstreamConfig {
   timeoutMs: number;
   /** Retries of idempotent calls (connection errors, 502/503/504, timeouts), never past the deadline. */
   retry: { maxRetries: number; baseDelayMs: number; maxDelayMs: number };
-  /** Circuit breaker: opens at `failureRate` over `windowMs` once `minCalls` calls were seen. */
-  breaker: { windowMs: number; minCalls: number; failureRate: number; openMs: number };
+  /**
+   * Circuit breaker: once `minCalls` calls were seen in `windowMs`, opens at `failureRate` over the
+   * window or after `consecutiveFailures` failures in a row (src/datasources/http/breaker.ts).
+   */
+  breaker: { windowMs: number; minCalls: number; failureRate: number; consecutiveFailures?: number; openMs: number };
   /** Calls in flight at once, and calls allowed to wait for a slot. */
   maxInFlight: number;
   maxQueue: number;
@@ -166,6 +169,7 @@ function upstreamsConfig(read: EnvReader): Record<UpstreamName, UpstreamConfig> 
       windowMs: read.int('BREAKER_WINDOW_MS', 10_000, 100, 600_000),
       minCalls: read.int('BREAKER_MIN_CALLS', 10, 1, 1_000_000),
       failureRate: read.int('BREAKER_FAILURE_PERCENT', 50, 1, 100) / 100,
+      consecutiveFailures: read.int('BREAKER_CONSECUTIVE_FAILURES', 10, 0, 1_000_000),
       openMs: read.int('BREAKER_OPEN_MS', 5000, 10, 600_000),
     },
     maxInFlight: read.int('UPSTREAM_MAX_IN_FLIGHT', 64, 1, 10_000),
