@@ -10,6 +10,42 @@ export interface UpstreamLoad {
 export const CIRCUIT_STATE_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 export type CircuitState = keyof typeof CIRCUIT_STATE_VALUE;
 
+/**
+ * Error codes that say something about the consumer's own request or rights (its query, its ids, its
+ * policy), not about this service or its upstreams. Any other code (UPSTREAM_*, INTERNAL_SERVER_ERROR,
+ * and any code added later until it is listed here) counts against the service.
+ */
+const CONSUMER_SIDE_CODES = new Set([
+  'NOT_FOUND',
+  'BAD_USER_INPUT',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'RATE_LIMITED',
+  'QUERY_TOO_COMPLEX',
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/** The `outcome` of a GraphQL answer, from the error codes it carries and whether any data came back. */
+export type AnswerOutcome = 'ok' | 'partial' | 'error' | 'not_found' | 'client_error';
+
+/**
+ * `ok`: no error. `partial`: data came back, with at least one error of the service's side (an
+ * upstream unavailable, timed out or invalid, an internal error): some data is missing. `error`: such an
+ * error and no data at all. `not_found`: only NOT_FOUND (an answer, not a failure: a consumer's
+ * reconciliation job must not page anyone). `client_error`: only errors of the consumer's own request
+ * or rights (bad input, a field its policy does not grant, a query too complex), NOT_FOUND among them.
+ */
+export function answerOutcome(codes: readonly string[], hasData: boolean): AnswerOutcome {
+  if (codes.length === 0) return 'ok';
+  if (codes.some((c) => !CONSUMER_SIDE_CODES.has(c))) return hasData ? 'partial' : 'error';
+  return codes.every((c) => c === 'NOT_FOUND') ? 'not_found' : 'client_error';
+}
+
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 const BATCH_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
 
@@ -26,7 +62,7 @@ export class Metrics {
 
   readonly requests = new Counter({
     name: 'gateway_requests_total',
-    help: 'GraphQL requests by consumer, operation name and outcome (ok, partial, error, refused, rate_limited, unauthenticated).',
+    help: 'GraphQL requests by consumer, operation name and outcome (ok, partial, error, not_found, client_error, bad_request, rate_limited, unauthenticated, forbidden, unavailable, aborted, refused).',
     labelNames: ['consumer', 'operation', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -58,6 +94,19 @@ export class Metrics {
     help: 'Duration of upstream HTTP attempts by upstream and route template.',
     labelNames: ['upstream', 'route'] as const,
     buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+
+  /**
+   * Upstream answers that break the upstream's contract (a redirect elsewhere, an undocumented status,
+   * not JSON, JSON of the wrong shape): the upstream moved, or something else answers in its place.
+   * Counted by the health checks for the liveness routes (`GET /health/ping`, the token request) and by
+   * the datasource boundary for the data routes.
+   */
+  readonly upstreamContractViolations = new Counter({
+    name: 'gateway_upstream_contract_violations_total',
+    help: 'Upstream answers that break the contract, by upstream, route template and reason (redirect, unexpected_status, not_json, wrong_shape, ...).',
+    labelNames: ['upstream', 'route', 'reason'] as const,
     registers: [this.registry],
   });
 

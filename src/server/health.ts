@@ -18,6 +18,8 @@ export interface ProbeResult {
   /** The system error code of a failed connection (ECONNREFUSED, ETIMEDOUT...). */
   error?: string;
   reason?: string;
+  /** The answer broke the route's contract (counted in gateway_upstream_contract_violations_total). */
+  violation?: { route: string; reason: 'redirect' | 'unexpected_status' | 'not_json' | 'wrong_shape' };
 }
 
 /** One dependency checked in the background. */
@@ -106,6 +108,7 @@ export class HealthChecker {
     this.results.set(target.name, { status, details });
     this.metrics.upstreamUp.set({ upstream: target.name }, result.up ? 1 : 0);
     this.metrics.upstreamCheckLatency.set({ upstream: target.name }, result.latencyMs / 1000);
+    if (result.violation) this.metrics.upstreamContractViolations.inc({ upstream: target.name, ...result.violation });
     if (before === status || (before === 'UNKNOWN' && status === 'UP')) return;
     const line = { event: 'dependency', dependency: target.name, status, reason: details.reason, httpStatus: result.httpStatus, error: result.error };
     if (status === 'UP') this.logger.info(line, `${target.name} is UP`);
@@ -154,6 +157,16 @@ function exchange(
   });
 }
 
+const PING_ROUTE = 'GET /health/ping';
+const TOKEN_ROUTE = 'POST /auth/oauth/token';
+
+/** A 3xx or a 4xx other than 401/403/429 is a contract violation; a 5xx is the upstream failing, not lying. */
+function statusViolation(route: string, status: number): ProbeResult['violation'] {
+  if (status >= 300 && status < 400) return { route, reason: 'redirect' };
+  if (status >= 400 && status < 500 && ![401, 403, 429].includes(status)) return { route, reason: 'unexpected_status' };
+  return undefined;
+}
+
 /** Why an answer that is not a 200 means the dependency is not there as configured. */
 function statusReason(status: number): string {
   if (status >= 300 && status < 400) return `HTTP ${status}: redirected elsewhere (moved?)`;
@@ -185,13 +198,12 @@ export async function pingUpstream(baseUrl: string, timeoutMs: number): Promise<
   if (!result.ok) return { up: false, latencyMs: latency(), error: result.error, reason: `connection failed: ${result.error}` };
   const { answer } = result;
   const base = { latencyMs: latency(), httpStatus: answer.status };
-  if (answer.status !== 200) return { up: false, ...base, reason: statusReason(answer.status) };
+  if (answer.status !== 200) return { up: false, ...base, reason: statusReason(answer.status), violation: statusViolation(PING_ROUTE, answer.status) };
   const parsed = parseJson(answer);
-  if (!parsed.ok) return { up: false, ...base, reason: parsed.reason };
+  if (!parsed.ok) return { up: false, ...base, reason: parsed.reason, violation: { route: PING_ROUTE, reason: 'not_json' } };
   const status = (parsed.value as { status?: unknown } | null)?.status;
-  if (status !== 'UP') {
-    return { up: false, ...base, reason: typeof status === 'string' ? `status ${status}` : 'unexpected JSON (no "status":"UP")' };
-  }
+  if (typeof status === 'string' && status !== 'UP') return { up: false, ...base, reason: `status ${status}` };
+  if (status !== 'UP') return { up: false, ...base, reason: 'unexpected JSON (no "status":"UP")', violation: { route: PING_ROUTE, reason: 'wrong_shape' } };
   return { up: true, ...base };
 }
 
@@ -219,10 +231,12 @@ export async function fetchToken(
   if (answer.status === 401 || answer.status === 400) {
     return { up: false, ...base, reason: `HTTP ${answer.status}: token request refused (wrong CLIENT_ID or CLIENT_SECRET?)` };
   }
-  if (answer.status !== 200) return { up: false, ...base, reason: statusReason(answer.status) };
+  if (answer.status !== 200) return { up: false, ...base, reason: statusReason(answer.status), violation: statusViolation(TOKEN_ROUTE, answer.status) };
   const parsed = parseJson(answer);
-  if (!parsed.ok) return { up: false, ...base, reason: parsed.reason };
+  if (!parsed.ok) return { up: false, ...base, reason: parsed.reason, violation: { route: TOKEN_ROUTE, reason: 'not_json' } };
   const token = (parsed.value as { access_token?: unknown } | null)?.access_token;
-  if (typeof token !== 'string' || token === '') return { up: false, ...base, reason: 'unexpected JSON (no access_token)' };
+  if (typeof token !== 'string' || token === '') {
+    return { up: false, ...base, reason: 'unexpected JSON (no access_token)', violation: { route: TOKEN_ROUTE, reason: 'wrong_shape' } };
+  }
   return { up: true, ...base };
 }

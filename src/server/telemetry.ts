@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyRequest } from 'fastify';
 import type { RequestScope } from '../datasources/index.js';
-import type { Metrics } from '../observability/metrics.js';
+import { answerOutcome, type AnswerOutcome, type Metrics } from '../observability/metrics.js';
 import type { TraceContext } from '../observability/trace.js';
 
 /**
@@ -16,8 +16,8 @@ export interface RequestTelemetry {
   operationName: string | null;
   operationHash: string | null;
   errorCodes: string[];
-  /** ok, partial or error once Apollo answered. */
-  graphqlOutcome: 'ok' | 'partial' | 'error' | null;
+  /** Once Apollo answered: see `answerOutcome`. */
+  graphqlOutcome: AnswerOutcome | null;
   /** Set by a hook that refused the request (rate limit, for instance). */
   refusal: string | null;
   /** The access line was written. */
@@ -79,7 +79,7 @@ export function useTelemetry<TContext extends object>(metrics: Metrics): ApolloS
           if (!t) return;
           t.errorCodes = [...new Set(codes)];
           const hasData = data !== null && data !== undefined && Object.values(data).some((v) => v !== null);
-          t.graphqlOutcome = codes.length === 0 ? 'ok' : hasData ? 'partial' : 'error';
+          t.graphqlOutcome = answerOutcome(codes, hasData);
         },
       };
     },

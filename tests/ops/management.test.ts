@@ -131,7 +131,8 @@ describe('/metrics and the access log', () => {
 
     const m = (name: string, labels: Record<string, string> = {}) => scrape(stack.gateway.managementUrl, name, labels);
     expect(await m('gateway_requests_total', { consumer: 'dev-consumer', operation: 'OpsProbe', outcome: 'ok' })).toBe(1);
-    expect(await m('gateway_requests_total', { consumer: 'dev-consumer', operation: 'OpsMissing', outcome: 'error' })).toBe(1);
+    expect(await m('gateway_requests_total', { consumer: 'dev-consumer', operation: 'OpsMissing', outcome: 'not_found' })).toBe(1);
+    expect(await m('gateway_requests_total', { operation: 'OpsMissing', outcome: 'error' })).toBe(0);
     expect(await m('gateway_request_duration_seconds_count', { operation: 'OpsProbe' })).toBe(1);
     expect(await m('gateway_graphql_errors_total', { code: 'NOT_FOUND' })).toBeGreaterThanOrEqual(1);
     expect(await m('gateway_upstream_requests_total', { upstream: 'probationSearch', route: 'POST /crns', status: '200' })).toBeGreaterThanOrEqual(1);
@@ -183,7 +184,7 @@ describe('/metrics and the access log', () => {
       ms: expect.any(Number),
     });
     expect(lines[0]!.upstreamCalls as number).toBeGreaterThanOrEqual(2);
-    expect(access(missingId)[0]).toMatchObject({ outcome: 'error', errorCodes: ['NOT_FOUND'], operationName: 'AccessMissing' });
+    expect(access(missingId)[0]).toMatchObject({ outcome: 'not_found', errorCodes: ['NOT_FOUND'], operationName: 'AccessMissing' });
 
     const generated = await gql()('{ person(hmppsId: "X1") { firstName } }');
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);

@@ -65,25 +65,29 @@ async function until(url: string, names: readonly string[], status: 'UP' | 'DOWN
 }
 
 /** What each kind of fault must show as, in the component's details. */
-const CASES: Array<{ name: string; fault: FaultConfig; expect: (c: Component, upstream: string) => void }> = [
+const CASES: Array<{ name: string; fault: FaultConfig; violation: string | null; expect: (c: Component, upstream: string) => void }> = [
   {
     name: '404 on every path',
     fault: { respondWith: 'notFound' },
+    violation: 'unexpected_status',
     expect: (c) => expect(c.details).toMatchObject({ httpStatus: 404, reason: expect.stringMatching(/^HTTP 404/) }),
   },
   {
     name: '301 elsewhere',
     fault: { respondWith: 'redirect' },
+    violation: 'redirect',
     expect: (c) => expect(c.details).toMatchObject({ httpStatus: 301, reason: expect.stringMatching(/redirected elsewhere/) }),
   },
   {
     name: '200 HTML',
     fault: { respondWith: 'html' },
+    violation: 'not_json',
     expect: (c) => expect(c.details).toMatchObject({ httpStatus: 200, reason: 'not JSON (content-type text/html)' }),
   },
   {
     name: '200 JSON of another shape',
     fault: { respondWith: 'otherJson' },
+    violation: 'wrong_shape',
     expect: (c, upstream) =>
       expect(c.details).toMatchObject({
         httpStatus: 200,
@@ -93,6 +97,7 @@ const CASES: Array<{ name: string; fault: FaultConfig; expect: (c: Component, up
   {
     name: 'connection refused',
     fault: { outage: true },
+    violation: null,
     expect: (c) => expect(c.details).toMatchObject({ error: 'ECONNREFUSED', reason: 'connection failed: ECONNREFUSED' }),
   },
 ];
@@ -108,9 +113,18 @@ describe('/health sees a moved or impostor upstream', () => {
     }
   });
 
-  describe.each(CASES)('$name', ({ fault, expect: expectDetails }) => {
-    it(`every upstream and the token endpoint are DOWN within one check interval (${WITHIN_MS} ms), with the reason; gateway_upstream_up goes to 0`, async () => {
+  const violations = (upstream: string, reason: string) =>
+    scrape(gateway.managementUrl, 'gateway_upstream_contract_violations_total', {
+      upstream,
+      route: upstream === 'auth' ? 'POST /auth/oauth/token' : 'GET /health/ping',
+      reason,
+    });
+
+  describe.each(CASES)('$name', ({ fault, violation, expect: expectDetails }) => {
+    it(`every upstream and the token endpoint are DOWN within one check interval (${WITHIN_MS} ms), with the reason; gateway_upstream_up goes to 0${violation ? ', contract violations are counted' : ''}`, async () => {
       await until(gateway.managementUrl, UPSTREAM_NAMES, 'UP', 5000);
+      const before = violation ? await Promise.all(UPSTREAM_NAMES.map((n) => violations(n, violation))) : [];
+      const totalBefore = await scrape(gateway.managementUrl, 'gateway_upstream_contract_violations_total');
       await Promise.all(UPSTREAM_NAMES.map((name) => sims.setFault(name, fault)));
       try {
         const { body, ms } = await until(gateway.managementUrl, UPSTREAM_NAMES, 'DOWN', WITHIN_MS);
@@ -122,6 +136,13 @@ describe('/health sees a moved or impostor upstream', () => {
         for (const name of UPSTREAM_NAMES) {
           expectDetails(body.components[name]!, name);
           expect([name, await scrape(gateway.managementUrl, 'gateway_upstream_up', { upstream: name })]).toEqual([name, 0]);
+        }
+        if (violation) {
+          const after = await Promise.all(UPSTREAM_NAMES.map((n) => violations(n, violation)));
+          UPSTREAM_NAMES.forEach((name, i) => expect([name, after[i]! > before[i]!]).toEqual([name, true]));
+        } else {
+          // Not answering is the upstream failing, not lying: no contract violation.
+          expect(await scrape(gateway.managementUrl, 'gateway_upstream_contract_violations_total')).toBe(totalBefore);
         }
         // The URL of an upstream is not shown (the reason names only what went wrong).
         expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|moved\.example/);
@@ -155,7 +176,7 @@ describe('the token endpoint with the wrong CLIENT_SECRET, and checks on demand'
     const { body, ms } = await until(wrongSecret.managementUrl, ['auth'], 'DOWN', WITHIN_MS);
     expect(ms).toBeLessThanOrEqual(WITHIN_MS);
     expect(body.components.auth?.details).toMatchObject({ httpStatus: 401, reason: expect.stringMatching(/token request refused \(wrong CLIENT_ID or CLIENT_SECRET\?\)/) });
-    expect(body.components.prisonApi?.status).toBe('UP');
+    expect((await until(wrongSecret.managementUrl, UPSTREAM_NAMES.filter((n) => n !== 'auth'), 'UP', WITHIN_MS)).ms).toBeLessThanOrEqual(WITHIN_MS);
     expect(await scrape(wrongSecret.managementUrl, 'gateway_upstream_up', { upstream: 'auth' })).toBe(0);
     expect(await loggedLine(wrongSecret, (l) => l.includes('"dependency":"auth"') && l.includes('"status":"DOWN"'))).toBeDefined();
     // Never the secret itself.
