@@ -1,9 +1,16 @@
 /**
- * `npm run heartbeat`: proves that a real query works end to end, the way a consumer sends it (client
- * certificate + API key), and gates promotion between environments. It asks for a configured person
- * and checks that a value (by default `data.person.firstName`) came back. Several attempts, a pause
- * between them; exit 0 on the first success, 1 when every attempt failed. Stdout gets exactly one JSON
- * summary line; the value itself is never printed (it is person data).
+ * The heartbeat (`npm run -s heartbeat`, or `node dist/scripts/heartbeat.js` in the image): proves that a real
+ * query works end to end, the way a consumer sends it (client certificate + API key), and gates promotion
+ * between environments. It asks for a configured person known to both prison and probation, and passes only
+ * when the answer is whole:
+ *   - HTTP 200 and no error at all in the answer (any `errors` entry fails it, unless `--allow-partial` or
+ *     HEARTBEAT_ALLOW_PARTIAL=true: then errors are reported but do not fail it on their own);
+ *   - a value at each expected path: by default the person's first name (identity), a prison field (prisoner
+ *     search) and a probation field fed by the Delius integration API, so that both sides were reached and
+ *     answered for this person (an upstream that answers 404 to everything leaves its field empty).
+ * Several attempts, a pause between them; exit 0 on the first success, 1 when every attempt failed.
+ * It prints exactly one line, a JSON summary on stdout, naming every error code it saw in any attempt; nothing
+ * else (per-attempt lines go to stderr only with HEARTBEAT_VERBOSE=true). Values are never printed (person data).
  *
  * Environment:
  *   SERVICE_URL             the consumer listener, e.g. https://person-graph.example (required;
@@ -11,12 +18,16 @@
  *   API_KEY                 sent as x-api-key when set
  *   MTLS_CERT, MTLS_KEY     client certificate and key, base64-encoded PEM
  *   MTLS_CA                 base64 PEM of the CA that signed the server certificate (optional)
- *   HEARTBEAT_HMPPS_ID      the person to ask for (default: the `linked` well-known simulator person)
- *   HEARTBEAT_QUERY         the query; gets $hmppsId (default: person(hmppsId) { firstName })
- *   HEARTBEAT_EXPECT_PATH   dot path that must hold a non-empty value (default data.person.firstName)
+ *   HEARTBEAT_HMPPS_ID      the person to ask for (default: the `linked` well-known simulator person); must be
+ *                           known to prison and probation, with a community manager
+ *   HEARTBEAT_QUERY         the query; gets $hmppsId (default: DEFAULT_QUERY below)
+ *   HEARTBEAT_EXPECT_PATH   comma-separated dot paths that must each hold a non-empty value
+ *                           (default: DEFAULT_CHECKS below)
+ *   HEARTBEAT_ALLOW_PARTIAL true: errors in the answer do not fail it by themselves (same as --allow-partial)
  *   HEARTBEAT_ATTEMPTS      default 5
  *   HEARTBEAT_INTERVAL_MS   pause between attempts, default 10000
  *   HEARTBEAT_TIMEOUT_MS    per attempt, default 10000
+ *   HEARTBEAT_VERBOSE       true: one stderr line per failed attempt
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -25,7 +36,23 @@ import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const DEFAULT_QUERY = 'query Heartbeat($hmppsId: ID!) { person(hmppsId: $hmppsId) { firstName } }';
+const DEFAULT_QUERY =
+  'query Heartbeat($hmppsId: ID!) { person(hmppsId: $hmppsId) { firstName prison { prisonId } sentenceKeyDates { releaseDate } responsibleOfficer { communityManager { forename } } } }';
+
+/**
+ * What must come back, and which side of the service each value proves was reached. `sentenceKeyDates` is asked
+ * (not checked: it may be empty for a real person) so that the Prison API is called: its failure is an error.
+ */
+interface Check {
+  side: string;
+  path: string[];
+}
+
+const DEFAULT_CHECKS: Check[] = [
+  { side: 'identity', path: ['data', 'person', 'firstName'] },
+  { side: 'prison', path: ['data', 'person', 'prison', 'prisonId'] },
+  { side: 'probation', path: ['data', 'person', 'responsibleOfficer', 'communityManager', 'forename'] },
+];
 
 interface Settings {
   url: URL;
@@ -33,7 +60,9 @@ interface Settings {
   tls: { cert?: string; key?: string; ca?: string };
   hmppsId: string;
   query: string;
-  expectPath: string[];
+  checks: Check[];
+  allowPartial: boolean;
+  verbose: boolean;
   attempts: number;
   intervalMs: number;
   timeoutMs: number;
@@ -47,13 +76,19 @@ interface AttemptResult {
   message: string;
 }
 
+interface GraphQLError {
+  message?: string;
+  path?: Array<string | number>;
+  extensions?: { code?: string; area?: string };
+}
+
 interface GraphQLBody {
-  errors?: Array<{ message?: string; extensions?: { code?: string } }>;
+  errors?: GraphQLError[];
 }
 
 class SettingsError extends Error {}
 
-function settingsFrom(env: NodeJS.ProcessEnv): Settings {
+function settingsFrom(env: NodeJS.ProcessEnv, argv: string[]): Settings {
   const problems: string[] = [];
   const serviceUrl = env.SERVICE_URL?.trim();
   let url: URL | null = null;
@@ -79,6 +114,17 @@ function settingsFrom(env: NodeJS.ProcessEnv): Settings {
     if (!Number.isInteger(n) || n < min) problems.push(`${name} must be an integer >= ${min} (got "${raw}")`);
     return n;
   };
+  const flag = (name: string): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (!raw) return false;
+    if (raw !== 'true' && raw !== 'false') problems.push(`${name} must be true or false (got "${env[name]}")`);
+    return raw === 'true';
+  };
+  for (const arg of argv) if (arg !== '--allow-partial') problems.push(`unknown argument ${arg} (known: --allow-partial)`);
+  const expect = env.HEARTBEAT_EXPECT_PATH?.trim();
+  const checks: Check[] = expect
+    ? expect.split(',').map((p) => ({ side: 'expected', path: p.trim().split('.') }))
+    : DEFAULT_CHECKS;
   const tls = { cert: pem('MTLS_CERT'), key: pem('MTLS_KEY'), ca: pem('MTLS_CA') };
   if (Boolean(tls.cert) !== Boolean(tls.key)) problems.push('MTLS_CERT and MTLS_KEY go together');
   const settings: Settings = {
@@ -87,7 +133,9 @@ function settingsFrom(env: NodeJS.ProcessEnv): Settings {
     tls,
     hmppsId: env.HEARTBEAT_HMPPS_ID?.trim() || defaultPerson(),
     query: env.HEARTBEAT_QUERY?.trim() || DEFAULT_QUERY,
-    expectPath: (env.HEARTBEAT_EXPECT_PATH?.trim() || 'data.person.firstName').split('.'),
+    checks,
+    allowPartial: argv.includes('--allow-partial') || flag('HEARTBEAT_ALLOW_PARTIAL'),
+    verbose: flag('HEARTBEAT_VERBOSE'),
     attempts: int('HEARTBEAT_ATTEMPTS', 5, 1),
     intervalMs: int('HEARTBEAT_INTERVAL_MS', 10_000, 0),
     timeoutMs: int('HEARTBEAT_TIMEOUT_MS', 10_000, 1),
@@ -146,18 +194,7 @@ function attempt(s: Settings): Promise<AttemptResult> {
           } catch {
             body = null;
           }
-          const errorCodes = (body?.errors ?? []).map((e) => e.extensions?.code ?? 'UNKNOWN');
-          const value = valueAt(body, s.expectPath);
-          if (status === 200 && value !== undefined && value !== null && value !== '') {
-            resolve({ ok: true, status, requestId: returnedId, errorCodes, message: `${s.expectPath.join('.')} came back` });
-            return;
-          }
-          const firstError = body?.errors?.[0];
-          const reason =
-            status !== 200
-              ? `HTTP ${status}${firstError ? ` ${firstError.extensions?.code ?? ''}: ${firstError.message ?? ''}` : ''}`
-              : `no value at ${s.expectPath.join('.')}${errorCodes.length ? ` (errors: ${errorCodes.join(', ')})` : ''}`;
-          resolve({ ok: false, status, requestId: returnedId, errorCodes, message: reason.trim() });
+          resolve(judge(s, status, returnedId, body));
         });
       },
     );
@@ -171,6 +208,35 @@ function attempt(s: Settings): Promise<AttemptResult> {
   });
 }
 
+/** Where an error sits, for the summary line: its path and data area, never a value. */
+function describeError(e: GraphQLError): string {
+  const code = e.extensions?.code ?? 'UNKNOWN';
+  const where = e.path?.length ? ` at ${e.path.join('.')}` : '';
+  const area = e.extensions?.area ? ` (${e.extensions.area})` : '';
+  return `${code}${where}${area}`;
+}
+
+/** Whether one answer passes: HTTP 200, no errors (unless partial answers are allowed), a value at every checked path. */
+function judge(s: Settings, status: number, requestId: string, body: GraphQLBody | null): AttemptResult {
+  const errors = body?.errors ?? [];
+  const errorCodes = [...new Set(errors.map((e) => e.extensions?.code ?? 'UNKNOWN'))];
+  const fail = (message: string): AttemptResult => ({ ok: false, status, requestId, errorCodes, message });
+  if (status !== 200) {
+    const first = errors[0];
+    return fail(`HTTP ${status}${first ? ` ${first.extensions?.code ?? ''}: ${first.message ?? ''}` : ''}`.trim());
+  }
+  const missing = s.checks.filter((c) => {
+    const v = valueAt(body, c.path);
+    return v === undefined || v === null || v === '';
+  });
+  const problems: string[] = [];
+  if (errors.length > 0 && !s.allowPartial) problems.push(`answer carries errors: ${errors.map(describeError).join(', ')}`);
+  for (const c of missing) problems.push(`${c.side === 'expected' ? 'no value' : `${c.side} side not reached: no value`} at ${c.path.join('.')}`);
+  if (problems.length > 0) return fail(problems.join('; '));
+  const partial = errors.length > 0 ? ` (partial answer allowed: ${errors.map(describeError).join(', ')})` : '';
+  return { ok: true, status, requestId, errorCodes, message: `${s.checks.map((c) => c.side).join(', ')} came back${partial}` };
+}
+
 function operationNameOf(query: string): string | undefined {
   return /^\s*query\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(query)?.[1];
 }
@@ -179,23 +245,26 @@ async function main(): Promise<number> {
   const started = Date.now();
   let s: Settings;
   try {
-    s = settingsFrom(process.env);
+    s = settingsFrom(process.env, process.argv.slice(2));
   } catch (e) {
     process.stdout.write(`${JSON.stringify({ heartbeat: 'failed', message: `configuration: ${(e as Error).message}` })}\n`);
     return 1;
   }
   const failures: string[] = [];
+  /** Every error code seen in any attempt. */
+  const seen = new Set<string>();
   let last: AttemptResult | null = null;
   for (let n = 1; n <= s.attempts; n++) {
     last = await attempt(s);
+    for (const code of last.errorCodes) seen.add(code);
     if (last.ok) {
       process.stdout.write(
-        `${JSON.stringify({ heartbeat: 'ok', service: s.url.origin, hmppsId: s.hmppsId, attempts: n, status: last.status, requestId: last.requestId, durationMs: Date.now() - started, message: last.message })}\n`,
+        `${JSON.stringify({ heartbeat: 'ok', service: s.url.origin, hmppsId: s.hmppsId, attempts: n, status: last.status, requestId: last.requestId, errorCodes: [...seen], durationMs: Date.now() - started, message: last.message, ...(failures.length ? { failures } : {}) })}\n`,
       );
       return 0;
     }
     failures.push(`attempt ${n}: ${last.message}`);
-    process.stderr.write(`heartbeat attempt ${n}/${s.attempts} failed: ${last.message}\n`);
+    if (s.verbose) process.stderr.write(`heartbeat attempt ${n}/${s.attempts} failed: ${last.message}\n`);
     if (n < s.attempts) await new Promise((r) => setTimeout(r, s.intervalMs));
   }
   process.stdout.write(
@@ -206,7 +275,7 @@ async function main(): Promise<number> {
       attempts: s.attempts,
       status: last?.status ?? null,
       requestId: last?.requestId ?? null,
-      errorCodes: last?.errorCodes ?? [],
+      errorCodes: [...seen],
       durationMs: Date.now() - started,
       message: last?.message ?? 'no attempt made',
       failures,

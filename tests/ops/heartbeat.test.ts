@@ -1,7 +1,9 @@
 /**
- * `npm run heartbeat` against the real gateway with a development client certificate and API key:
- * it succeeds, and fails (exit 1, one JSON line with a clear message) when the person has no
- * firstName, the certificate is wrong, or the service is down; a later attempt can still succeed.
+ * The heartbeat against the real gateway with a development client certificate and API key: it succeeds
+ * on a whole answer, and fails (exit 1, exactly one JSON line with a clear message naming every error code)
+ * when the answer carries any error (unless --allow-partial), when prison or probation was not reached for
+ * its person (Prison API or Delius integration answering 404 everywhere, prisoner search refused or
+ * redirected), when the certificate is wrong or the service is down; a later attempt can still succeed.
  */
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
@@ -10,8 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { DEV_API_KEYS } from '../../local-stack/certs.js';
-import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
+import { REPO_ROOT, wellKnownPeople, type FaultConfig, type UpstreamName } from '../../local-stack/simulators.js';
 import { freePort } from './support.js';
+import { postGraphQL } from '../../local-stack/https.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const known = wellKnownPeople();
@@ -27,14 +30,22 @@ interface Run {
   ms: number;
 }
 
+const DEFAULT_QUERY =
+  'query Heartbeat($hmppsId: ID!) { person(hmppsId: $hmppsId) { firstName prison { prisonId } sentenceKeyDates { releaseDate } responsibleOfficer { communityManager { forename } } } }';
+
 const b64 = (pem: string) => Buffer.from(pem).toString('base64');
 
-function heartbeat(env: Record<string, string>, onStderr: (text: string) => void = () => undefined): Promise<Run> {
+function heartbeat(
+  env: Record<string, string>,
+  onStderr: (text: string) => void = () => undefined,
+  args: string[] = [],
+  command: string[] = [process.execPath, '--import', 'tsx', join(REPO_ROOT, 'scripts', 'heartbeat.ts')],
+): Promise<Run> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'heartbeat.ts')], {
+    const child = spawn(command[0]!, [...command.slice(1), ...args], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -70,15 +81,36 @@ describe('npm run heartbeat', () => {
   it('succeeds with a development certificate and API key, asking for the linked well-known person by default', async () => {
     const run = await heartbeat(devEnv());
     expect(run.code).toBe(0);
-    expect(run.summary).toMatchObject({ heartbeat: 'ok', hmppsId: linked.crn, attempts: 1, status: 200, requestId: expect.stringMatching(/^heartbeat-/) });
+    expect(run.summary).toMatchObject({
+      heartbeat: 'ok',
+      hmppsId: linked.crn,
+      attempts: 1,
+      status: 200,
+      requestId: expect.stringMatching(/^heartbeat-/),
+      errorCodes: [],
+      message: 'identity, prison, probation came back',
+    });
+    expect(run.stderr).toBe('');
     // The value itself is person data: it is checked, never printed.
     expect(run.stdout + run.stderr).not.toContain(linked.firstName);
   });
 
-  it('fails when the person has no firstName (here: nobody holds the id), saying so', async () => {
+  it('prints exactly one line through `npm run -s heartbeat` (no npm banner)', async () => {
+    const run = await heartbeat(devEnv(), undefined, [], ['npm', 'run', '-s', 'heartbeat']);
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toBe('');
+  });
+
+  it('fails when nobody holds the id, saying so', async () => {
     const run = await heartbeat(devEnv({ HEARTBEAT_HMPPS_ID: known.unknown.crn }));
     expect(run.code).toBe(1);
-    expect(run.summary).toMatchObject({ heartbeat: 'failed', attempts: 2, message: 'no value at data.person.firstName (errors: NOT_FOUND)' });
+    expect(run.summary).toMatchObject({ heartbeat: 'failed', attempts: 2, errorCodes: ['NOT_FOUND'] });
+    expect(run.summary.message).toBe(
+      'answer carries errors: NOT_FOUND at person; identity side not reached: no value at data.person.firstName; ' +
+        'prison side not reached: no value at data.person.prison.prisonId; ' +
+        'probation side not reached: no value at data.person.responsibleOfficer.communityManager.forename',
+    );
     expect(run.summary.failures).toHaveLength(2);
   });
 
@@ -116,7 +148,7 @@ describe('npm run heartbeat', () => {
   it('succeeds on a later attempt when the service recovers in time', async () => {
     await stack.sims.setFault('probationSearch', { outage: true });
     let cleared = false;
-    const run = await heartbeat(devEnv({ HEARTBEAT_ATTEMPTS: '5', HEARTBEAT_INTERVAL_MS: '300' }), (stderr) => {
+    const run = await heartbeat(devEnv({ HEARTBEAT_ATTEMPTS: '5', HEARTBEAT_INTERVAL_MS: '300', HEARTBEAT_VERBOSE: 'true' }), (stderr) => {
       // The upstream comes back while the heartbeat waits before its second attempt.
       if (!cleared && stderr.includes('attempt 1/5 failed')) {
         cleared = true;
@@ -124,8 +156,74 @@ describe('npm run heartbeat', () => {
       }
     });
     expect(run.code).toBe(0);
-    expect(run.summary).toMatchObject({ heartbeat: 'ok', attempts: 2 });
-    expect(run.stderr).toContain('heartbeat attempt 1/5 failed: no value at data.person.firstName (errors: UPSTREAM_UNAVAILABLE)');
+    // The one line still names the error code the first attempt saw.
+    expect(run.summary).toMatchObject({ heartbeat: 'ok', attempts: 2, errorCodes: ['UPSTREAM_UNAVAILABLE'] });
+    expect(run.stderr).toContain('heartbeat attempt 1/5 failed: answer carries errors: UPSTREAM_UNAVAILABLE at person (probation)');
+  });
+
+  describe('a broken upstream fails it, with one clear line', () => {
+    /** After a fault: until every circuit the fault opened has closed again (a query lets the probe through). */
+    const settle = async () => {
+      const tls = { ca: stack.certs.ca, cert: stack.certs.client.devConsumer.cert, key: stack.certs.client.devConsumer.key };
+      const headers = { 'x-api-key': stack.certs.client.devConsumer.apiKey ?? '' };
+      for (const until = Date.now() + 10_000; Date.now() < until; ) {
+        const health = (await (await fetch(`${stack.gateway.managementUrl}/health`)).json()) as { components: Record<string, { details: { circuit?: string } }> };
+        if (Object.values(health.components).every((c) => (c.details.circuit ?? 'closed') === 'closed')) return;
+        await postGraphQL(stack.gateway.consumerUrl, { query: DEFAULT_QUERY, variables: { hmppsId: linked.crn } }, tls, headers);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    const broken = async (upstream: UpstreamName, fault: FaultConfig, args: string[] = [], env: Record<string, string> = {}) => {
+      await stack.sims.setFault(upstream, fault);
+      try {
+        return await heartbeat(devEnv(env), undefined, args);
+      } finally {
+        await stack.sims.clearFaults();
+        await settle();
+      }
+    };
+
+    it('the Prison API answers 404 on every path', async () => {
+      const run = await broken('prisonApi', { respondWith: 'notFound' });
+      expect(run.code).toBe(1);
+      expect(run.summary).toMatchObject({ heartbeat: 'failed', errorCodes: ['UPSTREAM_UNAVAILABLE'] });
+      expect(run.summary.message).toBe('answer carries errors: UPSTREAM_UNAVAILABLE at person.sentenceKeyDates (prison)');
+      expect(run.stderr).toBe('');
+    });
+
+    it('the Delius integration API answers 404 on every path (no error in the answer: the probation value is missing)', async () => {
+      const run = await broken('deliusIntegration', { respondWith: 'notFound' });
+      expect(run.code).toBe(1);
+      expect(run.summary.message).toBe('probation side not reached: no value at data.person.responsibleOfficer.communityManager.forename');
+    });
+
+    it.each([
+      ['refuses connections', { outage: true }],
+      ['redirects elsewhere', { respondWith: 'redirect' }],
+    ] as Array<[string, FaultConfig]>)('prisoner search %s', async (_name, fault) => {
+      const run = await broken('prisonerSearch', fault);
+      expect(run.code).toBe(1);
+      expect(run.summary).toMatchObject({ heartbeat: 'failed', errorCodes: ['UPSTREAM_UNAVAILABLE'] });
+      expect(String(run.summary.message)).toMatch(/^answer carries errors: UPSTREAM_UNAVAILABLE at person\.prison \(prison\), /);
+      expect(String(run.summary.message)).toMatch(/; prison side not reached: no value at data\.person\.prison\.prisonId$/);
+    });
+
+    it('a partial answer fails it; with --allow-partial (or HEARTBEAT_ALLOW_PARTIAL) it passes, still naming the codes', async () => {
+      const query =
+        'query Beat($hmppsId: ID!) { person(hmppsId: $hmppsId) { firstName prison { prisonId } responsibleOfficer { communityManager { forename } } alerts(first: 1) { totalCount } } }';
+      const partial = await broken('alerts', { outage: true }, [], { HEARTBEAT_QUERY: query });
+      expect(partial.code).toBe(1);
+      expect(partial.summary).toMatchObject({ message: 'answer carries errors: UPSTREAM_UNAVAILABLE at person.alerts (prison)', errorCodes: ['UPSTREAM_UNAVAILABLE'] });
+      for (const [args, env] of [[['--allow-partial'], {}], [[], { HEARTBEAT_ALLOW_PARTIAL: 'true' }]] as Array<[string[], Record<string, string>]>) {
+        const allowed = await broken('alerts', { outage: true }, args, { HEARTBEAT_QUERY: query, ...env });
+        expect(allowed.code).toBe(0);
+        expect(allowed.summary).toMatchObject({
+          heartbeat: 'ok',
+          errorCodes: ['UPSTREAM_UNAVAILABLE'],
+          message: 'identity, prison, probation came back (partial answer allowed: UPSTREAM_UNAVAILABLE at person.alerts (prison))',
+        });
+      }
+    });
   });
 
   it('refuses to run without SERVICE_URL', async () => {
