@@ -1,4 +1,5 @@
 import { pino, type Logger } from 'pino';
+import { currentLogContext } from './log-context.js';
 
 export type { Logger };
 
@@ -29,6 +30,8 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
         censor: '[redacted]',
       },
       formatters: { level: (label) => ({ level: label }) },
+      // Inside a request: its requestId and traceId on every line (a line's own fields take precedence).
+      mixin: () => currentLogContext() ?? {},
     },
     destination ?? stdoutDestination(),
   );

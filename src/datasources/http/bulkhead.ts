@@ -1,3 +1,5 @@
+import { onAbort } from './scope.js';
+
 /** Why a caller did not get a slot. */
 export type BulkheadRefusal = 'queue_full' | 'deadline' | 'aborted';
 
@@ -59,10 +61,11 @@ export class Bulkhead {
         this.changed();
         reject(new BulkheadRefused(reason));
       };
-      const onAbort = () => leave('aborted');
+      // One abort listener per request signal however many of its calls queue (see onAbort).
+      let stopWaiting = () => undefined as void;
       const cleanup = () => {
         if (timer) clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        stopWaiting();
       };
       const waiter: Waiter = {
         grant: () => {
@@ -70,7 +73,7 @@ export class Bulkhead {
           resolve(this.releaser());
         },
       };
-      signal?.addEventListener('abort', onAbort, { once: true });
+      if (signal) stopWaiting = onAbort(signal, () => leave('aborted'));
       if (deadline !== undefined) timer = setTimeout(() => leave('deadline'), Math.max(0, deadline - Date.now()));
       this.queue.push(waiter);
       this.changed();

@@ -6,6 +6,37 @@ export interface Bounds {
   deadline?: number;
 }
 
+/** The callbacks waiting for each request signal's abort: one real listener per signal. */
+const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `fn` when `signal` aborts; returns the function that stops waiting. However many calls of one
+ * request wait at once (queued for a bulkhead slot, sleeping before a retry, waiting for a token), the
+ * signal holds a single 'abort' listener: no MaxListenersExceededWarning, no listener left behind.
+ */
+export function onAbort(signal: AbortSignal, fn: () => void): () => void {
+  let waiters = abortWaiters.get(signal);
+  if (!waiters) {
+    const set = new Set<() => void>();
+    waiters = set;
+    abortWaiters.set(signal, set);
+    signal.addEventListener(
+      'abort',
+      () => {
+        abortWaiters.delete(signal);
+        for (const waiter of set) waiter();
+        set.clear();
+      },
+      { once: true },
+    );
+  }
+  const mine = waiters;
+  mine.add(fn);
+  return () => {
+    mine.delete(fn);
+  };
+}
+
 /** Milliseconds before the deadline (Infinity without one). */
 export function timeLeft(bounds: Bounds, now: number = Date.now()): number {
   return bounds.deadline === undefined ? Number.POSITIVE_INFINITY : bounds.deadline - now;
@@ -15,15 +46,16 @@ export function timeLeft(bounds: Bounds, now: number = Date.now()): number {
 export function sleepWithin(ms: number, bounds: Bounds): Promise<boolean> {
   if (bounds.signal?.aborted) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
     const timer = setTimeout(() => {
-      bounds.signal?.removeEventListener('abort', onAbort);
+      stop();
       resolve(true);
     }, ms);
-    bounds.signal?.addEventListener('abort', onAbort, { once: true });
+    const stop = bounds.signal
+      ? onAbort(bounds.signal, () => {
+          clearTimeout(timer);
+          resolve(false);
+        })
+      : () => undefined;
   });
 }
 
@@ -38,14 +70,14 @@ export function within<T>(promise: Promise<T>, bounds: Bounds, onGiveUp: (reason
   if (!bounds.signal && left === Number.POSITIVE_INFINITY) return promise;
   return new Promise<T>((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
-    const onAbort = () => finish(() => reject(onGiveUp(timeLeft(bounds) <= 0 ? 'deadline' : 'aborted')));
+    let stop = () => undefined as void;
     const finish = (settle: () => void) => {
       if (timer) clearTimeout(timer);
-      bounds.signal?.removeEventListener('abort', onAbort);
+      stop();
       settle();
     };
     if (left !== Number.POSITIVE_INFINITY) timer = setTimeout(() => finish(() => reject(onGiveUp('deadline'))), left);
-    bounds.signal?.addEventListener('abort', onAbort, { once: true });
+    if (bounds.signal) stop = onAbort(bounds.signal, () => finish(() => reject(onGiveUp(timeLeft(bounds) <= 0 ? 'deadline' : 'aborted'))));
     promise.then(
       (v) => finish(() => resolve(v)),
       (e: unknown) => finish(() => reject(e)),

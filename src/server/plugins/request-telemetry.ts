@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Metrics } from '../../observability/metrics.js';
+import { runWithLogContext } from '../../observability/log-context.js';
 import { traceFrom, traceparentOf } from '../../observability/trace.js';
 
 export interface RequestTelemetryOptions {
@@ -53,6 +54,11 @@ const requestTelemetry: FastifyPluginAsync<RequestTelemetryOptions> = async (app
       finish: () => clearTimeout(timer),
     };
   });
+
+  // Every later hook, the handler and all they start run with the request's ids in the log context.
+  app.addHook('onRequest', (request, _reply, done) =>
+    runWithLogContext({ requestId: String(request.id), traceId: request.telemetry?.trace.traceId }, done),
+  );
 
   app.addHook('onResponse', async (request, reply) => logAccess(request, reply, false));
 };
