@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { ERROR_CODES, httpStatusOf, type ErrorCode } from '../errors/contract.js';
 
 /** Calls in flight and waiting for a slot, of one upstream client. */
 export interface UpstreamLoad {
@@ -10,39 +11,21 @@ export interface UpstreamLoad {
 export const CIRCUIT_STATE_VALUE = { closed: 0, half_open: 1, open: 2 } as const;
 export type CircuitState = keyof typeof CIRCUIT_STATE_VALUE;
 
-/**
- * Error codes that say something about the consumer's own request or rights (its query, its ids, its
- * policy), not about this service or its upstreams. Any other code (UPSTREAM_*, INTERNAL_SERVER_ERROR,
- * and any code added later until it is listed here) counts against the service.
- */
-const CONSUMER_SIDE_CODES = new Set([
-  'NOT_FOUND',
-  'BAD_USER_INPUT',
-  'FORBIDDEN',
-  'UNAUTHENTICATED',
-  'RATE_LIMITED',
-  'QUERY_TOO_COMPLEX',
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
-
 /** The `outcome` of a GraphQL answer, from the error codes it carries and whether any data came back. */
 export type AnswerOutcome = 'ok' | 'partial' | 'error' | 'not_found' | 'client_error';
 
 /**
- * `ok`: no error. `partial`: data came back, with at least one error of the service's side (an
- * upstream unavailable, timed out or invalid, an internal error): some data is missing. `error`: such an
- * error and no data at all. `not_found`: only NOT_FOUND (an answer, not a failure: a consumer's
- * reconciliation job must not page anyone). `client_error`: only errors of the consumer's own request
- * or rights (bad input, a field its policy does not grant, a query too complex), NOT_FOUND among them.
+ * `ok`: no error. `partial`: data came back, with at least one error of the service's side (a code whose
+ * contract status is 5xx: an upstream unavailable, timed out or invalid, an internal error; or a code the
+ * contract does not know): some data is missing. `error`: such an error and no data at all. `not_found`:
+ * only NOT_FOUND (an answer, not a failure: a consumer's reconciliation job must not page anyone).
+ * `client_error`: only errors of the consumer's own request or rights (contract status below 500: bad
+ * input, a field its policy does not grant, a query too complex), NOT_FOUND among them.
  */
 export function answerOutcome(codes: readonly string[], hasData: boolean): AnswerOutcome {
   if (codes.length === 0) return 'ok';
-  if (codes.some((c) => !CONSUMER_SIDE_CODES.has(c))) return hasData ? 'partial' : 'error';
+  const serviceSide = (code: string) => !Object.hasOwn(ERROR_CODES, code) || httpStatusOf(code as ErrorCode) >= 500;
+  if (codes.some(serviceSide)) return hasData ? 'partial' : 'error';
   return codes.every((c) => c === 'NOT_FOUND') ? 'not_found' : 'client_error';
 }
 

@@ -15,6 +15,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { answerOutcome } from '../../src/observability/metrics.js';
 import { REPO_ROOT } from '../support/simulators.js';
 
 const NS = 'person-graph-prod';
@@ -289,4 +290,20 @@ describe('PrometheusRule person-graph under promtool test rules', () => {
     expect(status).not.toBe(0);
     expect(output).toContain('PersonGraphErrorRateHigh');
   }, 60_000);
+});
+
+describe('the outcome label the rules rely on (src/observability/metrics.ts answerOutcome)', () => {
+  it('NOT_FOUND alone is not_found, never error; consumer-side codes are client_error; upstream failures are partial or error', () => {
+    expect(answerOutcome([], true)).toBe('ok');
+    expect(answerOutcome(['NOT_FOUND'], false)).toBe('not_found');
+    expect(answerOutcome(['NOT_FOUND', 'NOT_FOUND'], true)).toBe('not_found');
+    expect(answerOutcome(['FORBIDDEN'], true)).toBe('client_error');
+    expect(answerOutcome(['BAD_USER_INPUT', 'NOT_FOUND'], false)).toBe('client_error');
+    expect(answerOutcome(['UPSTREAM_UNAVAILABLE'], true)).toBe('partial');
+    expect(answerOutcome(['NOT_FOUND', 'UPSTREAM_TIMEOUT'], true)).toBe('partial');
+    expect(answerOutcome(['UPSTREAM_UNAVAILABLE'], false)).toBe('error');
+    expect(answerOutcome(['INTERNAL_SERVER_ERROR'], true)).toBe('partial');
+    // A code the contract does not know yet counts against the service.
+    expect(answerOutcome(['SOMETHING_NEW'], true)).toBe('partial');
+  });
 });
