@@ -1,4 +1,4 @@
-import { onAbort } from './scope.js';
+import { onAbort } from './abort-watch.js';
 
 /** Why a caller did not get a slot. */
 export type BulkheadRefusal = 'queue_full' | 'deadline' | 'aborted';

@@ -1,40 +1,10 @@
 /** Deadline and abort helpers shared by the upstream client and the token provider. */
+import { onAbort } from './abort-watch.js';
 
 export interface Bounds {
   signal?: AbortSignal;
   /** epoch ms */
   deadline?: number;
-}
-
-/** The callbacks waiting for each request signal's abort: one real listener per signal. */
-const abortWaiters = new WeakMap<AbortSignal, Set<() => void>>();
-
-/**
- * Calls `fn` when `signal` aborts; returns the function that stops waiting. However many calls of one
- * request wait at once (queued for a bulkhead slot, sleeping before a retry, waiting for a token), the
- * signal holds a single 'abort' listener: no MaxListenersExceededWarning, no listener left behind.
- */
-export function onAbort(signal: AbortSignal, fn: () => void): () => void {
-  let waiters = abortWaiters.get(signal);
-  if (!waiters) {
-    const set = new Set<() => void>();
-    waiters = set;
-    abortWaiters.set(signal, set);
-    signal.addEventListener(
-      'abort',
-      () => {
-        abortWaiters.delete(signal);
-        for (const waiter of set) waiter();
-        set.clear();
-      },
-      { once: true },
-    );
-  }
-  const mine = waiters;
-  mine.add(fn);
-  return () => {
-    mine.delete(fn);
-  };
 }
 
 /** Milliseconds before the deadline (Infinity without one). */
