@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { answerOutcome } from '../../src/observability/metrics.js';
-import { REPO_ROOT } from '../support/simulators.js';
+import { REPO_ROOT } from '../../local-stack/repo-root.js';
 
 const NS = 'person-graph-prod';
 const PODS = ['person-graph-7d9f-a', 'person-graph-7d9f-b'];

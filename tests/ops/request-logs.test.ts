@@ -6,49 +6,31 @@
  * queued upstream calls do not pile abort listeners on one request's signal (no MaxListenersExceededWarning).
  */
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, loggedLine, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
-import { asConsumer, writeTestPolicy, type TestPolicy } from './support.js';
+import { describe, expect, it } from '@jest/globals';
+import { loggedLine } from '../../local-stack/gateway.js';
+import { wellKnownPeople } from '../../local-stack/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
+import { asConsumer, writeTestPolicy } from './support.js';
 
 const people = wellKnownPeople().people;
 const linked = people.find((p) => p.key === 'linked')!;
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
-let policy: TestPolicy;
-let dir: string;
-
-beforeAll(async () => {
-  certs = createTestCertificates();
-  dir = mkdtempSync(join(tmpdir(), 'pg-request-logs-'));
-  policy = writeTestPolicy(dir);
-  sims = await startSimulators({ population: 2000 });
-  gateway = await startGatewayProcess({
-    ...gatewayEnv(sims, certs),
-    POLICY_FILE: policy.file,
-    HEALTH_CHECK_INTERVAL_MS: '600000',
-    // Few slots: calls of concurrent requests queue in the bulkhead.
-    UPSTREAM_MAX_IN_FLIGHT: '2',
-    UPSTREAM_MAX_QUEUE: '1000',
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+const stack = useGatewayStack({
+  policy: (dir) => writeTestPolicy(dir),
+  gateways: [
+    {
+      HEALTH_CHECK_INTERVAL_MS: '600000',
+      // Few slots: calls of concurrent requests queue in the bulkhead.
+      UPSTREAM_MAX_IN_FLIGHT: '2',
+      UPSTREAM_MAX_QUEUE: '1000',
+    },
+  ],
 });
+const gql = () => asConsumer(stack.gateway.consumerUrl, stack.certs, stack.policy);
 
 type Line = Record<string, unknown>;
 const parsed = (from: number): Line[] =>
-  gateway.logs.slice(from).flatMap((l) => {
+  stack.gateway.logs.slice(from).flatMap((l) => {
     try {
       return [JSON.parse(l) as Line];
     } catch {
@@ -58,20 +40,20 @@ const parsed = (from: number): Line[] =>
 
 describe('request log lines', () => {
   it('every warning and error line of a request carries its request id and trace id', async () => {
-    await sims.setFault('probationSearch', { outage: true });
-    await sims.setFault('prisonerSearch', { respondWith: 'otherJson' });
+    await stack.sims.setFault('probationSearch', { outage: true });
+    await stack.sims.setFault('prisonerSearch', { respondWith: 'otherJson' });
     const requestId = `log-context-${randomBytes(4).toString('hex')}`;
     const traceId = randomBytes(16).toString('hex');
-    const from = gateway.logs.length;
+    const from = stack.gateway.logs.length;
     try {
-      await asConsumer(gateway.consumerUrl, certs, policy)(
+      await gql()(
         `query LogContext($id: ID!) { person(hmppsId: $id) { firstName prison { prisonId } alerts(first: 1) { totalCount } } }`,
         { id: linked.prisonNumber },
         { 'x-request-id': requestId, traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
       );
-      expect(await loggedLine(gateway, (l) => l.includes('"event":"access"') && l.includes(requestId))).toBeDefined();
+      expect(await loggedLine(stack.gateway, (l) => l.includes('"event":"access"') && l.includes(requestId))).toBeDefined();
     } finally {
-      await sims.clearFaults();
+      await stack.sims.clearFaults();
     }
     const problems = parsed(from).filter((l) => l.level === 'warn' || l.level === 'error');
     // Connection failures of probation search (warn) at least; today also prisoner search's answer of another
@@ -82,16 +64,16 @@ describe('request log lines', () => {
   });
 
   it('lines written outside any request carry no request id', async () => {
-    const from = gateway.logs.length;
-    await fetch(`${gateway.managementUrl}/health?refresh=true`);
-    await sims.setFault('alerts', { outage: true });
-    await fetch(`${gateway.managementUrl}/health?refresh=true`);
-    await sims.clearFaults();
-    const down = await loggedLine(gateway, (l) => l.includes('"event":"dependency"') && l.includes('"dependency":"alerts"'));
+    const from = stack.gateway.logs.length;
+    await fetch(`${stack.gateway.managementUrl}/health?refresh=true`);
+    await stack.sims.setFault('alerts', { outage: true });
+    await fetch(`${stack.gateway.managementUrl}/health?refresh=true`);
+    await stack.sims.clearFaults();
+    const down = await loggedLine(stack.gateway, (l) => l.includes('"event":"dependency"') && l.includes('"dependency":"alerts"'));
     expect(down).toBeDefined();
     const line = parsed(from).find((l) => l.event === 'dependency' && l.dependency === 'alerts')!;
     expect(line.requestId).toBeUndefined();
-    await fetch(`${gateway.managementUrl}/health?refresh=true`);
+    await fetch(`${stack.gateway.managementUrl}/health?refresh=true`);
   });
 });
 
@@ -99,13 +81,13 @@ describe('bulkhead abort listeners', () => {
   it('4 concurrent 10-person profiles with queued upstream calls: no MaxListenersExceededWarning, every answer whole', async () => {
     const ids = people.slice(0, 10).map((p) => p.crn ?? p.prisonNumber);
     const query = `query Ten($ids: [ID!]!) { persons(hmppsIds: $ids) { firstName addresses { postcode } offences { description } alerts(first: 5) { totalCount } images { id } sentenceKeyDates { releaseDate } responsibleOfficer { prisonOffenderManager { forename } communityManager { forename } } probation { dynamicRisks { code } } } }`;
-    const from = gateway.logs.length;
-    const results = await Promise.all(Array.from({ length: 4 }, () => asConsumer(gateway.consumerUrl, certs, policy)(query, { ids })));
+    const from = stack.gateway.logs.length;
+    const results = await Promise.all(Array.from({ length: 4 }, () => gql()(query, { ids })));
     for (const r of results) {
       expect(r.status).toBe(200);
       expect((r.body.errors ?? []).filter((e) => e.extensions?.code !== 'NOT_FOUND' && e.extensions?.code !== 'FORBIDDEN')).toEqual([]);
     }
     await new Promise((r) => setTimeout(r, 200));
-    expect(gateway.logs.slice(from).filter((l) => l.includes('MaxListenersExceededWarning'))).toEqual([]);
+    expect(stack.gateway.logs.slice(from).filter((l) => l.includes('MaxListenersExceededWarning'))).toEqual([]);
   }, 60_000);
 });

@@ -8,11 +8,11 @@
  * The consumer side (typed errors at the affected paths, no field silently empty, the contract-violation
  * counter) belongs to the datasource-boundary half of the issue and is added to this file with it.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, loggedLine, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import { startSimulators, UPSTREAM_NAMES, type FaultConfig, type SimulatorHandle } from '../support/simulators.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { loggedLine, type GatewayHandle } from '../../local-stack/gateway.js';
+import { UPSTREAM_NAMES, type FaultConfig } from '../../local-stack/simulators.js';
 import { scrape } from '../ops/support.js';
+import { useGatewayStack } from '../support/stack.js';
 
 const INTERVAL_MS = 1000;
 const CHECK_TIMEOUT_MS = 500;
@@ -31,24 +31,10 @@ interface HealthBody {
   components: Record<string, Component>;
 }
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
-
-beforeAll(async () => {
-  certs = createTestCertificates();
-  sims = await startSimulators({ population: 500 });
-  gateway = await startGatewayProcess({
-    ...gatewayEnv(sims, certs),
-    HEALTH_CHECK_INTERVAL_MS: String(INTERVAL_MS),
-    HEALTH_CHECK_TIMEOUT_MS: String(CHECK_TIMEOUT_MS),
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
+const stack = useGatewayStack({
+  population: 500,
+  env: { HEALTH_CHECK_TIMEOUT_MS: String(CHECK_TIMEOUT_MS) },
+  gateways: [{ HEALTH_CHECK_INTERVAL_MS: String(INTERVAL_MS) }],
 });
 
 async function health(url: string, refresh = false): Promise<HealthBody> {
@@ -107,17 +93,17 @@ const CASES: Array<{ name: string; fault: FaultConfig; violation: string | null;
 
 describe('/health sees a moved or impostor upstream', () => {
   it('is UP on a healthy stack: every upstream answers its ping, the token endpoint gives a token', async () => {
-    const { body, ms } = await until(gateway.managementUrl, UPSTREAM_NAMES, 'UP', 5000);
+    const { body, ms } = await until(stack.gateway.managementUrl, UPSTREAM_NAMES, 'UP', 5000);
     expect(ms).toBeLessThan(5000);
     expect(body.status).toBe('UP');
     for (const name of UPSTREAM_NAMES) {
       expect([name, body.components[name]?.details.reason, body.components[name]?.details.circuit]).toEqual([name, undefined, 'closed']);
-      expect([name, await scrape(gateway.managementUrl, 'gateway_upstream_up', { upstream: name })]).toEqual([name, 1]);
+      expect([name, await scrape(stack.gateway.managementUrl, 'gateway_upstream_up', { upstream: name })]).toEqual([name, 1]);
     }
   });
 
   const violations = (upstream: string, reason: string) =>
-    scrape(gateway.managementUrl, 'gateway_upstream_contract_violations_total', {
+    scrape(stack.gateway.managementUrl, 'gateway_upstream_contract_violations_total', {
       upstream,
       route: upstream === 'auth' ? 'POST /auth/oauth/token' : 'GET /health/ping',
       reason,
@@ -125,12 +111,12 @@ describe('/health sees a moved or impostor upstream', () => {
 
   describe.each(CASES)('$name', ({ fault, violation, expect: expectDetails }) => {
     it(`every upstream and the token endpoint are DOWN within one check interval (${WITHIN_MS} ms), with the reason; gateway_upstream_up goes to 0${violation ? ', contract violations are counted' : ''}`, async () => {
-      await until(gateway.managementUrl, UPSTREAM_NAMES, 'UP', 5000);
+      await until(stack.gateway.managementUrl, UPSTREAM_NAMES, 'UP', 5000);
       const before = violation ? await Promise.all(UPSTREAM_NAMES.map((n) => violations(n, violation))) : [];
-      const totalBefore = await scrape(gateway.managementUrl, 'gateway_upstream_contract_violations_total');
-      await Promise.all(UPSTREAM_NAMES.map((name) => sims.setFault(name, fault)));
+      const totalBefore = await scrape(stack.gateway.managementUrl, 'gateway_upstream_contract_violations_total');
+      await Promise.all(UPSTREAM_NAMES.map((name) => stack.sims.setFault(name, fault)));
       try {
-        const { body, ms } = await until(gateway.managementUrl, UPSTREAM_NAMES, 'DOWN', WITHIN_MS);
+        const { body, ms } = await until(stack.gateway.managementUrl, UPSTREAM_NAMES, 'DOWN', WITHIN_MS);
         expect([ms <= WITHIN_MS, Object.fromEntries(Object.entries(body.components).map(([n, c]) => [n, c.status]))]).toEqual([
           true,
           Object.fromEntries(UPSTREAM_NAMES.map((n) => [n, 'DOWN'])),
@@ -138,21 +124,21 @@ describe('/health sees a moved or impostor upstream', () => {
         expect(body.status).toBe('DEGRADED');
         for (const name of UPSTREAM_NAMES) {
           expectDetails(body.components[name]!, name);
-          expect([name, await scrape(gateway.managementUrl, 'gateway_upstream_up', { upstream: name })]).toEqual([name, 0]);
+          expect([name, await scrape(stack.gateway.managementUrl, 'gateway_upstream_up', { upstream: name })]).toEqual([name, 0]);
         }
         if (violation) {
           const after = await Promise.all(UPSTREAM_NAMES.map((n) => violations(n, violation)));
           UPSTREAM_NAMES.forEach((name, i) => expect([name, after[i]! > before[i]!]).toEqual([name, true]));
         } else {
           // Not answering is the upstream failing, not lying: no contract violation.
-          expect(await scrape(gateway.managementUrl, 'gateway_upstream_contract_violations_total')).toBe(totalBefore);
+          expect(await scrape(stack.gateway.managementUrl, 'gateway_upstream_contract_violations_total')).toBe(totalBefore);
         }
         // The URL of an upstream is not shown (the reason names only what went wrong).
         expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|moved\.example/);
       } finally {
-        await sims.clearFaults();
+        await stack.sims.clearFaults();
       }
-      const { ms } = await until(gateway.managementUrl, UPSTREAM_NAMES, 'UP', WITHIN_MS);
+      const { ms } = await until(stack.gateway.managementUrl, UPSTREAM_NAMES, 'UP', WITHIN_MS);
       expect(ms).toBeLessThanOrEqual(WITHIN_MS);
     }, 30_000);
   });
@@ -162,18 +148,12 @@ describe('the token endpoint with the wrong CLIENT_SECRET, and checks on demand'
   let wrongSecret: GatewayHandle;
 
   beforeAll(async () => {
-    wrongSecret = await startGatewayProcess({
-      ...gatewayEnv(sims, certs),
+    wrongSecret = await stack.startGateway({
       CLIENT_SECRET: 'not-the-client-secret',
       // Long enough that only the first round and on-demand rounds run during the test.
       HEALTH_CHECK_INTERVAL_MS: '600000',
-      HEALTH_CHECK_TIMEOUT_MS: String(CHECK_TIMEOUT_MS),
     });
   }, 30_000);
-
-  afterAll(async () => {
-    await wrongSecret?.stop();
-  });
 
   it('is DOWN from the first check, saying the token request was refused, while the upstreams are UP', async () => {
     const { body, ms } = await until(wrongSecret.managementUrl, ['auth'], 'DOWN', WITHIN_MS);
@@ -187,7 +167,7 @@ describe('the token endpoint with the wrong CLIENT_SECRET, and checks on demand'
   });
 
   it('/health?refresh=true checks now: a fault the last background round did not see shows at once', async () => {
-    await sims.setFault('alerts', { respondWith: 'notFound' });
+    await stack.sims.setFault('alerts', { respondWith: 'notFound' });
     try {
       expect((await health(wrongSecret.managementUrl)).components.alerts?.status).toBe('UP');
       const started = Date.now();
@@ -196,7 +176,7 @@ describe('the token endpoint with the wrong CLIENT_SECRET, and checks on demand'
       expect(fresh.components.alerts).toMatchObject({ status: 'DOWN', details: { httpStatus: 404 } });
       expect((await health(wrongSecret.managementUrl)).components.alerts?.status).toBe('DOWN');
     } finally {
-      await sims.clearFaults();
+      await stack.sims.clearFaults();
     }
     expect((await health(wrongSecret.managementUrl, true)).components.alerts?.status).toBe('UP');
   });
