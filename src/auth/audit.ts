@@ -12,6 +12,9 @@ import {
   type GraphQLResolveInfo,
 } from 'graphql';
 import type { AuditSink } from '../observability/audit-sink.js';
+import { disclosureOf } from '../ledger/disclosure.js';
+import type { Ledger } from '../ledger/ledger.js';
+import type { AccessPath } from '../ledger/record.js';
 import { parseHmppsId, hmppsIdKey } from '../domain/identifiers.js';
 import { preferredHmppsId, type PersonRef } from '../domain/person.js';
 
@@ -30,6 +33,8 @@ const MAX_IDS = 200;
 
 export interface AuditRootField {
   field: string;
+  /** The root field's key in the response (its alias, or its name). */
+  responseKey: string;
   requestedHmppsIds: string[];
   malformedIds: number;
   criteria: Record<string, unknown>;
@@ -39,6 +44,12 @@ export class AuditCollector {
   private readonly roots: AuditRootField[] = [];
   private readonly returned_ = new Set<string>();
   private redactions = 0;
+  /** For the disclosure ledger: the person admitted at each response path (`a/0/b`). */
+  readonly personAtPath = new Map<string, string>();
+  /** Response paths whose value a redaction withheld or masked, with the coordinate. */
+  readonly redactedPaths = new Map<string, string>();
+  /** Every person a search matched (the count discloses them all), by the search's response key. */
+  readonly searchMatches = new Map<string, string[]>();
 
   constructor(private readonly hashKey: Buffer) {}
 
@@ -47,7 +58,10 @@ export class AuditCollector {
   }
 
   rootField(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>, info: GraphQLResolveInfo): void {
-    const entry: AuditRootField = { field: `${info.parentType.name}.${field.name}`, requestedHmppsIds: [], malformedIds: 0, criteria: {} };
+    const entry: AuditRootField = {
+      field: `${info.parentType.name}.${field.name}`,
+      responseKey: String(info.path.key),
+      requestedHmppsIds: [], malformedIds: 0, criteria: {} };
     for (const arg of field.args) {
       const value = args[arg.name];
       if (value === undefined || PAGING_ARGUMENTS.has(arg.name)) continue;
@@ -64,12 +78,23 @@ export class AuditCollector {
     this.roots.push(entry);
   }
 
-  returned(person: PersonRef): void {
-    if (this.returned_.size < MAX_IDS) this.returned_.add(preferredHmppsId(person));
+  returned(person: PersonRef, path: string): void {
+    const id = preferredHmppsId(person);
+    if (this.returned_.size < MAX_IDS) this.returned_.add(id);
+    this.personAtPath.set(path, id);
   }
 
-  redacted(): void {
+  redacted(path: string, coordinate: string): void {
     this.redactions++;
+    this.redactedPaths.set(path, coordinate);
+  }
+
+  searchMatched(responseKey: string, hmppsIds: string[]): void {
+    this.searchMatches.set(responseKey, hmppsIds);
+  }
+
+  get rootFields(): readonly AuditRootField[] {
+    return this.roots;
   }
 
   /** A criterion as it may be logged: structure kept, personal values hashed. */
@@ -93,7 +118,7 @@ export class AuditCollector {
 
   event() {
     return {
-      rootFields: this.roots,
+      rootFields: this.roots.map(({ responseKey: _key, ...root }) => root),
       returnedHmppsIds: [...this.returned_],
       redactions: this.redactions,
     };
@@ -105,10 +130,20 @@ export function auditHashKey(configured: string | null): Buffer {
   return configured ? Buffer.from(configured, 'utf8') : randomBytes(32);
 }
 
+/** What the listener knows about a request that the ledger records (set per request by the gateway). */
+export interface LedgerRequestFacts {
+  accessPath: AccessPath;
+  /** `x-on-behalf-of` as sent (recorded only; never used for an access decision). */
+  onBehalfOf: string | null;
+  /** Called once the request's record is made, so that the listener does not make a second one. */
+  recorded(): void;
+}
+
 interface AuditedContext {
   requestId: string;
-  consumer: { name: string };
+  consumer: { name: string; certificateSerial?: string | null; grant?: { purpose?: string | null } };
   security: { audit: AuditCollector };
+  ledger?: LedgerRequestFacts;
 }
 
 function hasData(data: Record<string, unknown> | null | undefined): boolean {
@@ -119,16 +154,42 @@ function hasData(data: Record<string, unknown> | null | undefined): boolean {
  * Emits the audit event when a response goes out for a request that reached person data; the sink
  * (src/observability/audit-sink.ts) writes it.
  */
-export function auditPlugin(sink: AuditSink): ApolloServerPlugin<AuditedContext> {
+export function auditPlugin(sink: AuditSink, ledger: Ledger | null = null): ApolloServerPlugin<AuditedContext> {
   return {
     async requestDidStart() {
       return {
         async willSendResponse(rc) {
           const audit = rc.contextValue.security?.audit;
-          if (!audit?.touchedPersonData) return;
           const body = rc.response.body;
           const errors = body.kind === 'single' ? (body.singleResult.errors ?? []) : [];
           const codes = [...new Set(errors.map((e) => String(e.extensions?.code ?? 'UNKNOWN')))];
+          const data = body.kind === 'single' ? body.singleResult.data : null;
+          // The disclosure ledger: every request that reached person data, and every request refused
+          // before execution (limits and grants gate, parse and validation).
+          const facts = rc.contextValue.ledger;
+          const refused = errors.length > 0 && data === undefined;
+          if (ledger && facts && audit && (audit.touchedPersonData || refused)) {
+            const disclosure = refused ? { subjects: [], searches: [] } : disclosureOf(rc.schema, rc.document, rc.operationName ?? null, data, audit);
+            const consumer = rc.contextValue.consumer;
+            ledger.record({
+              kind: refused ? 'refusal' : 'disclosure',
+              at: new Date().toISOString(),
+              requestId: rc.contextValue.requestId,
+              consumer: consumer.name,
+              certificateSerial: consumer.certificateSerial ?? null,
+              accessPath: facts.accessPath,
+              onBehalfOf: facts.onBehalfOf,
+              purpose: consumer.grant?.purpose ?? null,
+              operationName: rc.operationName ?? null,
+              documentHash: rc.queryHash ? `sha256:${rc.queryHash}` : null,
+              outcome: refused ? 'refused' : errors.length === 0 ? 'ok' : hasData(data) ? 'partial' : 'error',
+              httpStatus: rc.response.http.status ?? 200,
+              errorCodes: codes,
+              ...disclosure,
+            });
+            facts.recorded();
+          }
+          if (!audit?.touchedPersonData) return;
           sink.write({
             requestId: rc.contextValue.requestId,
             consumer: rc.contextValue.consumer.name,

@@ -11,6 +11,8 @@ export interface Consumer {
   grant: ConsumerGrant;
   /** The policy version the grant comes from (a request keeps one version to its end). */
   policy: Policy;
+  /** The serial of the certificate that identified it (null on the development listener), for the disclosure ledger. */
+  certificateSerial?: string | null;
 }
 
 export interface AuthContext {
@@ -136,7 +138,7 @@ export class Authenticator {
     this.options.throttle.succeed(name);
 
     if (grant.suspended) return this.refuse('CONSUMER_SUSPENDED', name, null);
-    return { ok: true, consumer: { name, grant, policy }, via: viaProxy ? 'proxy' : 'direct' };
+    return { ok: true, consumer: { name, grant, policy, certificateSerial: serial }, via: viaProxy ? 'proxy' : 'direct' };
   }
 
   /**

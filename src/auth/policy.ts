@@ -54,6 +54,11 @@ export interface ConsumerGrant {
   suspended: boolean;
   /** May run introspection queries on the consumer listener. */
   introspection: boolean;
+  /**
+   * The consumer's declared purpose / data-sharing agreement reference, recorded with every
+   * disclosure in the ledger (src/ledger); null when the entry has none.
+   */
+  purpose: string | null;
 }
 
 export interface Policy {
@@ -86,7 +91,7 @@ const FILTER_NAMES = Object.keys(FILTERS) as FilterName[];
 
 const TOP_LEVEL_KEYS = ['description', 'roles', 'consumers', 'certificateRevocationList'];
 const ROLE_KEYS = ['description', 'grants', 'filters', 'redactions'];
-const CONSUMER_KEYS = ['description', 'roles', 'filters', 'apiKeys', 'rateLimit', 'suspended', 'introspection'];
+const CONSUMER_KEYS = ['description', 'roles', 'filters', 'apiKeys', 'rateLimit', 'suspended', 'introspection', 'purpose'];
 const REDACTION_KEYS = ['field', 'action', 'limitedAccessOnly'];
 
 export interface PolicyOptions {
@@ -200,6 +205,7 @@ export function buildPolicy(file: string, doc: unknown, schema: GraphQLSchema, o
       rateLimit: readRateLimit(def.rateLimit, where, problems),
       suspended: readFlag(def.suspended, 'suspended', where, problems),
       introspection: readFlag(def.introspection, 'introspection', where, problems),
+      purpose: readPurpose(def.purpose, where, problems),
     });
   }
 
@@ -346,6 +352,15 @@ function readRateLimit(raw: unknown, where: string, problems: string[]): RateLim
   }
   unknownKeys(raw, ['perSecond', 'burst'], `${where} rateLimit`, problems);
   return { perSecond: raw.perSecond as number, burst: (raw.burst as number | undefined) ?? 0 };
+}
+
+function readPurpose(raw: unknown, where: string, problems: string[]): string | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'string' || raw.trim() === '' || raw.length > 500) {
+    problems.push(`${where}: purpose must be a non-empty string of at most 500 characters`);
+    return null;
+  }
+  return raw.trim();
 }
 
 function readFlag(raw: unknown, name: string, where: string, problems: string[]): boolean {

@@ -33,6 +33,7 @@ import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { rule, shield, type IRules } from 'graphql-shield';
 import { isLimitedAccess, isVisible, type RowFilters } from '../domain/visibility.js';
 import type { PersonRef } from '../domain/person.js';
+import { MATCHED_HMPPS_IDS } from '../domain/search.js';
 import { personNotFound } from '../errors/contract.js';
 import type { Logger } from '../observability/logger.js';
 import type { AuditCollector } from './audit.js';
@@ -201,7 +202,11 @@ function postProcessor(
   if (facts.personDataRootFields.has(coordinate)) {
     steps.push((value, _p, args, ctx, info) => {
       ctx.security.audit.rootField(field, args, info);
-      return value;
+      return then(value, (v) => {
+        const matched = typeof v === 'object' && v !== null ? (v as { [MATCHED_HMPPS_IDS]?: unknown })[MATCHED_HMPPS_IDS] : undefined;
+        if (Array.isArray(matched)) ctx.security.audit.searchMatched(String(info.path.key), matched as string[]);
+        return v;
+      });
     });
   }
   if (facts.personFields.has(coordinate)) steps.push(personGuard(coordinate, field.type, options));
@@ -231,7 +236,7 @@ function personGuard(coordinate: string, type: GraphQLOutputType, options: Autho
   const outOfScope = (ctx: SecurityContext) => {
     options.logger.error({ event: 'row-filter-bypass', coordinate, consumer: ctx.consumer.name }, 'a resolver returned a person outside the row filters; withheld');
   };
-  const admit = (person: unknown, ctx: SecurityContext, path: string | null): boolean => {
+  const admit = (person: unknown, ctx: SecurityContext, path: string): boolean => {
     if (!isPersonRef(person)) {
       options.logger.error({ event: 'row-filter-unknown-shape', coordinate }, 'a person field returned something that is not a person; withheld');
       return false;
@@ -240,14 +245,15 @@ function personGuard(coordinate: string, type: GraphQLOutputType, options: Autho
       outOfScope(ctx);
       return false;
     }
-    ctx.security.audit.returned(person);
-    if (path !== null && ctx.security.limitedAccessByPath) ctx.security.limitedAccessByPath.set(path, isLimitedAccess(person));
+    ctx.security.audit.returned(person, path);
+    if (ctx.security.limitedAccessByPath) ctx.security.limitedAccessByPath.set(path, isLimitedAccess(person));
     return true;
   };
   return (value, _p, _a, ctx, info) =>
     then(value, (v) => {
       if (v === null || v === undefined || v instanceof Error) return v;
-      const base = ctx.security.limitedAccessByPath ? pathKey(info.path) : null;
+      // The path identifies the person in the response for the disclosure ledger (and for LAO redactions).
+      const base = pathKey(info.path);
       if (!list) {
         if (!admit(v, ctx, base)) throw personNotFound();
         return v;
@@ -257,7 +263,7 @@ function personGuard(coordinate: string, type: GraphQLOutputType, options: Autho
       v.forEach((item, index) => {
         const check = (p: unknown) => {
           if (p === null || p === undefined || p instanceof Error) return p;
-          return admit(p, ctx, base === null ? null : `${base}/${index}`) ? p : DROP;
+          return admit(p, ctx, `${base}/${index}`) ? p : DROP;
         };
         const checked = then(item, check);
         if (checked === DROP) {
@@ -273,7 +279,7 @@ function personGuard(coordinate: string, type: GraphQLOutputType, options: Autho
 
 const DROP = Symbol('drop');
 
-function pathKey(path: GraphQLResolveInfo['path'] | undefined): string {
+export function pathKey(path: GraphQLResolveInfo['path'] | undefined): string {
   const keys: Array<string | number> = [];
   for (let p = path; p; p = p.prev) keys.push(p.key);
   return keys.reverse().join('/');
@@ -305,7 +311,7 @@ function redact(
   }
   return then(value, (v) => {
     if (v === null || v === undefined || v instanceof Error) return v;
-    ctx.security.audit.redacted();
+    ctx.security.audit.redacted(pathKey(info.path), `${typeName}.${info.fieldName}`);
     if (redaction.action === 'remove') return isNonNullType(type) ? [] : null;
     return Array.isArray(v) ? v.map((x) => (x === null || x === undefined ? x : MASK)) : MASK;
   });

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { EnvReader, type Env } from './env.js';
+import { ledgerConfig, type LedgerConfig } from './ledger.js';
 import { securityConfig, type SecurityConfig } from './security.js';
 
 /**
@@ -87,6 +88,8 @@ export interface Config {
   commit: string;
   /** Identity, API keys, query limits, audit (src/config/security.ts). */
   security: SecurityConfig;
+  /** The disclosure ledger (src/config/ledger.ts). */
+  ledger: LedgerConfig;
 }
 
 export class ConfigError extends Error {
@@ -125,6 +128,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownDrainDelayMs: read.int('SHUTDOWN_DRAIN_DELAY_MS', mode === 'production' ? 5000 : 0, 0, 600_000),
     commit: read.str('GIT_COMMIT', 'unknown'),
     security: securityConfig(env, mode, problems),
+    ledger: ledgerConfig(env, problems),
   };
   if (config.shutdownDrainDelayMs + config.requestDeadlineMs > config.shutdownTimeoutMs) {
     problems.push(

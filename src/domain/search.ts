@@ -88,3 +88,9 @@ export function compareSortKeys(a: SortKey, b: SortKey): number {
     a.hmppsId.localeCompare(b.hmppsId)
   );
 }
+
+/**
+ * On a search's result page: the hmppsId of every person the search matched (what `totalCount`
+ * counts). Read by the disclosure ledger (src/auth/audit.ts) and never serialised: a symbol key.
+ */
+export const MATCHED_HMPPS_IDS = Symbol('matchedHmppsIds');

@@ -32,6 +32,8 @@ export const ERROR_CODES = {
   /** An upstream that feeds this path failed or is unreachable. */
   UPSTREAM_UNAVAILABLE: { status: 502 },
   UPSTREAM_TIMEOUT: { status: 504 },
+  /** The gateway cannot serve now: the disclosure ledger cannot record (LEDGER_ON_ERROR=closed). Retry later. */
+  SERVICE_UNAVAILABLE: { status: 503 },
   /** A bug by definition: logged with its detail, never sent. */
   INTERNAL_SERVER_ERROR: { status: 500 },
 } as const satisfies Record<string, { status: number }>;

@@ -58,6 +58,18 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly ledgerBacklog = new Gauge({
+    name: 'gateway_ledger_backlog_records',
+    help: 'Disclosure-ledger records not yet in PostgreSQL: queued in memory plus spooled to the local file.',
+    registers: [this.registry],
+  });
+
+  readonly ledgerWriteFailures = new Counter({
+    name: 'gateway_ledger_write_failures_total',
+    help: 'Failed writes of disclosure-ledger batches to PostgreSQL (the records are spooled or kept queued, never dropped).',
+    registers: [this.registry],
+  });
+
   readonly graphqlErrors = new Counter({
     name: 'gateway_graphql_errors_total',
     help: 'GraphQL errors sent to consumers, by extensions.code.',

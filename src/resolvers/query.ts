@@ -2,7 +2,7 @@ import { GraphQLError } from 'graphql';
 import { SearchTooBroadError } from '../datasources/index.js';
 import { hmppsIdKey, parseHmppsId } from '../domain/identifiers.js';
 import { preferredHmppsId, type PersonRef } from '../domain/person.js';
-import { compareSortKeys, criteriaProblem, type SearchCriteria } from '../domain/search.js';
+import { compareSortKeys, criteriaProblem, MATCHED_HMPPS_IDS, type SearchCriteria } from '../domain/search.js';
 import { isVisible } from '../domain/visibility.js';
 import type { ResolverContext } from './context.js';
 import { badUserInput, notFound, toConsumerError } from './errors.js';
@@ -62,7 +62,7 @@ interface SearchArgs {
  * Searches prison and probation at once, each person once, in a stable order; only the page asked
  * for is resolved into full people (batched).
  */
-async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverContext): Promise<Page<PersonRef>> {
+async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverContext): Promise<Page<PersonRef> & { [MATCHED_HMPPS_IDS]: string[] }> {
   const criteria: SearchCriteria = {
     firstName: args.criteria.firstName ?? null,
     lastName: args.criteria.lastName ?? null,
@@ -127,6 +127,8 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
     totalCount: ordered.length,
     nodes,
     pageInfo: { hasNextPage: end < ordered.length, endCursor: pageIds.length > 0 ? cursorAt(end, question) : null },
+    // For the disclosure ledger: the count confirms every one of them exists.
+    [MATCHED_HMPPS_IDS]: ordered.map((m) => m.hmppsId),
   };
 }
 

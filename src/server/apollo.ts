@@ -3,21 +3,24 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { MaxIntrospectionDepthRule, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { maxOfTypeDepthRule } from '../auth/introspection-depth.js';
-import { auditPlugin } from '../auth/audit.js';
+import { auditPlugin, type LedgerRequestFacts } from '../auth/audit.js';
 import { operationGate, type QueryLimits } from '../auth/gate.js';
 import type { SecurityContext } from '../auth/shield.js';
 import { formattedError, INTERNAL_ERROR_MESSAGE, isPublicCode } from '../errors/contract.js';
 import type { AuditSink } from '../observability/audit-sink.js';
+import type { Ledger } from '../ledger/ledger.js';
 import type { Logger } from '../observability/logger.js';
 import type { ResolverContext } from '../resolvers/context.js';
 
-export type GatewayContext = ResolverContext & SecurityContext & { requestId: string };
+export type GatewayContext = ResolverContext & SecurityContext & { requestId: string; ledger?: LedgerRequestFacts };
 
 export interface ApolloSecurity {
   limits: QueryLimits;
   /** Lexical tokens a document may have (graphql-js parser limit). */
   maxTokens: number;
   audit: AuditSink;
+  /** The disclosure ledger (src/ledger). */
+  ledger?: Ledger | null;
 }
 
 /**
@@ -73,7 +76,7 @@ export function createApollo(
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),
       operationGate(options.security.limits),
-      auditPlugin(options.security.audit),
+      auditPlugin(options.security.audit, options.security.ledger ?? null),
       ...(options.plugins ?? []),
     ],
   });

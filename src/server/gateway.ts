@@ -15,6 +15,8 @@ import { graphqlRoutePlugin, type GraphqlRouteOptions } from './plugins/graphql-
 import { httpErrorsPlugin, type HttpErrorsOptions } from './plugins/http-errors.js';
 import { identityPlugin, type IdentityOptions } from './plugins/identity.js';
 import { rateLimitPlugin, type RateLimitOptions } from './plugins/rate-limit.js';
+import { accessPathOf, ledgerGatePlugin, onBehalfOf, recordRefusals } from './plugins/ledger.js';
+import { createLedger, type Ledger } from '../ledger/index.js';
 import { requestTelemetryPlugin, type RequestTelemetryOptions } from './plugins/request-telemetry.js';
 import { shutDown } from './shutdown.js';
 import { bindTelemetry, scopeOf } from './telemetry.js';
@@ -39,10 +41,15 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     observer: ops.authObserver,
   });
   const audit = createAuditSink(config.security.audit.sink);
-  const apolloSecurity: ApolloSecurity = { limits: security.limits, maxTokens: config.security.limits.maxTokens, audit };
+  // The disclosure ledger: PostgreSQL when configured, else the audit sink (local development).
+  const ledger = await createLedger(config.ledger, audit, logger, {
+    backlog: (n) => ops.metrics.ledgerBacklog.set(n),
+    writeFailed: () => ops.metrics.ledgerWriteFailures.inc(),
+  });
+  const apolloSecurity: ApolloSecurity = { limits: security.limits, maxTokens: config.security.limits.maxTokens, audit, ledger };
   const dataSources = new DataSources(config, logger, ops.metrics);
 
-  const serve: Serve = (app, listener) => serveGraphql(app, listener, { config, logger, ops, security, dataSources, apolloSecurity });
+  const serve: Serve = (app, listener) => serveGraphql(app, listener, { config, logger, ops, security, dataSources, apolloSecurity, ledger });
 
   const consumerApp = consumerListener(config, logger);
   const consumerApollo = await serve(consumerApp, {
@@ -72,6 +79,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
           () => ops.stop(),
           () => management.close(),
           () => security.close(),
+          () => ledger.close(),
           () => audit.close(),
         ],
       });
@@ -93,9 +101,9 @@ type Serve = (app: FastifyInstance, listener: ListenerKind) => Promise<ApolloSer
 async function serveGraphql(
   app: FastifyInstance,
   listener: ListenerKind,
-  deps: { config: Config; logger: Logger; ops: Operations; security: Security; dataSources: DataSources; apolloSecurity: ApolloSecurity },
+  deps: { config: Config; logger: Logger; ops: Operations; security: Security; dataSources: DataSources; apolloSecurity: ApolloSecurity; ledger: Ledger },
 ): Promise<ApolloServer<GatewayContext>> {
-  const { config, logger, ops, security, dataSources, apolloSecurity } = deps;
+  const { config, logger, ops, security, dataSources, apolloSecurity, ledger } = deps;
   const apollo = createApollo(security.schema, logger, {
     sandbox: listener.sandbox,
     security: apolloSecurity,
@@ -108,14 +116,23 @@ async function serveGraphql(
         ...security.contextFor(request.consumer!, { introspectionAllowed: listener.sandbox }),
         requestId: String(request.id),
         loaders: dataSources.forRequest(scopeOf(request)),
+        ledger: {
+          accessPath: accessPathOf(request, listener.sandbox),
+          onBehalfOf: onBehalfOf(request),
+          recorded: () => {
+            request.ledgerRecorded = true;
+          },
+        },
       },
       request,
     );
+  recordRefusals(app, ledger, listener.sandbox);
   registerRequestPipeline(app, {
     errors: { logger, maxRequestBytes: config.security.limits.maxRequestBytes },
     telemetry: { metrics: ops.metrics, deadlineMs: config.requestDeadlineMs },
     identity: { security, identify: listener.identify },
     rateLimit: { limiter: ops.limiter, rateFor: (consumer) => ops.rateOr(security.policy.consumer(consumer)?.rateLimit) },
+    ledger,
     graphql: { apollo, contextFor, allowGetOperations: config.security.allowGetOperations },
   });
   return apollo;
@@ -132,6 +149,7 @@ function registerRequestPipeline(
     telemetry: RequestTelemetryOptions;
     identity: IdentityOptions;
     rateLimit: RateLimitOptions;
+    ledger: Ledger;
     graphql: GraphqlRouteOptions;
   },
 ): void {
@@ -139,6 +157,7 @@ function registerRequestPipeline(
   app.register(requestTelemetryPlugin, steps.telemetry); //     X-Request-Id, trace, deadline, the access line
   app.register(identityPlugin, steps.identity); //              who is calling, or refused (auth's answer)
   app.register(rateLimitPlugin, steps.rateLimit); //            the consumer's budget
+  app.register(ledgerGatePlugin, { ledger: steps.ledger }); //  refused while the ledger cannot record (LEDGER_ON_ERROR=closed)
   app.register(graphqlRoutePlugin, steps.graphql); //           Apollo: limits and grants gate, shield, resolvers, audit
 }
 

@@ -29,6 +29,7 @@ const identity: FastifyPluginAsync<IdentityOptions> = async (app, { security, id
     const result = identify(request);
     if (result.ok) {
       request.consumer = result.consumer;
+      request.identifiedVia = result.via;
       return;
     }
     const refusal = security.refuse(result.refusal, request.log, request.ip);

@@ -1,0 +1,148 @@
+/**
+ * The disclosure ledger's questions (issue 15, docs/adr/0013-disclosure-ledger.md):
+ *
+ *   npm run ledger -- subject <hmppsId> [--from <time>] [--to <time>]   who received what about this person
+ *   npm run ledger -- consumer <name> --from <time> --to <time>         what a consumer received
+ *   npm run ledger -- verify                                            check every chain; the first broken link
+ *
+ * The database is LEDGER_DATABASE_URL (or --database). Output is text, or one JSON object a line with --json.
+ * Exit status: 0, 1 when verify finds a broken link, 2 on a usage error.
+ */
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { ChainVerifier, subjectsOf, type DisclosureBody } from '../src/ledger/record.js';
+import { SELECT_ROWS, rowOf, type StoredRow } from '../src/ledger/store.js';
+
+const USAGE = `usage: npm run ledger -- <command> [options]
+
+commands:
+  subject <hmppsId> [--from T] [--to T]   every record that disclosed anything about this person
+  consumer <name> --from T --to T         every record of what this consumer was told
+  verify                                  check every chain (links, hashes, numbering); exit 1 at the first broken link
+
+options:
+  --from, --to   ISO 8601 times (UTC when no offset is given)
+  --database     PostgreSQL URL (default: LEDGER_DATABASE_URL)
+  --json         one JSON object a line
+  --help         this text (touches nothing)`;
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      database: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  const [command, target] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const time = (name: 'from' | 'to', required: boolean): Date | null => {
+    const v = values[name];
+    if (v === undefined) {
+      if (required) throw new UsageError(`--${name} is required`);
+      return null;
+    }
+    const d = new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(v) || !v.includes('T') ? v : `${v}Z`);
+    if (Number.isNaN(d.getTime())) throw new UsageError(`--${name}: not a time: ${v}`);
+    return d;
+  };
+  let query: (db: pg.Client) => Promise<number>;
+  if (command === 'verify') query = verify;
+  else if (command === 'subject' || command === 'consumer') {
+    if (!target) throw new UsageError(`${command} needs a ${command === 'subject' ? 'hmppsId' : 'consumer name'}`);
+    const from = time('from', command === 'consumer');
+    const to = time('to', command === 'consumer');
+    query = (db) => list(db, command, target, from, to, values.json);
+  } else throw new UsageError(`unknown command "${command}"`);
+
+  const url = values.database ?? process.env.LEDGER_DATABASE_URL;
+  if (!url) throw new UsageError('no database: set LEDGER_DATABASE_URL or pass --database');
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    return await query(db);
+  } finally {
+    await db.end();
+  }
+}
+
+class UsageError extends Error {}
+
+async function verify(db: pg.Client): Promise<number> {
+  const chains = (await db.query<{ chain: string }>('SELECT DISTINCT chain FROM ledger_records ORDER BY chain')).rows.map((r) => r.chain);
+  let total = 0;
+  for (const chain of chains) {
+    const verifier = new ChainVerifier(chain);
+    let after = 0;
+    for (;;) {
+      const rows = (await db.query(`${SELECT_ROWS} WHERE chain = $1 AND seq > $2 ORDER BY seq LIMIT 5000`, [chain, after])).rows.map(rowOf);
+      if (rows.length === 0) break;
+      for (const row of rows) {
+        const problem = verifier.check(row) ?? columnsProblem(row);
+        if (problem) {
+          console.log(`BROKEN chain ${chain} at record ${row.seq}: ${typeof problem === 'string' ? problem : problem.problem}`);
+          return 1;
+        }
+        after = row.seq;
+      }
+    }
+    total += verifier.checked;
+  }
+  console.log(`OK: ${chains.length} chain(s), ${total} record(s) verified`);
+  return 0;
+}
+
+/** The indexed columns must say what the hashed body says (a query by subject or consumer reads them). */
+function columnsProblem(row: StoredRow): string | null {
+  const b = row.body;
+  if (row.kind !== b.kind || row.at.getTime() !== new Date(b.at).getTime()) return 'its columns do not match its body (altered)';
+  if (b.kind !== 'anchor' && row.consumer !== b.consumer) return 'its consumer column does not match its body (altered)';
+  if ([...row.subjects].sort().join(',') !== subjectsOf(b).sort().join(',')) return 'its subjects column does not match its body (altered)';
+  return null;
+}
+
+async function list(db: pg.Client, by: 'subject' | 'consumer', target: string, from: Date | null, to: Date | null, json: boolean): Promise<number> {
+  const where = [by === 'subject' ? 'subjects @> ARRAY[$1]::text[]' : 'consumer = $1'];
+  const params: unknown[] = [target];
+  if (from) where.push(`at >= $${params.push(from)}`);
+  if (to) where.push(`at < $${params.push(to)}`);
+  const rows = (await db.query(`${SELECT_ROWS} WHERE ${where.join(' AND ')} ORDER BY at, chain, seq`, params)).rows.map(rowOf);
+  for (const row of rows) {
+    const b = row.body as DisclosureBody;
+    const subjects = by === 'subject' ? b.subjects.filter((s) => s.hmppsId === target) : b.subjects;
+    const searches = by === 'subject' ? b.searches.filter((s) => s.confirmed.includes(target)) : b.searches;
+    if (json) {
+      console.log(JSON.stringify({ ...b, subjects, searches, chain: row.chain, seq: row.seq }));
+      continue;
+    }
+    console.log(
+      `${b.at} ${b.kind} ${b.outcome} consumer=${b.consumer ?? 'unverified'} serial=${b.certificateSerial ?? '-'} via=${b.accessPath}` +
+        ` onBehalfOf=${b.onBehalfOf ?? '-'} purpose=${JSON.stringify(b.purpose)} operation=${b.operationName ?? '-'} document=${b.documentHash ?? '-'}` +
+        (b.errorCodes.length > 0 ? ` errors=${b.errorCodes.join(',')}` : ''),
+    );
+    for (const s of subjects) {
+      console.log(`  ${s.hmppsId}: disclosed ${s.disclosed.join(' ') || '(nothing)'}${s.redacted.length > 0 ? `; redacted ${s.redacted.join(' ')}` : ''}`);
+    }
+    for (const s of searches) console.log(`  search ${s.field} criteria=${JSON.stringify(s.criteria)} confirmed ${s.confirmed.length}: ${s.confirmed.join(' ')}`);
+  }
+  if (!json) console.log(`${rows.length} record(s)`);
+  return 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${USAGE}`);
+      process.exit(2);
+    }
+    console.error(`ledger: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,72 @@
+import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import { errorBody } from '../../errors/contract.js';
+import type { Ledger } from '../../ledger/ledger.js';
+import type { AccessPath } from '../../ledger/record.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set once the disclosure ledger has this request's record (made in the Apollo audit plugin). */
+    ledgerRecorded: boolean;
+    /** How the identity plugin identified the caller (for the ledger's access path). */
+    identifiedVia: 'direct' | 'proxy' | null;
+  }
+}
+
+/** How the request reached the gateway: the development listener, the trusted proxy, or mutual TLS directly. */
+export function accessPathOf(request: FastifyRequest, developmentListener: boolean): AccessPath {
+  if (developmentListener) return 'development-listener';
+  return request.identifiedVia === 'proxy' ? 'trusted-proxy' : 'direct-mtls';
+}
+
+/** `x-on-behalf-of` as the consumer sent it (one value, at most 200 characters), recorded only. */
+export function onBehalfOf(request: FastifyRequest): string | null {
+  const v = request.headers['x-on-behalf-of'];
+  return typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 200) : null;
+}
+
+/** Statuses of requests refused before GraphQL ran: identity (401, 403), rate limit (429), GET (405), ledger closed (503). */
+const REFUSED: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 405: 'BAD_REQUEST', 429: 'RATE_LIMITED', 503: 'SERVICE_UNAVAILABLE' };
+
+/** A ledger record for every request refused before GraphQL ran (Apollo's audit plugin records the others). */
+export function recordRefusals(app: FastifyInstance, ledger: Ledger, developmentListener: boolean): void {
+  if (!app.hasRequestDecorator('ledgerRecorded')) {
+    app.decorateRequest('ledgerRecorded', false);
+    app.decorateRequest('identifiedVia', null);
+  }
+  app.addHook('onResponse', async (request, reply) => {
+    const code = REFUSED[reply.statusCode];
+    if (request.ledgerRecorded || code === undefined) return;
+    const consumer = request.consumer;
+    ledger.record({
+      kind: 'refusal',
+      at: new Date().toISOString(),
+      requestId: String(request.id),
+      consumer: consumer?.name ?? null,
+      certificateSerial: consumer?.certificateSerial ?? null,
+      accessPath: accessPathOf(request, developmentListener),
+      onBehalfOf: onBehalfOf(request),
+      purpose: consumer?.grant.purpose ?? null,
+      operationName: null,
+      documentHash: null,
+      outcome: 'refused',
+      httpStatus: reply.statusCode,
+      errorCodes: [code],
+      subjects: [],
+      searches: [],
+    });
+  });
+}
+
+/** LEDGER_ON_ERROR=closed: while the ledger cannot record, requests are refused (503) before GraphQL runs. */
+const ledgerGate: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
+  app.addHook('preHandler', async (request, reply) => {
+    if (ledger.accepting()) return;
+    return reply
+      .code(503)
+      .header('retry-after', '5')
+      .send(errorBody('SERVICE_UNAVAILABLE', 'The service cannot record disclosures just now; retry shortly.', { retryAfterSeconds: 5 }));
+  });
+};
+
+export const ledgerGatePlugin = fp(ledgerGate, { name: 'ledger-gate', dependencies: ['rate-limit'] });
