@@ -66,6 +66,7 @@ export class PostgresLedger implements Ledger {
   private sinceAnchor = 0;
   private lastAnchorAt = Date.now();
   private closed = false;
+  private lastContact = Date.now();
 
   constructor(
     private readonly config: LedgerConfig & { databaseUrl: string },
@@ -76,7 +77,7 @@ export class PostgresLedger implements Ledger {
     // An idle client's connection dropping (database restarted) must not crash the process.
     this.pool.on('error', () => undefined);
     this.chain = new Chain(`${config.replica}/${new Date().toISOString()}`);
-    this.spooled = countLines(config.spoolFile);
+    this.spooled = countLines(config.spoolFile) + countLines(`${config.spoolFile}.replaying`);
   }
 
   /** Migrates (when the database answers); starts the writer. Never fails start-up in spool mode. */
@@ -143,12 +144,15 @@ export class PostgresLedger implements Ledger {
   private async flushOnce(): Promise<void> {
     try {
       if (this.spooled > 0) await this.replaySpool();
-      if (this.queue.length === 0 && !this.healthy) await this.pool.query('SELECT 1');
+      // With nothing to write, the database is still asked now and then, so that closed mode refuses
+      // requests as soon as it is gone (and serves again as soon as it is back).
+      if (this.queue.length === 0 && (!this.healthy || Date.now() - this.lastContact >= PROBE_INTERVAL_MS)) await this.pool.query('SELECT 1');
       while (this.queue.length > 0) {
         const batch = this.queue.slice(0, this.config.batchSize);
         await insertRecords(this.pool, batch);
         this.queue.splice(0, batch.length);
       }
+      this.lastContact = Date.now();
       if (!this.healthy) this.logger.warn({ event: 'ledger-recovered' }, 'ledger database reachable again');
       this.healthy = true;
     } catch (err) {
@@ -172,7 +176,8 @@ export class PostgresLedger implements Ledger {
   /** Inserts everything in the spool file, then removes it (the file is moved aside first, so records spooled meanwhile are kept). */
   private async replaySpool(): Promise<void> {
     const replaying = `${this.config.spoolFile}.replaying`;
-    if (!existsSync(replaying)) renameSync(this.config.spoolFile, replaying);
+    if (!existsSync(replaying) && existsSync(this.config.spoolFile)) renameSync(this.config.spoolFile, replaying);
+    if (!existsSync(replaying)) return;
     this.spooled = countLines(replaying) + countLines(this.config.spoolFile);
     const records = readFileSync(replaying, 'utf8')
       .split('\n')
@@ -193,6 +198,8 @@ export class PostgresLedger implements Ledger {
     await this.pool.end().catch(() => undefined);
   }
 }
+
+const PROBE_INTERVAL_MS = 1000;
 
 function countLines(file: string): number {
   if (!existsSync(file)) return 0;

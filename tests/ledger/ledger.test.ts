@@ -1,0 +1,238 @@
+/**
+ * The disclosure ledger against a real PostgreSQL and real gateway processes: records whose
+ * disclosed coordinates are exactly the fields present in each response (walked here, by
+ * __typename, apart from the gateway's own walk), refused requests recorded, a totalCount-only
+ * search recording the subjects it confirmed, `ledger verify` passing and then failing at an
+ * altered row, and the database stopped mid-run (spool: nothing lost; closed: requests refused).
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import pg from 'pg';
+import type { DisclosureBody } from '../../src/ledger/record.js';
+import { createTestCertificates, type TestCertificates } from '../support/certs.js';
+import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
+import { postGraphQL } from '../support/https.js';
+import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { asConsumer, scrape, writeTestPolicy, type TestPolicy } from '../ops/support.js';
+import { startPostgres, type PostgresHandle } from './postgres.js';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const people = wellKnownPeople().people;
+const linked = people.find((p) => p.key === 'linked')!;
+const aliases = people.find((p) => p.key === 'aliases')!;
+
+let certs: TestCertificates;
+let sims: SimulatorHandle;
+let db: PostgresHandle;
+let policy: TestPolicy;
+let dir: string;
+let client: pg.Client;
+let spoolGw: GatewayHandle;
+let closedGw: GatewayHandle;
+
+const PERSON_FIELDS = `__typename hmppsId firstName middleNames lastName dateOfBirth gender knownToPrison
+  identifiers { __typename crn prisonNumber pncNumber croNumber mergedFromPrisonNumber }
+  aliases { __typename firstName lastName dateOfBirth }`;
+
+async function start(extra: Record<string, string>): Promise<GatewayHandle> {
+  return startGatewayProcess(
+    {
+    ...gatewayEnv(sims, certs),
+    POLICY_FILE: policy.file,
+    AUDIT_SINK: 'off',
+    LEDGER_DATABASE_URL: db.url,
+    LEDGER_FLUSH_INTERVAL_MS: '50',
+    ...extra,
+    },
+    60_000,
+  );
+}
+
+async function drained(gw: GatewayHandle): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if ((await scrape(gw.managementUrl, 'gateway_ledger_backlog_records')) === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('ledger backlog did not drain');
+}
+
+async function recordOf(requestId: string): Promise<DisclosureBody | undefined> {
+  const rows = await client.query<{ body: DisclosureBody }>("SELECT body FROM ledger_records WHERE body->>'requestId' = $1", [requestId]);
+  expect(rows.rows.length).toBeLessThanOrEqual(1);
+  return rows.rows[0]?.body;
+}
+
+/** What the response shows about each person: `Type.field` of every non-null value, by hmppsId, nested objects included. */
+function walk(value: unknown, into: Map<string, Set<string>>, current: Set<string> | null): void {
+  if (Array.isArray(value)) {
+    value.forEach((v) => walk(v, into, current));
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  const obj = value as Record<string, unknown>;
+  let subject = current;
+  if (obj.__typename === 'Person') {
+    const id = String(obj.hmppsId);
+    subject = into.get(id) ?? new Set();
+    into.set(id, subject);
+  }
+  for (const [key, v] of Object.entries(obj)) {
+    if (key === '__typename' || v === null || v === undefined) continue;
+    if (obj.__typename && subject) subject.add(`${String(obj.__typename)}.${key}`);
+    walk(v, into, subject);
+  }
+}
+
+const cli = (...args: string[]) =>
+  promisify(execFile)(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'ledger.ts'), ...args], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH ?? '', LEDGER_DATABASE_URL: db.url },
+  }).then(
+    (r) => ({ code: 0, stdout: r.stdout }),
+    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+  );
+
+beforeAll(async () => {
+  certs = createTestCertificates();
+  dir = mkdtempSync(join(tmpdir(), 'pg-ledger-test-'));
+  policy = writeTestPolicy(dir);
+  [sims, db] = await Promise.all([startSimulators({ population: 500 }), startPostgres()]);
+  client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  client.on('error', () => undefined);
+  [spoolGw, closedGw] = await Promise.all([
+    start({ LEDGER_ON_ERROR: 'spool', LEDGER_SPOOL_FILE: join(dir, 'spool.jsonl'), LEDGER_REPLICA: 'spool' }),
+    start({ LEDGER_ON_ERROR: 'closed', LEDGER_SPOOL_FILE: join(dir, 'closed.jsonl'), LEDGER_REPLICA: 'closed' }),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  await Promise.allSettled([spoolGw?.stop(), closedGw?.stop(), sims?.stop()]);
+  await client?.end().catch(() => undefined);
+  db?.destroy();
+  rmSync(dir, { recursive: true, force: true });
+}, 30_000);
+
+describe('disclosure ledger on PostgreSQL', () => {
+  it('records per subject exactly the coordinates present in each response, with consumer, serial, access path and on-behalf-of', async () => {
+    const ask = asConsumer(spoolGw.consumerUrl, certs, policy, 'policeDev');
+    const queries = [
+      `{ person(hmppsId: "${linked.crn}") { ${PERSON_FIELDS} } }`,
+      `{ persons(hmppsIds: ["${linked.crn}", "${aliases.crn ?? aliases.prisonNumber}"]) { ${PERSON_FIELDS} } }`,
+      `{ a: person(hmppsId: "${aliases.crn ?? aliases.prisonNumber}") { __typename hmppsId lastName } }`,
+    ];
+    const results = await Promise.all(queries.map((q) => ask(q, undefined, { 'x-on-behalf-of': 'officer-4711' })));
+    await drained(spoolGw);
+    for (const r of results) {
+      expect(r.status).toBe(200);
+      const expected = new Map<string, Set<string>>();
+      walk(r.body.data, expected, null);
+      expect(expected.size).toBeGreaterThan(0);
+      const record = await recordOf(String(r.headers['x-request-id']));
+      expect(record).toBeDefined();
+      expect(record!).toMatchObject({ kind: 'disclosure', consumer: 'police-dev', accessPath: 'direct-mtls', onBehalfOf: 'officer-4711', outcome: 'ok' });
+      expect(record!.certificateSerial).toMatch(/^[0-9A-F]+$/);
+      expect(record!.documentHash).toMatch(/^sha256:[0-9a-f]{64}$/);
+      const recorded = new Map(record!.subjects.map((s) => [s.hmppsId, new Set(s.disclosed)]));
+      expect(recorded).toEqual(expected);
+    }
+  });
+
+  it('a totalCount-only search records every subject it confirmed, and hashed criteria', async () => {
+    const ask = asConsumer(spoolGw.consumerUrl, certs, policy, 'policeDev');
+    const r = await ask(`{ searchPersons(criteria: { lastName: "${linked.lastName}" }) { totalCount } }`);
+    expect(r.status).toBe(200);
+    const total = (r.body.data as { searchPersons: { totalCount: number } }).searchPersons.totalCount;
+    expect(total).toBeGreaterThan(0);
+    await drained(spoolGw);
+    const record = await recordOf(String(r.headers['x-request-id']));
+    expect(record!.subjects).toEqual([]);
+    expect(record!.searches).toHaveLength(1);
+    expect(record!.searches[0]!.confirmed.length).toBe(total);
+    expect(JSON.stringify(record!.searches[0]!.criteria)).not.toContain(linked.lastName);
+    expect(record!.searches[0]!.criteria).toMatchObject({ criteria: { lastName: expect.stringMatching(/^hmac:/) } });
+  });
+
+  it('records refused requests: identity (no API key) and the operation gate', async () => {
+    const noKey = await postGraphQL(spoolGw.consumerUrl, { query: `{ person(hmppsId: "${linked.crn}") { hmppsId } }` }, { ca: certs.ca, ...certs.client.policeDev });
+    expect(noKey.status).toBe(401);
+    const deep = await asConsumer(spoolGw.consumerUrl, certs, policy, 'policeDev')(`{ person(hmppsId: "${linked.crn}") { hmppsId nope } }`);
+    expect(deep.status).toBe(400);
+    await drained(spoolGw);
+    expect(await recordOf(String(noKey.headers['x-request-id']))).toMatchObject({ kind: 'refusal', outcome: 'refused', httpStatus: 401, errorCodes: ['UNAUTHENTICATED'], subjects: [] });
+    expect(await recordOf(String(deep.headers['x-request-id']))).toMatchObject({ kind: 'refusal', outcome: 'refused', consumer: 'police-dev', subjects: [] });
+  });
+
+  it('verify passes, and reports the altered record after a row is changed in the database', async () => {
+    await drained(spoolGw);
+    const ok = await cli('verify');
+    expect(ok.stdout).toMatch(/^OK: \d+ chain\(s\), \d+ record\(s\) verified/m);
+    expect(ok.code).toBe(0);
+    const victim = (await client.query<{ chain: string; seq: string }>("SELECT chain, seq FROM ledger_records WHERE kind = 'disclosure' ORDER BY chain, seq LIMIT 1 OFFSET 1")).rows[0]!;
+    await client.query(`UPDATE ledger_records SET body = jsonb_set(body, '{onBehalfOf}', '"someone-else"') WHERE chain = $1 AND seq = $2`, [victim.chain, victim.seq]);
+    const broken = await cli('verify');
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(`BROKEN chain ${victim.chain} at record ${victim.seq}: its content does not match its hash`);
+    await client.query(`UPDATE ledger_records SET body = jsonb_set(body, '{onBehalfOf}', '"officer-4711"') WHERE chain = $1 AND seq = $2`, [victim.chain, victim.seq]);
+    expect((await cli('verify')).code).toBe(0);
+    const subject = await cli('subject', linked.crn!);
+    expect(subject.stdout).toContain('consumer=police-dev');
+    expect(subject.stdout).toContain(`${linked.crn}: disclosed`);
+    const consumer = await cli('consumer', 'police-dev', '--from', '2000-01-01', '--to', '2100-01-01');
+    expect(consumer.stdout).toMatch(/\d+ record\(s\)/);
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('usage: npm run ledger');
+  }, 60_000);
+
+  it('database stopped mid-run: spool mode loses nothing, closed mode refuses requests', async () => {
+    const askSpool = asConsumer(spoolGw.consumerUrl, certs, policy, 'policeDev');
+    const askClosed = asConsumer(closedGw.consumerUrl, certs, policy, 'policeDev');
+    const query = `{ person(hmppsId: "${linked.crn}") { __typename hmppsId firstName } }`;
+    db.stop();
+    try {
+      const served = [];
+      for (let i = 0; i < 6; i++) served.push(await askSpool(query));
+      for (const r of served) expect(r.status).toBe(200);
+      // Closed mode notices within its probe interval and refuses.
+      let refused = null;
+      const deadline = Date.now() + 10_000;
+      while (!refused && Date.now() < deadline) {
+        const r = await askClosed(query);
+        if (r.status === 503) refused = r;
+        else await new Promise((res) => setTimeout(res, 200));
+      }
+      expect(refused?.body.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
+      expect(await scrape(spoolGw.managementUrl, 'gateway_ledger_backlog_records')).toBeGreaterThan(0);
+      db.start();
+      await drained(spoolGw);
+      await client.end().catch(() => undefined);
+      client = new pg.Client({ connectionString: db.url });
+      await client.connect();
+      for (const r of served) expect(await recordOf(String(r.headers['x-request-id']))).toMatchObject({ kind: 'disclosure', outcome: 'ok' });
+      // Closed mode serves again once the database answers; its refusals are recorded too.
+      const deadline2 = Date.now() + 10_000;
+      let again = await askClosed(query);
+      while (again.status !== 200 && Date.now() < deadline2) {
+        await new Promise((res) => setTimeout(res, 200));
+        again = await askClosed(query);
+      }
+      expect(again.status).toBe(200);
+      await drained(closedGw);
+      expect(await recordOf(String(refused!.headers['x-request-id']))).toMatchObject({ kind: 'refusal', httpStatus: 503 });
+      expect((await cli('verify')).code).toBe(0);
+    } finally {
+      try {
+        db.start();
+      } catch {
+        // already running
+      }
+    }
+  }, 60_000);
+});
