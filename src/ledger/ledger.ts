@@ -91,7 +91,7 @@ export class PostgresLedger implements Ledger {
         client.release();
       }
     } catch (err) {
-      if (this.config.onError === 'closed') throw new Error(`the ledger database cannot be reached: ${(err as Error).message}`);
+      if (this.config.onError === 'closed') throw new Error(`the ledger database cannot be reached: ${(err as Error).message}`, { cause: err });
       this.healthy = false;
       this.logger.error({ event: 'ledger-unavailable', err: { message: (err as Error).message } }, 'ledger database unavailable at start; spooling');
     }
