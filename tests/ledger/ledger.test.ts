@@ -14,10 +14,10 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import type { DisclosureBody } from '../../src/ledger/record.js';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import { postGraphQL } from '../support/https.js';
-import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { createTestCertificates, type TestCertificates } from '../../local-stack/certs.js';
+import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../../local-stack/gateway.js';
+import { postGraphQL } from '../../local-stack/https.js';
+import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../../local-stack/simulators.js';
 import { asConsumer, scrape, writeTestPolicy, type TestPolicy } from '../ops/support.js';
 import { startPostgres, type PostgresHandle } from './postgres.js';
 
