@@ -1,0 +1,75 @@
+/**
+ * The disclosure ledger's write throughput into a real PostgreSQL (started here like the tests do):
+ * N records of a typical size (two subjects, 15 coordinates each) through PostgresLedger's queue
+ * and batched inserts; prints records per second, then verifies the chain.
+ *
+ *   npx tsx bench/ledger-throughput.ts [records=20000]
+ */
+import pg from 'pg';
+import { PostgresLedger } from '../src/ledger/ledger.js';
+import { ChainVerifier, type DisclosureBody } from '../src/ledger/record.js';
+import { SELECT_ROWS, rowOf } from '../src/ledger/store.js';
+import { startPostgres } from '../tests/ledger/postgres.js';
+import { pino } from 'pino';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const N = Number(process.argv[2] ?? 20_000);
+const db = await startPostgres();
+try {
+  const ledger = new PostgresLedger(
+    {
+      databaseUrl: db.url,
+      onError: 'spool',
+      spoolFile: join(tmpdir(), `ledger-bench-${process.pid}.jsonl`),
+      queueMax: N + 10,
+      batchSize: 500,
+      flushIntervalMs: 20,
+      anchorEvery: 1000,
+      anchorIntervalMs: 60_000,
+      replica: 'bench',
+      retentionDays: 1,
+    },
+    pino({ level: 'silent' }),
+  );
+  await ledger.start();
+  const coords = Array.from({ length: 15 }, (_, i) => `Person.field${i}`);
+  const body = (i: number): DisclosureBody => ({
+    kind: 'disclosure',
+    at: new Date().toISOString(),
+    requestId: `req-${i}`,
+    consumer: 'police-dev',
+    certificateSerial: '0A1B2C',
+    accessPath: 'direct-mtls',
+    onBehalfOf: null,
+    purpose: 'bench',
+    operationName: null,
+    documentHash: `sha256:${'0'.repeat(64)}`,
+    outcome: 'ok',
+    httpStatus: 200,
+    errorCodes: [],
+    subjects: [
+      { hmppsId: `X${String(i).padStart(6, '0')}`, disclosed: coords, redacted: [] },
+      { hmppsId: `A${String(i % 9999).padStart(4, '0')}BC`, disclosed: coords, redacted: [] },
+    ],
+    searches: [],
+  });
+  const started = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
+  for (let i = 0; i < N; i++) ledger.record(body(i));
+  const enqueued = Number(process.hrtime.bigint() - started) / 1e6;
+  while (ledger.backlog() > 0) await ledger.flush();
+  const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  const cpu = process.cpuUsage(cpu0);
+  await ledger.close();
+  console.log(`records: ${N}; enqueue (chain + hash) ${(enqueued / N * 1000).toFixed(1)} us/record; written in ${ms.toFixed(0)} ms = ${Math.round(N / (ms / 1000))} records/s; gateway-side CPU ${((cpu.user + cpu.system) / N).toFixed(0)} us/record`);
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  const rows = (await client.query(`${SELECT_ROWS} ORDER BY seq`)).rows.map(rowOf);
+  const v = new ChainVerifier(rows[0]!.chain);
+  const broken = rows.map((r) => v.check(r)).find((p) => p !== null);
+  console.log(`rows: ${rows.length} (incl. anchors); verify: ${broken ? JSON.stringify(broken) : 'OK'}`);
+  await client.end();
+} finally {
+  db.destroy();
+}
