@@ -53,7 +53,7 @@ export class AuditSinkLedger implements Ledger {
  * an insert fails: `spool` appends the batch to a local file (fsync'd by appendFileSync's write) and
  * replays the file once PostgreSQL answers again (inserts are idempotent per chain and seq);
  * `closed` keeps the batch queued and says it is not accepting, so the gateway refuses requests
- * until a write succeeds. No record is ever dropped: a full queue in spool mode spools at once.
+ * until a write succeeds. No record is ever dropped: a full queue spools at once (in either mode).
  */
 export class PostgresLedger implements Ledger {
   private readonly pool: pg.Pool;
@@ -116,7 +116,9 @@ export class PostgresLedger implements Ledger {
   }
 
   private push(r: ChainedRecord): void {
-    if (this.queue.length >= this.config.queueMax && this.config.onError === 'spool') {
+    // A full queue spools in either mode (closed mode is refusing requests by then, but the records of
+    // requests already in flight, and of the refusals themselves, must not grow memory without bound).
+    if (this.queue.length >= this.config.queueMax) {
       this.spool([r]);
       return;
     }
