@@ -225,7 +225,7 @@ describe('audit', () => {
     await as('police-force').gql('query Typo($id: ID!) { person(hmppsId: $id) { hmppsId } }', { id: 'John Smith' });
     // Log lines reach us a moment after the responses they describe.
     // (Lines of earlier tests may still arrive: only this test's operations count.)
-    const auditLines = () => stack.gateway.logs.slice(before).filter((l) => l.includes('"log":"audit"') && /"operationName":"(FindPerson|One|Typo)"/.test(l));
+    const auditLines = () => stack.gateway.logs.slice(before).filter((l) => l.includes('"log":"audit"') && l.includes('"event":"person-data-access"') && /"operationName":"(FindPerson|One|Typo)"/.test(l));
     for (const until = Date.now() + 5000; auditLines().length < 3 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
     const events = auditLines().map((l) => JSON.parse(l) as Record<string, any>);
     expect(events).toHaveLength(3);
