@@ -110,6 +110,13 @@ export interface AddressModel {
   type: { code: string; description: string };
   phone: string | null;
   notes: string | null;
+  /**
+   * Which service holds it. For ordinary people known to both, a few addresses are held by one
+   * service only (well-known people keep every address in both).
+   */
+  heldBy: 'both' | 'prison' | 'probation';
+  /** How Nomis spells it: staff type addresses in by hand, so case, abbreviations and postcode spacing vary. */
+  nomisSpelling: { upperCase: boolean; abbreviated: boolean; postcodeWithoutSpace: boolean };
 }
 
 export function addresses(pop: Population, p: Person): AddressModel[] {
@@ -147,11 +154,37 @@ function buildAddresses(pop: Population, p: Person): AddressModel[] {
       ]),
       phone: rng.chance(0.3) ? `01632 960${String(rng.int(1000)).padStart(3, '0')}` : null,
       notes: rng.chance(0.1) ? 'Lives with family' : null,
+      ...addressVariation(pop, p, 5_000_000 + p.index * 50 + i),
     });
     end = addDays(start, -1);
     start = addDays(end, -rng.between(90, 1200));
   }
   return list;
+}
+
+/** Drawn from their own hash (not the address stream), so every other address value stays as it was. */
+function addressVariation(pop: Population, p: Person, id: number): Pick<AddressModel, 'heldBy' | 'nomisSpelling'> {
+  const h = hash32(pop.seedHash, 'address-variation', id);
+  const holder = h % 20;
+  return {
+    heldBy: p.key !== null || p.crn === null || p.prisonNumber === null ? 'both' : holder === 0 ? 'prison' : holder === 1 ? 'probation' : 'both',
+    nomisSpelling: { upperCase: (h >>> 5) % 4 === 0, abbreviated: (h >>> 7) % 4 === 0, postcodeWithoutSpace: (h >>> 9) % 3 === 0 },
+  };
+}
+
+const STREET_ABBREVIATIONS: ReadonlyArray<[RegExp, string]> = [
+  [/ Road$/, ' Rd'], [/ Street$/, ' St.'], [/ Avenue$/, ' Ave'], [/ Lane$/, ' Ln'], [/ Close$/, ' Cl'],
+  [/ Crescent$/, ' Cres'], [/ Drive$/, ' Dr'], [/ Court$/, ' Ct'], [/ Place$/, ' Pl'], [/ Terrace$/, ' Terr'], [/ Grove$/, ' Gr'],
+];
+
+/** A value as Nomis holds it for this address (see `nomisSpelling`). */
+export function nomisSpelled(a: AddressModel, field: 'street' | 'town' | 'county' | 'postcode'): string {
+  let v = a[field];
+  if (field === 'postcode') return a.nomisSpelling.postcodeWithoutSpace ? v.replace(/\s+/g, '') : v;
+  if (field === 'street' && a.nomisSpelling.abbreviated && !a.noFixedAbode) {
+    for (const [long, short] of STREET_ABBREVIATIONS) v = v.replace(long, short);
+  }
+  return a.nomisSpelling.upperCase ? v.toUpperCase() : v;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -265,7 +265,11 @@ function buildPerson(seed: string, seedHash: number, index: number, spec: WellKn
   // Delius sometimes still holds the number that was merged away.
   const staleDelius = merged && (spec ? spec.deliusStaleNoms === true : rng.chance(0.5));
   const crn = hasProbation ? crnFor(seedHash, index) : null;
-  const deliusNomsNumber = kind === 'linked' || kind === 'linked-no-cpr' ? (staleDelius ? (mergedPrisonNumbers[0] ?? null) : prisonNumber) : null;
+  // A few ordinary linked people's Delius records hold no prison number: only core person record
+  // links them (hashed apart from the person stream, so every other value stays as it was).
+  const deliusWithoutNoms = !spec && kind === 'linked' && !merged && hash32(seedHash, 'delius-without-noms', index) % 30 === 0;
+  const deliusNomsNumber =
+    (kind === 'linked' || kind === 'linked-no-cpr') && !deliusWithoutNoms ? (staleDelius ? (mergedPrisonNumbers[0] ?? null) : prisonNumber) : null;
 
   let prisonId: string | null = null;
   let lastPrisonId: string | null = null;

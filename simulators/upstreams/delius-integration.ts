@@ -125,11 +125,12 @@ export function createDeliusIntegration(pop: Population): UpstreamDefinition {
           const p = caseFor(pop, ctx.params.crn);
           return ok({
             contactDetails: {
-              addresses: addresses(pop, p).map((a) =>
+              // Delius has no flat field: a flat is written into the building name.
+              addresses: addresses(pop, p).filter((a) => a.heldBy !== 'prison').map((a) =>
                 defined({
                   noFixedAbode: a.noFixedAbode,
                   type: { code: a.endDate === null ? 'M' : 'P', description: a.endDate === null ? 'Main Address' : 'Previous Address' },
-                  buildingName: a.buildingName ?? undefined,
+                  buildingName: [a.flat, a.buildingName].filter((x) => x !== null).join(', ') || undefined,
                   addressNumber: a.number ?? undefined,
                   streetName: a.street,
                   town: a.town,

@@ -10,6 +10,7 @@ import {
   alerts,
   bookings,
   images,
+  nomisSpelled,
   profile,
   reasonableAdjustments,
   visitRestrictions,
@@ -356,17 +357,18 @@ export function createPrisonApi(pop: Population): UpstreamDefinition {
         path: '/api/offenders/{offenderNo}/addresses',
         handler: (ctx) => {
           const p = offender(pop, ctx.params.offenderNo);
+          // Nomis has one premise field: a building name when there is one, else the number.
           return ok(
-            addresses(pop, p).map((a) => ({
+            addresses(pop, p).filter((a) => a.heldBy !== 'probation').map((a) => ({
               addressId: a.id,
               addressType: a.type.code,
               flat: a.flat ?? undefined,
               premise: a.buildingName ?? a.number ?? undefined,
-              street: a.street,
+              street: nomisSpelled(a, 'street'),
               locality: a.locality ?? undefined,
-              town: a.town,
-              postalCode: a.postcode,
-              county: a.county,
+              town: nomisSpelled(a, 'town'),
+              postalCode: nomisSpelled(a, 'postcode'),
+              county: nomisSpelled(a, 'county'),
               country: a.country,
               countryCode: a.country === 'Wales' ? 'WALES' : 'ENG',
               comment: a.notes ?? undefined,
@@ -595,6 +597,16 @@ export function createPrisonApi(pop: Population): UpstreamDefinition {
               };
             }),
           );
+        },
+      },
+      {
+        method: 'GET',
+        path: '/api/agencies/{agencyId}',
+        handler: (ctx) => {
+          const id = (ctx.params.agencyId ?? '').toUpperCase();
+          const prison = PRISON_BY_CODE.get(id);
+          if (prison === undefined) throw new HttpError(404, `Agency ${id} not found`);
+          return ok({ agencyId: prison.code, description: prison.description, longDescription: prison.name, agencyType: 'INST', active: true });
         },
       },
       {

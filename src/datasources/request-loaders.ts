@@ -7,12 +7,17 @@ import { createPersonLoader, type IdentityLoaders } from './identity.js';
 import { prisonOffenderManagerLoader } from './manage-pom/loaders.js';
 import { linkedCrnLoader, linkedPrisonNumberLoader } from './person-record/loaders.js';
 import {
+  bookingSentencesLoader,
   imagesLoader,
   keyDatesLoader,
   prisonAddressesLoader,
+  prisonBookingsLoader,
+  prisonNameLoader,
   prisonOffencesLoader,
   prisonSentencesLoader,
   reasonableAdjustmentsLoader,
+  sentenceSummaryLoader,
+  type BookingLoaders,
 } from './prison-api/loaders.js';
 import type { PrisonApiReferenceData } from './prison-api/reference-data.js';
 import { mergedPrisonRecordLoader, prisonRecordLoader } from './prisoner-search/loaders.js';
@@ -38,6 +43,10 @@ interface Built {
   linkedCrn: ReturnType<typeof linkedCrnLoader>;
   prisonAddresses: ReturnType<typeof prisonAddressesLoader>;
   probationAddresses: ReturnType<typeof probationAddressesLoader>;
+  prisonBookings: ReturnType<typeof prisonBookingsLoader>;
+  sentenceSummary: ReturnType<typeof sentenceSummaryLoader>;
+  bookingSentences: ReturnType<typeof bookingSentencesLoader>;
+  prisonName: ReturnType<typeof prisonNameLoader>;
   prisonOffences: ReturnType<typeof prisonOffencesLoader>;
   prisonSentences: ReturnType<typeof prisonSentencesLoader>;
   keyDates: ReturnType<typeof keyDatesLoader>;
@@ -54,7 +63,7 @@ interface Built {
  * request-scoped client under them are made on first use, so a request that asks for one field
  * pays for one loader.
  */
-export class RequestLoaders implements IdentityLoaders {
+export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   private readonly built: Partial<Built> = {};
   private readonly routes: RequestRoutes;
 
@@ -102,14 +111,29 @@ export class RequestLoaders implements IdentityLoaders {
   get probationAddresses() {
     return this.once('probationAddresses', () => probationAddressesLoader(this.routes.deliusIntegration));
   }
+  /** Every booking of a person, with its key dates. */
+  get prisonBookings() {
+    return this.once('prisonBookings', () => prisonBookingsLoader(this.routes.prisonApi));
+  }
+  get sentenceSummary() {
+    return this.once('sentenceSummary', () => sentenceSummaryLoader(this.routes.prisonApi));
+  }
+  /** Keyed by booking id. */
+  get bookingSentences() {
+    return this.once('bookingSentences', () => bookingSentencesLoader(this.routes.prisonApi));
+  }
+  /** Keyed by prison code. */
+  get prisonName() {
+    return this.once('prisonName', () => prisonNameLoader(this.routes.prisonApi));
+  }
   get prisonOffences() {
-    return this.once('prisonOffences', () => prisonOffencesLoader(this.routes.prisonApi));
+    return this.once('prisonOffences', () => prisonOffencesLoader(this.routes.prisonApi, this));
   }
   get prisonSentences() {
-    return this.once('prisonSentences', () => prisonSentencesLoader(this.routes.prisonApi));
+    return this.once('prisonSentences', () => prisonSentencesLoader(this));
   }
   get keyDates() {
-    return this.once('keyDates', () => keyDatesLoader(this.routes.prisonApi));
+    return this.once('keyDates', () => keyDatesLoader(this.prisonBookings));
   }
   get images() {
     return this.once('images', () => imagesLoader(this.routes.prisonApi));

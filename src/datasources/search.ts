@@ -1,5 +1,5 @@
 import type { PrisonRecord, ProbationRecord } from '../domain/person.js';
-import type { SearchCriteria } from '../domain/search.js';
+import { recordMatches, type SearchCriteria } from '../domain/search.js';
 import { toProbationRecord } from './probation-search/mapping.js';
 import type { ProbationSearchQueries } from './probation-search/search.js';
 import { mergedNumbersOf, toPrisonRecord } from './prisoner-search/mapping.js';
@@ -45,8 +45,11 @@ export async function searchBothSides(
 
   const matches: SearchMatch[] = [];
   const byPrisonNumber = new Map<string, SearchMatch>();
+  // The upstreams return what may match; the names are compared here (`recordMatches`).
   for (const dto of prison.content) {
-    const match: SearchMatch = { prison: toPrisonRecord(dto), probation: null };
+    const record = toPrisonRecord(dto);
+    if (!recordMatches(record, criteria)) continue;
+    const match: SearchMatch = { prison: record, probation: null };
     matches.push(match);
     byPrisonNumber.set(dto.prisonerNumber, match);
     // Probation may still hold a number that was since merged into this record.
@@ -54,6 +57,7 @@ export async function searchBothSides(
   }
   for (const dto of probation.content) {
     const record = toProbationRecord(dto);
+    if (!recordMatches(record, criteria)) continue;
     const same = record.prisonNumber ? byPrisonNumber.get(record.prisonNumber) : undefined;
     if (same && !same.probation) same.probation = record;
     else matches.push({ prison: null, probation: record });

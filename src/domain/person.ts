@@ -223,3 +223,10 @@ function daysInMonth(year: number, month: number): number {
   if (month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0))) return 29;
   return DAYS_IN_MONTH[month - 1]!;
 }
+
+/** Age in whole years on `day` (both calendar dates); null without a date of birth. */
+export function ageOn(dateOfBirth: string | null, day: string): number | null {
+  if (!dateOfBirth || !calendarDate(dateOfBirth) || !calendarDate(day)) return null;
+  const years = Number(day.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
+  return day.slice(5) < dateOfBirth.slice(5) ? years - 1 : years;
+}

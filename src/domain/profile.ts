@@ -4,6 +4,8 @@
  * lives in each datasource family, combining rules here.
  */
 
+import { sameAddress } from './address.js';
+
 export type RecordSource = 'PRISON' | 'PROBATION';
 
 export interface CodeDescription {
@@ -14,8 +16,13 @@ export interface CodeDescription {
 export interface Address {
   sources: RecordSource[];
   noFixedAddress: boolean;
-  number: string | null;
+  /** Flat, apartment or unit as written, e.g. `Flat 6`. */
+  flat: string | null;
+  buildingName: string | null;
+  houseNumber: string | null;
   street: string | null;
+  /** Part of a town: Nomis `locality`, Delius `district`. */
+  locality: string | null;
   town: string | null;
   county: string | null;
   postcode: string | null;
@@ -70,7 +77,6 @@ export interface Alert {
   description: string | null;
   activeFrom: string | null;
   activeTo: string | null;
-  active: boolean;
   /** ISO 8601 instant with offset (see `londonLocalToInstant`). */
   createdAt: string | null;
 }
@@ -135,6 +141,16 @@ export interface ProbationCase {
   statusInformation: RiskFlag[];
 }
 
+/**
+ * Whether an alert applies on `day` (a London calendar date): from its `activeFrom` (an alert
+ * without one applies from when it was made) until the day before its `activeTo` (the alerts
+ * API's own rule: active when the active-to date is absent or in the future). The upstream's
+ * `isActive` is not used: it says what applied when the upstream last computed it.
+ */
+export function alertAppliesOn(alert: Pick<Alert, 'activeFrom' | 'activeTo'>, day: string): boolean {
+  return (alert.activeFrom === null || alert.activeFrom <= day) && (alert.activeTo === null || alert.activeTo > day);
+}
+
 /** Newest first by the given date; undated entries last, original order kept among equals. */
 export function newestFirst<T>(items: T[], dateOf: (item: T) => string | null): T[] {
   return items
@@ -149,27 +165,43 @@ export function newestFirst<T>(items: T[], dateOf: (item: T) => string | null): 
 }
 
 /**
- * Addresses from both sides, an address both hold given once with both sources. Two addresses are
- * the same when postcode and house number/street agree (ignoring case and spaces).
+ * Addresses from both sides, an address both hold given once with both sources (the matching rule:
+ * `sameAddress`, ADR 9). Of an address both hold, the probation value of each part is given and the
+ * prison value fills what probation lacks (as for the person); its kinds are those of both.
  */
 export function mergeAddresses(prison: Address[], probation: Address[]): Address[] {
-  const key = (a: Address) =>
-    [a.postcode, a.number, a.street].map((v) => (v ?? '').toUpperCase().replace(/\s+/g, '')).join('|');
-  const merged: Address[] = prison.map((a) => ({ ...a, sources: [...a.sources] }));
-  const byKey = new Map(merged.filter((a) => a.postcode).map((a) => [key(a), a]));
+  const merged: Address[] = prison.map((a) => ({ ...a, sources: [...a.sources], types: [...a.types] }));
+  const matched = new Set<Address>();
   for (const address of probation) {
-    const same = address.postcode ? byKey.get(key(address)) : undefined;
-    if (!same) {
+    const index = merged.findIndex((a) => !matched.has(a) && a.sources.includes('PRISON') && sameAddress(a, address));
+    if (index < 0) {
       merged.push(address);
       continue;
     }
-    for (const source of address.sources) if (!same.sources.includes(source)) same.sources.push(source);
-    same.startDate ??= address.startDate;
-    same.endDate ??= address.endDate;
-    same.notes ??= address.notes;
-    for (const type of address.types) {
-      if (!same.types.some((t) => t.code === type.code)) same.types.push(type);
-    }
+    const same = merged[index]!;
+    const both = bothHeld(address, same);
+    merged[index] = both;
+    matched.add(both);
   }
   return newestFirst(merged, (a) => a.startDate);
+}
+
+function bothHeld(probation: Address, prison: Address): Address {
+  return {
+    sources: ['PRISON', 'PROBATION'],
+    noFixedAddress: probation.noFixedAddress || prison.noFixedAddress,
+    flat: probation.flat ?? prison.flat,
+    buildingName: probation.buildingName ?? prison.buildingName,
+    houseNumber: probation.houseNumber ?? prison.houseNumber,
+    street: probation.street ?? prison.street,
+    locality: probation.locality ?? prison.locality,
+    town: probation.town ?? prison.town,
+    county: probation.county ?? prison.county,
+    postcode: probation.postcode ?? prison.postcode,
+    country: probation.country ?? prison.country,
+    startDate: probation.startDate ?? prison.startDate,
+    endDate: probation.endDate ?? prison.endDate,
+    types: [...prison.types, ...probation.types.filter((t) => !prison.types.some((p) => p.code === t.code))],
+    notes: probation.notes ?? prison.notes,
+  };
 }

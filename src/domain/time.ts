@@ -46,3 +46,12 @@ function withOffsetAlready(value: string): string | null {
   if (m[9] !== undefined && (Number(m[9]) > 14 || Number(m[10]) > 59)) return null;
   return value;
 }
+
+/** The London calendar date at the instant `now` (what "today" means for an alert or an age). */
+export function londonDate(now: Date): string {
+  const ms = now.getTime();
+  const year = now.getUTCFullYear();
+  // BST runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October.
+  const bst = ms >= lastSundayUtc(year, 3) + 3600_000 && ms < lastSundayUtc(year, 10) + 3600_000;
+  return new Date(bst ? ms + 3600_000 : ms).toISOString().slice(0, 10);
+}

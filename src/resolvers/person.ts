@@ -1,6 +1,8 @@
-import type { PersonRef, PrisonRecord, ProbationRecord } from '../domain/person.js';
+import type { PersonRef, PrisonDetails, PrisonRecord, ProbationRecord } from '../domain/person.js';
 import { identifiersOf, preferredHmppsId } from '../domain/person.js';
-import { mergeAddresses, newestFirst, type Alert } from '../domain/profile.js';
+import { ageOn } from '../domain/person.js';
+import { alertAppliesOn, mergeAddresses, newestFirst, type Address, type Alert } from '../domain/profile.js';
+import { londonDate } from '../domain/time.js';
 import { supervisionStatusOf } from '../domain/visibility.js';
 import type { ResolverContext } from './context.js';
 import { toConsumerError } from './errors.js';
@@ -97,11 +99,13 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
       const first = pageSize(args.first ?? 50, 'first');
       const allowed = ctx.rowFilters.alertCodes;
       const wanted = args.codes ? new Set(args.codes) : null;
-      const alerts = (await upstream(ctx.loaders.alerts.load(prison.prisonNumber))).filter(
-        (a: Alert) => (!allowed || allowed.has(a.code)) && (!wanted || wanted.has(a.code)) && (!args.activeOnly || a.active),
-      );
+      const today = londonDate(new Date());
+      const alerts = (await upstream(ctx.loaders.alerts.load(prison.prisonNumber)))
+        .filter((a: Alert) => (!allowed || allowed.has(a.code)) && (!wanted || wanted.has(a.code)))
+        .map((a: Alert) => ({ ...a, active: alertAppliesOn(a, today) }))
+        .filter((a) => !args.activeOnly || a.active);
       const question = fingerprint(['alerts', prison.prisonNumber, args.activeOnly ?? false, args.codes ?? null]);
-      return pageOf(newestFirst(alerts, (a) => a.createdAt ?? a.activeFrom), first, args.after, question);
+      return pageOf(newestFirst(alerts, (a) => instantOrder(a.createdAt) ?? a.activeFrom), first, args.after, question);
     }) as Resolver<PersonRef, never>,
     images: async (person, _args, { loaders }) => {
       const prison = prisonHalf(person);
@@ -122,6 +126,20 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     croNumber: (person) => identifiersOf(person).croNumber,
   },
 
+  PrisonDetails: {
+    // Prisoner search names only the prison a person is in; a released person's last prison is looked up.
+    prisonName: (async (details: PrisonDetails, _args: never, { loaders }: ResolverContext) =>
+      details.prisonName ?? (details.prisonId ? upstream(loaders.prisonName.load(details.prisonId)) : null)) as unknown as Resolver<
+      PersonRef,
+      never
+    >,
+  },
+
+  Address: {
+    // A building name stands in the number when there is no house number (as before `buildingName`).
+    number: ((address: Address) => address.houseNumber ?? address.buildingName) as unknown as Resolver<PersonRef, never>,
+  },
+
   ProbationDetails: {
     underActiveSupervision: (person) => person.probation?.underActiveSupervision ?? false,
     dynamicRisks: async (person, _args, { loaders }) => (await probationCaseOf(person, loaders))?.dynamicRisks ?? [],
@@ -138,7 +156,7 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
   },
 
   ProtectedCharacteristics: {
-    age: (person) => probationHalf(person)?.age ?? null,
+    age: (person) => ageOn(person.combined.dateOfBirth, londonDate(new Date())),
     gender: (person) => person.combined.gender,
     sexualOrientation: (person) => probationHalf(person)?.sexualOrientation ?? null,
     ethnicity: (person) => person.combined.ethnicity,
@@ -152,6 +170,12 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     },
   },
 };
+
+/** Instants with different offsets do not sort as strings: order by their UTC form. */
+function instantOrder(instant: string | null): string | null {
+  const ms = instant ? Date.parse(instant) : NaN;
+  return Number.isNaN(ms) ? null : new Date(ms).toISOString();
+}
 
 interface AlertArgs {
   activeOnly?: boolean | null;

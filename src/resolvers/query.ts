@@ -1,8 +1,8 @@
 import { GraphQLError } from 'graphql';
-import { SearchTooBroadError } from '../datasources/index.js';
+import { SearchTooBroadError, type SearchMatch } from '../datasources/index.js';
 import { hmppsIdKey, parseHmppsId } from '../domain/identifiers.js';
 import { preferredHmppsId, type PersonRef } from '../domain/person.js';
-import { compareSortKeys, criteriaProblem, MATCHED_HMPPS_IDS, type SearchCriteria } from '../domain/search.js';
+import { compareSortKeys, criteriaProblem, joinLinked, MATCHED_HMPPS_IDS, type SearchCriteria } from '../domain/search.js';
 import { isVisible } from '../domain/visibility.js';
 import type { ResolverContext } from './context.js';
 import { badUserInput, notFound, toConsumerError } from './errors.js';
@@ -87,6 +87,8 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
     throw toConsumerError(e);
   }
 
+  matches = await joinedByCorePersonRecord(matches, ctx);
+
   // What each side already returned need not be fetched again when the page is resolved.
   for (const m of matches) {
     if (m.prison) ctx.loaders.prisonRecord.prime(m.prison.prisonNumber, m.prison);
@@ -130,6 +132,18 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
     // For the disclosure ledger: the count confirms every one of them exists.
     [MATCHED_HMPPS_IDS]: ordered.map((m) => m.hmppsId),
   };
+}
+
+/**
+ * Probation-only and prison-only matches that the core person record links are one person: asked
+ * only when both kinds are among the matches (one lookup per unjoined probation case), so that
+ * `totalCount` counts people, not records.
+ */
+async function joinedByCorePersonRecord<M extends SearchMatch>(matches: M[], ctx: ResolverContext): Promise<M[]> {
+  const unjoined = matches.filter((m) => m.probation && !m.prison).map((m) => m.probation!.crn);
+  if (unjoined.length === 0 || !matches.some((m) => m.prison && !m.probation)) return matches;
+  const links = await ctx.loaders.linkedPrisonNumber.loadMany(unjoined);
+  return joinLinked(matches, new Map(unjoined.map((crn, i) => [crn, links[i] instanceof Error ? null : (links[i] as string | null)])));
 }
 
 export const queryResolvers = { Query: { person, persons, searchPersons } };

@@ -459,6 +459,12 @@ const BUILDERS: Record<string, Builder> = {
       { subject: 'reference:unknown domain', idKind: 'unknown', path: '/api/reference-domains/domains/NO_SUCH_DOMAIN/codes' },
     ],
   },
+  'prisonApi GET /api/agencies/{agencyId}': {
+    build: () => [
+      { subject: 'agency:MDI', idKind: 'known', path: '/api/agencies/MDI', expect: expectStatus(200) },
+      { subject: 'agency:unknown', idKind: 'unknown', path: '/api/agencies/ZZZ' },
+    ],
+  },
   'prisonApi GET /api/bookings/{bookingId}/reasonable-adjustments': {
     phase: 2,
     build: (ctx) => {

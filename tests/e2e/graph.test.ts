@@ -6,9 +6,12 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import type { GatewayHandle } from '../../local-stack/gateway.js';
 import { postGraphQL, type GraphQLResult } from '../../local-stack/https.js';
 import { wellKnownPeople, type UpstreamName } from '../../local-stack/simulators.js';
+import { DEFAULT_SEED, Population } from '../../simulators/lib/population.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const known = wellKnownPeople();
+/** The simulated population (2,000, default seed), to pick ordinary people with a given trait. */
+const population = new Population({ size: 2000, seed: DEFAULT_SEED });
 const person = (key: string) => {
   const p = known.people.find((x) => x.key === key);
   if (!p) throw new Error(`well-known person ${key} missing`);
@@ -222,6 +225,57 @@ describe('searchPersons', () => {
     expect(new Set(seen).size).toBe(seen.length);
     expect(seen.length).toBeLessThanOrEqual(total);
     expect(dob).toMatch(/^\d{4}$/);
+  });
+
+  const hmppsIdsOf = (result: GraphQLResult): string[] => (result.body.data?.searchPersons as any).nodes.map((n: any) => n.hmppsId);
+
+  it('a name ending in * matches by prefix (at least two letters)', async () => {
+    const w = person('linked');
+    const result = await search({ lastName: `${w.lastName.slice(0, 2).toLowerCase()}*` }, ', first: 100');
+    noErrors(result);
+    const nodes = (result.body.data?.searchPersons as any).nodes as Array<{ hmppsId: string; lastName: string }>;
+    expect(nodes.map((n) => n.hmppsId)).toContain(w.crn);
+    expect(nodes.every((n) => n.lastName.toLowerCase().startsWith(w.lastName.slice(0, 2).toLowerCase()))).toBe(true);
+    expect((await search({ lastName: 'Q*' })).body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
+  it.each([
+    ['diacritics not typed', 'non-ascii-name', { firstName: 'Zoe', lastName: 'Bjornsdottir' }],
+    ['an apostrophe not typed', 'apostrophe-name', { lastName: 'ODowd' }],
+    ['hyphens typed as spaces or not at all', 'hyphen-name', { firstName: 'Jean Luc', lastName: 'AshbyWarrender' }],
+  ])('finds a name with %s', async (_what, key, criteria) => {
+    const result = await search(criteria);
+    noErrors(result);
+    expect(hmppsIdsOf(result)).toContain(person(key).crn);
+  });
+
+  it('finds a probation-only person by a name typed without its accents, with the date of birth', async () => {
+    const p = population.people.find((x) => x.kind === 'probation-only' && x.key === null && x.firstName !== x.firstName.normalize('NFD').replace(/\p{M}/gu, ''))!;
+    expect(p).toBeDefined();
+    const ascii = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/ł/g, 'l').replace(/ø/g, 'o');
+    const result = await search({ firstName: ascii(p.firstName), lastName: ascii(p.lastName), dateOfBirth: p.dateOfBirth });
+    noErrors(result);
+    expect(hmppsIdsOf(result)).toEqual([p.crn]);
+  });
+
+  it('takes a PNC number in either form', async () => {
+    const w = person('prison-only');
+    const long = w.pncNumber!;
+    for (const pnc of [long, long.slice(2)]) {
+      const result = await search({ pncNumber: pnc });
+      noErrors(result);
+      expect(hmppsIdsOf(result)).toEqual([w.prisonNumber]);
+    }
+  });
+
+  it('counts a person once when only the core person record links their two records', async () => {
+    const p = population.people.find((x) => x.kind === 'linked' && x.crn && x.prisonNumber && x.deliusNomsNumber === null)!;
+    expect(p).toBeDefined();
+    const result = await search({ firstName: p.firstName, lastName: p.lastName, dateOfBirth: p.dateOfBirth });
+    noErrors(result);
+    const data = result.body.data?.searchPersons as any;
+    expect(data.totalCount).toBe(1);
+    expect(data.nodes).toEqual([{ hmppsId: p.crn, firstName: p.firstName, lastName: p.lastName, identifiers: { crn: p.crn, prisonNumber: p.prisonNumber } }]);
   });
 
   it('needs at least one criterion and refuses bad ones with BAD_USER_INPUT', async () => {

@@ -31,6 +31,7 @@ const EXPECTED_ROUTES: Record<string, string[]> = {
     'GET /api/images/offenders/{offenderNo}',
     'GET /api/offenders/{offenderNo}/offender-restrictions',
     'POST /api/bookings/offenders',
+    'GET /api/agencies/{agencyId}',
     'GET /api/reference-domains/domains/{domain}/codes',
     'GET /api/bookings/{bookingId}/reasonable-adjustments',
   ],

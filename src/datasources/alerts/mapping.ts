@@ -12,7 +12,6 @@ export function toAlert(dto: AlertDto): Alert {
     description: dto.description ?? null,
     activeFrom: calendarDate(dto.activeFrom),
     activeTo: calendarDate(dto.activeTo),
-    active: dto.isActive,
     createdAt: londonLocalToInstant(dto.createdAt),
   };
 }

@@ -1,3 +1,4 @@
+import { premiseParts } from '../../domain/address.js';
 import { calendarDate } from '../../domain/person.js';
 import { newestFirst, type Address, type Offence, type ProbationCase, type RiskFlag, type Sentence } from '../../domain/profile.js';
 import type { CaseAddressDto, OffenceDto, RegistrationDto, SupervisionDto, SupervisionResponseDto } from './routes.js';
@@ -97,12 +98,18 @@ export function toProbationCase(dto: SupervisionResponseDto): ProbationCase {
   };
 }
 
+/**
+ * Delius has no flat field: a flat is written into the building name or the house number
+ * ("Flat 6, Mill House"), and is read back out of them.
+ */
 export function toProbationAddress(dto: CaseAddressDto): Address {
+  const premise = premiseParts(dto.buildingName, dto.addressNumber);
   return {
     sources: ['PROBATION'],
     noFixedAddress: dto.noFixedAbode === true,
-    number: text(dto.addressNumber) ?? text(dto.buildingName),
+    ...premise,
     street: text(dto.streetName),
+    locality: text(dto.district),
     town: text(dto.town),
     county: text(dto.county),
     postcode: text(dto.postcode),

@@ -1,3 +1,4 @@
+import { premiseParts } from '../../domain/address.js';
 import { calendarDate } from '../../domain/person.js';
 import {
   newestFirst,
@@ -12,10 +13,13 @@ import {
 import { londonLocalToInstant } from '../../domain/time.js';
 import type {
   AddressDto,
+  AgencyDto,
   ImageDetailDto,
   OffenceHistoryDetailDto,
   OffenderSentenceDetailDto,
+  OffenderSentenceTermDto,
   ReasonableAdjustmentDto,
+  SentenceAndOffencesDto,
   ReferenceCodeDto,
   SentenceCalcDatesDto,
   SentenceOffencesTermsDto,
@@ -35,12 +39,17 @@ export function toAddresses(dtos: readonly AddressDto[]): Address[] {
   return newestFirst(dtos.map(toAddress), (a) => a.startDate);
 }
 
+/** Nomis keeps the flat apart; its premise is a house number or a building name. */
 export function toAddress(dto: AddressDto): Address {
+  const premise = premiseParts(dto.premise);
   return {
     sources: ['PRISON'],
     noFixedAddress: dto.noFixedAddress === true,
-    number: [text(dto.flat), text(dto.premise)].filter((part) => part !== null).join(', ') || null,
+    flat: text(dto.flat) ?? premise.flat,
+    buildingName: premise.buildingName,
+    houseNumber: premise.houseNumber,
     street: text(dto.street),
+    locality: text(dto.locality),
     town: text(dto.town),
     county: text(dto.county),
     postcode: text(dto.postalCode),
@@ -73,11 +82,43 @@ function addressTypes(dto: AddressDto): CodeDescription[] {
 // ---------------------------------------------------------------------------------------------
 // Offences
 
-export function toOffences(dtos: readonly OffenceHistoryDetailDto[]): Offence[] {
-  return newestFirst(dtos.map(toOffence), (o) => o.offenceDate);
+/**
+ * Court names of a person's court cases, from the sentences: by booking and case id (the sentence
+ * summary of the latest booking), else by booking, offence code and offence date (the
+ * `sentences-and-offences` of each booking).
+ */
+export interface CourtIndex {
+  byCase: Map<string, string>;
+  byOffence: Map<string, string>;
 }
 
-export function toOffence(dto: OffenceHistoryDetailDto): Offence {
+export function courtIndex(summary: SentenceSummaryDto | null, bookings: ReadonlyMap<number, readonly SentenceAndOffencesDto[]>): CourtIndex {
+  const index: CourtIndex = { byCase: new Map(), byOffence: new Map() };
+  const term = summary?.latestPrisonTerm;
+  for (const courtCase of term?.courtSentences ?? []) {
+    const name = text(courtCase.court?.description);
+    if (term && name && courtCase.id !== undefined && courtCase.id !== null) index.byCase.set(`${term.bookingId}|${courtCase.id}`, name);
+  }
+  for (const [bookingId, sentences] of bookings) {
+    for (const sentence of sentences) {
+      const name = text(sentence.courtDescription);
+      if (!name) continue;
+      for (const o of sentence.offences ?? []) index.byOffence.set(`${bookingId}|${o.offenceCode}|${o.offenceStartDate}`, name);
+    }
+  }
+  return index;
+}
+
+const NO_COURTS: CourtIndex = { byCase: new Map(), byOffence: new Map() };
+
+export function toOffences(dtos: readonly OffenceHistoryDetailDto[], courts: CourtIndex = NO_COURTS): Offence[] {
+  return newestFirst(
+    dtos.map((dto) => toOffence(dto, courts)),
+    (o) => o.offenceDate,
+  );
+}
+
+export function toOffence(dto: OffenceHistoryDetailDto, courts: CourtIndex = NO_COURTS): Offence {
   const courtDate = calendarDate(dto.courtDate);
   return {
     source: 'PRISON',
@@ -86,19 +127,49 @@ export function toOffence(dto: OffenceHistoryDetailDto): Offence {
     statuteCode: text(dto.statuteCode),
     offenceDate: calendarDate(dto.offenceDate),
     courtDates: courtDate ? [courtDate] : [],
-    // The offence history names no court.
-    courtName: null,
+    // The offence history names no court; the sentences of its case do.
+    courtName:
+      courts.byCase.get(`${dto.bookingId}|${dto.caseId}`) ??
+      courts.byOffence.get(`${dto.bookingId}|${dto.offenceCode}|${dto.offenceDate}`) ??
+      null,
   };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Sentences
 
-/** The court sentences of the latest booking, newest first. */
-export function toSentences(summary: SentenceSummaryDto | null): Sentence[] {
-  const cases = summary?.latestPrisonTerm?.courtSentences ?? [];
+/**
+ * `sentences-and-offences` answers one object per the published contract and a list in the live
+ * Prison API: either way, the list of the booking's sentences.
+ */
+export function sentenceList(body: SentenceAndOffencesDto | SentenceAndOffencesDto[] | null | undefined): SentenceAndOffencesDto[] {
+  if (body === null || body === undefined) return [];
+  return (Array.isArray(body) ? body : [body]).filter((s) => s !== null && typeof s === 'object');
+}
+
+/**
+ * The court sentences of every booking, newest first: the latest booking's from its sentence
+ * summary, every other booking's from its `sentences-and-offences`.
+ */
+export function toSentences(
+  summary: SentenceSummaryDto | null,
+  otherBookings: ReadonlyMap<number, readonly SentenceAndOffencesDto[]> = new Map(),
+): Sentence[] {
+  const latest = summary?.latestPrisonTerm;
+  const cases = latest?.courtSentences ?? [];
   const sentences = cases.flatMap((courtCase) => (courtCase.sentences ?? []).map(toSentence));
+  for (const [bookingId, list] of otherBookings) {
+    if (latest && bookingId === latest.bookingId) continue;
+    sentences.push(...list.map(toBookingSentence));
+  }
   return newestFirst(sentences, (s) => s.dateOfSentencing ?? s.startDate);
+}
+
+/** A sentence as `sentences-and-offences` gives it (its terms carry `code`, not `sentenceTermCode`). */
+export function toBookingSentence(dto: SentenceAndOffencesDto): Sentence {
+  const terms: TermDto[] = (dto.terms ?? []).map((t: OffenderSentenceTermDto) => ({ ...t, sentenceTermCode: t.code ?? '' }));
+  const sentence = toSentence({ ...dto, terms });
+  return { ...sentence, dateOfSentencing: calendarDate(dto.sentenceDate) ?? sentence.dateOfSentencing };
 }
 
 export function toSentence(dto: SentenceOffencesTermsDto): Sentence {
@@ -215,6 +286,14 @@ export function toSentenceKeyDates(dates: SentenceCalcDatesDto | null | undefine
 
 function preferred(...candidates: (string | null | undefined)[]): string | null {
   return calendarDate(candidates.find((c) => c !== undefined && c !== null && c.trim() !== ''));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Prisons
+
+/** A prison's name as prisoner search writes it (`HMP Leeds`): the long description, else the description. */
+export function prisonNameOf(agency: AgencyDto | null): string | null {
+  return text(agency?.longDescription) ?? text(agency?.description);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -27,6 +27,8 @@ export interface AddressDto {
 
 export interface OffenceHistoryDetailDto {
   bookingId?: number | null;
+  /** The court case the offence was dealt with in (`CourtSentences.id` of the sentence summary). */
+  caseId?: number | null;
   offenceDate?: string | null;
   offenceDescription?: string | null;
   offenceCode?: string | null;
@@ -60,6 +62,7 @@ export interface AgencyDto {
 }
 
 export interface CourtSentencesDto {
+  id?: number | null;
   beginDate?: string | null;
   court?: AgencyDto | null;
   sentences?: SentenceOffencesTermsDto[] | null;
@@ -68,6 +71,38 @@ export interface CourtSentencesDto {
 export interface PrisonTermDto {
   bookingId: number;
   courtSentences?: CourtSentencesDto[] | null;
+}
+
+/** `OffenderOffence`, as listed on a sentence of `sentences-and-offences`. */
+export interface OffenderOffenceDto {
+  offenceCode?: string | null;
+  offenceStartDate?: string | null;
+}
+
+/** `OffenderSentenceTerm`: a term of a sentence on `sentences-and-offences` (its code is `code`). */
+export interface OffenderSentenceTermDto {
+  code?: string | null;
+  startDate?: string | null;
+  years?: number | null;
+  months?: number | null;
+  weeks?: number | null;
+  days?: number | null;
+  lifeSentence?: boolean | null;
+}
+
+/** `OffenderSentenceAndOffences`: one sentence of a booking with its court and offences. */
+export interface SentenceAndOffencesDto {
+  bookingId?: number | null;
+  courtDescription?: string | null;
+  sentenceStatus?: string | null;
+  sentenceTypeDescription?: string | null;
+  /** The day sentence was passed ("aka court date"). */
+  sentenceDate?: string | null;
+  sentenceStartDate?: string | null;
+  sentenceEndDate?: string | null;
+  fineAmount?: number | null;
+  terms?: OffenderSentenceTermDto[] | null;
+  offences?: OffenderOffenceDto[] | null;
 }
 
 export interface SentenceSummaryDto {
@@ -119,6 +154,13 @@ export interface ImageDetailDto {
   imageView?: string | null;
   imageOrientation?: string | null;
   imageType?: string | null;
+}
+
+/** `Agency`: a prison (or another agency) by its code. */
+export interface AgencyDto {
+  agencyId?: string | null;
+  description?: string | null;
+  longDescription?: string | null;
 }
 
 export interface ReferenceCodeDto {
@@ -185,6 +227,18 @@ export function prisonApiRoutes(client: UpstreamCaller) {
       );
     },
 
+    /**
+     * The sentences of one booking. The published contract declares one object; the live Prison
+     * API answers a list (every sentence of the booking): both are accepted (`sentenceList`).
+     * `null` when the booking is unknown or has no sentence (404).
+     */
+    async sentencesAndOffences(bookingId: number): Promise<SentenceAndOffencesDto | SentenceAndOffencesDto[] | null> {
+      return client.get<SentenceAndOffencesDto | SentenceAndOffencesDto[]>(
+        'GET /api/offender-sentences/booking/{bookingId}/sentences-and-offences',
+        `/api/offender-sentences/booking/${segment(bookingId)}/sentences-and-offences`,
+      );
+    },
+
     /** Batch: one entry per booking of each known offender; unknown numbers are absent. */
     async offenderSentences(prisonNumbers: readonly string[]): Promise<OffenderSentenceDetailDto[]> {
       return (
@@ -199,6 +253,11 @@ export function prisonApiRoutes(client: UpstreamCaller) {
           `/api/images/offenders/${segment(prisonNumber)}`,
         )) ?? []
       );
+    },
+
+    /** `null` for a code the upstream does not know (404). */
+    async agency(agencyId: string): Promise<AgencyDto | null> {
+      return client.get<AgencyDto>('GET /api/agencies/{agencyId}', `/api/agencies/${segment(agencyId)}`);
     },
 
     /** A domain the upstream does not know is a failure here (404 is not accepted), not an empty list. */

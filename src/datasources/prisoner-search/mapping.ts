@@ -1,15 +1,26 @@
+import { pncCanonicalLong } from '../../domain/identifiers.js';
 import { calendarDate, type PrisonDetails, type PrisonRecord } from '../../domain/person.js';
 import type { BodyPartDetailDto, PrisonerDto } from './routes.js';
 
 const marks = (kind: 'TATTOO' | 'SCAR' | 'MARK', list: BodyPartDetailDto[] | null | undefined) =>
   (list ?? []).map((m) => ({ kind, bodyPart: m.bodyPart ?? null, comment: m.comment ?? null }));
 
+/**
+ * The prison a person is in or was last in: `lastPrisonId` (the same as `prisonId` while inside),
+ * else `prisonId` unless that is `OUT`. Prisoner search names only the current prison, so a
+ * released person's last prison has no name here (the resolver asks the Prison API for it).
+ */
+function lastPrison(dto: PrisonerDto): { prisonId: string | null; prisonName: string | null } {
+  const current = dto.prisonId && dto.prisonId !== 'OUT' ? dto.prisonId : null;
+  const prisonId = dto.lastPrisonId || current;
+  return { prisonId, prisonName: prisonId !== null && prisonId === current ? (dto.prisonName ?? null) : null };
+}
+
 function prisonDetails(dto: PrisonerDto): PrisonDetails {
   return {
     inPrison: dto.inOutStatus === 'IN',
     status: dto.status ?? null,
-    prisonId: dto.prisonId ?? null,
-    prisonName: dto.prisonName ?? null,
+    ...lastPrison(dto),
     cellLocation: dto.cellLocation ?? null,
     receptionDate: calendarDate(dto.receptionDate),
     category: dto.category ?? null,
@@ -56,7 +67,7 @@ export function toPrisonRecord(dto: PrisonerDto): PrisonRecord {
     lastName: dto.lastName || null,
     dateOfBirth: calendarDate(dto.dateOfBirth),
     gender: dto.gender || null,
-    pncNumber: dto.pncNumber || null,
+    pncNumber: pncCanonicalLong(dto.pncNumberCanonicalLong || dto.pncNumber, new Date().getUTCFullYear()) ?? (dto.pncNumber || null),
     croNumber: dto.croNumber || null,
     aliases: (dto.aliases ?? []).map((a) => ({
       firstName: a.firstName || null,

@@ -22,6 +22,7 @@ export interface PrisonerIdentifierDto {
 export interface PrisonerDto {
   prisonerNumber: string;
   pncNumber?: string | null;
+  pncNumberCanonicalLong?: string | null;
   croNumber?: string | null;
   firstName: string;
   middleNames?: string | null;
@@ -29,6 +30,8 @@ export interface PrisonerDto {
   dateOfBirth: string;
   gender: string;
   prisonId?: string | null;
+  /** The prison they are in, or the last one they were in when out. */
+  lastPrisonId?: string | null;
   status?: string | null;
   bookingId?: string | null;
   ethnicity?: string | null;
@@ -79,8 +82,8 @@ export const PRISONER_NUMBERS_MAX = 1000;
  * largest part of a prisoner-search call's cost.
  */
 export const PRISONER_FIELDS = [
-  'prisonerNumber', 'pncNumber', 'croNumber', 'bookingId', 'firstName', 'middleNames', 'lastName', 'dateOfBirth',
-  'gender', 'ethnicity', 'nationality', 'religion', 'maritalStatus', 'status', 'inOutStatus', 'prisonId', 'prisonName',
+  'prisonerNumber', 'pncNumber', 'pncNumberCanonicalLong', 'croNumber', 'bookingId', 'firstName', 'middleNames', 'lastName', 'dateOfBirth',
+  'gender', 'ethnicity', 'nationality', 'religion', 'maritalStatus', 'status', 'inOutStatus', 'prisonId', 'lastPrisonId', 'prisonName',
   'cellLocation', 'receptionDate', 'category', 'csra', 'youthOffender', 'heightCentimetres', 'weightKilograms',
   'hairColour', 'rightEyeColour', 'leftEyeColour', 'facialHair', 'shapeOfFace', 'build', 'shoeSize', 'tattoos', 'scars',
   'marks', 'languages', 'personalCareNeeds', 'aliases', 'identifiers',

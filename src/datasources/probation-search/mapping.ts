@@ -1,3 +1,4 @@
+import { pncCanonicalLong } from '../../domain/identifiers.js';
 import { calendarDate, type ProbationRecord } from '../../domain/person.js';
 import type { OffenderDetailDto } from './routes.js';
 
@@ -34,7 +35,7 @@ export function toProbationRecord(dto: OffenderDetailDto): ProbationRecord {
     lastName: dto.surname || null,
     dateOfBirth: calendarDate(dto.dateOfBirth),
     gender: dto.gender || null,
-    pncNumber: dto.otherIds.pncNumber || null,
+    pncNumber: pncCanonicalLong(dto.otherIds.pncNumber, new Date().getUTCFullYear()) ?? (dto.otherIds.pncNumber || null),
     croNumber: dto.otherIds.croNumber || null,
     aliases: (dto.offenderAliases ?? []).map((a) => ({
       firstName: a.firstName || null,

@@ -21,12 +21,16 @@ export function probationSearchQueries(client: UpstreamCaller) {
 
   return {
     /**
-     * Up to `limit` probation cases matching, over every spelling of the names (in parallel);
-     * `total` is the largest upstream count of any one spelling (the counts overlap).
+     * Up to `limit` probation cases that may match (the caller filters them by `recordMatches`).
+     * Probation search compares whole names, ignoring case only: with a date of birth or a PNC
+     * number, the cases are asked for by those alone and the names are left to the caller;
+     * otherwise over every typed spelling of the names (in parallel). `total` is the largest
+     * upstream count of any one request (the counts overlap).
      */
     async search(c: SearchCriteria, limit: number) {
-      const firsts = c.firstName ? nameVariants(c.firstName) : [null];
-      const lasts = c.lastName ? nameVariants(c.lastName) : [null];
+      const byOthers = c.dateOfBirth !== null || c.pncNumber !== null;
+      const firsts = c.firstName && !byOthers ? nameVariants(c.firstName) : [null];
+      const lasts = c.lastName && !byOthers ? nameVariants(c.lastName) : [null];
       const spellings = firsts.flatMap((f) => lasts.map((l) => [f, l] as const)).slice(0, MAX_SPELLINGS);
       const results = await Promise.all(
         spellings.map(([firstName, surname]) =>

@@ -23,7 +23,8 @@ describe('alerts mapping (toAlert)', () => {
     expectSpecShaped('alerts', 'POST', '/search/alerts/prison-numbers', { content: [alert] });
   });
 
-  it('maps code, type, descriptions, dates and activity', () => {
+  // Whether an alert applies is worked out from its dates when asked (`alertAppliesOn`), not taken from `isActive`.
+  it('maps code, type, descriptions and dates', () => {
     expect(toAlert(alert)).toEqual({
       code: 'XA',
       codeDescription: 'Arsonist',
@@ -32,7 +33,6 @@ describe('alerts mapping (toAlert)', () => {
       description: 'Synthetic note',
       activeFrom: '2024-02-29',
       activeTo: '2025-01-31',
-      active: true,
       // UK local time without offset, in summer: BST (UTC+1).
       createdAt: '2024-07-01T09:30:00+01:00',
     });
@@ -52,7 +52,6 @@ describe('alerts mapping (toAlert)', () => {
       description: null,
       activeFrom: null,
       activeTo: null,
-      active: false,
       createdAt: null,
     });
   });

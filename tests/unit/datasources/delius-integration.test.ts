@@ -152,12 +152,15 @@ describe('Delius integration mapping (toProbationAddress)', () => {
     expectSpecShaped('deliusIntegration', 'GET', '/case/X000001/addresses', { contactDetails: { addresses: [address] } });
   });
 
-  it('maps an address: number else building name, type with description', () => {
+  it('maps an address: flat, building name and house number apart, district as locality, type with description', () => {
     expect(toProbationAddress(address)).toEqual({
       sources: ['PROBATION'],
       noFixedAddress: false,
-      number: 'Example House',
+      flat: null,
+      buildingName: 'Example House',
+      houseNumber: null,
       street: 'Sample Street',
+      locality: 'Centre',
       town: 'Testtown',
       county: 'Examplecounty',
       postcode: 'ZZ1 1ZZ',

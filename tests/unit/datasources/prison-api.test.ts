@@ -5,16 +5,22 @@ import { describe, expect, it } from '@jest/globals';
 import { UpstreamError } from '../../../src/datasources/http/errors.js';
 import type { CallOptions, UpstreamCaller } from '../../../src/datasources/http/upstream-client.js';
 import {
+  bookingSentencesLoader,
   imagesLoader,
   keyDatesLoader,
   prisonAddressesLoader,
+  prisonBookingsLoader,
   prisonOffencesLoader,
   prisonSentencesLoader,
   reasonableAdjustmentsLoader,
+  sentenceSummaryLoader,
 } from '../../../src/datasources/prison-api/loaders.js';
 import { PrisonApiReferenceData } from '../../../src/datasources/prison-api/reference-data.js';
+import type { Offence, Sentence } from '../../../src/domain/profile.js';
 import {
+  courtIndex,
   latestBookings,
+  sentenceList,
   sentenceLength,
   toAddress,
   toAddresses,
@@ -82,8 +88,11 @@ describe('Nomis addresses', () => {
     expect(mapped[0]).toEqual({
       sources: ['PRISON'],
       noFixedAddress: false,
-      number: '187',
+      flat: null,
+      buildingName: null,
+      houseNumber: '187',
       street: 'Tanners Yard',
+      locality: null,
       town: 'Newport',
       county: 'Gwent',
       postcode: 'NP7 4WY',
@@ -95,12 +104,17 @@ describe('Nomis addresses', () => {
     });
   });
 
-  it('gives the flat and the premise together as the number', () => {
+  it('keeps the flat, the building name and the house number apart, and the locality', () => {
     const flat = addresses.find((a) => a.flat === 'Flat 6');
     expect(flat).toBeDefined();
-    expect(toAddress(flat!).number).toBe('Flat 6, 35');
-    expect(toAddress({ noFixedAddress: false, flat: 'Flat 2' }).number).toBe('Flat 2');
-    expect(toAddress({ noFixedAddress: false, premise: 'Oak House' }).number).toBe('Oak House');
+    expect(toAddress(flat!)).toMatchObject({ flat: 'Flat 6', buildingName: null, houseNumber: '35' });
+    expect(toAddress({ noFixedAddress: false, flat: 'Flat 2' })).toMatchObject({ flat: 'Flat 2', buildingName: null, houseNumber: null });
+    expect(toAddress({ noFixedAddress: false, premise: 'Oak House' })).toMatchObject({ buildingName: 'Oak House', houseNumber: null });
+    expect(toAddress({ noFixedAddress: false, premise: 'Mill House, 31', locality: 'Eastfield' })).toMatchObject({
+      buildingName: 'Mill House',
+      houseNumber: '31',
+      locality: 'Eastfield',
+    });
   });
 
   it('takes its types from the address type and the usages still in force', () => {
@@ -133,8 +147,11 @@ describe('Nomis addresses', () => {
     expect(toAddress({ noFixedAddress: true })).toEqual({
       sources: ['PRISON'],
       noFixedAddress: true,
-      number: null,
+      flat: null,
+      buildingName: null,
+      houseNumber: null,
       street: null,
+      locality: null,
       town: null,
       county: null,
       postcode: null,
@@ -180,6 +197,20 @@ describe('Nomis offences', () => {
     const broken = { ...offenceHistory[0]!, offenceDate: '2022-10-32', offenceCode: 'BROKEN' };
     const mapped = toOffences([broken, ...offenceHistory.slice(1)]);
     expect(mapped.at(-1)).toMatchObject({ code: 'BROKEN', offenceDate: null });
+  });
+
+  it('names the court from the sentences of the same case: the summary for the latest booking, sentences-and-offences for others', () => {
+    const older = new Map([
+      [1200001, [{ courtDescription: 'Leeds Crown Court', offences: [{ offenceCode: offenceHistory[2]!.offenceCode, offenceStartDate: offenceHistory[2]!.offenceDate }] }]],
+    ]);
+    const mapped = toOffences(offenceHistory, courtIndex(sentenceSummary, older));
+    expect(mapped.map((o) => [o.offenceDate, o.courtName])).toEqual([
+      ['2022-10-17', 'Nottingham Magistrates Court'],
+      ['2022-09-18', 'Nottingham Magistrates Court'],
+      ['2016-08-30', 'Leeds Crown Court'],
+    ]);
+    // A case id of another booking is another case.
+    expect(toOffence({ ...offenceHistory[0]!, bookingId: 1 }, courtIndex(sentenceSummary, new Map())).courtName).toBeNull();
   });
 
   it('copes with an empty entry', () => {
@@ -250,6 +281,39 @@ describe('Nomis sentences', () => {
       'Sentencing Code Standard Determinate Sentence',
       'Undated',
     ]);
+  });
+
+  it('adds the sentences of every earlier booking, from sentences-and-offences in either shape', () => {
+    const earlier = {
+      bookingId: 1200001,
+      courtDescription: 'Leeds Crown Court',
+      sentenceStatus: 'I',
+      sentenceTypeDescription: 'ORA CJA03 Standard Determinate Sentence',
+      sentenceDate: '2017-08-09',
+      sentenceStartDate: '2017-08-10',
+      sentenceEndDate: '2018-01-09',
+      terms: [{ code: 'IMP', years: 0, months: 5, weeks: 0, days: 0 }],
+    };
+    const expected = {
+      source: 'PRISON',
+      description: 'ORA CJA03 Standard Determinate Sentence',
+      dateOfSentencing: '2017-08-09',
+      startDate: '2017-08-10',
+      endDate: '2018-01-09',
+      custodial: true,
+      active: false,
+      fineAmount: null,
+      length: '5 months',
+    };
+    // The published contract: one object. The live API: a list.
+    for (const body of [earlier, [earlier, { ...earlier, sentenceTypeDescription: 'Second' }]]) {
+      const mapped = toSentences(sentenceSummary, new Map([[1200001, sentenceList(body)]]));
+      expect(mapped).toHaveLength(Array.isArray(body) ? 4 : 3);
+      expect(mapped[2]).toEqual(expected);
+    }
+    expect(sentenceList(null)).toEqual([]);
+    // The latest booking is not counted twice when asked for too.
+    expect(toSentences(sentenceSummary, new Map([[1200000, sentenceList(earlier)]]))).toHaveLength(2);
   });
 
   it('has none for an unknown person, a booking without a term or a term without cases', () => {
@@ -540,7 +604,24 @@ const ROUTES = {
   images: 'GET /api/images/offenders/{offenderNo}',
   codes: 'GET /api/reference-domains/domains/{domain}/codes',
   adjustments: 'GET /api/bookings/{bookingId}/reasonable-adjustments',
+  bookingSentences: 'GET /api/offender-sentences/booking/{bookingId}/sentences-and-offences',
+  agency: 'GET /api/agencies/{agencyId}',
 };
+
+/** What the live Prison API answers for an earlier booking of G0055CE: a list. */
+const earlierBookingSentences = [
+  {
+    bookingId: 1200001,
+    courtDescription: 'Leeds Crown Court',
+    sentenceStatus: 'I',
+    sentenceTypeDescription: 'ORA CJA03 Standard Determinate Sentence',
+    sentenceDate: '2017-08-09',
+    sentenceStartDate: '2017-08-09',
+    sentenceEndDate: '2018-01-09',
+    terms: [{ code: 'IMP', months: 5 }],
+    offences: [{ offenceCode: 'RT88001', offenceStartDate: '2016-08-30' }],
+  },
+];
 
 /** The simulator's people: G0055CE known, G3993QQ known, anyone else unknown, G5000XX failing. */
 function simulatedNomis(overrides: Record<string, Handler> = {}) {
@@ -557,18 +638,20 @@ function simulatedNomis(overrides: Record<string, Handler> = {}) {
     [ROUTES.keyDates]: ({ json }) => offenderSentences.filter((d) => (json as string[]).includes(d.offenderNo)),
     [ROUTES.codes]: () => healthTreatCodes,
     [ROUTES.adjustments]: ({ path }) => (path.startsWith('/api/bookings/1200000/') ? adjustments : NOT_FOUND),
+    [ROUTES.bookingSentences]: ({ path }) => (path.includes('/1200001/') ? earlierBookingSentences : NOT_FOUND),
     ...overrides,
   });
 }
 
 function loadersOn(upstream: ReturnType<typeof fakeUpstream>) {
   const routes = prisonApiRoutes(upstream.caller);
+  const bookings = { prisonBookings: prisonBookingsLoader(routes), sentenceSummary: sentenceSummaryLoader(routes), bookingSentences: bookingSentencesLoader(routes) };
   return {
     addresses: prisonAddressesLoader(routes),
-    offences: prisonOffencesLoader(routes),
-    sentences: prisonSentencesLoader(routes),
+    offences: prisonOffencesLoader(routes, bookings),
+    sentences: prisonSentencesLoader(bookings),
     images: imagesLoader(routes),
-    keyDates: keyDatesLoader(routes),
+    keyDates: keyDatesLoader(bookings.prisonBookings),
     reasonableAdjustments: reasonableAdjustmentsLoader(routes, new PrisonApiReferenceData(() => upstream.caller)),
   };
 }
@@ -614,7 +697,31 @@ describe('Nomis routes', () => {
 });
 
 describe('Nomis loaders', () => {
-  it.each(['addresses', 'offences', 'sentences', 'images'] as const)(
+  it.each(['offences', 'sentences'] as const)(
+    '%s: every booking of the person; an unknown person has none; a failing call fails only its own person',
+    async (name) => {
+      const upstream = simulatedNomis();
+      const loaders = loadersOn(upstream);
+      const results = await loaders[name].loadMany(['G0055CE', 'Z9999ZZ', 'G5000XX', 'G0055CE']);
+      expect(Array.isArray(results[0]) && results[0].length).toBeGreaterThan(0);
+      expect(results[1]).toEqual([]);
+      expect(results[2]).toBeInstanceOf(UpstreamError);
+      expect(results[3]).toBe(results[0]);
+      // The earlier booking's sentences come from sentences-and-offences, asked once per booking.
+      expect(upstream.calls.filter((c) => c.route === ROUTES.bookingSentences).map((c) => c.path)).toEqual(
+        offenderSentences.filter((d) => d.offenderNo === 'G0055CE' && d.bookingId !== 1200000)
+          .map((d) => `/api/offender-sentences/booking/${d.bookingId}/sentences-and-offences`),
+      );
+      expect(upstream.calls.filter((c) => c.route === ROUTES.keyDates)).toHaveLength(1);
+      if (name === 'sentences') {
+        expect((results[0] as Sentence[]).map((s) => s.description)).toContain('ORA CJA03 Standard Determinate Sentence');
+      } else {
+        expect((results[0] as Offence[]).find((o) => o.offenceDate === '2016-08-30')?.courtName).toBe('Leeds Crown Court');
+      }
+    },
+  );
+
+  it.each(['addresses', 'images'] as const)(
     '%s: one call per person; an unknown person has none; a failing call fails only its own person',
     async (name) => {
       const upstream = simulatedNomis();

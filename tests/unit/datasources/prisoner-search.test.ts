@@ -67,7 +67,8 @@ describe('prisoner search mapping (toPrisonRecord, mergedNumbersOf)', () => {
     expect(toPrisonRecord(prisoner)).toMatchObject({
       prisonNumber: 'A0001AA',
       bookingId: '1200001',
-      pncNumber: '12/394773H',
+      // One PNC form: the canonical long form.
+      pncNumber: '2012/394773H',
       croNumber: '29906/12J',
       firstName: 'Robin',
       middleNames: 'Jo',

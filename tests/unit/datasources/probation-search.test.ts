@@ -47,7 +47,8 @@ describe('probation search mapping (toProbationRecord)', () => {
     expect(record).toMatchObject({
       crn: 'X000001',
       prisonNumber: 'A0001AA',
-      pncNumber: '2001/0000001A',
+      // One PNC form: the canonical long form (no leading zeros in the serial).
+      pncNumber: '2001/1A',
       croNumber: '000001/01A',
       firstName: 'Alex',
       middleNames: 'Jo Lee',
