@@ -20,7 +20,8 @@ const ALERTS_PAGE = 100;
 
 const stack = useGatewayStack({
   population: POPULATION,
-  timeoutMs: POPULATION > 10_000 ? 120_000 : 30_000,
+  // Start-up of both processes may take long on a loaded machine (and with a large population).
+  timeoutMs: POPULATION > 10_000 ? 120_000 : 60_000,
   // A full profile of 100 people at once costs more than the default limit allows. This test is
   // about what the answers say, not how fast they come on a shared machine: generous time limits.
   env: {
