@@ -8,9 +8,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
-import { makeExecutableSchema } from '@graphql-tools/schema';
+import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
 import {
   buildSchema,
+  parse as parseSdl,
   getNamedType,
   isInputObjectType,
   isInterfaceType,
@@ -20,6 +21,8 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { parse as parseYaml } from 'yaml';
+import { NAMED_ONLY_COORDINATES } from '../src/auth/policy.js';
+import { subgraphSchema, subgraphSdl } from '../src/server/federation.js';
 
 export const DEFAULT_SCHEMA_DIR = 'schema';
 export const DEFAULT_SNAPSHOT = 'schema/released/schema.graphql';
@@ -41,9 +44,38 @@ export function readSdlFiles(dir: string): string[] {
   return files.map((f) => readFileSync(join(dir, f), 'utf8'));
 }
 
-/** The schema exactly as the gateway builds it (same merge of the SDL files), without resolvers. */
+/** The schema exactly as the gateway builds it (the Federation v2 subgraph schema of the SDL files), without resolvers. */
 export function loadSchema(dir: string): GraphQLSchema {
-  return makeExecutableSchema({ typeDefs: readSdlFiles(dir) });
+  return subgraphSchema(readSdlFiles(dir));
+}
+
+/** The test subgraph every check composes Person Graph with (it extends Person as another team would). */
+export const DEFAULT_TEST_SUBGRAPH = 'tests/federation/hearings/schema.graphql';
+/** Where `schema:check` writes the federation artefacts of the current SDL (git-ignored build output). */
+export const DEFAULT_ARTEFACT_DIR = 'dist/schema';
+/** The released subgraph SDL, written by `schema:release` beside the released schema. */
+export const SUBGRAPH_SNAPSHOT_NAME = 'subgraph.graphql';
+
+export interface Composition {
+  /** Person Graph's subgraph SDL: what `_service { sdl }` answers and what a router composes. */
+  subgraphSdl: string;
+  /** The supergraph of Person Graph and the test subgraph, when they compose. */
+  supergraphSdl: string | null;
+  errors: string[];
+}
+
+/**
+ * Composes Person Graph's subgraph (from `schemaDir`) with the test subgraph, as a router's composition
+ * would (@theguild/federation-composition, Federation v2 rules). Errors are composition errors.
+ */
+export function composeWithTestSubgraph(schemaDir: string, testSubgraphFile = DEFAULT_TEST_SUBGRAPH): Composition {
+  const sdl = subgraphSdl(loadSchema(schemaDir));
+  const result = composeServices([
+    { name: 'person-graph', typeDefs: parseSdl(sdl), url: 'https://person-graph.invalid/graphql' },
+    { name: 'court-hearings', typeDefs: parseSdl(readFileSync(testSubgraphFile, 'utf8')), url: 'http://court-hearings.invalid/graphql' },
+  ]);
+  if (compositionHasErrors(result)) return { subgraphSdl: sdl, supergraphSdl: null, errors: result.errors.map((e) => e.message) };
+  return { subgraphSdl: sdl, supergraphSdl: result.supergraphSdl, errors: [] };
 }
 
 export function loadSnapshot(file: string): GraphQLSchema {
@@ -202,7 +234,10 @@ export function readPolicyGrants(dir: string): ConsumerGrants[] {
 export function grantsTouched(change: ClassifiedChange, grants: string[]): string[] {
   if (!change.coordinate) return [];
   const [typeName, field] = change.coordinate.split('.');
+  // The federation fields are granted only by name (src/auth/policy.ts): no wildcard reaches them.
+  const namedOnly = NAMED_ONLY_COORDINATES.has(change.coordinate);
   return grants.filter((g) => {
+    if (namedOnly) return g === change.coordinate;
     if (g === '*') return true; // full access: everything, now and later
     const [gType, gField] = g.split('.');
     if (gType !== typeName) return false;
@@ -213,6 +248,8 @@ export function grantsTouched(change: ClassifiedChange, grants: string[]): strin
 export interface CheckResult {
   changes: ClassifiedChange[];
   breaking: ClassifiedChange[];
+  /** Person Graph as a subgraph, composed with the test subgraph; its errors fail the check too. */
+  composition: Composition;
   report: string;
 }
 
@@ -224,7 +261,9 @@ const TITLE: Record<Level, string> = {
 };
 
 /** Compares the SDL in `schemaDir` with the snapshot and says, per consumer, which of its grants are touched. */
-export async function checkSchema(options: { schemaDir?: string; snapshot?: string; policyDir?: string } = {}): Promise<CheckResult> {
+export async function checkSchema(
+  options: { schemaDir?: string; snapshot?: string; policyDir?: string; testSubgraph?: string } = {},
+): Promise<CheckResult> {
   const schemaDir = options.schemaDir ?? DEFAULT_SCHEMA_DIR;
   const snapshotFile = options.snapshot ?? DEFAULT_SNAPSHOT;
   const policyDir = options.policyDir ?? DEFAULT_POLICY_DIR;
@@ -261,15 +300,21 @@ export async function checkSchema(options: { schemaDir?: string; snapshot?: stri
     }
     if (!any) lines.push('  none');
   }
+  const composition = composeWithTestSubgraph(schemaDir, options.testSubgraph);
+  lines.push('', `Federation: Person Graph's subgraph composed with the test subgraph ${options.testSubgraph ?? DEFAULT_TEST_SUBGRAPH}`);
+  if (composition.errors.length === 0) lines.push('  composes (Federation v2)');
+  for (const e of composition.errors) lines.push(`  - composition error: ${e}`);
   lines.push(
     '',
-    breaking.length > 0
+    composition.errors.length > 0
+      ? `FAILED: Person Graph no longer composes as a Federation v2 subgraph (${composition.errors.length} error(s)); routers could not load it: docs/adr/0011-federation-subgraph.md.`
+      : breaking.length > 0
       ? `FAILED: ${breaking.length} breaking change(s). Keep the old field beside the new one and deprecate it (@deprecated(reason: "...")), release, and remove it in a later release: docs/adr/0003-schema-contract-and-delivery.md.`
       : changes.length > 0
         ? 'OK: no breaking changes. After review, `npm run schema:release` updates the snapshot.'
         : 'OK.',
   );
-  return { changes, breaking, report: lines.join('\n') };
+  return { changes, breaking, composition, report: lines.join('\n') };
 }
 
 /** `--name value` options of the schema scripts. */

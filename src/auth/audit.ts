@@ -29,6 +29,8 @@ import { preferredHmppsId, type PersonRef } from '../domain/person.js';
  */
 
 const PAGING_ARGUMENTS = new Set(['first', 'last', 'after', 'before']);
+/** The scalar of `Query._entities(representations)` (federation): each value an object with an hmppsId. */
+const ENTITY_REPRESENTATION = '_Any';
 const MAX_IDS = 200;
 
 export interface AuditRootField {
@@ -65,8 +67,11 @@ export class AuditCollector {
     for (const arg of field.args) {
       const value = args[arg.name];
       if (value === undefined || PAGING_ARGUMENTS.has(arg.name)) continue;
-      if (getNamedType(arg.type).name === 'ID') {
-        for (const id of Array.isArray(value) ? value : [value]) {
+      const argType = getNamedType(arg.type).name;
+      if (argType === 'ID' || argType === ENTITY_REPRESENTATION) {
+        for (const item of Array.isArray(value) ? value : [value]) {
+          // A federation representation ({__typename, hmppsId}) is audited by its hmppsId, nothing else of it.
+          const id = argType === ENTITY_REPRESENTATION ? (item as { hmppsId?: unknown } | null)?.hmppsId : item;
           const parsed = typeof id === 'string' ? parseHmppsId(id) : null;
           if (parsed && entry.requestedHmppsIds.length < MAX_IDS) entry.requestedHmppsIds.push(hmppsIdKey(parsed));
           else if (!parsed) entry.malformedIds++;

@@ -404,15 +404,23 @@ function fieldOf(coordinate: string, schema: GraphQLSchema) {
 }
 
 /**
+ * Coordinates no wildcard grants: the federation fields (docs/adr/0011-federation-subgraph.md). A router
+ * consumer's role names them; `*` and `Query.*` do not reach them, so making Person Graph a subgraph
+ * widened no existing grant.
+ */
+export const NAMED_ONLY_COORDINATES: ReadonlySet<string> = new Set(['Query._entities', 'Query._service']);
+
+/**
  * `Type.field` -> itself if it exists; `Type.*` -> every field of Type; `*` -> every field of every
  * type (full access, including fields added later: a deliberate choice for full-access roles only);
- * otherwise null.
+ * otherwise null. Wildcards leave out NAMED_ONLY_COORDINATES.
  */
 export function expandCoordinate(coordinate: string, schema: GraphQLSchema): string[] | null {
   if (coordinate === '*') {
     return Object.values(schema.getTypeMap())
       .filter((t) => isObjectType(t) && !isIntrospectionType(t))
-      .flatMap((t) => Object.keys((t as { getFields(): Record<string, unknown> }).getFields()).map((f) => `${t.name}.${f}`));
+      .flatMap((t) => Object.keys((t as { getFields(): Record<string, unknown> }).getFields()).map((f) => `${t.name}.${f}`))
+      .filter((c) => !NAMED_ONLY_COORDINATES.has(c));
   }
   const match = /^([A-Za-z_][A-Za-z0-9_]*)\.([A-Za-z_][A-Za-z0-9_]*|\*)$/.exec(coordinate);
   if (!match) return null;
@@ -420,6 +428,6 @@ export function expandCoordinate(coordinate: string, schema: GraphQLSchema): str
   const type = schema.getType(typeName);
   if (!isObjectType(type) || isIntrospectionType(type)) return null;
   const fields = Object.keys(type.getFields());
-  if (field === '*') return fields.map((f) => `${typeName}.${f}`);
+  if (field === '*') return fields.map((f) => `${typeName}.${f}`).filter((c) => !NAMED_ONLY_COORDINATES.has(c));
   return fields.includes(field) ? [coordinate] : null;
 }

@@ -24,7 +24,9 @@ import {
   isListType,
   isNonNullType,
   isObjectType,
+  isUnionType,
   type GraphQLField,
+  type GraphQLNamedType,
   type GraphQLOutputType,
   type GraphQLResolveInfo,
   type GraphQLSchema,
@@ -66,7 +68,7 @@ type Middleware = (resolve: Resolve, parent: unknown, args: Record<string, unkno
 
 /** What the schema says about authorisation-relevant fields (computed once per schema). */
 export interface SchemaSecurityFacts {
-  /** Fields returning people (`Person`, `[Person]`, `[Person!]!`). */
+  /** Fields returning people (`Person`, `[Person]`, `[Person!]!`, and `[_Entity]!`, a union holding Person). */
   personFields: ReadonlySet<string>;
   /** Root fields (Query, Mutation). */
   rootFields: ReadonlySet<string>;
@@ -76,6 +78,14 @@ export interface SchemaSecurityFacts {
   personOwnedTypes: ReadonlySet<string>;
 }
 
+/**
+ * Whether values of this type may be people: `Person` itself, or a union with `Person` among its
+ * members (federation's `_Entity`, which `Query._entities` returns).
+ */
+function mayBePerson(type: GraphQLNamedType): boolean {
+  return type.name === PERSON_TYPE || (isUnionType(type) && type.getTypes().some((t) => t.name === PERSON_TYPE));
+}
+
 export function schemaSecurityFacts(schema: GraphQLSchema): SchemaSecurityFacts {
   const personFields = new Set<string>();
   const rootFields = new Set<string>();
@@ -83,7 +93,7 @@ export function schemaSecurityFacts(schema: GraphQLSchema): SchemaSecurityFacts 
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || isIntrospectionType(type)) continue;
     for (const field of Object.values(type.getFields())) {
-      if (getNamedType(field.type).name === PERSON_TYPE) personFields.add(`${type.name}.${field.name}`);
+      if (mayBePerson(getNamedType(field.type))) personFields.add(`${type.name}.${field.name}`);
     }
   }
   for (const root of roots) for (const name of Object.keys(root.getFields())) rootFields.add(`${root.name}.${name}`);
@@ -92,6 +102,7 @@ export function schemaSecurityFacts(schema: GraphQLSchema): SchemaSecurityFacts 
     if (seen.has(typeName)) return false;
     seen.add(typeName);
     const type = schema.getType(typeName);
+    if (isUnionType(type)) return type.getTypes().some((t) => reaches(t.name, target, seen));
     if (!isObjectType(type)) return false;
     return Object.values(type.getFields()).some((f) => reaches(getNamedType(f.type).name, target, seen));
   };

@@ -1,3 +1,4 @@
+import { entityResolvers } from './entities.js';
 import { personResolvers } from './person.js';
 import { queryResolvers } from './query.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
@@ -7,4 +8,6 @@ export const resolvers = {
   DateTime: DateTimeScalar,
   ...queryResolvers,
   ...personResolvers,
+  // Federation: how a router's Person representation becomes a person (src/resolvers/entities.ts).
+  Person: { ...personResolvers.Person, ...entityResolvers.Person },
 };

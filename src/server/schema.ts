@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { makeExecutableSchema } from '@graphql-tools/schema';
 import type { GraphQLSchema } from 'graphql';
 import { resolvers } from '../resolvers/index.js';
+import { subgraphSchema } from './federation.js';
 
 /** The SDL in schema/ is the public contract; found beside src/ whether running from source or dist/. */
 export function schemaDirectory(): string {
@@ -24,6 +24,7 @@ export function loadTypeDefs(): string[] {
     .map((f) => readFileSync(join(dir, f), 'utf8'));
 }
 
+/** The served schema: standalone gateway and Federation v2 subgraph at once (src/server/federation.ts). */
 export function buildSchema(): GraphQLSchema {
-  return makeExecutableSchema({ typeDefs: loadTypeDefs(), resolvers });
+  return subgraphSchema(loadTypeDefs(), resolvers);
 }

@@ -158,6 +158,87 @@ describe('people outside a consumer’s filters look exactly like people who do 
   });
 });
 
+describe('federation: Query._entities (what a router asks) follows exactly the rules of Query.person', () => {
+  const ENTITIES = 'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Person { hmppsId firstName lastName } } }';
+  const ref = (hmppsId: string) => ({ __typename: 'Person', hmppsId });
+
+  it('filtered: a person outside the consumer’s filters is byte-for-byte an unknown one (null + NOT_FOUND at its position)', async () => {
+    const visible = await as('prison-operator').gql(ENTITIES, { r: [ref(person('linked').prisonNumber!)] });
+    expect(visible.body.errors).toBeUndefined();
+    expect((visible.body.data?._entities as Array<{ firstName: string }>)[0]!.firstName).toBe(person('linked').firstName);
+    for (const id of [person('other-prison').prisonNumber!, person('other-prison').crn!, person('probation-only').crn!]) {
+      const outside = await as('prison-operator').gql(ENTITIES, { r: [ref(person('linked').prisonNumber!), ref(id)] });
+      const nobody = await as('prison-operator').gql(ENTITIES, { r: [ref(person('linked').prisonNumber!), ref(unknown.prisonNumber)] });
+      expect(outside.status).toBe(nobody.status);
+      expect(outside.raw).toBe(nobody.raw);
+    }
+  });
+
+  it('unknown: null with the NOT_FOUND error of person(hmppsId), at _entities.<i>', async () => {
+    const r = await as('prison-operator').gql(ENTITIES, { r: [ref(unknown.prisonNumber), ref(person('linked').prisonNumber!)] });
+    const direct = await as('prison-operator').gql('query P($id: ID!) { person(hmppsId: $id) { hmppsId } }', { id: unknown.prisonNumber });
+    expect(r.status).toBe(200);
+    const entities = r.body.data?._entities as unknown[];
+    expect(entities[0]).toBeNull();
+    expect(entities[1]).toMatchObject({ firstName: person('linked').firstName });
+    expect(r.body.errors).toHaveLength(1);
+    const { path, locations: _l, ...error } = r.body.errors![0]! as Record<string, unknown>;
+    const { path: _p, locations: _l2, ...directError } = direct.body.errors![0]! as Record<string, unknown>;
+    expect(path).toEqual(['_entities', 0]);
+    expect(error).toEqual(directError);
+  });
+
+  it('redacted: limited-access people are masked and removed through _entities as through person', async () => {
+    for (const key of ['restricted', 'excluded']) {
+      const p = person(key);
+      const r = await as('police-force').gql(
+        'query E($r: [_Any!]!) { _entities(representations: $r) { ... on Person { firstName dateOfBirth identifiers { pncNumber } contactDetails { emails } } } }',
+        { r: [ref(p.crn!)] },
+      );
+      expect({ key, errors: r.body.errors }).toEqual({ key, errors: undefined });
+      const got = (r.body.data?._entities as Array<Record<string, unknown>>)[0]!;
+      const { identifiers, ...rest } = got as { identifiers: { pncNumber: string | null } };
+      expect({ key, rest }).toEqual({ key, rest: { firstName: MASK, dateOfBirth: null, contactDetails: null } });
+      expect([null, MASK]).toContain(identifiers.pncNumber);
+      expect(r.raw).not.toContain(p.firstName);
+    }
+  });
+
+  it('ungranted field: refused before anything runs (403 naming it), the simulators see nothing', async () => {
+    await stack.sims.resetCounters();
+    const r = await as('police-force').gql('query E($r: [_Any!]!) { _entities(representations: $r) { ... on Person { firstName prison { prisonId } } } }', {
+      r: [ref(person('linked').prisonNumber!)],
+    });
+    expect(r.status).toBe(403);
+    expect(r.body.data).toBeUndefined();
+    expect(r.body.errors?.[0]?.extensions?.coordinates).toEqual(['Person.prison', 'PrisonDetails.prisonId']);
+    const ungranted = await as('probation-partner').gql(ENTITIES, { r: [ref(person('linked').crn!)] });
+    expect(ungranted.status).toBe(403);
+    expect(ungranted.body.errors?.[0]?.extensions?.coordinates).toEqual(['Query._entities']);
+    expect(upstreamCalls(await stack.sims.counters())).toBe(0);
+  });
+
+  it('_service is served only to a consumer granted it, and gives the subgraph SDL with the Person key', async () => {
+    const denied = await as('police-force').gql('{ _service { sdl } }');
+    expect(denied.status).toBe(403);
+    expect(denied.body.errors?.[0]?.extensions?.coordinates).toEqual(['Query._service', '_Service.sdl']);
+    const granted = await as('schema-explorer').gql('{ _service { sdl } }');
+    expect(granted.status).toBe(200);
+    expect((granted.body.data?._service as { sdl: string }).sdl).toMatch(/type Person\s+@key\(fields: "hmppsId"\)/);
+  });
+
+  it('limits: representations count like ids (cost), and more than the cost limit allows is refused', async () => {
+    const selection = '... on Person { firstName a: aliases { firstName middleNames lastName dateOfBirth gender } b: aliases { firstName middleNames lastName dateOfBirth gender } c: aliases { firstName middleNames lastName dateOfBirth gender } d: aliases { firstName middleNames lastName dateOfBirth gender } }';
+    const query = `query E($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`;
+    const one = await as('police-force').gql(query, { r: [ref(person('linked').prisonNumber!)] });
+    expect(one.status).toBe(200);
+    // 1,000 representations x (1 + 1 + 4 x 5 x 6) = 122,000 > MAX_QUERY_COST 100,000.
+    const r = await as('police-force').gql(query, { r: Array.from({ length: 1000 }, () => ref(person('linked').prisonNumber!)) });
+    expect(r.status).toBe(400);
+    expect(r.body.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'cost' });
+  });
+});
+
 describe('redactions apply on every path to a field', () => {
   const FIELDS = 'hmppsId firstName dateOfBirth identifiers { pncNumber } aliases { firstName lastName dateOfBirth } addresses { street town postcode } contactDetails { emails }';
   const lao = ['restricted', 'excluded'];
@@ -223,14 +304,17 @@ describe('audit', () => {
     await as('police-force').gql('query One($id: ID!) { person(hmppsId: $id) { hmppsId } }', { id: p.crn });
     await as('police-force').gql('query Nothing { __typename }');
     await as('police-force').gql('query Typo($id: ID!) { person(hmppsId: $id) { hmppsId } }', { id: 'John Smith' });
+    await as('police-force').gql('query Entities($r: [_Any!]!) { _entities(representations: $r) { ... on Person { hmppsId } } }', {
+      r: [{ __typename: 'Person', hmppsId: p.crn }, { __typename: 'Person', hmppsId: 'John Smith' }],
+    });
     // Log lines reach us a moment after the responses they describe.
     // (Lines of earlier tests may still arrive: only this test's operations count.)
-    const auditLines = () => stack.gateway.logs.slice(before).filter((l) => l.includes('"log":"audit"') && l.includes('"event":"person-data-access"') && /"operationName":"(FindPerson|One|Typo)"/.test(l));
-    for (const until = Date.now() + 5000; auditLines().length < 3 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+    const auditLines = () => stack.gateway.logs.slice(before).filter((l) => l.includes('"log":"audit"') && l.includes('"event":"person-data-access"') && /"operationName":"(FindPerson|One|Typo|Entities)"/.test(l));
+    for (const until = Date.now() + 5000; auditLines().length < 4 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
     const events = auditLines().map((l) => JSON.parse(l) as Record<string, any>);
-    expect(events).toHaveLength(3);
+    expect(events).toHaveLength(4);
     expect(stack.gateway.logs.slice(before).some((l) => l.includes('"log":"audit"') && l.includes('"operationName":"Nothing"'))).toBe(false);
-    const [search, one, typo] = events as [Record<string, any>, Record<string, any>, Record<string, any>];
+    const [search, one, typo, entities] = events as [Record<string, any>, Record<string, any>, Record<string, any>, Record<string, any>];
     expect(search).toMatchObject({ event: 'person-data-access', consumer: 'police-force', operationName: 'FindPerson', outcome: 'ok' });
     expect(search.operationHash).toMatch(/^[0-9a-f]{64}$/);
     expect(search.rootFields[0].field).toBe('Query.searchPersons');
@@ -243,6 +327,13 @@ describe('audit', () => {
     expect(search.returnedHmppsIds).toContain(p.crn);
     expect(one).toMatchObject({ operationName: 'One', rootFields: [{ field: 'Query.person', requestedHmppsIds: [p.crn] }], returnedHmppsIds: [p.crn] });
     expect(typo).toMatchObject({ rootFields: [{ requestedHmppsIds: [], malformedIds: 1 }], outcome: 'error', errorCodes: ['BAD_USER_INPUT'] });
+    // A router's entity request is audited like persons: the ids asked for (a malformed one counted, never written) and returned.
+    expect(entities).toMatchObject({
+      rootFields: [{ field: 'Query._entities', requestedHmppsIds: [p.crn], malformedIds: 1, criteria: {} }],
+      returnedHmppsIds: [p.crn],
+      outcome: 'partial',
+      errorCodes: ['BAD_USER_INPUT'],
+    });
     const text = events.map((e) => JSON.stringify(e)).join('\n');
     for (const secret of [p.firstName, p.lastName, p.dateOfBirth, 'John Smith']) expect(text).not.toContain(secret);
   });
