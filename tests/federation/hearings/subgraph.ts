@@ -28,18 +28,20 @@ export interface HearingsSubgraph {
   close(): Promise<void>;
 }
 
-/** One hearing per id, a day apart from 2030-01-07 at 10:00 UTC (synthetic). */
-export function hearingsFor(hmppsIds: readonly string[]): Hearing[] {
+/** One hearing per id at `court`, a day apart from 2030-01-07 at 10:00 UTC (synthetic). */
+export function hearingsFor(hmppsIds: readonly string[], court = HEARINGS_COURT): Hearing[] {
+  const prefix = court.replace(/[^A-Z]/g, '');
   return hmppsIds.map((hmppsId, i) => ({
-    id: `H${String(i + 1).padStart(4, '0')}`,
-    court: HEARINGS_COURT,
+    id: `${prefix}-${String(i + 1).padStart(4, '0')}`,
+    court,
     startsAt: new Date(Date.UTC(2030, 0, 7 + i, 10)).toISOString(),
     hmppsId,
   }));
 }
 
 export async function startHearingsSubgraph(hearings: readonly Hearing[], port = 0): Promise<HearingsSubgraph> {
-  const byPerson = new Map(hearings.map((h) => [h.hmppsId, h]));
+  const byPerson = new Map<string, Hearing>();
+  for (const h of hearings) if (!byPerson.has(h.hmppsId)) byPerson.set(h.hmppsId, h);
   const schema = buildSubgraphSchema({
     typeDefs: parse(readFileSync(HEARINGS_SDL_FILE, 'utf8')),
     resolvers: {
