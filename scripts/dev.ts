@@ -1,26 +1,34 @@
 /**
  * `npm run dev`: development certificates, the upstream simulators and the gateway, as local
  * processes. Prints the URLs and a curl command that queries a well-known person over mutual TLS.
+ * `npm run dev:federation` (`--federation`) also starts the court-hearings test subgraph and Hive Gateway
+ * composing it with Person Graph (docs/federation.md), and prints a curl through the router.
  * Ctrl-C stops everything.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { upstreamUrlEnv } from '../src/config/index.js';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { join } from 'node:path';
 import { ensureDevCertificates } from './certs.js';
 
 const env = process.env;
 const certDir = env.DEV_CERT_DIR ?? '.dev/certs';
-const consumers = ['dev-consumer', 'police-dev'];
+const federation = process.argv.includes('--federation');
+const ROUTER_CN = 'federation-router';
+const consumers = ['dev-consumer', 'police-dev', ...(federation ? [ROUTER_CN] : [])];
 const simulatorPortBase = env.SIMULATOR_PORT_BASE ?? '9100';
 const population = env.SIMULATOR_POPULATION ?? '2000';
 
 const children: ChildProcess[] = [];
+/** What is not a child started here (the router, the in-process hearings subgraph): stopped first. */
+const stoppers: Array<() => Promise<void>> = [];
 let stopping = false;
 
 function stopAll(code: number): void {
   if (stopping) return;
   stopping = true;
+  void Promise.allSettled(stoppers.map((stop) => stop()));
   for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
   setTimeout(() => process.exit(code), 1500).unref();
   Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : null))).then(() => process.exit(code));
@@ -81,6 +89,7 @@ try {
     CONSUMER_HOST: env.CONSUMER_HOST ?? '127.0.0.1',
     MANAGEMENT_HOST: env.MANAGEMENT_HOST ?? '127.0.0.1',
     POLICY_FILE: env.POLICY_FILE ?? 'policy/development.yaml',
+    ...(federation ? { TRUSTED_PROXY_CNS: ROUTER_CN } : {}),
     HMPPS_AUTH_URL: sims.urls.auth,
     CLIENT_ID: 'person-graph',
     CLIENT_SECRET: 'person-graph-dev-secret',
@@ -119,7 +128,53 @@ try {
       '',
     ].join('\n'),
   );
+  if (federation) await startFederation(gateway.consumerUrl, certs, wellKnown.people);
 } catch (e) {
   process.stderr.write(`npm run dev failed: ${(e as Error).message}\n`);
   stopAll(1);
+}
+
+/**
+ * The court-hearings test subgraph (in this process) and Hive Gateway (its own process) composing it
+ * with Person Graph; the router connects with its own certificate (CN federation-router, a trusted proxy).
+ */
+async function startFederation(
+  consumerUrl: string,
+  certs: ReturnType<typeof ensureDevCertificates>,
+  people: Array<{ crn: string | null; prisonNumber: string | null }>,
+): Promise<void> {
+  const { HEARINGS_COURT, HEARINGS_SDL_FILE, hearingsFor, startHearingsSubgraph } = await import('../tests/federation/hearings/subgraph.js');
+  const { composeSupergraph, forwardedIdentity, startRouter, writeSupergraph } = await import('../tests/federation/support/router.js');
+  const { loadSchema } = await import('./schema-lib.js');
+  const { subgraphSdl } = await import('../src/server/federation.js');
+  process.stdout.write('- starting the court-hearings subgraph and Hive Gateway (federation) ...\n');
+  const ids = people.map((p) => p.crn ?? p.prisonNumber).filter((id): id is string => id !== null);
+  const hearings = await startHearingsSubgraph(hearingsFor(ids));
+  stoppers.push(() => hearings.close());
+  const supergraph = composeSupergraph([
+    { name: 'person-graph', sdl: subgraphSdl(loadSchema('schema')), url: `https://localhost:${new URL(consumerUrl).port}/graphql` },
+    { name: 'court-hearings', sdl: readFileSync(HEARINGS_SDL_FILE, 'utf8'), url: hearings.url },
+  ]);
+  const router = await startRouter({
+    supergraphFile: writeSupergraph(join(certDir, 'supergraph.graphql'), supergraph),
+    clientCertFile: certs.clients[ROUTER_CN]!.cert,
+    clientKeyFile: certs.clients[ROUTER_CN]!.key,
+    personGraphCaFile: certs.ca.cert,
+    port: Number(env.ROUTER_PORT ?? 4100),
+  });
+  stoppers.push(() => router.stop());
+  const identity = forwardedIdentity(certs.clients['dev-consumer']!.cert);
+  const query = JSON.stringify({ query: `{ hearingsListed(court: "${HEARINGS_COURT}") { id startsAt defendant { hmppsId firstName lastName } } }` });
+  process.stdout.write(
+    [
+      '',
+      `Federation: Hive Gateway (pid ${router.pid}) at ${router.url}/graphql, court-hearings subgraph at ${hearings.url}`,
+      'Through the router, as dev-consumer (the headers an mTLS-terminating ingress would set):',
+      `  curl ${router.url}/graphql -H 'content-type: application/json' \\`,
+      ...Object.entries(identity).map(([k, v]) => `    -H '${k}: ${v}' \\`),
+      `    -H 'x-api-key: dev-consumer-development-api-key-not-a-secret' \\`,
+      `    -d '${query}'`,
+      '',
+    ].join('\n'),
+  );
 }

@@ -1,13 +1,15 @@
 /**
  * `npm run schema:release`: the release step of the schema contract. Checks the SDL against the current
  * snapshot (as `npm run schema:check` does), refuses breaking changes unless `--allow-breaking "<reason>"` is
- * given (for an agreed, announced break), then writes schema/released/schema.graphql and adds an entry to
+ * given (for an agreed, announced break), then writes schema/released/schema.graphql, the released
+ * Federation subgraph SDL schema/released/subgraph.graphql (ADR 11), and adds an entry to
  * schema/released/CHANGELOG.md. Commit both with the release. Options: --schema <dir> --snapshot <file>
  * --policy <dir> --changelog <file> --allow-breaking <reason>.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DEFAULT_SCHEMA_DIR, DEFAULT_SNAPSHOT, checkSchema, loadSchema, parseArgs, printSnapshot } from './schema-lib.js';
+import { subgraphSdl } from '../src/server/federation.js';
+import { DEFAULT_SCHEMA_DIR, DEFAULT_SNAPSHOT, SUBGRAPH_SNAPSHOT_NAME, checkSchema, loadSchema, parseArgs, printSnapshot } from './schema-lib.js';
 
 const CHANGELOG_HEADER = `# Released schema changes
 
@@ -40,10 +42,12 @@ try {
   }
   mkdirSync(dirname(snapshot), { recursive: true });
   writeFileSync(snapshot, printSnapshot(loadSchema(schemaDir)));
+  // The released subgraph SDL (what `_service { sdl }` answers): what other teams and routers compose against.
+  writeFileSync(join(dirname(snapshot), SUBGRAPH_SNAPSHOT_NAME), subgraphSdl(loadSchema(schemaDir)));
   const previous = existsSync(changelog) ? readFileSync(changelog, 'utf8').replace(CHANGELOG_HEADER, '').trimStart() : '';
   const entry = `## ${new Date().toISOString().slice(0, 10)}\n\n${lines.join('\n')}\n`;
   writeFileSync(changelog, `${CHANGELOG_HEADER}\n${entry}${previous ? `\n${previous}` : ''}`);
-  process.stdout.write(`schema:release: wrote ${snapshot} and ${changelog}; commit them with the release.\n`);
+  process.stdout.write(`schema:release: wrote ${snapshot}, ${join(dirname(snapshot), SUBGRAPH_SNAPSHOT_NAME)} and ${changelog}; commit them with the release.\n`);
 } catch (e) {
   process.stderr.write(`schema:release: ${(e as Error).message}\n`);
   process.exitCode = 2;

@@ -9,12 +9,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Kind, parse, print, visit, type DocumentNode, type FieldDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
-import { checkSchema, loadSchema, printSnapshot } from '../../scripts/schema-lib.js';
+import { concatAST, Kind, parse, print, visit, type DocumentNode, type FieldDefinitionNode, type ObjectTypeDefinitionNode } from 'graphql';
+import { checkSchema, loadSchema, printSnapshot, readSdlFiles } from '../../scripts/schema-lib.js';
 import { ROOT } from './support.js';
 
-/** The current SDL as one canonical document (the same text a release writes). */
-const currentSdl = printSnapshot(loadSchema(join(ROOT, 'schema')));
+/** The current SDL source (schema/*.graphql: the federation link, `Person @key`) as one canonical document. */
+const currentSdl = print(concatAST(readSdlFiles(join(ROOT, 'schema')).map((sdl) => parse(sdl))));
+/** The released form of the current SDL (the same text a release writes). */
+const currentSnapshot = printSnapshot(loadSchema(join(ROOT, 'schema')));
 
 interface Workspace {
   schemaDir: string;
@@ -62,7 +64,7 @@ describe('npm run schema:check', () => {
   });
 
   it('fails (exit code 1) for a removed field, and names the consumers granted it', async () => {
-    const w = workspace(currentSdl, editType(currentSdl, 'Person', (n) => ({ ...n, fields: n.fields!.filter((f) => f.name.value !== stringField.name.value) })));
+    const w = workspace(currentSnapshot, editType(currentSdl, 'Person', (n) => ({ ...n, fields: n.fields!.filter((f) => f.name.value !== stringField.name.value) })));
     const result = await checkSchema(w);
     expect(result.breaking.map((c) => [c.type, c.path])).toEqual([['FIELD_REMOVED', `Person.${stringField.name.value}`]]);
     expect(result.report).toMatch(/not deprecated in the released snapshot/);
@@ -85,7 +87,7 @@ describe('npm run schema:check', () => {
       ...n,
       fields: n.fields!.map((f) => (f.name.value === stringField.name.value ? { ...f, type: { kind: Kind.NAMED_TYPE, name: { kind: Kind.NAME, value: 'Int' } } } : f)),
     }));
-    const result = await checkSchema(workspace(currentSdl, next));
+    const result = await checkSchema(workspace(currentSnapshot, next));
     expect(result.breaking.map((c) => [c.type, c.path])).toEqual([['FIELD_TYPE_CHANGED', `Person.${stringField.name.value}`]]);
   });
 
@@ -104,13 +106,13 @@ describe('npm run schema:check', () => {
           : f,
       ),
     }));
-    const result = await checkSchema(workspace(currentSdl, next));
+    const result = await checkSchema(workspace(currentSnapshot, next));
     expect(result.breaking.map((c) => [c.type, c.path])).toEqual([['FIELD_ARGUMENT_ADDED', `Query.${firstQueryField.name.value}.reason`]]);
   });
 
   it('passes for an added field, and reports it as newly visible to consumers granted Type.*', async () => {
     const next = `${currentSdl}\nextend type Person {\n  "A name the person prefers to be called by."\n  preferredName: String\n}\n`;
-    const result = await checkSchema(workspace(currentSdl, next));
+    const result = await checkSchema(workspace(currentSnapshot, next));
     expect(result.breaking).toEqual([]);
     expect(result.changes.map((c) => [c.level, c.type, c.path])).toEqual([['NON_BREAKING', 'FIELD_ADDED', 'Person.preferredName']]);
     expect(result.report).toMatch(/NON_BREAKING Person\.preferredName: .*\(granted by Person\.\*\)/);
@@ -128,11 +130,35 @@ describe('npm run schema:check', () => {
     }));
     const removed = editType(currentSdl, 'Person', (n) => ({ ...n, fields: n.fields!.filter((f) => f.name.value !== name) }));
     // Deprecating is not breaking; removing after a release that deprecated it is allowed (dangerous).
-    expect((await checkSchema(workspace(currentSdl, deprecated))).breaking).toEqual([]);
+    expect((await checkSchema(workspace(currentSnapshot, deprecated))).breaking).toEqual([]);
     const result = await checkSchema(workspace(printSnapshot(loadSchemaFromSdl(deprecated)), removed));
     expect(result.breaking).toEqual([]);
     expect(result.changes.filter((c) => c.type === 'FIELD_REMOVED').map((c) => [c.level, c.path])).toEqual([['DANGEROUS', `Person.${name}`]]);
     expect(result.report).toMatch(/allowed: deprecated in the released snapshot/);
+  });
+});
+
+describe('npm run schema:check: Person Graph must compose as a Federation v2 subgraph', () => {
+  it('fails (exit code 1) when the subgraph no longer composes with the test subgraph, and says why', () => {
+    // Dropping the key: the test subgraph's Person @key(fields: "hmppsId") can no longer be resolved from Person Graph.
+    const w = workspace(currentSnapshot, currentSdl.replace('@key(fields: "hmppsId")', ''));
+    const artefacts = mkdtempSync(join(tmpdir(), 'pg-schema-artefacts-'));
+    const cli = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/schema-check.ts', '--schema', w.schemaDir, '--snapshot', w.snapshot, '--policy', w.policyDir, '--artefacts', artefacts],
+      { cwd: ROOT, encoding: 'utf8', timeout: 30_000 },
+    );
+    expect(cli.stdout).toMatch(/composition error/);
+    expect(cli.stdout).toMatch(/^FAILED: Person Graph no longer composes/m);
+    expect(cli.status).toBe(1);
+  });
+
+  it('writes the subgraph SDL and the supergraph as build artefacts', () => {
+    const artefacts = mkdtempSync(join(tmpdir(), 'pg-schema-artefacts-'));
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts', '--artefacts', artefacts], { cwd: ROOT, encoding: 'utf8', timeout: 30_000 });
+    expect(cli.status).toBe(0);
+    expect(readFileSync(join(artefacts, 'person-graph.subgraph.graphql'), 'utf8')).toMatch(/@link\(url: "https:\/\/specs\.apollo\.dev\/federation\/v2\.3"/);
+    expect(readFileSync(join(artefacts, 'supergraph-with-test-subgraph.graphql'), 'utf8')).toMatch(/nextHearing/);
   });
 });
 
@@ -146,11 +172,13 @@ describe('npm run schema:release', () => {
 
   it('writes the new snapshot and a changelog entry for a compatible change, and refuses a breaking one', () => {
     const added = `${currentSdl}\nextend type Person {\n  "A name the person prefers to be called by."\n  preferredName: String\n}\n`;
-    const w = workspace(currentSdl, added);
+    const w = workspace(currentSnapshot, added);
     const ok = release(w);
     expect(ok.status).toBe(0);
     expect(readFileSync(w.snapshot, 'utf8')).toBe(printSnapshot(loadSchemaFromSdl(added)));
     expect(readFileSync(join(w.snapshot, '..', 'CHANGELOG.md'), 'utf8')).toMatch(/NON_BREAKING `Person\.preferredName`/);
+    // The released subgraph SDL beside it: Person is an entity keyed by hmppsId (ADR 11).
+    expect(readFileSync(join(w.snapshot, '..', 'subgraph.graphql'), 'utf8')).toMatch(/type Person\s+@key\(fields: "hmppsId"\)/);
 
     writeFileSync(join(w.schemaDir, 'person.graphql'), currentSdl); // preferredName removed again: breaking now
     const refused = release(w);

@@ -200,7 +200,9 @@ describe('Person Graph behind Hive Gateway (a real router from npm)', () => {
 
   it('refused fields stay refused through the router (403 FORBIDDEN at Person Graph; no data, no upstream call)', async () => {
     await sims.resetCounters();
+    const from = gateway.logs.length;
     const r = await viaRouter('police-force', 'query($court: String!) { hearingsListed(court: $court) { id defendant { firstName prison { prisonId } } } }', { court: ONE_COURT });
+    expect((await settledAccessLines(from, 1)).map((l) => (JSON.parse(l) as { status: number }).status)).toEqual([403]);
     expect(JSON.stringify(r.body.data ?? null)).not.toContain('prisonId":"');
     expect(r.body.errors?.length).toBeGreaterThan(0);
     expect(r.body.errors!.map((e) => e.extensions?.code)).toContain('FORBIDDEN');
@@ -212,9 +214,12 @@ describe('Person Graph behind Hive Gateway (a real router from npm)', () => {
   });
 
   it('the router without a forwarded consumer identity is refused (401), through the router and directly', async () => {
+    const from = gateway.logs.length;
     const r = await viaRouter(null, LISTED, { court: ONE_COURT });
     expect(JSON.stringify(r.body.data ?? null)).not.toContain('firstName":"');
     expect(r.body.errors?.length).toBeGreaterThan(0);
+    const refused = (await settledAccessLines(from, 1)).map((l) => JSON.parse(l) as { status: number });
+    expect(refused.map((l) => l.status)).toEqual([401]);
     const plain = await direct.router!.gql('{ person(hmppsId: "A1234BC") { firstName } }');
     expect(plain.status).toBe(401);
     expect((plain.body as Body).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
