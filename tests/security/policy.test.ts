@@ -45,6 +45,15 @@ describe('grants', () => {
     expect([...all].some((c) => c.startsWith('__'))).toBe(false);
   });
 
+  it('the federation fields are granted only by name: neither * nor Query.* reaches them (ADR 11)', () => {
+    for (const wildcard of ['*', 'Query.*']) {
+      const c = consumer({ r: { grants: [wildcard] } }).coordinates;
+      expect([wildcard, c.has('Query.person'), c.has('Query._entities'), c.has('Query._service')]).toEqual([wildcard, true, false, false]);
+    }
+    const named = consumer({ r: { grants: ['Query._entities', 'Query._service', '_Service.sdl'] } }).coordinates;
+    expect([...named].sort()).toEqual(['Query._entities', 'Query._service', '_Service.sdl']);
+  });
+
   it('a consumer gets the union of its roles', () => {
     const c = consumer({ a: { grants: ['Query.person', 'Person.firstName'] }, b: { grants: ['Person.lastName'] } });
     expect([...c.coordinates].sort()).toEqual(['Person.firstName', 'Person.lastName', 'Query.person']);
