@@ -167,6 +167,8 @@ export interface LoadSpec {
   /** Requests per second at constant arrival (bench/arrival.ts) instead of a closed loop. */
   overallRate?: number;
   seconds: number;
+  /** More request headers (closed loop only), e.g. a forwarded identity for a router on plain HTTP. */
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {
@@ -195,16 +197,21 @@ export function load(spec: LoadSpec): Promise<LoadResult> {
         method: 'POST',
         connections: spec.connections,
         duration: spec.seconds,
-        headers: { 'content-type': 'application/json', 'x-api-key': apiKey(spec.consumer) },
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey(spec.consumer), ...spec.headers },
         body: spec.body,
-        servername: 'localhost',
         // A GraphQL error rides in a 200: such responses are counted as mismatches.
         verifyBody: (body: string) => !body.includes('"errors"'),
-        tlsOptions: {
-          ca: readFileSync(spec.certs.ca.cert),
-          cert: readFileSync(spec.certs.clients[spec.consumer]!.cert),
-          key: readFileSync(spec.certs.clients[spec.consumer]!.key),
-        },
+        // Plain HTTP only for a loopback router (bench/federation.ts); the gateway is always mutual TLS.
+        ...(spec.url.startsWith('https:')
+          ? {
+              servername: 'localhost',
+              tlsOptions: {
+                ca: readFileSync(spec.certs.ca.cert),
+                cert: readFileSync(spec.certs.clients[spec.consumer]!.cert),
+                key: readFileSync(spec.certs.clients[spec.consumer]!.key),
+              },
+            }
+          : {}),
       },
       (err, result) =>
         err
@@ -263,12 +270,22 @@ export interface Stack {
  * mutual TLS, the benchmark policy, audit to a file), on loopback with random ports. `gatewayNodeArgs` go before the script (e.g.
  * `--cpu-prof`).
  */
-export async function startStack(opts: { population: number; latencyMs: number; gatewayNodeArgs?: string[]; logLevel?: string; say?: (line: string) => void }): Promise<Stack> {
+export async function startStack(opts: {
+  population: number;
+  latencyMs: number;
+  gatewayNodeArgs?: string[];
+  logLevel?: string;
+  say?: (line: string) => void;
+  /** Client certificates beside the consumers' (e.g. a federation router's own). */
+  extraClients?: string[];
+  /** More gateway environment (e.g. TRUSTED_PROXY_CNS). */
+  env?: Record<string, string>;
+}): Promise<Stack> {
   const say = opts.say ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'pg-bench-'));
   let sims: SimulatorHandle | null = null;
   try {
-    const certs = ensureDevCertificates(join(dir, 'certs'), [...CONSUMERS]);
+    const certs = ensureDevCertificates(join(dir, 'certs'), [...CONSUMERS, ...(opts.extraClients ?? [])]);
     const policyFile = writePolicy(dir);
     say(`- starting simulators (population ${opts.population}, latency ${opts.latencyMs} ms) ...`);
     sims = await startSimulators({ population: opts.population, latencyMs: opts.latencyMs, timeoutMs: 60_000 });
@@ -282,6 +299,7 @@ export async function startStack(opts: { population: number; latencyMs: number; 
       POLICY_FILE: policyFile,
       AUDIT_SINK: `file:${join(dir, 'audit.jsonl')}`,
       AUDIT_HASH_KEY: 'bench-audit-hash-key-0123456789abcdef',
+      ...opts.env,
     };
     say('- starting the gateway (dist, production mode) ...');
     // As the container starts it (Dockerfile CMD), with production's NODE_OPTIONS.
