@@ -198,6 +198,18 @@ describe('Person Graph behind Hive Gateway (a real router from npm)', () => {
     expect(JSON.stringify(r.body)).not.toContain(wk('other-prison').lastName);
   });
 
+  it('concurrent identical queries of two consumers are never answered from one another (Hive Gateway coalesces only identical identities)', async () => {
+    const query = 'query($court: String!) { hearingsListed(court: $court) { defendant { lastName } } }';
+    const names = (body: Body) => (body.data!.hearingsListed as Array<{ defendant: { lastName: string | null } | null }>).map((h) => h.defendant?.lastName ?? null);
+    const pairs = await Promise.all(
+      Array.from({ length: 5 }, () => Promise.all([viaRouter('police-force', query, { court: MIXED_COURT }), viaRouter('prison-operator', query, { court: MIXED_COURT })])),
+    );
+    for (const [police, prison] of pairs) {
+      expect(names(police.body)).toEqual([wk('linked').lastName, wk('other-prison').lastName, null]);
+      expect(names(prison.body)).toEqual([wk('linked').lastName, null, null]); // other-prison is outside its prisons
+    }
+  });
+
   it('refused fields stay refused through the router (403 FORBIDDEN at Person Graph; no data, no upstream call)', async () => {
     await sims.resetCounters();
     const from = gateway.logs.length;
