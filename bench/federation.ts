@@ -15,9 +15,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSchema } from '../scripts/schema-lib.js';
 import { subgraphSdl } from '../src/server/federation.js';
-import { HEARINGS_SDL_FILE, hearingsFor, startHearingsSubgraph, type HearingsSubgraph } from '../tests/federation/hearings/subgraph.js';
-import { composeSupergraph, forwardedIdentity, startRouter, writeSupergraph, type RouterHandle } from '../tests/federation/support/router.js';
-import { wellKnownPeople } from '../tests/support/simulators.js';
+import { HEARINGS_SDL_FILE, hearingsFor, startHearingsSubgraph, type HearingsSubgraph } from '../local-stack/federation/hearings-subgraph.js';
+import { composeSupergraph, forwardedIdentity, startRouter, writeSupergraph, type RouterHandle } from '../local-stack/federation/router.js';
+import { wellKnownPeople } from '../local-stack/simulators.js';
 import { body, load, percentile, ROOT, S3, sample, startStack, type LoadSpec, type Stack } from './lib.js';
 
 const argv = process.argv.slice(2);

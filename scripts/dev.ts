@@ -143,8 +143,8 @@ async function startFederation(
   certs: ReturnType<typeof ensureDevCertificates>,
   people: Array<{ crn: string | null; prisonNumber: string | null }>,
 ): Promise<void> {
-  const { HEARINGS_COURT, HEARINGS_SDL_FILE, hearingsFor, startHearingsSubgraph } = await import('../tests/federation/hearings/subgraph.js');
-  const { composeSupergraph, forwardedIdentity, startRouter, writeSupergraph } = await import('../tests/federation/support/router.js');
+  const { HEARINGS_COURT, HEARINGS_SDL_FILE, hearingsFor, startHearingsSubgraph } = await import('../local-stack/federation/hearings-subgraph.js');
+  const { composeSupergraph, forwardedIdentity, startRouter, writeSupergraph } = await import('../local-stack/federation/router.js');
   const { loadSchema } = await import('./schema-lib.js');
   const { subgraphSdl } = await import('../src/server/federation.js');
   process.stdout.write('- starting the court-hearings subgraph and Hive Gateway (federation) ...\n');

@@ -1,7 +1,7 @@
 /**
  * `npm run schema:check`: lists the changes from the released snapshot (schema/released/schema.graphql) to the
  * SDL in schema/*.graphql by criticality, says which consumers' granted coordinates each touches, composes
- * Person Graph as a Federation v2 subgraph with the test subgraph (tests/federation/hearings/schema.graphql),
+ * Person Graph as a Federation v2 subgraph with the test subgraph (local-stack/federation/hearings.graphql),
  * writes the subgraph SDL and the supergraph to dist/schema/, and exits 1 on a breaking change or a
  * composition error. CI runs it (.ci/run). Options: --schema <dir> --snapshot <file> --policy <dir>
  * --test-subgraph <file> --artefacts <dir>.

@@ -50,7 +50,7 @@ export function loadSchema(dir: string): GraphQLSchema {
 }
 
 /** The test subgraph every check composes Person Graph with (it extends Person as another team would). */
-export const DEFAULT_TEST_SUBGRAPH = 'tests/federation/hearings/schema.graphql';
+export const DEFAULT_TEST_SUBGRAPH = 'local-stack/federation/hearings.graphql';
 /** Where `schema:check` writes the federation artefacts of the current SDL (git-ignored build output). */
 export const DEFAULT_ARTEFACT_DIR = 'dist/schema';
 /** The released subgraph SDL, written by `schema:release` beside the released schema. */

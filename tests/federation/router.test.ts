@@ -1,7 +1,7 @@
 /**
  * Person Graph under a real federation router (issue 16): Hive Gateway from npm, its own process on
  * loopback, composing Person Graph (the real gateway process over mutual TLS, the real simulators, the
- * sample policy) with the court-hearings test subgraph (tests/federation/hearings/), composed by
+ * sample policy) with the court-hearings test subgraph (local-stack/federation/), composed by
  * @theguild/federation-composition. The router connects with its own client certificate (CN
  * federation-router, in TRUSTED_PROXY_CNS) and forwards the consumer's verified identity, as an
  * mTLS-terminating ingress in front of it set it (scripts/federation/hive-gateway.config.ts).
@@ -13,11 +13,11 @@ import { join } from 'node:path';
 import { ensureDevCertificates, type KeyPair } from '../../scripts/certs.js';
 import { loadSchema } from '../../scripts/schema-lib.js';
 import { subgraphSdl } from '../../src/server/federation.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import { REPO_ROOT, startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../../local-stack/gateway.js';
+import { REPO_ROOT, startSimulators, wellKnownPeople, type SimulatorHandle } from '../../local-stack/simulators.js';
 import { client, sampleApiKey, upstreamCalls, type Client } from '../security/support/harness.js';
-import { HEARINGS_COURT, HEARINGS_SDL_FILE, hearingsFor, startHearingsSubgraph, type HearingsSubgraph } from './hearings/subgraph.js';
-import { composeSupergraph, forwardedIdentity, startRouter, writeSupergraph, type RouterHandle } from './support/router.js';
+import { HEARINGS_COURT, HEARINGS_SDL_FILE, hearingsFor, startHearingsSubgraph, type HearingsSubgraph } from '../../local-stack/federation/hearings-subgraph.js';
+import { composeSupergraph, forwardedIdentity, startRouter, writeSupergraph, type RouterHandle } from '../../local-stack/federation/router.js';
 
 const ROUTER_CN = 'federation-router';
 const people = wellKnownPeople();

@@ -1,5 +1,5 @@
 /**
- * The court-hearings test subgraph (schema.graphql beside this file): a plain node:http GraphQL server
+ * The court-hearings test subgraph (hearings.graphql beside this file): a plain node:http GraphQL server
  * on loopback, built with @apollo/subgraph like any Federation v2 subgraph. It holds one hearing per
  * hmppsId it is given and counts what it is asked, so tests can see the router's plan.
  */
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { graphql, parse } from 'graphql';
 
-export const HEARINGS_SDL_FILE = join(dirname(fileURLToPath(import.meta.url)), 'schema.graphql');
+export const HEARINGS_SDL_FILE = join(dirname(fileURLToPath(import.meta.url)), 'hearings.graphql');
 export const HEARINGS_COURT = 'Sheffield Crown Court';
 
 export interface Hearing {

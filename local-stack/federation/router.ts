@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { composeServices, compositionHasErrors } from '@theguild/federation-composition';
 import { parse } from 'graphql';
-import { REPO_ROOT } from '../../support/simulators.js';
+import { REPO_ROOT } from '../repo-root.js';
 
 export const ROUTER_CONFIG = join(REPO_ROOT, 'scripts', 'federation', 'hive-gateway.config.ts');
 const HIVE_GATEWAY_BIN = join(REPO_ROOT, 'node_modules', '@graphql-hive', 'gateway', 'dist', 'bin.js');
