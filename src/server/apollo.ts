@@ -1,5 +1,9 @@
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+} from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { MaxIntrospectionDepthRule, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { maxOfTypeDepthRule } from '../auth/introspection-depth.js';
@@ -72,6 +76,10 @@ export function createApollo(
     plugins: [
       // No HTTP caching of person data, so no cache hints: the plugin would only cost a hook per field.
       ApolloServerPluginCacheControlDisabled(),
+      // The schema is a federation subgraph, for which Apollo would add its inline-trace plugin: every
+      // caller sending `apollo-federation-include-trace: ftv1` would get per-field timings and error
+      // locations in `extensions.ftv1`. Nothing needs them (ADR 11); off.
+      ApolloServerPluginInlineTraceDisabled(),
       options.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
         : ApolloServerPluginLandingPageDisabled(),

@@ -227,6 +227,13 @@ describe('federation: Query._entities (what a router asks) follows exactly the r
     expect((granted.body.data?._service as { sdl: string }).sdl).toMatch(/type Person\s+@key\(fields: "hmppsId"\)/);
   });
 
+  it('no federated trace (ftv1) for anyone who asks: field timings and error details stay inside', async () => {
+    const r = await as('police-force').gql(ENTITIES, { r: [ref(person('linked').crn!), ref(unknown.crn)] }, undefined, { 'apollo-federation-include-trace': 'ftv1' });
+    expect(r.status).toBe(200);
+    expect((r.body as { extensions?: unknown }).extensions).toBeUndefined();
+    expect(r.raw).not.toContain('ftv1');
+  });
+
   it('limits: representations count like ids (cost), and more than the cost limit allows is refused', async () => {
     const selection = '... on Person { firstName a: aliases { firstName middleNames lastName dateOfBirth gender } b: aliases { firstName middleNames lastName dateOfBirth gender } c: aliases { firstName middleNames lastName dateOfBirth gender } d: aliases { firstName middleNames lastName dateOfBirth gender } }';
     const query = `query E($r: [_Any!]!) { _entities(representations: $r) { ${selection} } }`;
