@@ -1,4 +1,4 @@
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { UpstreamError } from '../datasources/index.js';
 import { graphQLError } from '../errors/contract.js';
 
@@ -21,4 +21,18 @@ export function toConsumerError(e: unknown): GraphQLError | unknown {
       ? 'The person could not be identified because an upstream service is unavailable.'
       : `${e.area === 'prison' ? 'Prison' : 'Probation'} data is unavailable at the moment.`;
   return graphQLError(e.failure === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', message, { area: e.area, retryable: e.retryable });
+}
+
+/**
+ * An identity step failed: the person can be neither found nor ruled out. One message whichever
+ * upstream failed and whether or not the person exists, so that a filtered and an unknown id get the
+ * same answer during an outage (issue 14); never NOT_FOUND (issue 12 item 6).
+ */
+export function identityUnavailable(e: unknown): GraphQLError | unknown {
+  const c = toConsumerError(e);
+  if (!(c instanceof GraphQLError) || c === e) return c;
+  return graphQLError(c.extensions.code as Parameters<typeof graphQLError>[0], 'The person could not be identified because an upstream service is unavailable.', {
+    area: 'identity',
+    retryable: c.extensions.retryable as boolean,
+  });
 }
