@@ -11,8 +11,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { client, createSecurityCertificates } from '../tests/security/support/harness.js';
-import { gatewayEnv, startGatewayProcess } from '../tests/support/gateway.js';
-import { REPO_ROOT, startSimulators, wellKnownPeople } from '../tests/support/simulators.js';
+import { gatewayEnv, startGatewayProcess } from '../local-stack/gateway.js';
+import { REPO_ROOT, startSimulators, wellKnownPeople } from '../local-stack/simulators.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);

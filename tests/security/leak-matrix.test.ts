@@ -167,7 +167,7 @@ describe('what you may not read, you may not search by', () => {
     ['a criterion on a field not granted (PNC number)', 'schema-explorer', { pncNumber: '2011/5485768H' }, 'PersonSearchCriteria.pncNumber'],
     ['an alias criterion on alias fields not granted', 'schema-explorer', { lastName: 'Quennell', includeAliases: true }, 'PersonSearchCriteria.lastName'],
   ])('%s is refused with 403 FORBIDDEN naming it, before any upstream call', async (_label, consumer, criteria, named) => {
-    await sims.resetCounters();
+    await stack.sims.resetCounters();
     for (const r of [
       await as(consumer).gql(SEARCH, { c: criteria }),
       // Inline, through a fragment: the same.
@@ -178,7 +178,7 @@ describe('what you may not read, you may not search by', () => {
       expect(r.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       expect(r.body.errors?.[0]?.extensions?.coordinates).toContain(named);
     }
-    expect(upstreamCalls(await sims.counters())).toBe(0);
+    expect(upstreamCalls(await stack.sims.counters())).toBe(0);
   });
 
   it('the same criteria are served to a consumer that may read the field', async () => {

@@ -8,39 +8,30 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import { REPO_ROOT, startSimulators, wellKnownPeople, type SimulatorHandle, type UpstreamName } from '../support/simulators.js';
-import { client, createSecurityCertificates, type Client, type SecurityCertificates } from './support/harness.js';
+import { REPO_ROOT, wellKnownPeople, type UpstreamName } from '../../local-stack/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
+import { client, createSecurityCertificates, type Client } from './support/harness.js';
 
 const people = wellKnownPeople();
 const person = (key: string) => people.people.find((x) => x.key === key)!;
 const unknown = people.unknown;
 
-let certs: SecurityCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
+const stack = useGatewayStack({
+  certificates: createSecurityCertificates,
+  policy: () => ({ file: join(REPO_ROOT, 'policy', 'sample.yaml') }),
+  // One attempt per call: the counts compare the work asked for, not retry luck.
+  env: { UPSTREAM_RETRIES: '0', BREAKER_MIN_CALLS: '100000' },
+});
 const clients: Record<string, Client> = {};
 
-beforeAll(async () => {
-  certs = createSecurityCertificates();
-  sims = await startSimulators({ population: 2000 });
-  gateway = await startGatewayProcess({
-    ...gatewayEnv(sims, certs as never),
-    POLICY_FILE: join(REPO_ROOT, 'policy', 'sample.yaml'),
-    // One attempt per call: the counts compare the work asked for, not retry luck.
-    UPSTREAM_RETRIES: '0',
-    BREAKER_MIN_CALLS: '100000',
-  });
+beforeAll(() => {
   for (const name of ['prison-operator', 'probation-partner', 'police-force']) {
-    clients[name] = client(gateway.consumerUrl, { ca: certs.ca, identity: certs.consumers[name]! });
+    clients[name] = client(stack.gateway.consumerUrl, { ca: stack.certs.ca, identity: stack.certs.consumers[name]! });
   }
-}, 60_000);
+});
 
-afterAll(async () => {
+afterAll(() => {
   for (const c of Object.values(clients)) c.close();
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
 });
 
 type Counts = Record<string, number>;
@@ -55,9 +46,9 @@ function flatten(counters: Record<string, Record<string, number>>): Counts {
 }
 
 async function measured(consumer: string, query: string, variables: Record<string, unknown>) {
-  await sims.resetCounters();
+  await stack.sims.resetCounters();
   const r = await clients[consumer]!.gql(query, variables);
-  return { status: r.status, raw: r.raw, body: r.body, calls: flatten(await sims.counters()) };
+  return { status: r.status, raw: r.raw, body: r.body, calls: flatten(await stack.sims.counters()) };
 }
 
 const PERSON = 'query P($id: ID!) { person(hmppsId: $id) { hmppsId firstName lastName } }';
@@ -107,7 +98,7 @@ describe('filtered and unknown cost the same upstream calls and get the same byt
 });
 
 describe('an identity-step upstream down: filtered and unknown still look the same, and nobody is told NOT_FOUND', () => {
-  afterAll(() => sims.clearFaults());
+  afterAll(() => stack.sims.clearFaults());
 
   const outageCases: Array<[UpstreamName, string]> = [
     ['prisonerSearch', 'UPSTREAM_UNAVAILABLE'],
@@ -115,7 +106,7 @@ describe('an identity-step upstream down: filtered and unknown still look the sa
     ['personRecord', 'NOT_FOUND'],
   ];
   it.each(outageCases)('%s down', async (upstream, expectedCode) => {
-    await sims.setFault(upstream, { outage: true });
+    await stack.sims.setFault(upstream, { outage: true });
     try {
       for (const c of cases) {
         const filtered = await measured(c.consumer, c.query, c.filtered);
@@ -137,7 +128,7 @@ describe('an identity-step upstream down: filtered and unknown still look the sa
         }
       }
     } finally {
-      await sims.clearFaults();
+      await stack.sims.clearFaults();
     }
   }, 60_000);
 });
