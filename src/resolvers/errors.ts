@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import { UpstreamError } from '../datasources/index.js';
 import { graphQLError } from '../errors/contract.js';
 
@@ -24,15 +24,11 @@ export function toConsumerError(e: unknown): GraphQLError | unknown {
 }
 
 /**
- * An identity step failed: the person can be neither found nor ruled out. One message whichever
- * upstream failed and whether or not the person exists, so that a filtered and an unknown id get the
- * same answer during an outage (issue 14); never NOT_FOUND (issue 12 item 6).
+ * An identity step failed: the person can be neither found nor ruled out, so the failure stands in
+ * its place (never NOT_FOUND, issue 12 item 6). It names the failing system's data area only, which is
+ * the same whether or not the person exists or may be seen, so a filtered and an unknown id get the
+ * same answer during an outage (issue 14; tests/security/side-channels.test.ts).
  */
 export function identityUnavailable(e: unknown): GraphQLError | unknown {
-  const c = toConsumerError(e);
-  if (!(c instanceof GraphQLError) || c === e) return c;
-  return graphQLError(c.extensions.code as Parameters<typeof graphQLError>[0], 'The person could not be identified because an upstream service is unavailable.', {
-    area: 'identity',
-    retryable: c.extensions.retryable as boolean,
-  });
+  return toConsumerError(e);
 }
