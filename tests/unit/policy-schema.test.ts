@@ -30,3 +30,10 @@ describe('policy JSON Schema', () => {
     expect(validate(doc)).toBe(false);
   });
 });
+
+describe('policy reference (docs/policy-reference.md)', () => {
+  it('is the one generated from the schema (npm run docs:policy)', async () => {
+    const { policyReference, REFERENCE_FILE } = await import('../../scripts/docs-policy.js');
+    expect(readFileSync(REFERENCE_FILE, 'utf8')).toBe(policyReference());
+  });
+});
