@@ -19,8 +19,9 @@ const unknown = people.unknown;
 const stack = useGatewayStack({
   certificates: createSecurityCertificates,
   policy: () => ({ file: join(REPO_ROOT, 'policy', 'sample.yaml') }),
-  // One attempt per call: the counts compare the work asked for, not retry luck.
-  env: { UPSTREAM_RETRIES: '0', BREAKER_MIN_CALLS: '100000' },
+  // One attempt per call and no breaker opening during the outage cases: the counts compare the work
+  // asked for, not retry or breaker luck.
+  env: { UPSTREAM_RETRIES: '0', BREAKER_MIN_CALLS: '100000', BREAKER_CONSECUTIVE_FAILURES: '1000000', HEALTH_CHECK_INTERVAL_MS: '3600000' },
 });
 const clients: Record<string, Client> = {};
 
