@@ -15,6 +15,11 @@ import { wellKnownPeople, type SimulatorHandle } from '../local-stack/simulators
 import { body, idleCostRatio, load, percentile, ROOT, S1, S2, S3, sample, startProcess, startStack, stop, type LoadSpec, type Proc, type Stack } from './lib.js';
 
 const argv = process.argv.slice(2);
+if (argv.includes('--side-channels')) {
+  // Its own measurement (bench/side-channels.ts): filtered vs unknown response times.
+  await (await import('./side-channels.js')).main();
+  process.exit(0);
+}
 const flag = (name: string) => argv.includes(`--${name}`);
 const option = (name: string, fallback: number) => {
   const i = argv.indexOf(`--${name}`);

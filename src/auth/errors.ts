@@ -47,3 +47,18 @@ export function forbiddenField(coordinate: string): GraphQLError {
 export function operationTypeNotOffered(operation: string): GraphQLError {
   return graphQLError('GRAPHQL_VALIDATION_FAILED', `This API has no ${operation} operations; it offers queries only.`, {}, { stopsOperation: true });
 }
+
+/**
+ * Search criteria on fields the consumer may not read unredacted (issue 14: what you may not read,
+ * you may not search by). HTTP 403, before any upstream call; names the criteria and the fields.
+ */
+export function forbiddenCriteria(refused: Array<{ criterion: string; coordinate: string }>): GraphQLError {
+  const criteria = refused.map((r) => `PersonSearchCriteria.${r.criterion}`);
+  const because = refused.map((r) => `${r.criterion} (needs ${r.coordinate} unredacted)`).join(', ');
+  return graphQLError(
+    'FORBIDDEN',
+    `Your access policy does not allow searching by: ${because}. What you may not read, you may not search by.`,
+    { coordinates: criteria },
+    { stopsOperation: true },
+  );
+}

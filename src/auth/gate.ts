@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { forbiddenCoordinates, forbiddenIntrospection, operationTypeNotOffered, queryTooComplex } from './errors.js';
+import { searchCriteriaOf, refusedCriteria } from './criteria.js';
+import { forbiddenCoordinates, forbiddenCriteria, forbiddenIntrospection, operationTypeNotOffered, queryTooComplex } from './errors.js';
 import { documentFacts, operationCost } from './operation.js';
 import type { SecurityContext } from './shield.js';
 
@@ -17,7 +18,8 @@ export interface QueryLimits {
  * The operation gate: runs for every request once the operation is known and before anything
  * executes (so before any upstream call). It refuses an operation that is too complex
  * (QUERY_TOO_COMPLEX, HTTP 400), that selects any coordinate the consumer's policy does not grant, or
- * that introspects without permission (FORBIDDEN, HTTP 403, naming the coordinates).
+ * that introspects without permission, or that searches by a field the consumer may not read
+ * unredacted (src/auth/criteria.ts) (FORBIDDEN, HTTP 403, naming the coordinates or criteria).
  *
  * Why a `didResolveOperation` hook and not a validation rule: Apollo caches validated documents by
  * query hash and skips validation on a cache hit, so a per-consumer validation rule would be
@@ -47,6 +49,10 @@ export function operationGate(limits: QueryLimits): ApolloServerPlugin<SecurityC
             // graphql-js 16 validates a mutation against a schema without mutations, then fails in
             // execution with a plain error (INTERNAL_SERVER_ERROR): a caller's mistake, refused here.
             if (!rc.schema.getRootType(rc.operation.operation)) throw operationTypeNotOffered(rc.operation.operation);
+            if (facts.coordinates.has('Query.searchPersons')) {
+              const refused = searchCriteriaOf(rc.schema, rc.document, rc.operation, rc.request.variables ?? {}).flatMap((used) => refusedCriteria(grant, used));
+              if (refused.length > 0) throw forbiddenCriteria([...new Map(refused.map((r) => [r.criterion, r])).values()]);
+            }
             const cost = operationCost(rc.schema, rc.document, rc.operation, rc.request.variables ?? {}, limits.costListSize);
             if (cost > limits.maxCost) throw queryTooComplex('cost', limits.maxCost, cost);
           }

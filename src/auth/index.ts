@@ -4,6 +4,7 @@ import type { SecurityConfig } from '../config/security.js';
 import type { RowFilters } from '../domain/visibility.js';
 import type { Logger } from '../observability/logger.js';
 import { ApiKeyThrottle } from './api-keys.js';
+import { hidesLimitedAccess, type CriterionName } from './criteria.js';
 import { AuditCollector, auditHashKey } from './audit.js';
 import { Authenticator, checkClientCertificate, type AuthObserver, type AuthResult, type Consumer, type PeerCertificate } from './consumer.js';
 import type { QueryLimits } from './gate.js';
@@ -21,6 +22,7 @@ export interface RequestSecurityContext {
   consumer: Consumer;
   rowFilters: RowFilters;
   security: RequestSecurity;
+  searchHidesLimitedAccess(criteria: readonly string[], includeAliases: boolean): boolean;
 }
 
 /**
@@ -111,6 +113,7 @@ export class Security {
     return {
       consumer,
       rowFilters: grant.rowFilters,
+      searchHidesLimitedAccess: (criteria, includeAliases) => hidesLimitedAccess(grant, { names: criteria as CriterionName[], includeAliases }),
       security: {
         preAuthorised: preAuthorisedFor(grant, this.facts),
         introspectionAllowed: options.introspectionAllowed === true,

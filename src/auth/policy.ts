@@ -195,6 +195,7 @@ export function buildPolicy(file: string, doc: unknown, schema: GraphQLSchema, o
       }
     }
     filterSources.push(readFilters(def.filters, where, problems));
+    problems.push(...undoneRedactions(where, coordinates, redactions));
     consumers.set(name, {
       name,
       roles: roleNames as string[],
@@ -315,6 +316,35 @@ function redactionProblem(coordinate: string, action: RedactionAction, schema: G
     return `remove needs a nullable field or a list (${coordinate} is ${String(field.type)})`;
   }
   return null;
+}
+
+/**
+ * Fields that carry the value of another: `Person.hmppsId` is the CRN when the person is known to
+ * probation, else the prison number. A redaction of the id would be undone by the carrier if the
+ * carrier were readable (issue 14: an identifier a consumer may not see never appears anywhere else).
+ */
+const CARRIERS: Record<string, string[]> = {
+  'Identifiers.crn': ['Person.hmppsId'],
+  'Identifiers.prisonNumber': ['Person.hmppsId'],
+};
+
+/** Problems of a consumer whose redaction of an id a granted carrier field would undo. */
+function undoneRedactions(where: string, coordinates: ReadonlySet<string>, redactions: ReadonlyMap<string, Redaction>): string[] {
+  const problems: string[] = [];
+  for (const [id, carriers] of Object.entries(CARRIERS)) {
+    const hidden = redactions.get(id);
+    if (!hidden) continue;
+    for (const carrier of carriers) {
+      if (!coordinates.has(carrier)) continue;
+      const r = redactions.get(carrier);
+      if (r && (!r.limitedAccessOnly || hidden.limitedAccessOnly)) continue;
+      problems.push(
+        `${where}: ${carrier} would undo the redaction of ${id} (${carrier} is that id for some people): ` +
+          `redact ${carrier} as well (mask${hidden.limitedAccessOnly ? ', limitedAccessOnly or always' : ''}) or do not grant it`,
+      );
+    }
+  }
+  return problems;
 }
 
 /** When roles redact one field differently: remove beats mask, and "always" beats "LAO only". */

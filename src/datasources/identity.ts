@@ -33,29 +33,66 @@ interface Pending {
   probation: Settled<ProbationRecord | null>;
   prisonNumber: string | null;
   prison: Settled<PrisonRecord | null> | undefined;
+  /** The surviving record, when the prison number was merged into another (asked with the number). */
+  merged: Settled<PrisonRecord | null> | undefined;
+  /** The CRN the core person record links, when probation search returned another (or none). */
+  linkedCrn: string | null;
   requestedPrisonNumber: string | null;
+}
+
+/**
+ * Stand-in prison number, asked of prisoner search when round 2 would otherwise have nothing to ask
+ * (a batch of CRNs none of which has a prison number: unknown ids, probation-only people). Whether a
+ * CRN has a prison number is something a filtered person has and an unknown id has not: if it decided
+ * whether prisoner search is called, the number of upstream calls and round trips (so the response
+ * time) would tell a consumer that a person it may not see exists (issue 14). The answers about this
+ * number are never used.
+ */
+export const COVER_PRISON_NUMBER = 'Z9999ZY';
+
+const COVER_CRNS = ['Z999990', 'Z999991', 'Z999992', 'Z999993'];
+const COVER_PRISON_NUMBERS = ['Z9999ZA', 'Z9999ZB', 'Z9999ZC', 'Z9999ZD'];
+
+/**
+ * Stand-in ids that pad a batch of hmppsIds to at least `perKind` CRNs and `perKind` prison numbers,
+ * so that resolving it costs the same calls in the same rounds whether it holds 0 or up to `perKind`
+ * real ids of each kind (the core person record has no batch route: one call per id). Used where the
+ * number of ids to resolve depends on people the consumer may not see (search matches checked
+ * against row filters). Their answers are never used.
+ */
+export function coverIds(keys: readonly string[], perKind: number): string[] {
+  const ids = keys.map((k) => parseHmppsId(k)).filter((id): id is HmppsId => id !== null);
+  const crns = ids.filter((id) => id.kind === 'crn').length;
+  const numbers = ids.length - crns;
+  const pad = (pool: string[], have: number) => pool.filter((c) => !keys.includes(c)).slice(0, Math.max(0, Math.min(perKind, pool.length) - have));
+  return [...pad(COVER_CRNS, crns), ...pad(COVER_PRISON_NUMBERS, numbers)];
 }
 
 /**
  * Resolves hmppsIds to people: the linked CRN and prison number and both halves of the record.
  *
- * All ids asked for in one tick are resolved together in fixed stages, so that each upstream batch
- * route is called once per stage for the whole operation, not once per person:
+ * The work does not depend on whether a person exists, only on the kinds of id asked (ADR 1, issue
+ * 14: filtered and unknown ids cost the same calls in the same rounds). All ids asked for in one tick
+ * are resolved together in fixed rounds, each upstream batch route called once per round for the
+ * whole operation:
  *  1. probation search by CRN and by prison number, core person record links, and - when every id is
- *     a prison number - prisoner search (so the common case costs one round trip);
- *  2. prisoner search for every prison number still missing, and probation search for CRNs that only
- *     the core person record knew;
- *  3. only for prison numbers prisoner search does not know: the merged-record lookup.
- * A CRN must first become a prison number, so mixed operations take one more round trip: the price
- * of one prisoner-search call instead of two.
+ *     a prison number - prisoner search by number and the merged-record lookup (so the common case
+ *     costs one round trip, whether or not prisoner search knows the number);
+ *  2. only when a CRN was asked: prisoner search and the merged-record lookup for the prison numbers
+ *     the CRNs lead to (or, when none does, for a stand-in number); probation search for a CRN only
+ *     the core person record links;
+ *  3. only for a merged-away number whose probation half was not found under it: probation search
+ *     by the surviving number.
+ * An identity step that fails is never "not known": the person is the error (see settleIdentity).
  */
 export function createPersonLoader(records: IdentityLoaders) {
   return new DataLoader<string, PersonRef | null>(async (keys) => {
     const ids = keys.map((k) => parseHmppsId(k) as HmppsId);
     const anyCrn = ids.some((id) => id.kind === 'crn');
     const loadPrison = (n: string) => settle(records.prisonRecord.load(n));
+    const loadMerged = (n: string) => settle(records.mergedPrisonRecord.load(n));
 
-    // Stage 1
+    // Round 1
     const pending: Pending[] = await Promise.all(
       ids.map(async (id): Promise<Pending> => {
         if (id.kind === 'crn') {
@@ -66,35 +103,46 @@ export function createPersonLoader(records: IdentityLoaders) {
           // Probation search is the system of record for CRNs: a CRN it does not know is not a person.
           const known = !(probation instanceof Error) && probation !== null;
           const prisonNumber = known ? (linked ?? probation.prisonNumber) : null;
-          return { id, probation, prisonNumber, prison: undefined, requestedPrisonNumber: null };
+          return { id, probation, prisonNumber, prison: undefined, merged: undefined, linkedCrn: null, requestedPrisonNumber: null };
         }
         const n = id.prisonNumber;
-        const [probation, linkedCrn, prison] = await Promise.all([
+        const [probation, linkedCrn, prison, merged] = await Promise.all([
           settle(records.probationRecordByPrisonNumber.load(n)),
           records.linkedCrn.load(n),
           anyCrn ? undefined : loadPrison(n),
+          anyCrn ? undefined : loadMerged(n),
         ]);
-        const current = { id, probation, prisonNumber: n, prison, requestedPrisonNumber: null };
-        if (linkedCrn && !(probation instanceof Error) && probation?.crn !== linkedCrn) {
-          // The record service links a CRN that probation search did not return for this number.
-          current.probation = await settle(records.probationRecord.load(linkedCrn));
+        return { id, probation, prisonNumber: n, prison, merged, linkedCrn, requestedPrisonNumber: null };
+      }),
+    );
+
+    // Round 2
+    const toAsk = [...new Set(pending.filter((p) => p.prison === undefined && p.prisonNumber).map((p) => p.prisonNumber!))];
+    const numbers = anyCrn && toAsk.length === 0 ? [COVER_PRISON_NUMBER] : toAsk;
+    const [asked] = await Promise.all([
+      Promise.all(numbers.map(async (n) => [n, await Promise.all([loadPrison(n), loadMerged(n)])] as const)),
+      ...pending.map(async (p) => {
+        // The record service links a CRN that probation search did not return for this number.
+        if (p.linkedCrn && !(p.probation instanceof Error) && p.probation?.crn !== p.linkedCrn) {
+          p.probation = await settle(records.probationRecord.load(p.linkedCrn));
         }
-        return current;
       }),
-    );
+    ]);
+    const answers = new Map(asked);
+    // A failure of this round's prisoner search leaves ids without a number undecided as well.
+    const roundFailure = asked.flatMap(([, r]) => r).find((r): r is Error => r instanceof Error) ?? null;
+    for (const p of pending) {
+      if (p.prison !== undefined) continue;
+      const answer = p.prisonNumber ? answers.get(p.prisonNumber) : undefined;
+      p.prison = answer ? answer[0] : roundFailure;
+      p.merged = answer ? answer[1] : roundFailure;
+    }
 
-    // Stage 2
-    await Promise.all(
-      pending.map(async (p) => {
-        if (p.prison === undefined) p.prison = p.prisonNumber ? await loadPrison(p.prisonNumber) : null;
-      }),
-    );
-
-    // Stage 3: a prison number that prisoner search does not know may have been merged into another.
+    // Round 3: a prison number that prisoner search does not know may have been merged into another.
     await Promise.all(
       pending.map(async (p) => {
         if (!p.prisonNumber || p.prison !== null) return;
-        const survivor = await settle(records.mergedPrisonRecord.load(p.prisonNumber));
+        const survivor = p.merged ?? null;
         p.prison = survivor;
         if (survivor instanceof Error || !survivor) return;
         if (p.id.kind === 'prisonNumber') p.requestedPrisonNumber = p.prisonNumber;
@@ -111,8 +159,10 @@ export function createPersonLoader(records: IdentityLoaders) {
 
 /**
  * A person is answered when the system that holds the id they were asked by could be asked: the
- * other half may be missing (its fields then report the failure). Only when identity itself cannot
- * be established is the whole person an error.
+ * other half may be missing (its fields then report the failure, and the resolvers decide whether
+ * the consumer's row filters can still be judged). "Not known" (null, so NOT_FOUND) only when every
+ * identity step answered: an unknown CRN while prisoner search is down is the failure, as a filtered
+ * one would be (issue 12 item 6, issue 14).
  */
 function settleIdentity(p: Pending): PersonRef | null | Error {
   const prison = p.prison ?? null;
@@ -122,6 +172,7 @@ function settleIdentity(p: Pending): PersonRef | null | Error {
   const probationRecord = probationError ? null : (p.probation as ProbationRecord | null);
   if (p.id.kind === 'crn') {
     if (probationError) return probationError;
+    if (!probationRecord) return prisonError;
   } else {
     if (prisonError && !probationRecord) return probationError ?? prisonError;
     if (probationError && !prisonRecord) return probationError;

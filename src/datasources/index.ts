@@ -10,6 +10,7 @@ export { UpstreamError, type DataArea } from './http/errors.js';
 export type { RequestScope } from './http/upstream-client.js';
 export { RequestLoaders } from './request-loaders.js';
 export { SearchTooBroadError, type SearchMatch } from './search.js';
+export { coverIds } from './identity.js';
 
 /** Long-lived upstream clients (agents, token cache) shared by all requests. */
 export class DataSources {

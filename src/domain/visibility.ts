@@ -42,3 +42,17 @@ export function isVisible(person: PersonRef, filters: RowFilters): boolean {
 export function isLimitedAccess(person: PersonRef): boolean {
   return person.probation?.currentExclusion === true || person.probation?.currentRestriction === true;
 }
+
+/**
+ * Whether the person is visible to a consumer with these filters, or `null` when it cannot be told
+ * because a half that decides it could not be asked (its system failed). Undecided people are never
+ * reported as not found, nor shown: the failure stands in their place, exactly as it does for an id
+ * nobody could look up (issue 14: filtered and unknown look the same during an outage too).
+ */
+export function visibilityOf(person: PersonRef, filters: RowFilters): boolean | null {
+  const restricted = filters.prisons !== null || filters.supervisionStatuses !== null;
+  if (person.prisonUnavailable && restricted) return null;
+  // The supervision status is decided by the prison half when it says ACTIVE, else by probation.
+  if (person.probationUnavailable && filters.supervisionStatuses !== null && !person.prison?.status?.startsWith('ACTIVE')) return null;
+  return isVisible(person, filters);
+}

@@ -8,4 +8,9 @@ import type { RowFilters } from '../domain/visibility.js';
 export interface ResolverContext {
   loaders: RequestLoaders;
   rowFilters: RowFilters;
+  /**
+   * Whether a search by these criteria must leave limited-access people out: a field a criterion
+   * matches is redacted for them for this consumer, and a match would confirm the hidden value.
+   */
+  searchHidesLimitedAccess(criteria: readonly string[], includeAliases: boolean): boolean;
 }

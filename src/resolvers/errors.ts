@@ -22,3 +22,13 @@ export function toConsumerError(e: unknown): GraphQLError | unknown {
       : `${e.area === 'prison' ? 'Prison' : 'Probation'} data is unavailable at the moment.`;
   return graphQLError(e.failure === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE', message, { area: e.area, retryable: e.retryable });
 }
+
+/**
+ * An identity step failed: the person can be neither found nor ruled out, so the failure stands in
+ * its place (never NOT_FOUND, issue 12 item 6). It names the failing system's data area only, which is
+ * the same whether or not the person exists or may be seen, so a filtered and an unknown id get the
+ * same answer during an outage (issue 14; tests/security/side-channels.test.ts).
+ */
+export function identityUnavailable(e: unknown): GraphQLError | unknown {
+  return toConsumerError(e);
+}

@@ -1,16 +1,19 @@
 import { GraphQLError } from 'graphql';
-import { SearchTooBroadError, type SearchMatch } from '../datasources/index.js';
+import { coverIds, SearchTooBroadError, type SearchMatch } from '../datasources/index.js';
 import { hmppsIdKey, parseHmppsId } from '../domain/identifiers.js';
 import { preferredHmppsId, type PersonRef } from '../domain/person.js';
 import { compareSortKeys, criteriaProblem, joinLinked, MATCHED_HMPPS_IDS, type SearchCriteria } from '../domain/search.js';
-import { isVisible } from '../domain/visibility.js';
+import { isLimitedAccess, visibilityOf } from '../domain/visibility.js';
 import type { ResolverContext } from './context.js';
-import { badUserInput, notFound, toConsumerError } from './errors.js';
+import { badUserInput, identityUnavailable, notFound, toConsumerError } from './errors.js';
 import { fingerprint, pageSize, startOffset, cursorAt, type Page } from './pagination.js';
 
 export const MAX_PERSONS = 100;
 /** Most matches taken from each of prison and probation search; a broader search must be narrowed. */
 export const SEARCH_LIMIT = 500;
+/** Stand-in ids a filtered search resolves with its matches (of each kind, CRN and prison number). */
+const SEARCH_COVER = 2;
+const CRITERIA = ['firstName', 'lastName', 'dateOfBirth', 'pncNumber'] as const;
 
 function idsOrRefuse(hmppsIds: readonly string[], field: string) {
   return hmppsIds.map((raw, i) => {
@@ -22,11 +25,18 @@ function idsOrRefuse(hmppsIds: readonly string[], field: string) {
   });
 }
 
-/** A person, or the error that stands in its place (unknown and out-of-scope look the same). */
+/**
+ * A person, or the error that stands in its place: unknown and out-of-scope look the same, and so do
+ * they while an identity step is failing (the failure, never NOT_FOUND).
+ */
 function visibleOrNotFound(person: PersonRef | null | Error, ctx: ResolverContext): PersonRef | GraphQLError {
-  if (person instanceof Error) return toConsumerError(person) as GraphQLError;
-  if (!person || !isVisible(person, ctx.rowFilters)) return notFound();
-  return person;
+  if (person instanceof Error) return identityUnavailable(person) as GraphQLError;
+  if (!person) return notFound();
+  const visible = visibilityOf(person, ctx.rowFilters);
+  if (visible) return person;
+  // Not visible while a half could not be asked: said as it is said for an id nobody could look up.
+  const failure = person.prisonUnavailable ?? person.probationUnavailable;
+  return failure ? (identityUnavailable(failure) as GraphQLError) : notFound();
 }
 
 async function person(_root: unknown, args: { hmppsId: string }, ctx: ResolverContext): Promise<PersonRef> {
@@ -89,11 +99,6 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
 
   matches = await joinedByCorePersonRecord(matches, ctx);
 
-  // What each side already returned need not be fetched again when the page is resolved.
-  for (const m of matches) {
-    if (m.prison) ctx.loaders.prisonRecord.prime(m.prison.prisonNumber, m.prison);
-    if (m.probation) ctx.loaders.probationRecord.prime(m.probation.crn, m.probation);
-  }
   let ordered = matches
     .map((m) => {
       const record = m.probation ?? m.prison!;
@@ -101,16 +106,33 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
       return { hmppsId, key: { lastName: record.lastName, firstName: record.firstName, dateOfBirth: record.dateOfBirth, hmppsId } };
     })
     .sort((a, b) => compareSortKeys(a.key, b.key));
-  // A row filter the upstream searches could not apply (supervision status needs both halves of a
-  // person) must be applied before counting and paging: otherwise the count and the cursor would
-  // reveal people the consumer may not see.
-  if (ctx.rowFilters.supervisionStatuses !== null) {
-    const everyone = await ctx.loaders.person.loadMany(ordered.map((m) => m.hmppsId));
-    const visible = everyone.map((p) => {
-      if (p instanceof Error) throw toConsumerError(p);
-      return p !== null && isVisible(p, ctx.rowFilters);
+  const used = CRITERIA.filter((c) => criteria[c] !== null);
+  const hideLimitedAccess = ctx.searchHidesLimitedAccess(used, criteria.includeAliases);
+  if (ctx.rowFilters.supervisionStatuses !== null || hideLimitedAccess) {
+    // A row filter the upstream searches could not apply (supervision status needs both halves of a
+    // person), or a criterion on a field redacted for limited-access people, must be applied before
+    // counting and paging: otherwise the count and the cursor would reveal people the consumer may
+    // not see, or confirm a hidden value. Resolving the matches costs upstream calls that depend on
+    // them, so the batch is padded with stand-in ids: the same calls in the same rounds whether the
+    // only match is a hidden person or nobody matched (up to SEARCH_COVER of each kind; issue 14).
+    const ids = ordered.map((m) => m.hmppsId);
+    const everyone = await ctx.loaders.person.loadMany([...ids, ...coverIds(ids, SEARCH_COVER)]);
+    const keep = ids.map((_, i) => {
+      const p = everyone[i];
+      if (p instanceof Error) throw identityUnavailable(p);
+      if (!p) return false;
+      const visible = visibilityOf(p, ctx.rowFilters);
+      const failure = p.prisonUnavailable ?? p.probationUnavailable;
+      if (!visible && failure) throw identityUnavailable(failure);
+      return visible === true && !(hideLimitedAccess && isLimitedAccess(p));
     });
-    ordered = ordered.filter((_, i) => visible[i]);
+    ordered = ordered.filter((_, i) => keep[i]);
+  } else {
+    // What each side already returned need not be fetched again when the page is resolved.
+    for (const m of matches) {
+      if (m.prison) ctx.loaders.prisonRecord.prime(m.prison.prisonNumber, m.prison);
+      if (m.probation) ctx.loaders.probationRecord.prime(m.probation.crn, m.probation);
+    }
   }
 
   const pageIds = ordered.slice(start, start + first).map((m) => m.hmppsId);
@@ -118,9 +140,13 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
   const nodes: PersonRef[] = [];
   const seen = new Set<string>();
   for (const p of people) {
-    if (p instanceof Error) throw toConsumerError(p);
+    if (p instanceof Error) throw identityUnavailable(p);
     // A person found on both sides under different ids resolves to the same person: show it once.
-    if (!p || !isVisible(p, ctx.rowFilters) || seen.has(preferredHmppsId(p))) continue;
+    if (!p || seen.has(preferredHmppsId(p))) continue;
+    const visible = visibilityOf(p, ctx.rowFilters);
+    const failure = p.prisonUnavailable ?? p.probationUnavailable;
+    if (!visible && failure) throw identityUnavailable(failure);
+    if (!visible) continue;
     seen.add(preferredHmppsId(p));
     nodes.push(p);
   }

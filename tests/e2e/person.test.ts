@@ -157,7 +157,9 @@ describe('batching', () => {
     // Only the core person record has no batch route: one call per id, bounded concurrency.
     const cprCalls = Object.values(counters.personRecord ?? {}).reduce((a, b) => a + b, 0);
     expect(cprCalls).toBe(20);
-    expect(totalCalls(counters)).toBe(3 + 20);
+    // The merged-record lookup is asked once for all, whether or not any number is merged (issue 14).
+    expect(counters.prisonerSearch?.['POST /attribute-search']).toBe(1);
+    expect(totalCalls(counters)).toBe(4 + 20);
   });
 });
 

@@ -246,6 +246,50 @@ describe('federation: Query._entities (what a router asks) follows exactly the r
   });
 });
 
+describe('what you may not read, you may not search by', () => {
+  const SEARCH = 'query S($c: PersonSearchCriteria!) { searchPersons(criteria: $c) { totalCount nodes { hmppsId lastName } } }';
+
+  it.each<[string, string, Record<string, unknown>, string]>([
+    ['a criterion on an always-masked field (PNC number)', 'police-force', { pncNumber: '2011/5485768H' }, 'PersonSearchCriteria.pncNumber'],
+    ['a criterion on a field not granted (date of birth)', 'schema-explorer', { lastName: 'Quennell', dateOfBirth: '1984-03-12' }, 'PersonSearchCriteria.dateOfBirth'],
+    ['a criterion on a field not granted (PNC number)', 'schema-explorer', { pncNumber: '2011/5485768H' }, 'PersonSearchCriteria.pncNumber'],
+    ['an alias criterion on alias fields not granted', 'schema-explorer', { lastName: 'Quennell', includeAliases: true }, 'PersonSearchCriteria.lastName'],
+  ])('%s is refused with 403 FORBIDDEN naming it, before any upstream call', async (_label, consumer, criteria, named) => {
+    await stack.sims.resetCounters();
+    for (const r of [
+      await as(consumer).gql(SEARCH, { c: criteria }),
+      // Inline, through a fragment: the same.
+      await as(consumer).gql(`{ ...Q } fragment Q on Query { searchPersons(criteria: ${JSON.stringify(criteria).replace(/"([a-zA-Z]+)":/g, '$1:')}) { totalCount } }`),
+    ]) {
+      expect(r.status).toBe(403);
+      expect(r.body.data).toBeUndefined();
+      expect(r.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      expect(r.body.errors?.[0]?.extensions?.coordinates).toContain(named);
+    }
+    expect(upstreamCalls(await stack.sims.counters())).toBe(0);
+  });
+
+  it('the same criteria are served to a consumer that may read the field', async () => {
+    const p = person('linked');
+    const r = await as('prison-operator').gql(SEARCH, { c: { lastName: p.lastName, dateOfBirth: p.dateOfBirth } });
+    expect(r.body.errors).toBeUndefined();
+  });
+
+  it.each(['restricted', 'excluded'])('%s (limited access): a criterion on a field masked for them neither finds nor counts them', async (key) => {
+    const p = person(key);
+    // police-force masks first names of limited-access people: searching by the real one must not confirm it.
+    const right = await as('police-force').gql(SEARCH, { c: { firstName: p.firstName, lastName: p.lastName } });
+    const wrong = await as('police-force').gql(SEARCH, { c: { firstName: 'Zzyzzyxx', lastName: p.lastName } });
+    expect(right.body.errors).toBeUndefined();
+    expect(right.raw).toBe(wrong.raw);
+    expect(right.raw).not.toContain(p.crn!);
+    // By the last name alone (not redacted for them) they are found, their first name masked.
+    const byLastName = await as('police-force').gql('query S($c: PersonSearchCriteria!) { searchPersons(criteria: $c) { nodes { hmppsId firstName } } }', { c: { lastName: p.lastName } });
+    const nodes = (byLastName.body.data?.searchPersons as { nodes: Array<{ hmppsId: string; firstName: string }> }).nodes;
+    expect(nodes.find((n) => n.hmppsId === p.crn)?.firstName).toBe(MASK);
+  });
+});
+
 describe('redactions apply on every path to a field', () => {
   const FIELDS = 'hmppsId firstName dateOfBirth identifiers { pncNumber } aliases { firstName lastName dateOfBirth } addresses { street town postcode } contactDetails { emails }';
   const lao = ['restricted', 'excluded'];
@@ -271,7 +315,7 @@ describe('redactions apply on every path to a field', () => {
       ['persons', police.gql(`query($ids: [ID!]!) { persons(hmppsIds: $ids) { ${FIELDS} } }`, { ids: [id] }), (d) => d.persons],
       ['alias + named fragment', police.gql(`query($id: ID!) { who: person(hmppsId: $id) { ...F } } fragment F on Person { ${FIELDS} }`, { id }), (d) => [d.who]],
       ['inline fragment', police.gql(`query($id: ID!) { person(hmppsId: $id) { ... on Person { ${FIELDS} } } }`, { id }), (d) => [d.person]],
-      ['search', police.gql(`query($c: PersonSearchCriteria!) { searchPersons(criteria: $c) { nodes { hmppsId firstName } } }`, { c: { lastName: p.lastName, dateOfBirth: p.dateOfBirth } }),
+      ['search', police.gql(`query($c: PersonSearchCriteria!) { searchPersons(criteria: $c) { nodes { hmppsId firstName } } }`, { c: { lastName: p.lastName } }),
         (d) => d.searchPersons.nodes.filter((n: { hmppsId: string }) => n.hmppsId === id).map((n: P) => ({ ...n, dateOfBirth: null, identifiers: { pncNumber: null }, aliases: [], addresses: [], contactDetails: null }))],
     ];
     for (const [label, pending, pick] of paths) {

@@ -277,3 +277,26 @@ describe('reload when the file changes', () => {
     });
   });
 });
+
+describe('an identifier a consumer may not see never comes back through another field (issue 14)', () => {
+  const grants = ['Query.person', 'Person.hmppsId', 'Person.identifiers', 'Identifiers.*'];
+
+  it.each<[string, Record<string, unknown>]>([
+    ['CRN removed', { field: 'Identifiers.crn', action: 'remove' }],
+    ['CRN masked', { field: 'Identifiers.crn', action: 'mask' }],
+    ['prison number removed', { field: 'Identifiers.prisonNumber', action: 'remove' }],
+    ['CRN masked for limited-access people only', { field: 'Identifiers.crn', action: 'mask', limitedAccessOnly: true }],
+  ])('%s while Person.hmppsId is granted unredacted: refused, naming both fields', (_label, redaction) => {
+    const problems = problemsOf({ roles: { r: { grants, redactions: [redaction] } }, consumers: { c: { roles: ['r'] } } });
+    expect(problems).toEqual([expect.stringMatching(/consumer "c".*Person\.hmppsId.*Identifiers\.(crn|prisonNumber)/)]);
+  });
+
+  it('accepted when hmppsId is redacted as strictly, or not granted', () => {
+    const redactions = [{ field: 'Identifiers.crn', action: 'remove' }];
+    expect(problemsOf({ roles: { r: { grants, redactions: [...redactions, { field: 'Person.hmppsId', action: 'mask' }] } }, consumers: { c: { roles: ['r'] } } })).toEqual([]);
+    expect(problemsOf({ roles: { r: { grants: grants.filter((g) => g !== 'Person.hmppsId'), redactions } }, consumers: { c: { roles: ['r'] } } })).toEqual([]);
+    // LAO-only for the id and always for hmppsId is stricter: fine. The other way round is not.
+    expect(problemsOf({ roles: { r: { grants, redactions: [{ field: 'Identifiers.crn', action: 'remove', limitedAccessOnly: true }, { field: 'Person.hmppsId', action: 'mask' }] } }, consumers: { c: { roles: ['r'] } } })).toEqual([]);
+    expect(problemsOf({ roles: { r: { grants, redactions: [{ field: 'Identifiers.crn', action: 'remove' }, { field: 'Person.hmppsId', action: 'mask', limitedAccessOnly: true }] } }, consumers: { c: { roles: ['r'] } } })).toHaveLength(1);
+  });
+});

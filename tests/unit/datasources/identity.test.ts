@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createPersonLoader, type IdentityLoaders } from '../../../src/datasources/identity.js';
+import { COVER_PRISON_NUMBER, createPersonLoader, type IdentityLoaders } from '../../../src/datasources/identity.js';
 import { linkedCrnLoader, linkedPrisonNumberLoader } from '../../../src/datasources/person-record/loaders.js';
 import type { CanonicalRecordDto, PersonRecordRoutes } from '../../../src/datasources/person-record/routes.js';
 import { mergedPrisonRecordLoader, prisonRecordLoader } from '../../../src/datasources/prisoner-search/loaders.js';
@@ -96,6 +96,8 @@ describe('staged identity resolution', () => {
     expect(asked.filter((r) => !r.startsWith('record'))).toEqual([
       'nomsNumbers A0001AA,B0002BB',
       'prisoner-numbers A0001AA,B0002BB',
+      // Asked whether or not prisoner search knows the numbers: the same work for unknown ids (issue 14).
+      'merged-from A0001AA,B0002BB',
       'answered nomsNumbers',
     ]);
   });
@@ -155,10 +157,19 @@ describe('staged identity resolution', () => {
     expect(asked).toContain('nomsNumbers A0001AA');
   });
 
-  it('a CRN probation search does not know is no person, and no one else is asked about it', async () => {
+  it('a CRN probation search does not know is no person; prisoner search is asked only about a stand-in number', async () => {
     const { person, asked } = identityOver({ records: { X000404: links(['X000404'], ['A0001AA']) } });
     expect(await person.load('X000404')).toBeNull();
-    expect(asked.some((r) => r.startsWith('prisoner-numbers'))).toBe(false);
+    // The same calls as for a CRN that has a prison number (a person the consumer may not see).
+    expect(asked.filter((r) => r.startsWith('prisoner-numbers') || r.startsWith('merged-from'))).toEqual([
+      `prisoner-numbers ${COVER_PRISON_NUMBER}`,
+      `merged-from ${COVER_PRISON_NUMBER}`,
+    ]);
+  });
+
+  it('an unknown CRN while prisoner search is down is the failure, not "no person" (issue 12 item 6)', async () => {
+    const { person } = identityOver({ failing: { prisonerSearch: true } });
+    await expect(person.load('X000404')).rejects.toThrow('prisonerSearch unavailable');
   });
 
   it('a failing stage: prisoner search down leaves a CRN person answered with the prison half marked unavailable', async () => {
