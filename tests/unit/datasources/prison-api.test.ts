@@ -525,6 +525,7 @@ function fakeUpstream(handlers: Record<string, Handler>) {
     call: () => Promise.reject(new Error('not used')),
     get: (route, path, searchParams, acceptStatuses = [404]) => answer({ route, path, searchParams }, acceptStatuses),
     post: (route, path, json, acceptStatuses = []) => answer({ route, path, json }, acceptStatuses),
+    violation: () => undefined,
   };
   return { caller, calls };
 }
