@@ -70,7 +70,7 @@ function expectTypedUpstreamErrors(result: GraphQLResult): string[] {
   const codes = (result.body.errors ?? []).map((e) => e.extensions?.code);
   expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
   for (const e of result.body.errors ?? []) {
-    expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']).toContain(e.extensions?.code);
+    expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_INVALID_RESPONSE']).toContain(e.extensions?.code);
     expect(['prison', 'probation', 'identity']).toContain(e.extensions?.area);
     expect(typeof e.extensions?.retryable).toBe('boolean');
   }

@@ -188,3 +188,51 @@ export function ordered(obj: Record<string, unknown>, start: string, end: string
     valueError(`${path}.${end}`, `before ${start}`);
   }
 }
+
+/**
+ * A batch answer keyed by an identifier (one item per known key): items whose key fits are kept or,
+ * when another field does not fit, their keys listed as spoiled (the caller answers those keys with
+ * UPSTREAM_INVALID_RESPONSE, never NOT_FOUND). An item whose key is missing or malformed cannot be
+ * told apart from any asked key: `unattributable` is then true, and the caller answers every asked key
+ * it did not find with UPSTREAM_INVALID_RESPONSE rather than "not known".
+ */
+export interface KeyedBatch<T> {
+  items: T[];
+  spoiled: Set<string>;
+  unattributable: boolean;
+}
+
+export function keyedBatch<T>(
+  list: unknown[],
+  path: string,
+  keysOf: (item: unknown, path: string) => string[],
+  check: (item: unknown, path: string) => T,
+  report: Report,
+): KeyedBatch<T> {
+  const out: KeyedBatch<T> = { items: [], spoiled: new Set(), unattributable: false };
+  for (let i = 0; i < list.length; i++) {
+    const at = `${path}[${i}]`;
+    let keys: string[];
+    try {
+      keys = keysOf(list[i], at);
+    } catch (e) {
+      if (!(e instanceof ContractViolation)) throw e;
+      report(e.reason, e.message);
+      out.unattributable = true;
+      continue;
+    }
+    try {
+      out.items.push(check(list[i], at));
+    } catch (e) {
+      if (!(e instanceof ContractViolation)) throw e;
+      report(e.reason, e.message);
+      for (const key of keys) out.spoiled.add(key);
+    }
+  }
+  return out;
+}
+
+export const emptyBatch = <T>(): KeyedBatch<T> => ({ items: [], spoiled: new Set(), unattributable: false });
+
+/** A batch of entries that all passed their checks. */
+export const batchOf = <T>(items: T[]): KeyedBatch<T> => ({ items, spoiled: new Set(), unattributable: false });

@@ -41,6 +41,11 @@ export type ContractReason = 'redirect' | 'unexpected_status' | 'not_json' | 'em
  * An upstream call that failed. The message is for logs (no bodies, no person data); what reaches a
  * consumer is only `failure` and `area` (mapped to a GraphQL error by the resolvers).
  */
+/** The error of one key whose entry in a batch answer broke the contract (UPSTREAM_INVALID_RESPONSE). */
+export function invalidItem(upstream: UpstreamName | 'auth', route: string): UpstreamError {
+  return new UpstreamError(upstream, route, 'bad-response', 200, 'entry for this key broke the contract', 'value');
+}
+
 export class UpstreamError extends Error {
   constructor(
     readonly upstream: UpstreamName | 'auth',

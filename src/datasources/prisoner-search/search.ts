@@ -1,6 +1,7 @@
 import type { SearchCriteria } from '../../domain/search.js';
 import { nameVariants } from '../../domain/search.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
+import { decodePrisonerPage } from './decode.js';
 import { PRISONER_FIELDS, type PrisonerDto } from './routes.js';
 
 type Matcher = Record<string, unknown>;
@@ -46,12 +47,13 @@ export function prisonerSearchQueries(client: UpstreamCaller) {
     /** Up to `limit` prisoners matching; `total` is the upstream's count of all matches. */
     async search(c: SearchCriteria, prisonIds: readonly string[] | null, limit: number) {
       const query = attributeQuery(c, prisonIds);
-      const body = await client.call<{ content?: PrisonerDto[]; totalElements?: number }>({
+      const body = await client.call<{ content: PrisonerDto[]; totalElements: number | null }>({
         route: 'POST /attribute-search',
         method: 'POST',
         path: '/attribute-search',
         searchParams: { page: 0, size: limit, responseFields: PRISONER_FIELDS },
         json: { joinType: 'AND', queries: [query], pagination: { page: 0, size: limit } },
+        decode: decodePrisonerPage,
       });
       const content = body.body?.content ?? [];
       return { content, total: body.body?.totalElements ?? content.length };
