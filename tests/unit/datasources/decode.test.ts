@@ -88,7 +88,7 @@ describe('prisoner search answers', () => {
     const loader = prisonRecordLoader(routes);
     const [good, spoiled, unknown] = await Promise.allSettled(['A0001AA', 'A0002AA', 'A0009AA'].map((n) => loader.load(n)));
     expect(good).toMatchObject({ status: 'fulfilled', value: { prisonNumber: 'A0001AA' } });
-    expect(spoiled.status).toBe('rejected');
+    expect(spoiled!.status).toBe('rejected');
     expect((spoiled as PromiseRejectedResult).reason).toBeInstanceOf(UpstreamError);
     expect((spoiled as PromiseRejectedResult).reason).toMatchObject({ failure: 'bad-response', retryable: false });
     expect(unknown).toEqual({ status: 'fulfilled', value: null });
@@ -100,8 +100,8 @@ describe('prisoner search answers', () => {
     const routes = { prisonersByNumbers: async () => decodePrisonerBatch(clone(body), report) } as unknown as PrisonerSearchRoutes;
     const loader = prisonRecordLoader(routes);
     const [good, missing] = await Promise.allSettled(['A0001AA', 'A0002AA'].map((n) => loader.load(n)));
-    expect(good.status).toBe('fulfilled');
-    expect(missing.status).toBe('rejected');
+    expect(good!.status).toBe('fulfilled');
+    expect(missing!.status).toBe('rejected');
   });
 });
 
@@ -139,10 +139,10 @@ describe('probation search answers', () => {
     const routes = { offendersByCrns: async () => decodeOffendersByCrn(clone(body), (r) => seen.push(r)) } as unknown as ProbationSearchRoutes;
     const loader = probationRecordLoader(routes);
     const [a, b, c] = await Promise.allSettled(['X000001', 'X000002', 'X000003'].map((n) => loader.load(n)));
-    expect(a.status).toBe('fulfilled');
+    expect(a!.status).toBe('fulfilled');
     // An out-of-domain age is dropped (null) with a reported violation; the record stands.
     expect(b).toMatchObject({ status: 'fulfilled', value: { crn: 'X000002', age: null } });
-    expect(c.status).toBe('rejected');
+    expect(c!.status).toBe('rejected');
     expect(seen.sort()).toEqual(['shape', 'value']);
   });
 });
