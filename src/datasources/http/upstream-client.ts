@@ -68,7 +68,13 @@ export type ViolationReporter = (reason: ContractReason, detail: string) => void
 
 export interface UpstreamCaller {
   call<T>(options: CallOptions): Promise<UpstreamResponse<T>>;
-  get<T>(route: string, path: string, searchParams?: CallOptions['searchParams'], acceptStatuses?: number[]): Promise<T | null>;
+  get<T>(
+    route: string,
+    path: string,
+    searchParams?: CallOptions['searchParams'],
+    acceptStatuses?: number[],
+    decode?: CallOptions['decode'],
+  ): Promise<T | null>;
   post<T>(route: string, path: string, json: unknown, acceptStatuses?: number[]): Promise<T | null>;
   /** Counts and logs a violation found after the call (e.g. a value out of its domain while mapping). */
   violation(route: string, reason: ContractReason, detail: string): void;
@@ -149,8 +155,8 @@ export class UpstreamClient {
   scoped(scope: RequestScope): UpstreamCaller {
     return {
       call: (options) => this.call(options, scope),
-      get: (route, path, searchParams, acceptStatuses = [404]) =>
-        this.call<never>({ route, method: 'GET', path, searchParams, acceptStatuses }, scope).then((r) => r.body),
+      get: (route, path, searchParams, acceptStatuses = [404], decode) =>
+        this.call<never>({ route, method: 'GET', path, searchParams, acceptStatuses, ...(decode ? { decode } : {}) }, scope).then((r) => r.body),
       post: (route, path, json, acceptStatuses = []) =>
         this.call<never>({ route, method: 'POST', path, json, acceptStatuses }, scope).then((r) => r.body),
       violation: (route, reason, detail) => this.violation(route, reason, detail, scope.requestId),
