@@ -1,4 +1,13 @@
 import type { UpstreamCaller } from '../http/upstream-client.js';
+import {
+  decodeAddresses,
+  decodeImages,
+  decodeOffenceHistory,
+  decodeOffenderSentences,
+  decodeReasonableAdjustments,
+  decodeReferenceCodes,
+  decodeSentenceSummary,
+} from './decode.js';
 
 /** Prison API, Nomis (nomis-prison-api.json): the DTO fields the gateway reads. */
 
@@ -159,6 +168,9 @@ export function prisonApiRoutes(client: UpstreamCaller) {
         (await client.get<AddressDto[]>(
           'GET /api/offenders/{offenderNo}/addresses',
           `/api/offenders/${segment(prisonNumber)}/addresses`,
+          undefined,
+          [404],
+          decodeAddresses,
         )) ?? []
       );
     },
@@ -173,6 +185,8 @@ export function prisonApiRoutes(client: UpstreamCaller) {
           'GET /api/bookings/offenderNo/{offenderNo}/offenceHistory',
           `/api/bookings/offenderNo/${segment(prisonNumber)}/offenceHistory`,
           { convictionsOnly: true },
+          [404],
+          decodeOffenceHistory,
         )) ?? []
       );
     },
@@ -182,13 +196,24 @@ export function prisonApiRoutes(client: UpstreamCaller) {
       return client.get<SentenceSummaryDto>(
         'GET /api/offenders/{offenderNo}/booking/latest/sentence-summary',
         `/api/offenders/${segment(prisonNumber)}/booking/latest/sentence-summary`,
+        undefined,
+        [404],
+        decodeSentenceSummary,
       );
     },
 
     /** Batch: one entry per booking of each known offender; unknown numbers are absent. */
     async offenderSentences(prisonNumbers: readonly string[]): Promise<OffenderSentenceDetailDto[]> {
       return (
-        (await client.post<OffenderSentenceDetailDto[]>('POST /api/offender-sentences', '/api/offender-sentences', prisonNumbers)) ?? []
+        (
+          await client.call<OffenderSentenceDetailDto[]>({
+            route: 'POST /api/offender-sentences',
+            method: 'POST',
+            path: '/api/offender-sentences',
+            json: prisonNumbers,
+            decode: decodeOffenderSentences,
+          })
+        ).body ?? []
       );
     },
 
@@ -197,6 +222,9 @@ export function prisonApiRoutes(client: UpstreamCaller) {
         (await client.get<ImageDetailDto[]>(
           'GET /api/images/offenders/{offenderNo}',
           `/api/images/offenders/${segment(prisonNumber)}`,
+          undefined,
+          [404],
+          decodeImages,
         )) ?? []
       );
     },
@@ -209,6 +237,7 @@ export function prisonApiRoutes(client: UpstreamCaller) {
           `/api/reference-domains/domains/${segment(domain)}/codes`,
           undefined,
           [],
+          decodeReferenceCodes,
         )) ?? []
       );
     },
@@ -224,6 +253,9 @@ export function prisonApiRoutes(client: UpstreamCaller) {
       const body = await client.get<ReasonableAdjustmentsDto>(
         'GET /api/bookings/{bookingId}/reasonable-adjustments',
         `/api/bookings/${segment(bookingId)}/reasonable-adjustments?${query.toString()}`,
+        undefined,
+        [404],
+        decodeReasonableAdjustments,
       );
       return body?.reasonableAdjustments ?? [];
     },
