@@ -1,4 +1,4 @@
-import { fields, inRange, items, object, optionalArray, optionalObject, ordered, type Report } from '../http/contract.js';
+import { array, fields, inRange, items, object, optionalArray, optionalObject, ordered, type Report } from '../http/contract.js';
 import type { CaseAddressDto, SupervisionResponseDto } from './routes.js';
 
 /**
@@ -12,8 +12,9 @@ export function decodeSupervisions(body: unknown, report: Report): SupervisionRe
   const manager = optionalObject(o.communityManager, '$.communityManager');
   if (manager) {
     fields(manager, '$.communityManager', { name: 'object?', email: 'string?', telephoneNumber: 'string?', allocated: 'boolean?', team: 'object?' });
-    const name = optionalObject(manager.name, '$.communityManager.name');
-    if (name) fields(name, '$.communityManager.name', { forename: 'string?', surname: 'string?' });
+    // A community manager (allocated or not) always has a name.
+    const name = object(manager.name, '$.communityManager.name');
+    fields(name, '$.communityManager.name', { forename: 'string?', surname: 'string?' });
     const team = optionalObject(manager.team, '$.communityManager.team');
     if (team) fields(team, '$.communityManager.team', { code: 'string?', description: 'string?', email: 'string?', telephoneNumber: 'string?' });
   }
@@ -26,8 +27,8 @@ export function decodeSupervisions(body: unknown, report: Report): SupervisionRe
     inRange(mappa, 'level', '$.mappaDetail', 0, 3);
     inRange(mappa, 'category', '$.mappaDetail', 0, 4);
   }
-  const supervisions = optionalArray(o.supervisions, '$.supervisions');
-  if (supervisions) o.supervisions = items(supervisions, '$.supervisions', decodeSupervision, report);
+  // A case always lists its supervisions (possibly none): an answer without the list is another document.
+  o.supervisions = items(array(o.supervisions, '$.supervisions'), '$.supervisions', decodeSupervision, report);
   for (const list of ['dynamicRisks', 'personStatus'] as const) {
     const registrations = optionalArray(o[list], `$.${list}`);
     if (registrations) {

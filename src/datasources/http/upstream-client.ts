@@ -75,7 +75,7 @@ export interface UpstreamCaller {
     acceptStatuses?: number[],
     decode?: CallOptions['decode'],
   ): Promise<T | null>;
-  post<T>(route: string, path: string, json: unknown, acceptStatuses?: number[]): Promise<T | null>;
+  post<T>(route: string, path: string, json: unknown, acceptStatuses?: number[], decode?: CallOptions['decode']): Promise<T | null>;
   /** Counts and logs a violation found after the call (e.g. a value out of its domain while mapping). */
   violation(route: string, reason: ContractReason, detail: string): void;
 }
@@ -157,8 +157,8 @@ export class UpstreamClient {
       call: (options) => this.call(options, scope),
       get: (route, path, searchParams, acceptStatuses = [404], decode) =>
         this.call<never>({ route, method: 'GET', path, searchParams, acceptStatuses, ...(decode ? { decode } : {}) }, scope).then((r) => r.body),
-      post: (route, path, json, acceptStatuses = []) =>
-        this.call<never>({ route, method: 'POST', path, json, acceptStatuses }, scope).then((r) => r.body),
+      post: (route, path, json, acceptStatuses = [], decode) =>
+        this.call<never>({ route, method: 'POST', path, json, acceptStatuses, ...(decode ? { decode } : {}) }, scope).then((r) => r.body),
       violation: (route, reason, detail) => this.violation(route, reason, detail, scope.requestId),
     };
   }

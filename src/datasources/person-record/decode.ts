@@ -1,4 +1,4 @@
-import { array, crn, object, optionalObject, prisonNumber } from '../http/contract.js';
+import { array, crn, object, prisonNumber } from '../http/contract.js';
 import type { CanonicalRecordDto } from './routes.js';
 
 /**
@@ -7,12 +7,9 @@ import type { CanonicalRecordDto } from './routes.js';
  */
 export function decodeCanonicalRecord(body: unknown): CanonicalRecordDto {
   const o = object(body, '$');
-  const ids = optionalObject(o.identifiers, '$.identifiers');
-  if (ids) {
-    if (ids.crns !== undefined && ids.crns !== null) array(ids.crns, '$.identifiers.crns').forEach((v, i) => crn(v, `$.identifiers.crns[${i}]`));
-    if (ids.prisonNumbers !== undefined && ids.prisonNumbers !== null) {
-      array(ids.prisonNumbers, '$.identifiers.prisonNumbers').forEach((v, i) => prisonNumber(v, `$.identifiers.prisonNumbers[${i}]`));
-    }
-  }
+  // The spec requires `identifiers` and, in it, `crns` and `prisonNumbers` (possibly empty).
+  const ids = object(o.identifiers, '$.identifiers');
+  array(ids.crns, '$.identifiers.crns').forEach((v, i) => crn(v, `$.identifiers.crns[${i}]`));
+  array(ids.prisonNumbers, '$.identifiers.prisonNumbers').forEach((v, i) => prisonNumber(v, `$.identifiers.prisonNumbers[${i}]`));
   return o as CanonicalRecordDto;
 }

@@ -1,4 +1,17 @@
-import { array, bookingId, fields, items, object, optionalArray, optionalObject, ordered, prisonNumber, type Report } from '../http/contract.js';
+import {
+  array,
+  bookingId,
+  fields,
+  items,
+  keyedBatch,
+  object,
+  optionalArray,
+  optionalObject,
+  ordered,
+  prisonNumber,
+  type KeyedBatch,
+  type Report,
+} from '../http/contract.js';
 
 /**
  * Checks of the Prison API fields the mapping reads (docs/adr/0009). The answer of another shape (an
@@ -35,9 +48,26 @@ export const decodeImages = list((i, at) => {
 
 export const decodeReferenceCodes = list((c, at) => fields(c, at, { domain: 'string?', code: 'string', description: 'string?', activeFlag: 'string?' }));
 
-export const decodeOffenderSentences = list((s, at) => {
+/**
+ * `POST /api/offender-sentences`, keyed by prison number: a spoiled entry (or one without a valid
+ * number) makes its person's key dates UPSTREAM_INVALID_RESPONSE, never a silent null.
+ */
+export function decodeOffenderSentences(body: unknown, report: Report): KeyedBatch<unknown> {
+  return keyedBatch(
+    array(body, '$'),
+    '$',
+    (item, at) => [prisonNumber(object(item, at).offenderNo, `${at}.offenderNo`)],
+    (item, at) => {
+      const o = object(item, at);
+      checkOffenderSentence(o, at);
+      return o;
+    },
+    report,
+  );
+}
+
+function checkOffenderSentence(s: Record<string, unknown>, at: string): void {
   bookingId(s.bookingId, `${at}.bookingId`);
-  prisonNumber(s.offenderNo, `${at}.offenderNo`);
   fields(s, at, { mostRecentActiveBooking: 'boolean?', sentenceDetail: 'object?' });
   const detail = optionalObject(s.sentenceDetail, `${at}.sentenceDetail`);
   if (detail) {
@@ -45,7 +75,7 @@ export const decodeOffenderSentences = list((s, at) => {
     for (const name of Object.keys(detail)) if (name.endsWith('Date')) dates[name] = 'date?';
     fields(detail, `${at}.sentenceDetail`, dates);
   }
-});
+}
 
 export function decodeSentenceSummary(body: unknown): unknown {
   const o = object(body, '$');

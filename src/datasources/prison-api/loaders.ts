@@ -11,7 +11,8 @@ import {
   toSentences,
 } from './mapping.js';
 import type { PrisonApiReferenceData } from './reference-data.js';
-import { OFFENDER_SENTENCES_MAX, type PrisonApiRoutes } from './routes.js';
+import { invalidItem } from '../http/errors.js';
+import { OFFENDER_SENTENCES, OFFENDER_SENTENCES_MAX, type PrisonApiRoutes } from './routes.js';
 
 /*
  * Per-request DataLoaders over the Prison API (Nomis), keyed by prison number (reasonable
@@ -37,8 +38,14 @@ export const imagesLoader = (routes: PrisonApiRoutes) =>
 export const keyDatesLoader = (routes: PrisonApiRoutes) =>
   new DataLoader<string, SentenceKeyDates | null>(
     async (numbers) => {
-      const latest = latestBookings(await routes.offenderSentences(numbers));
-      return numbers.map((n) => toSentenceKeyDates(latest.get(n.toUpperCase())?.sentenceDetail));
+      const batch = await routes.offenderSentences(numbers);
+      const latest = latestBookings(batch.items);
+      return numbers.map((n) => {
+        const found = latest.get(n.toUpperCase());
+        // A key whose entry broke the contract is UPSTREAM_INVALID_RESPONSE, never a silent null.
+        if (!found && (batch.spoiled.has(n) || batch.unattributable)) return invalidItem('prisonApi', OFFENDER_SENTENCES);
+        return toSentenceKeyDates(found?.sentenceDetail);
+      });
     },
     { maxBatchSize: OFFENDER_SENTENCES_MAX },
   );

@@ -1,3 +1,4 @@
+import { emptyBatch, type KeyedBatch } from '../http/contract.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
 import {
   decodeAddresses,
@@ -154,6 +155,7 @@ export interface ReasonableAdjustmentsDto {
  * offender comes back, so batches are kept well below what makes one slow answer.
  */
 export const OFFENDER_SENTENCES_MAX = 200;
+export const OFFENDER_SENTENCES = 'POST /api/offender-sentences';
 
 /** Reference domain of the treatment codes reasonable adjustments are recorded under. */
 export const HEALTH_TREATMENT_DOMAIN = 'HEALTH_TREAT';
@@ -203,17 +205,15 @@ export function prisonApiRoutes(client: UpstreamCaller) {
     },
 
     /** Batch: one entry per booking of each known offender; unknown numbers are absent. */
-    async offenderSentences(prisonNumbers: readonly string[]): Promise<OffenderSentenceDetailDto[]> {
+    async offenderSentences(prisonNumbers: readonly string[]): Promise<KeyedBatch<OffenderSentenceDetailDto>> {
       return (
-        (
-          await client.call<OffenderSentenceDetailDto[]>({
-            route: 'POST /api/offender-sentences',
-            method: 'POST',
-            path: '/api/offender-sentences',
-            json: prisonNumbers,
-            decode: decodeOffenderSentences,
-          })
-        ).body ?? []
+        (await client.post<KeyedBatch<OffenderSentenceDetailDto>>(
+          OFFENDER_SENTENCES,
+          '/api/offender-sentences',
+          prisonNumbers,
+          [],
+          decodeOffenderSentences,
+        )) ?? emptyBatch()
       );
     },
 
