@@ -9,10 +9,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import type { GraphQLResult } from '../support/https.js';
-import { startSimulators, wellKnownPeople, type SimulatorHandle, type UpstreamName } from '../support/simulators.js';
+import { createTestCertificates, type TestCertificates } from '../../local-stack/certs.js';
+import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../../local-stack/gateway.js';
+import type { GraphQLResult } from '../../local-stack/https.js';
+import { startSimulators, wellKnownPeople, type SimulatorHandle, type UpstreamName } from '../../local-stack/simulators.js';
 import { asConsumer, scrape, writeTestPolicy, type TestPolicy } from '../ops/support.js';
 
 const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
