@@ -18,12 +18,26 @@ export interface FaultConfig {
    */
   respondWith?: Impostor;
   routes?: string[];
+  /**
+   * A lying upstream: 2xx bodies with their fields' types drifted, everywhere in the body.
+   * `types`: arrays become objects, objects arrays, strings numbers, numbers strings;
+   * `nulls`: every field null; `dates`: every date an impossible one; `shape`: another JSON
+   * document altogether.
+   */
+  drift?: DriftKind;
+  /** A 2xx body of this many bytes (a JSON array of strings, streamed in chunks) instead of the answer. */
+  bodyBytes?: number;
+  /** A 2xx body that never ends (streamed until the client goes away). */
+  endlessBody?: boolean;
 }
 
 export const IMPOSTORS = ['notFound', 'redirect', 'html', 'otherJson'] as const;
 export type Impostor = (typeof IMPOSTORS)[number];
 
-const KEYS = new Set(['latencyMs', 'latencyJitterMs', 'errorRate', 'errorStatuses', 'hang', 'malformedJson', 'outage', 'respondWith', 'routes']);
+export type DriftKind = 'types' | 'nulls' | 'dates' | 'shape';
+const DRIFT_KINDS = new Set<string>(['types', 'nulls', 'dates', 'shape']);
+
+const KEYS = new Set(['latencyMs', 'latencyJitterMs', 'errorRate', 'errorStatuses', 'hang', 'malformedJson', 'outage', 'respondWith', 'routes', 'drift', 'bodyBytes', 'endlessBody']);
 
 export class FaultError extends Error {}
 
@@ -62,6 +76,12 @@ export function parseFaultConfig(input: unknown): FaultConfig {
     }
     out.respondWith = o.respondWith as Impostor;
   }
+  if (o.drift !== undefined) {
+    if (typeof o.drift !== 'string' || !DRIFT_KINDS.has(o.drift)) throw new FaultError(`drift must be one of ${[...DRIFT_KINDS].join(', ')}`);
+    out.drift = o.drift as DriftKind;
+  }
+  if (o.bodyBytes !== undefined) out.bodyBytes = nonNegativeNumber('bodyBytes', o.bodyBytes, 1024 * 1024 * 1024);
+  if (o.endlessBody !== undefined) out.endlessBody = bool('endlessBody', o.endlessBody);
   if (o.routes !== undefined) {
     const r = o.routes;
     if (!Array.isArray(r) || r.some((x) => typeof x !== 'string' || !/^(GET|POST|PUT|DELETE) \//.test(x))) {
@@ -108,4 +128,31 @@ export function parseFaultsFile(input: unknown): Partial<Record<UpstreamName, Fa
 export function faultApplies(config: FaultConfig, key: string | null): boolean {
   if (config.routes === undefined) return true;
   return key !== null && config.routes.includes(key);
+}
+
+const DATE_LIKE = /^\d{4}-\d{2}-\d{2}/;
+
+/** The body of a lying upstream (see FaultConfig.drift). Deterministic: the same body drifts the same way. */
+export function driftBody(body: unknown, kind: DriftKind): unknown {
+  if (kind === 'shape') return { message: 'Welcome', links: [{ rel: 'self', href: '/' }], version: 3 };
+  const walk = (value: unknown, depth: number): unknown => {
+    if (Array.isArray(value)) {
+      const items = value.map((v) => walk(v, depth + 1));
+      return kind === 'types' ? Object.fromEntries(items.map((v, i) => [String(i), v])) : items;
+    }
+    if (value !== null && typeof value === 'object') {
+      const entries = Object.entries(value as Record<string, unknown>);
+      if (kind === 'nulls' && depth > 0) return Object.fromEntries(entries.map(([k]) => [k, null]));
+      const mapped = entries.map(([k, v]) => [k, walk(v, depth + 1)] as const);
+      return kind === 'types' && depth > 0 ? mapped.map(([, v]) => v) : Object.fromEntries(mapped);
+    }
+    if (kind === 'types') {
+      if (typeof value === 'string') return value.length * 7919;
+      if (typeof value === 'number') return `n${value}`;
+      if (typeof value === 'boolean') return value ? 'yes' : 'no';
+    }
+    if (kind === 'dates' && typeof value === 'string' && DATE_LIKE.test(value)) return `2024-13-45${value.slice(10)}`;
+    return value;
+  };
+  return walk(body, 0);
 }

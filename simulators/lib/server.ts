@@ -9,7 +9,7 @@
 
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { type FaultConfig, type Impostor, faultApplies } from './faults.js';
+import { type FaultConfig, type Impostor, driftBody, faultApplies } from './faults.js';
 import {
   DEFAULT_PING_PATH,
   HttpError,
@@ -196,6 +196,14 @@ export class UpstreamServer {
         this.state.log(`${this.name}: unexpected error ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
         response = { status: 500, body: this.definition.errorBody(500, 'Internal simulator error') };
       }
+      if (active && !ping && (fault.bodyBytes !== undefined || fault.endlessBody === true) && response.status < 300) {
+        if (latency > 0) await sleepUntil(arrival + latency);
+        streamBody(res, fault.endlessBody === true ? Number.POSITIVE_INFINITY : (fault.bodyBytes ?? 0));
+        return;
+      }
+      if (active && !ping && fault.drift !== undefined && response.status >= 200 && response.status < 300 && response.body !== undefined) {
+        response = { ...response, body: driftBody(response.body, fault.drift) };
+      }
       if (active && fault.malformedJson === true) {
         const text = JSON.stringify(response.body ?? {});
         answer = { status: 200, headers: { 'Content-Type': 'application/json' }, text: text.slice(0, Math.max(1, Math.floor(text.length / 2))) };
@@ -277,6 +285,32 @@ function impostor(kind: Impostor, path: string): Prepared {
     case 'otherJson':
       return prepare({ status: 200, body: { service: 'something-else', version: 3, items: { count: 0 } } });
   }
+}
+
+/**
+ * A huge (or endless) 2xx JSON body, streamed in 64 KiB chunks as fast as the client reads it (with
+ * back-pressure: the simulator holds one chunk at a time), until `bytes` or the client goes away.
+ */
+function streamBody(res: http.ServerResponse, bytes: number): void {
+  const chunk = Buffer.from(`"${'x'.repeat(64 * 1024 - 4)}",`);
+  res.writeHead(200, { 'Content-Type': 'application/json' });
+  res.write('[');
+  let sent = 1;
+  const pump = (): void => {
+    while (!res.destroyed) {
+      if (sent + chunk.length + 3 > bytes) {
+        res.end('"x"]');
+        return;
+      }
+      sent += chunk.length;
+      if (!res.write(chunk)) {
+        res.once('drain', pump);
+        return;
+      }
+    }
+  };
+  res.on('close', () => res.removeListener('drain', pump));
+  pump();
 }
 
 /** A response ready to write: body serialised, headers final. */

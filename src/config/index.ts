@@ -48,7 +48,15 @@ export interface UpstreamConfig {
   /** Calls in flight at once, and calls allowed to wait for a slot. */
   maxInFlight: number;
   maxQueue: number;
+  /**
+   * Largest upstream response body read, in bytes (`UPSTREAM_MAX_RESPONSE_BYTES`): a call whose body
+   * grows past it is aborted while it streams and counts as a contract fault. Default 4 MiB.
+   */
+  maxResponseBytes?: number;
 }
+
+/** Default of `UPSTREAM_MAX_RESPONSE_BYTES`: far above any real answer (a full profile is tens of KiB). */
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 export interface RateLimitConfig {
   /** Applies to consumers whose policy entry has no `rateLimit`. */
@@ -178,6 +186,7 @@ function upstreamsConfig(read: EnvReader): Record<UpstreamName, UpstreamConfig> 
     },
     maxInFlight: read.int('UPSTREAM_MAX_IN_FLIGHT', 64, 1, 10_000),
     maxQueue: read.int('UPSTREAM_MAX_QUEUE', 256, 0, 100_000),
+    maxResponseBytes: read.int('UPSTREAM_MAX_RESPONSE_BYTES', DEFAULT_MAX_RESPONSE_BYTES, 1024, 512 * 1024 * 1024),
   };
   return Object.fromEntries(
     UPSTREAMS.map((name) => [name, { baseUrl: read.url(UPSTREAM_URL_VARS[name]), timeoutMs, ...resilience }]),

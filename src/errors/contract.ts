@@ -34,6 +34,12 @@ export const ERROR_CODES = {
   UPSTREAM_TIMEOUT: { status: 504 },
   /** The gateway cannot serve now: the disclosure ledger cannot record (LEDGER_ON_ERROR=closed). Retry later. */
   SERVICE_UNAVAILABLE: { status: 503 },
+  /**
+   * An upstream that feeds this path answered, but not as its contract says (a redirect, an
+   * undeclared 4xx, not JSON, another shape, a value outside its format or domain, over the size
+   * cap). `retryable: false`: the same question gets the same answer until the upstream is fixed.
+   */
+  UPSTREAM_INVALID_RESPONSE: { status: 502 },
   /** A bug by definition: logged with its detail, never sent. */
   INTERNAL_SERVER_ERROR: { status: 500 },
 } as const satisfies Record<string, { status: number }>;

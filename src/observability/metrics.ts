@@ -100,7 +100,7 @@ export class Metrics {
    */
   readonly upstreamContractViolations = new Counter({
     name: 'gateway_upstream_contract_violations_total',
-    help: 'Upstream answers that break the contract, by upstream, route template and reason (redirect, unexpected_status, not_json, wrong_shape, ...).',
+    help: 'Upstream answers that break the contract, by upstream, route template and reason (data routes: redirect, unexpected_status, not_json, empty, shape, value, too_large; health checks: their own reasons).',
     labelNames: ['upstream', 'route', 'reason'] as const,
     registers: [this.registry],
   });

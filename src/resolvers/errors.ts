@@ -16,6 +16,13 @@ export { personNotFound as notFound } from '../errors/contract.js';
  */
 export function toConsumerError(e: unknown): GraphQLError | unknown {
   if (!(e instanceof UpstreamError)) return e;
+  if (e.contractFault) {
+    const message =
+      e.area === 'identity'
+        ? 'The person could not be identified because an upstream service gave an invalid answer.'
+        : `${e.area === 'prison' ? 'Prison' : 'Probation'} data could not be used: a source system gave an invalid answer.`;
+    return graphQLError('UPSTREAM_INVALID_RESPONSE', message, { area: e.area, retryable: false });
+  }
   const message =
     e.area === 'identity'
       ? 'The person could not be identified because an upstream service is unavailable.'

@@ -70,7 +70,7 @@ function expectTypedUpstreamErrors(result: GraphQLResult): string[] {
   const codes = (result.body.errors ?? []).map((e) => e.extensions?.code);
   expect(codes).not.toContain('INTERNAL_SERVER_ERROR');
   for (const e of result.body.errors ?? []) {
-    expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']).toContain(e.extensions?.code);
+    expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT', 'UPSTREAM_INVALID_RESPONSE']).toContain(e.extensions?.code);
     expect(['prison', 'probation', 'identity']).toContain(e.extensions?.area);
     expect(typeof e.extensions?.retryable).toBe('boolean');
   }
@@ -122,7 +122,8 @@ describe('every upstream, every fault', () => {
       expect(person?.identifiers).toEqual(baseline.identifiers);
     } else {
       const slow = fault === 'hang' || fault === 'slower than the deadline';
-      expect(codes).toContain(slow ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE');
+      // A malformed body is a contract fault (ADR 9), not an outage.
+      expect(codes).toContain(slow ? 'UPSTREAM_TIMEOUT' : fault === 'malformed JSON' ? 'UPSTREAM_INVALID_RESPONSE' : 'UPSTREAM_UNAVAILABLE');
       // Only the fields that upstream feeds are missing; the rest is there.
       expect(Object.entries(person ?? {}).filter(([, v]) => v !== null).length).toBeGreaterThan(3);
     }

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import type { UpstreamConfig } from '../../src/config/index.js';
-import { UpstreamError } from '../../src/datasources/http/errors.js';
+import { UpstreamError, type ContractReason } from '../../src/datasources/http/errors.js';
 import { TokenProvider } from '../../src/datasources/http/token-provider.js';
 import { UpstreamClient, type RequestScope } from '../../src/datasources/http/upstream-client.js';
 import { Metrics } from '../../src/observability/metrics.js';
@@ -167,7 +167,7 @@ describe('retries', () => {
         res.end(body);
       };
       const e = await failureOf(client.call({ route: 'GET /x', method: 'GET', path: '/x' }, scope()));
-      expect(e.failure).toBe(status === 200 ? 'bad-response' : 'unavailable');
+      expect(e.failure).toBe(status === 500 ? 'unavailable' : 'bad-response');
       expect(upstream.requests).toHaveLength(1);
     }
     client.close();
@@ -295,14 +295,26 @@ describe('circuit breaker', () => {
     client.close();
   });
 
-  it('answers that say nothing about the upstream (404 accepted, 400) never open it', async () => {
+  it('a declared answer (404 = no such person on a route that says so) never opens it', async () => {
     const { client } = clientWith({ breaker: { windowMs: 10_000, minCalls: 2, failureRate: 0.5, openMs: 1000 } });
-    upstream.handle = (req, res) => json(res, req.url === '/missing' ? 404 : 400, {});
+    upstream.handle = (_req, res) => json(res, 404, {});
     for (let i = 0; i < 5; i++) {
       await client.call({ route: 'GET /missing', method: 'GET', path: '/missing', acceptStatuses: [404] }, scope());
-      await failureOf(client.call({ route: 'GET /bad', method: 'GET', path: '/bad' }, scope()));
     }
     expect(client.circuitState).toBe('closed');
+    client.close();
+  });
+
+  it('contract faults (an undeclared 400 or 404, a redirect elsewhere) open it like outages do', async () => {
+    const { client } = clientWith({ breaker: { windowMs: 10_000, minCalls: 4, failureRate: 0.5, openMs: 1000 } });
+    const answers: Array<[number, Record<string, string>]> = [[400, {}], [404, {}], [301, { location: 'http://elsewhere.invalid/x' }], [422, {}]];
+    upstream.handle = (_req, res) => {
+      const [status, headers] = answers.shift() ?? [400, {}];
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end('{}');
+    };
+    for (let i = 0; i < 4; i++) await failureOf(client.call({ route: 'GET /bad', method: 'GET', path: '/bad' }, scope()));
+    expect(client.circuitState).toBe('open');
     client.close();
   });
 });
@@ -382,6 +394,116 @@ describe('token endpoint and headers', () => {
     expect(headers['x-request-id']).toBe('req-42');
     expect(headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
     expect(headers.traceparent).not.toBe(traceparent);
+    client.close();
+  });
+});
+
+describe('contract faults: every answer classified', () => {
+  async function violations(metrics: Metrics, labels: Record<string, string>): Promise<number> {
+    return metricValue(metrics, 'gateway_upstream_contract_violations_total', labels);
+  }
+
+  it.each([
+    ['a 301 elsewhere', 301, { location: 'http://elsewhere.invalid/moved' }, '', 'redirect'],
+    ['a 302 elsewhere', 302, { location: 'http://elsewhere.invalid/moved' }, '', 'redirect'],
+    ['a 400', 400, {}, '{"status":400}', 'unexpected_status'],
+    ['a 403', 403, {}, '{}', 'unexpected_status'],
+    ['a 404 on a route that does not declare it', 404, {}, '{}', 'unexpected_status'],
+    ['a 422', 422, {}, '{}', 'unexpected_status'],
+    ['200 HTML', 200, { 'content-type': 'text/html' }, '<html><body>Moved</body></html>', 'not_json'],
+    ['200 truncated JSON', 200, {}, '[{"crn":"X1', 'not_json'],
+    ['200 without a body', 200, {}, '', 'empty'],
+    ['200 JSON null', 200, {}, 'null', 'empty'],
+  ] as const)('%s is a contract fault: not retried, retryable false, counted by reason', async (_name, status, headers, body, reason) => {
+    const { client, metrics } = clientWith();
+    upstream.handle = (_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(body);
+    };
+    const e = await failureOf(client.call({ route: 'GET /case/{crn}', method: 'GET', path: '/case/X123456' }, scope()));
+    expect(e).toMatchObject({ failure: 'bad-response', reason, retryable: false, contractFault: true });
+    expect(upstream.requests).toHaveLength(1);
+    expect(await violations(metrics, { upstream: 'probationSearch', route: 'GET /case/{crn}', reason })).toBe(1);
+    client.close();
+  });
+
+  it('5xx, 429 and refused connections stay upstream faults (retryable), not contract violations', async () => {
+    const { client, metrics } = clientWith({ retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1 } });
+    for (const status of [500, 503, 429]) {
+      upstream.handle = (_req, res) => json(res, status, {});
+      const e = await failureOf(client.call({ route: 'GET /x', method: 'GET', path: '/x' }, scope()));
+      expect(e).toMatchObject({ failure: 'unavailable', contractFault: false });
+    }
+    expect(await violations(metrics, {})).toBe(0);
+    client.close();
+  });
+
+  it('a decoder rejecting the whole answer makes a contract fault with its reason; one bad item is dropped and counted', async () => {
+    const { client, metrics } = clientWith();
+    const { array, items, object, crn, ContractViolation } = await import('../../src/datasources/http/contract.js');
+    const decode = (body: unknown, report: (r: ContractReason, d: string) => void) =>
+      items(array(body, '$'), '$', (item, path) => crn(object(item, path).crn, `${path}.crn`), report);
+    upstream.handle = (_req, res) => json(res, 200, { content: [] });
+    const whole = await failureOf(client.call({ route: 'POST /crns', method: 'POST', path: '/crns', json: [], decode }, scope()));
+    expect(whole).toMatchObject({ failure: 'bad-response', reason: 'shape', retryable: false });
+    upstream.handle = (_req, res) => json(res, 200, [{ crn: 'X123456' }, { crn: 'eiusmod in amet' }, { crn: 7 }, { crn: 'X654321' }]);
+    const result = await client.call({ route: 'POST /crns', method: 'POST', path: '/crns', json: [], decode }, scope());
+    expect(result.body).toEqual(['X123456', 'X654321']);
+    expect(await violations(metrics, { route: 'POST /crns', reason: 'value' })).toBe(1);
+    expect(await violations(metrics, { route: 'POST /crns', reason: 'shape' })).toBe(2);
+    expect(ContractViolation).toBeDefined();
+    client.close();
+  });
+
+  it('logs a contract violation with upstream, route and reason, at most once per interval per route and reason', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+    const metrics = new Metrics({ processMetrics: false });
+    const tokens = new TokenProvider({ tokenUrl: auth.url, clientId: 'id', clientSecret: 'secret', timeoutMs: 2000, metrics }, silent);
+    const client = new UpstreamClient('alerts', settings(), tokens, logger, metrics);
+    upstream.handle = (_req, res) => json(res, 404, {});
+    for (let i = 0; i < 5; i++) await failureOf(client.call({ route: 'GET /alerts/{id}', method: 'GET', path: '/alerts/1' }, scope()));
+    const logged = lines.filter((l) => l.event === 'upstream_contract_violation');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatchObject({ upstream: 'alerts', route: 'GET /alerts/{id}', reason: 'unexpected_status', requestId: 'test-request' });
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', { upstream: 'alerts' })).toBe(5);
+    client.close();
+  });
+});
+
+describe('size cap', () => {
+  it('refuses a body whose declared length is over the cap, and aborts a chunked body when it grows past it', async () => {
+    const { client, metrics } = clientWith({ maxResponseBytes: 64 * 1024 });
+    upstream.handle = (_req, res) => json(res, 200, { blob: 'x'.repeat(100 * 1024) });
+    const declared = await failureOf(client.call({ route: 'GET /big', method: 'GET', path: '/big' }, scope()));
+    expect(declared).toMatchObject({ failure: 'bad-response', reason: 'too_large', retryable: false });
+    // An endless chunked body: the call ends at the cap, long before the timeout.
+    let timer: NodeJS.Timeout | undefined;
+    let sent = 0;
+    upstream.handle = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('[');
+      timer = setInterval(() => {
+        if (res.destroyed) return clearInterval(timer);
+        res.write('"' + 'y'.repeat(8 * 1024) + '",');
+        sent += 8 * 1024;
+      }, 1);
+    };
+    const started = Date.now();
+    const endless = await failureOf(client.call({ route: 'GET /endless', method: 'GET', path: '/endless' }, scope()));
+    clearInterval(timer);
+    expect(endless).toMatchObject({ failure: 'bad-response', reason: 'too_large' });
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(sent).toBeLessThan(1024 * 1024);
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', { reason: 'too_large' })).toBe(2);
+    client.close();
+  });
+
+  it('an answer under the cap is read whole', async () => {
+    const { client } = clientWith({ maxResponseBytes: 64 * 1024 });
+    upstream.handle = (_req, res) => json(res, 200, { blob: 'x'.repeat(60 * 1024) });
+    const result = await client.call<{ blob: string }>({ route: 'GET /big', method: 'GET', path: '/big' }, scope());
+    expect(result.body?.blob).toHaveLength(60 * 1024);
     client.close();
   });
 });

@@ -1,4 +1,5 @@
 import type { UpstreamCaller } from '../http/upstream-client.js';
+import { decodeAlertPage } from './decode.js';
 
 /** DPS alerts API (dps-alerts-api.json). */
 export interface AlertDto {
@@ -15,12 +16,13 @@ export function alertsRoutes(client: UpstreamCaller) {
   return {
     /** Batch: every alert (active and inactive) of every given prison number, in one request. */
     async alertsOf(prisonNumbers: readonly string[]): Promise<AlertDto[]> {
-      const body = await client.call<{ content?: AlertDto[] }>({
+      const body = await client.call<{ content: AlertDto[] }>({
         route: 'POST /search/alerts/prison-numbers',
         method: 'POST',
         path: '/search/alerts/prison-numbers',
         searchParams: { includeInactive: true },
         json: prisonNumbers,
+        decode: decodeAlertPage,
       });
       return body.body?.content ?? [];
     },

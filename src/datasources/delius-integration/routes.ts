@@ -1,4 +1,5 @@
 import type { UpstreamCaller } from '../http/upstream-client.js';
+import { decodeCaseAddresses, decodeSupervisions } from './decode.js';
 
 /** Delius integration API (delius-integration-api.json): a probation case's supervisions and addresses. */
 export interface OffenceDto {
@@ -67,12 +68,15 @@ export function deliusIntegrationRoutes(client: UpstreamCaller) {
   return {
     /** `null` when Delius has no such case. */
     supervisions(crn: string): Promise<SupervisionResponseDto | null> {
-      return client.get('GET /case/{crn}/supervisions', `/case/${encodeURIComponent(crn)}/supervisions`);
+      return client.get('GET /case/{crn}/supervisions', `/case/${encodeURIComponent(crn)}/supervisions`, undefined, [404], decodeSupervisions);
     },
     async addresses(crn: string): Promise<CaseAddressDto[] | null> {
       const body = await client.get<{ contactDetails?: { addresses?: CaseAddressDto[] } }>(
         'GET /case/{crn}/addresses',
         `/case/${encodeURIComponent(crn)}/addresses`,
+        undefined,
+        [404],
+        decodeCaseAddresses,
       );
       return body ? (body.contactDetails?.addresses ?? []) : null;
     },

@@ -3,6 +3,12 @@ import type { Dispatcher, Pool } from 'undici';
 /** Why a call was cut short by its own timer (preallocated: no exception object is built per timed-out call). */
 export const CALL_TIMED_OUT = new Error('upstream call timed out');
 
+/**
+ * Why a call was cut short because its answer grew past the upstream's size cap (preallocated). The
+ * exchange is aborted while the body streams: no more of it is read or kept.
+ */
+export const RESPONSE_TOO_LARGE = new Error('upstream response over the size cap');
+
 /** Redirects followed per call (e.g. the core person record answers a merged prison number with 301). */
 const MAX_REDIRECTS = 2;
 
@@ -30,6 +36,9 @@ export class Exchange implements Dispatcher.DispatchHandler {
   private length = 0;
   private resolve: ((response: RawResponse) => void) | null = null;
   private reject: ((error: Error) => void) | null = null;
+
+  /** @param maxBytes the size cap of one answer's body (declared length or bytes read so far). */
+  constructor(private readonly maxBytes: number = Number.POSITIVE_INFINITY) {}
 
   /**
    * Sends the request and reads the answer, following redirects within the same upstream (at most
@@ -89,9 +98,17 @@ export class Exchange implements Dispatcher.DispatchHandler {
     this.statusCode = statusCode;
     const location = headers.location;
     this.location = typeof location === 'string' ? location : undefined;
+    const declared = Number(headers['content-length']);
+    if (declared > this.maxBytes) this.cancel(RESPONSE_TOO_LARGE);
   }
 
   onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.reason) return;
+    if (this.length + chunk.length > this.maxBytes) {
+      this.chunks = [];
+      this.cancel(RESPONSE_TOO_LARGE);
+      return;
+    }
     this.chunks.push(chunk);
     this.length += chunk.length;
   }

@@ -5,9 +5,11 @@ import { Metrics } from '../../observability/metrics.js';
 import { childTraceparent } from '../../observability/trace.js';
 import { CircuitBreaker, type BreakerPermit } from './breaker.js';
 import { Bulkhead, BulkheadRefused } from './bulkhead.js';
-import { UpstreamError, type UpstreamFailure } from './errors.js';
+import { ContractViolation } from './contract.js';
+import { UpstreamError, type ContractReason, type UpstreamFailure } from './errors.js';
 import { unwatchAbort, watchAbort } from './abort-watch.js';
-import { CALL_TIMED_OUT, Exchange, timeOut, type RawResponse } from './exchange.js';
+import { CALL_TIMED_OUT, Exchange, RESPONSE_TOO_LARGE, timeOut, type RawResponse } from './exchange.js';
+import { DEFAULT_MAX_RESPONSE_BYTES } from '../../config/index.js';
 import { backoffMs, isIdempotent, RETRYABLE_CODES, RETRYABLE_STATUSES } from './retry.js';
 import { sleepWithin, timeLeft } from './scope.js';
 import type { TokenProvider } from './token-provider.js';
@@ -21,8 +23,19 @@ export interface CallOptions {
   path: string;
   searchParams?: Record<string, string | number | boolean>;
   json?: unknown;
-  /** Statuses that are an answer, not a failure (404 = "no such person" on most routes). */
+  /**
+   * Statuses that are an answer, not a failure: only where the route's contract says so (404 = "no
+   * such person"). Any other status below 500 (3xx, 4xx but 429) is a contract fault.
+   */
   acceptStatuses?: number[];
+  /**
+   * Checks a 2xx body against the route's contract and returns it typed (see contract.ts). Throws
+   * ContractViolation when the answer as a whole is unusable; drops (and reports through `report`)
+   * single items that are not. Without it the body is only required to be JSON.
+   */
+  decode?: (body: unknown, report: ViolationReporter) => unknown;
+  /** A 2xx without a body is an answer (default: a contract fault, `empty`). */
+  allowEmpty?: boolean;
   /**
    * Whether the call may be repeated. Defaults to true for GET and for the read-only POST routes
    * in `READ_ONLY_POST_ROUTES`, false otherwise.
@@ -50,11 +63,25 @@ export interface RequestScope {
 }
 
 /** The calls a route module makes, bound to one request's scope. */
+/** Reports a contract violation that spoiled one item of an answer (the rest of the answer stands). */
+export type ViolationReporter = (reason: ContractReason, detail: string) => void;
+
 export interface UpstreamCaller {
   call<T>(options: CallOptions): Promise<UpstreamResponse<T>>;
-  get<T>(route: string, path: string, searchParams?: CallOptions['searchParams'], acceptStatuses?: number[]): Promise<T | null>;
-  post<T>(route: string, path: string, json: unknown, acceptStatuses?: number[]): Promise<T | null>;
+  get<T>(
+    route: string,
+    path: string,
+    searchParams?: CallOptions['searchParams'],
+    acceptStatuses?: number[],
+    decode?: CallOptions['decode'],
+  ): Promise<T | null>;
+  post<T>(route: string, path: string, json: unknown, acceptStatuses?: number[], decode?: CallOptions['decode']): Promise<T | null>;
+  /** Counts and logs a violation found after the call (e.g. a value out of its domain while mapping). */
+  violation(route: string, reason: ContractReason, detail: string): void;
 }
+
+/** Contract violations logged per upstream route and reason: at most one line per this interval. */
+const VIOLATION_LOG_INTERVAL_MS = 10_000;
 
 /** Below this much time left before the deadline, no new attempt is started. */
 const MIN_ATTEMPT_MS = 20;
@@ -92,6 +119,9 @@ export class UpstreamClient {
   private readonly untrackLoad: () => void;
   /** Label-bound metric children per route (and status): no label object is built or checked per call. */
   private readonly routeMetrics = new Map<string, RouteMetrics>();
+  /** When a violation was last logged, per `route reason`, and how many went unlogged since. */
+  private readonly violationLog = new Map<string, { at: number; suppressed: number }>();
+  private readonly maxResponseBytes: number;
 
   constructor(
     readonly name: UpstreamName,
@@ -100,6 +130,7 @@ export class UpstreamClient {
     private readonly logger: Logger,
     private readonly metrics: Metrics = new Metrics({ processMetrics: false }),
   ) {
+    this.maxResponseBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const base = new URL(config.baseUrl);
     this.basePath = base.pathname.replace(/\/+$/, '');
     // The bulkhead already bounds calls in flight; the pool keeps that many connections alive.
@@ -124,10 +155,11 @@ export class UpstreamClient {
   scoped(scope: RequestScope): UpstreamCaller {
     return {
       call: (options) => this.call(options, scope),
-      get: (route, path, searchParams, acceptStatuses = [404]) =>
-        this.call<never>({ route, method: 'GET', path, searchParams, acceptStatuses }, scope).then((r) => r.body),
-      post: (route, path, json, acceptStatuses = []) =>
-        this.call<never>({ route, method: 'POST', path, json, acceptStatuses }, scope).then((r) => r.body),
+      get: (route, path, searchParams, acceptStatuses = [404], decode) =>
+        this.call<never>({ route, method: 'GET', path, searchParams, acceptStatuses, ...(decode ? { decode } : {}) }, scope).then((r) => r.body),
+      post: (route, path, json, acceptStatuses = [], decode) =>
+        this.call<never>({ route, method: 'POST', path, json, acceptStatuses, ...(decode ? { decode } : {}) }, scope).then((r) => r.body),
+      violation: (route, reason, detail) => this.violation(route, reason, detail, scope.requestId),
     };
   }
 
@@ -222,28 +254,41 @@ export class UpstreamClient {
         permit.success();
         return { status, body: null };
       }
-      if (status < 200 || status > 299) {
-        // A 4xx says something about the request, not about the upstream's health.
-        if (status >= 500 || status === 429) permit.failure();
-        else permit.neutral();
+      if (status >= 500 || status === 429) {
+        // An upstream fault: worth a retry when the status says so.
+        permit.failure();
         throw new AttemptFailed(
           new UpstreamError(this.name, route, 'unavailable', status, 'unexpected status'),
           RETRYABLE_STATUSES.has(status),
         );
       }
+      // Below: the upstream answered, and either as its contract says or not (a contract fault, never retried).
+      if (status < 200 || status > 299) {
+        const reason: ContractReason = status >= 300 && status < 400 ? 'redirect' : 'unexpected_status';
+        throw this.contractFault(permit, route, reason, status, `HTTP ${status}`, scope);
+      }
       if (status === 204 || response.body.length === 0) {
+        if (!options.allowEmpty) throw this.contractFault(permit, route, 'empty', status, 'no body', scope);
         permit.success();
         return { status, body: null };
       }
-      let body: T;
+      let body: unknown;
       try {
-        body = JSON.parse(response.body) as T;
+        body = JSON.parse(response.body);
       } catch {
-        permit.failure();
-        throw new AttemptFailed(new UpstreamError(this.name, route, 'bad-response', status, 'body is not valid JSON'), false);
+        throw this.contractFault(permit, route, 'not_json', status, 'body is not valid JSON', scope);
+      }
+      if (body === null && !options.allowEmpty) throw this.contractFault(permit, route, 'empty', status, 'JSON null', scope);
+      if (options.decode && body !== null) {
+        try {
+          body = options.decode(body, (reason, detail) => this.violation(route, reason, detail, scope.requestId));
+        } catch (e) {
+          if (!(e instanceof ContractViolation)) throw e;
+          throw this.contractFault(permit, route, e.reason, status, e.message, scope);
+        }
       }
       permit.success();
-      return { status, body };
+      return { status, body: body as T };
     } finally {
       release();
     }
@@ -269,7 +314,7 @@ export class UpstreamClient {
     if (scope.traceparent) headers.traceparent = childTraceparent(scope.traceparent);
     if (scope.stats) scope.stats.upstreamCalls++;
     const started = performance.now();
-    const exchange = new Exchange();
+    const exchange = new Exchange(this.maxResponseBytes);
     const timer = setTimeout(timeOut, budget, exchange);
     const signal = scope.signal;
     if (signal) watchAbort(signal, exchange);
@@ -300,6 +345,10 @@ export class UpstreamClient {
           false,
         );
       }
+      if (exchange.reason === RESPONSE_TOO_LARGE) {
+        this.count(route, 'too_large', ms);
+        throw this.contractFault(permit, route, 'too_large', null, `body over ${this.maxResponseBytes} bytes`, scope);
+      }
       const timedOut = exchange.reason === CALL_TIMED_OUT;
       const code = timedOut ? 'ETIMEDOUT' : errorCode(e);
       // A call cut short by the request's deadline says little about the upstream; a full timeout does.
@@ -315,6 +364,43 @@ export class UpstreamClient {
       clearTimeout(timer);
       if (signal) unwatchAbort(signal, exchange);
     }
+  }
+
+  /**
+   * A contract fault: the upstream answered, but not as its contract says. It counts against the
+   * upstream's health (breaker), is counted and logged (rate-limited), and is never retried.
+   */
+  private contractFault(
+    permit: BreakerPermit,
+    route: string,
+    reason: ContractReason,
+    status: number | null,
+    detail: string,
+    scope: RequestScope,
+  ): AttemptFailed {
+    permit.failure();
+    this.violation(route, reason, detail, scope.requestId);
+    return new AttemptFailed(new UpstreamError(this.name, route, 'bad-response', status, detail, reason), false);
+  }
+
+  /**
+   * Counts a contract violation and logs it: at most one line per route and reason every
+   * VIOLATION_LOG_INTERVAL_MS, with the number left unlogged since. Details never carry bodies or values.
+   */
+  violation(route: string, reason: ContractReason, detail: string, requestId?: string): void {
+    this.metrics.upstreamContractViolations.inc({ upstream: this.name, route, reason });
+    const key = `${route} ${reason}`;
+    const now = Date.now();
+    const last = this.violationLog.get(key);
+    if (last && now - last.at < VIOLATION_LOG_INTERVAL_MS) {
+      last.suppressed++;
+      return;
+    }
+    this.violationLog.set(key, { at: now, suppressed: 0 });
+    this.logger.warn(
+      { event: 'upstream_contract_violation', requestId, upstream: this.name, route, reason, detail, suppressed: last?.suppressed ?? 0 },
+      `${this.name} ${route} broke its contract: ${reason}`,
+    );
   }
 
   /** Before any attempt: a request that was aborted or is past its deadline makes no more calls. */

@@ -14,7 +14,9 @@ import {
   toSentences,
 } from './mapping.js';
 import type { PrisonApiReferenceData } from './reference-data.js';
+import { invalidItem } from '../http/errors.js';
 import {
+  OFFENDER_SENTENCES,
   OFFENDER_SENTENCES_MAX,
   type OffenderSentenceDetailDto,
   type PrisonApiRoutes,
@@ -37,10 +39,16 @@ export const prisonBookingsLoader = (routes: PrisonApiRoutes) =>
   new DataLoader<string, OffenderSentenceDetailDto[]>(
     async (numbers) => {
       const byNumber = new Map<string, OffenderSentenceDetailDto[]>(numbers.map((n) => [n.toUpperCase(), []]));
-      for (const detail of await routes.offenderSentences(numbers)) {
+      const batch = await routes.offenderSentences(numbers);
+      for (const detail of batch.items) {
         if (typeof detail.offenderNo === 'string') byNumber.get(detail.offenderNo.toUpperCase())?.push(detail);
       }
-      return numbers.map((n) => byNumber.get(n.toUpperCase()) ?? []);
+      return numbers.map((n) => {
+        const found = byNumber.get(n.toUpperCase()) ?? [];
+        // A key whose entry broke the contract is UPSTREAM_INVALID_RESPONSE, never a silent empty list.
+        if (found.length === 0 && (batch.spoiled.has(n) || batch.unattributable)) return invalidItem('prisonApi', OFFENDER_SENTENCES);
+        return found;
+      });
     },
     { maxBatchSize: OFFENDER_SENTENCES_MAX },
   );

@@ -1,4 +1,14 @@
+import { emptyBatch, type KeyedBatch } from '../http/contract.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
+import {
+  decodeAddresses,
+  decodeImages,
+  decodeOffenceHistory,
+  decodeOffenderSentences,
+  decodeReasonableAdjustments,
+  decodeReferenceCodes,
+  decodeSentenceSummary,
+} from './decode.js';
 
 /** Prison API, Nomis (nomis-prison-api.json): the DTO fields the gateway reads. */
 
@@ -187,6 +197,7 @@ export interface ReasonableAdjustmentsDto {
  * offender comes back, so batches are kept well below what makes one slow answer.
  */
 export const OFFENDER_SENTENCES_MAX = 200;
+export const OFFENDER_SENTENCES = 'POST /api/offender-sentences';
 
 /** Reference domain of the treatment codes reasonable adjustments are recorded under. */
 export const HEALTH_TREATMENT_DOMAIN = 'HEALTH_TREAT';
@@ -201,6 +212,9 @@ export function prisonApiRoutes(client: UpstreamCaller) {
         (await client.get<AddressDto[]>(
           'GET /api/offenders/{offenderNo}/addresses',
           `/api/offenders/${segment(prisonNumber)}/addresses`,
+          undefined,
+          [404],
+          decodeAddresses,
         )) ?? []
       );
     },
@@ -215,6 +229,8 @@ export function prisonApiRoutes(client: UpstreamCaller) {
           'GET /api/bookings/offenderNo/{offenderNo}/offenceHistory',
           `/api/bookings/offenderNo/${segment(prisonNumber)}/offenceHistory`,
           { convictionsOnly: true },
+          [404],
+          decodeOffenceHistory,
         )) ?? []
       );
     },
@@ -224,6 +240,9 @@ export function prisonApiRoutes(client: UpstreamCaller) {
       return client.get<SentenceSummaryDto>(
         'GET /api/offenders/{offenderNo}/booking/latest/sentence-summary',
         `/api/offenders/${segment(prisonNumber)}/booking/latest/sentence-summary`,
+        undefined,
+        [404],
+        decodeSentenceSummary,
       );
     },
 
@@ -240,9 +259,15 @@ export function prisonApiRoutes(client: UpstreamCaller) {
     },
 
     /** Batch: one entry per booking of each known offender; unknown numbers are absent. */
-    async offenderSentences(prisonNumbers: readonly string[]): Promise<OffenderSentenceDetailDto[]> {
+    async offenderSentences(prisonNumbers: readonly string[]): Promise<KeyedBatch<OffenderSentenceDetailDto>> {
       return (
-        (await client.post<OffenderSentenceDetailDto[]>('POST /api/offender-sentences', '/api/offender-sentences', prisonNumbers)) ?? []
+        (await client.post<KeyedBatch<OffenderSentenceDetailDto>>(
+          OFFENDER_SENTENCES,
+          '/api/offender-sentences',
+          prisonNumbers,
+          [],
+          decodeOffenderSentences,
+        )) ?? emptyBatch()
       );
     },
 
@@ -251,6 +276,9 @@ export function prisonApiRoutes(client: UpstreamCaller) {
         (await client.get<ImageDetailDto[]>(
           'GET /api/images/offenders/{offenderNo}',
           `/api/images/offenders/${segment(prisonNumber)}`,
+          undefined,
+          [404],
+          decodeImages,
         )) ?? []
       );
     },
@@ -268,6 +296,7 @@ export function prisonApiRoutes(client: UpstreamCaller) {
           `/api/reference-domains/domains/${segment(domain)}/codes`,
           undefined,
           [],
+          decodeReferenceCodes,
         )) ?? []
       );
     },
@@ -283,6 +312,9 @@ export function prisonApiRoutes(client: UpstreamCaller) {
       const body = await client.get<ReasonableAdjustmentsDto>(
         'GET /api/bookings/{bookingId}/reasonable-adjustments',
         `/api/bookings/${segment(bookingId)}/reasonable-adjustments?${query.toString()}`,
+        undefined,
+        [404],
+        decodeReasonableAdjustments,
       );
       return body?.reasonableAdjustments ?? [];
     },

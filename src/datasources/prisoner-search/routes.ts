@@ -1,4 +1,6 @@
+import { emptyBatch, type KeyedBatch } from '../http/contract.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
+import { decodePrisonerBatch, decodePrisonerPage } from './decode.js';
 
 /** DPS prisoner search (dps-prisoner-search.json): the DTO fields the gateway reads. */
 export interface PrisonerAliasDto {
@@ -69,9 +71,6 @@ export interface PrisonerDto {
   identifiers?: PrisonerIdentifierDto[] | null;
 }
 
-interface PagePrisonerDto {
-  content?: PrisonerDto[];
-}
 
 /** The spec caps `prisonerNumbers` at 1000 per request. */
 export const PRISONER_NUMBERS_MAX = 1000;
@@ -89,18 +88,21 @@ export const PRISONER_FIELDS = [
   'marks', 'languages', 'personalCareNeeds', 'aliases', 'identifiers',
 ].join(',');
 
+export const PRISONERS_BY_NUMBERS = 'POST /prisoner-search/prisoner-numbers';
+
 export function prisonerSearchRoutes(client: UpstreamCaller) {
   return {
-    /** Batch: unknown numbers are simply absent from the answer. */
-    async prisonersByNumbers(prisonerNumbers: readonly string[]): Promise<PrisonerDto[]> {
-      const response = await client.call<PrisonerDto[]>({
-        route: 'POST /prisoner-search/prisoner-numbers',
+    /** Batch: unknown numbers are simply absent from the answer (entries checked: decode.ts). */
+    async prisonersByNumbers(prisonerNumbers: readonly string[]): Promise<KeyedBatch<PrisonerDto>> {
+      const response = await client.call<KeyedBatch<PrisonerDto>>({
+        route: PRISONERS_BY_NUMBERS,
         method: 'POST',
         path: '/prisoner-search/prisoner-numbers',
         searchParams: { responseFields: PRISONER_FIELDS },
         json: { prisonerNumbers },
+        decode: decodePrisonerBatch,
       });
-      return response.body ?? [];
+      return response.body ?? emptyBatch();
     },
 
     /** Surviving records that list any of `oldNumbers` as a MERGED identifier (one request). */
@@ -112,12 +114,13 @@ export function prisonerSearchRoutes(client: UpstreamCaller) {
           { type: 'String', attribute: 'identifiers.value', condition: 'IS', searchTerm: value },
         ],
       }));
-      const response = await client.call<PagePrisonerDto>({
+      const response = await client.call<{ content: PrisonerDto[] }>({
         route: 'POST /attribute-search',
         method: 'POST',
         path: '/attribute-search',
         searchParams: { responseFields: PRISONER_FIELDS },
         json: { joinType: 'OR', queries, pagination: { page: 0, size: Math.max(10, oldNumbers.length * 2) } },
+        decode: decodePrisonerPage,
       });
       return response.body?.content ?? [];
     },

@@ -1,6 +1,7 @@
 import type { SearchCriteria } from '../../domain/search.js';
 import { nameCriterion, nameVariants, upstreamNamePattern } from '../../domain/search.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
+import { decodePrisonerPage } from './decode.js';
 import { PRISONER_FIELDS, type PrisonerDto } from './routes.js';
 
 type Matcher = Record<string, unknown>;
@@ -58,12 +59,13 @@ export function prisonerSearchQueries(client: UpstreamCaller) {
      */
     async search(c: SearchCriteria, prisonIds: readonly string[] | null, limit: number) {
       const once = async (names: 'pattern' | 'exact') => {
-        const body = await client.call<{ content?: PrisonerDto[]; totalElements?: number }>({
+        const body = await client.call<{ content: PrisonerDto[]; totalElements: number | null }>({
           route: 'POST /attribute-search',
           method: 'POST',
           path: '/attribute-search',
           searchParams: { page: 0, size: limit, responseFields: PRISONER_FIELDS },
           json: { joinType: 'AND', queries: [attributeQuery(c, prisonIds, names)], pagination: { page: 0, size: limit } },
+          decode: decodePrisonerPage,
         });
         const content = body.body?.content ?? [];
         return { content, total: body.body?.totalElements ?? content.length };

@@ -1,4 +1,6 @@
+import { emptyBatch, type KeyedBatch } from '../http/contract.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
+import { decodeOffendersByCrn, decodeOffendersByNomsNumber } from './decode.js';
 
 /** Probation offender search (delius-probation-offender-search.json): the DTO fields the gateway reads. */
 export interface OffenderIdsDto {
@@ -61,15 +63,24 @@ export interface OffenderDetailDto {
 export const CRNS_MAX = 512;
 export const NOMS_NUMBERS_MAX = 512;
 
+export const OFFENDERS_BY_CRNS = 'POST /crns';
+export const OFFENDERS_BY_NOMS_NUMBERS = 'POST /nomsNumbers';
+
 export function probationSearchRoutes(client: UpstreamCaller) {
   return {
-    /** Batch; matches current and previous CRNs. Unknown CRNs are absent from the answer. */
-    async offendersByCrns(crns: readonly string[]): Promise<OffenderDetailDto[]> {
-      return (await client.post<OffenderDetailDto[]>('POST /crns', '/crns', crns)) ?? [];
+    /** Batch; matches current and previous CRNs. Unknown CRNs are absent from the answer (entries checked: decode.ts). */
+    async offendersByCrns(crns: readonly string[]): Promise<KeyedBatch<OffenderDetailDto>> {
+      const response = await client.call<KeyedBatch<OffenderDetailDto>>({
+        route: OFFENDERS_BY_CRNS, method: 'POST', path: '/crns', json: crns, decode: decodeOffendersByCrn,
+      });
+      return response.body ?? emptyBatch();
     },
     /** Batch by prison (NOMS) number. */
-    async offendersByNomsNumbers(nomsNumbers: readonly string[]): Promise<OffenderDetailDto[]> {
-      return (await client.post<OffenderDetailDto[]>('POST /nomsNumbers', '/nomsNumbers', nomsNumbers)) ?? [];
+    async offendersByNomsNumbers(nomsNumbers: readonly string[]): Promise<KeyedBatch<OffenderDetailDto>> {
+      const response = await client.call<KeyedBatch<OffenderDetailDto>>({
+        route: OFFENDERS_BY_NOMS_NUMBERS, method: 'POST', path: '/nomsNumbers', json: nomsNumbers, decode: decodeOffendersByNomsNumber,
+      });
+      return response.body ?? emptyBatch();
     },
   };
 }

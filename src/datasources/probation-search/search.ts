@@ -1,6 +1,7 @@
 import type { SearchCriteria } from '../../domain/search.js';
 import { nameVariants } from '../../domain/search.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
+import { decodeOffenderPage } from './decode.js';
 import type { OffenderDetailDto } from './routes.js';
 
 /** The search service takes one spelling per request; never more than this many requests per search. */
@@ -8,12 +9,13 @@ const MAX_SPELLINGS = 6;
 
 export function probationSearchQueries(client: UpstreamCaller) {
   const searchOnce = async (body: Record<string, unknown>, limit: number) => {
-    const response = await client.call<{ content?: OffenderDetailDto[]; totalElements?: number }>({
+    const response = await client.call<{ content: OffenderDetailDto[]; totalElements: number | null }>({
       route: 'POST /search/people',
       method: 'POST',
       path: '/search/people',
       searchParams: { page: 0, size: limit },
       json: body,
+      decode: decodeOffenderPage,
     });
     const content = response.body?.content ?? [];
     return { content, total: response.body?.totalElements ?? content.length };

@@ -1,3 +1,4 @@
+import { batchOf } from '../../../src/datasources/http/contract.js';
 import { describe, expect, it } from '@jest/globals';
 import { COVER_PRISON_NUMBER, createPersonLoader, type IdentityLoaders } from '../../../src/datasources/identity.js';
 import { linkedCrnLoader, linkedPrisonNumberLoader } from '../../../src/datasources/person-record/loaders.js';
@@ -36,7 +37,7 @@ function identityOver(world: World) {
   const prisonerSearch: PrisonerSearchRoutes = {
     prisonersByNumbers: async (numbers) => {
       fail('prisonerSearch', `prisoner-numbers ${numbers.join(',')}`);
-      return prisoners.filter((p) => numbers.includes(p.prisonerNumber));
+      return batchOf(prisoners.filter((p) => numbers.includes(p.prisonerNumber)));
     },
     prisonersMergedFrom: async (old) => {
       fail('prisonerSearch', `merged-from ${old.join(',')}`);
@@ -52,11 +53,11 @@ function identityOver(world: World) {
   const probationSearch: ProbationSearchRoutes = {
     offendersByCrns: async (crns) => {
       fail('probationSearch', `crns ${crns.join(',')}`);
-      return later('crns', () => offenders.filter((o) => crns.includes(o.otherIds.crn)));
+      return batchOf(await later('crns', () => offenders.filter((o) => crns.includes(o.otherIds.crn))));
     },
     offendersByNomsNumbers: async (numbers) => {
       fail('probationSearch', `nomsNumbers ${numbers.join(',')}`);
-      return later('nomsNumbers', () => offenders.filter((o) => numbers.includes(o.otherIds.nomsNumber ?? '')));
+      return batchOf(await later('nomsNumbers', () => offenders.filter((o) => numbers.includes(o.otherIds.nomsNumber ?? ''))));
     },
   };
   const personRecord: PersonRecordRoutes = {

@@ -587,8 +587,12 @@ function fakeUpstream(handlers: Record<string, Handler>) {
   };
   const caller: UpstreamCaller = {
     call: () => Promise.reject(new Error('not used')),
-    get: (route, path, searchParams, acceptStatuses = [404]) => answer({ route, path, searchParams }, acceptStatuses),
-    post: (route, path, json, acceptStatuses = []) => answer({ route, path, json }, acceptStatuses),
+    // Decoders run on the fake answers as the real client runs them (ADR 9).
+    get: (route, path, searchParams, acceptStatuses = [404], decode) =>
+      answer({ route, path, searchParams }, acceptStatuses).then((b) => (decode && b !== null ? (decode(b, () => undefined) as never) : b)),
+    post: (route, path, json, acceptStatuses = [], decode) =>
+      answer({ route, path, json }, acceptStatuses).then((b) => (decode && b !== null ? (decode(b, () => undefined) as never) : b)),
+    violation: () => undefined,
   };
   return { caller, calls };
 }

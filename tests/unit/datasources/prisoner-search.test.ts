@@ -1,3 +1,4 @@
+import { batchOf } from '../../../src/datasources/http/contract.js';
 import { describe, expect, it } from '@jest/globals';
 import { mergedPrisonRecordLoader, prisonRecordLoader } from '../../../src/datasources/prisoner-search/loaders.js';
 import { mergedNumbersOf, toPrisonRecord } from '../../../src/datasources/prisoner-search/mapping.js';
@@ -117,7 +118,7 @@ describe('prisoner search loaders', () => {
   const routes = (asked: string[][]): PrisonerSearchRoutes => ({
     prisonersByNumbers: async (numbers) => {
       asked.push([...numbers]);
-      return numbers.includes('A0001AA') ? [prisoner] : [];
+      return batchOf(numbers.includes('A0001AA') ? [prisoner] : []);
     },
     prisonersMergedFrom: async (old) => {
       asked.push([...old]);

@@ -1,3 +1,4 @@
+import { batchOf } from '../../../src/datasources/http/contract.js';
 import { describe, expect, it } from '@jest/globals';
 import { probationRecordByPrisonNumberLoader, probationRecordLoader } from '../../../src/datasources/probation-search/loaders.js';
 import { toProbationRecord } from '../../../src/datasources/probation-search/mapping.js';
@@ -102,11 +103,11 @@ describe('probation search loaders', () => {
   const routes = (asked: string[][]): ProbationSearchRoutes => ({
     offendersByCrns: async (crns) => {
       asked.push([...crns]);
-      return [offender];
+      return batchOf([offender]);
     },
     offendersByNomsNumbers: async (numbers) => {
       asked.push([...numbers]);
-      return [offender];
+      return batchOf([offender]);
     },
   });
 

@@ -11,6 +11,7 @@ function fakeClients() {
   const scoped: UpstreamName[] = [];
   const calls: string[] = [];
   const caller = (name: UpstreamName): UpstreamCaller => ({
+    violation: () => undefined,
     call: async <T>(options: CallOptions) => {
       calls.push(`${name} ${options.route}`);
       return { status: 200, body: null as T | null };

@@ -1,0 +1,22 @@
+import { array, fields, items, object, ordered, prisonNumber, type Report } from '../http/contract.js';
+import type { AlertDto } from './routes.js';
+
+/**
+ * Checks of every alerts field the mapping reads (docs/adr/0009). An alert whose prison number, code,
+ * state or dates do not fit is dropped and reported; the person's other alerts stand.
+ */
+export function decodeAlert(value: unknown, path: string): AlertDto {
+  const o = object(value, path);
+  prisonNumber(o.prisonNumber, `${path}.prisonNumber`);
+  const code = object(o.alertCode, `${path}.alertCode`);
+  fields(code, `${path}.alertCode`, { code: 'string', description: 'string?', alertTypeCode: 'string?', alertTypeDescription: 'string?' });
+  fields(o, path, { description: 'string?', activeFrom: 'date?', activeTo: 'date?', isActive: 'boolean?', createdAt: 'date?' });
+  ordered(o, 'activeFrom', 'activeTo', path);
+  return o as unknown as AlertDto;
+}
+
+/** `POST /search/alerts/prison-numbers`: a page whose `content` is the alerts of every asked person. */
+export function decodeAlertPage(body: unknown, report: Report): { content: AlertDto[] } {
+  const page = object(body, '$');
+  return { content: items(array(page.content, '$.content'), '$.content', decodeAlert, report) };
+}

@@ -1,0 +1,148 @@
+/**
+ * Boundary checks of prisoner search and probation search answers (docs/adr/0009): shapes, identifier
+ * formats and value domains. One bad entry spoils that entry (or its key), never the answer; a key
+ * whose entry broke the contract is UPSTREAM_INVALID_RESPONSE, never "not known".
+ */
+import { describe, expect, it } from '@jest/globals';
+import { ContractViolation, type Report } from '../../../src/datasources/http/contract.js';
+import type { ContractReason } from '../../../src/datasources/http/errors.js';
+import { UpstreamError } from '../../../src/datasources/http/errors.js';
+import { decodePrisoner, decodePrisonerBatch, decodePrisonerPage } from '../../../src/datasources/prisoner-search/decode.js';
+import { prisonRecordLoader } from '../../../src/datasources/prisoner-search/loaders.js';
+import type { PrisonerSearchRoutes } from '../../../src/datasources/prisoner-search/routes.js';
+import { decodeOffenderPage, decodeOffendersByCrn } from '../../../src/datasources/probation-search/decode.js';
+import { probationRecordLoader } from '../../../src/datasources/probation-search/loaders.js';
+import type { ProbationSearchRoutes } from '../../../src/datasources/probation-search/routes.js';
+import { offender, prisoner } from './samples.js';
+
+function reporter(): { report: Report; seen: Array<[ContractReason, string]> } {
+  const seen: Array<[ContractReason, string]> = [];
+  return { report: (reason, detail) => seen.push([reason, detail]), seen };
+}
+
+const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
+
+describe('prisoner search answers', () => {
+  it('a valid record passes unchanged', () => {
+    const { report, seen } = reporter();
+    const p = { ...prisoner('A0001AA'), bookingId: '1200001', heightCentimetres: 170, shoeSize: 7 };
+    expect(decodePrisoner(clone(p), '$', report)).toEqual(p);
+    expect(seen).toEqual([]);
+  });
+
+  it.each([
+    ['a prison number that is not one', { prisonerNumber: 'deserunt do' }, 'value'],
+    ['a null prison number', { prisonerNumber: null }, 'shape'],
+    ['a non-numeric booking id', { bookingId: 'eiusmod' }, 'value'],
+    ['a negative height', { heightCentimetres: -1432060600 }, 'value'],
+    ['an absurd shoe size', { shoeSize: 1775497180 }, 'value'],
+    ['a date of birth as a number', { dateOfBirth: 19750402 }, 'shape'],
+    ['an impossible date', { dateOfBirth: '1975-13-45' }, 'value'],
+    ['aliases as an object', { aliases: { 0: {} } }, 'shape'],
+    ['a name as a number', { firstName: 42 }, 'shape'],
+  ])('%s is a contract violation of that record', (_name, drift, reason) => {
+    const { report } = reporter();
+    try {
+      decodePrisoner({ ...prisoner('A0001AA'), ...drift }, '$', report);
+      throw new Error('expected a violation');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ContractViolation);
+      expect((e as ContractViolation).reason).toBe(reason);
+      // Paths and expectations only: never the value.
+      expect((e as Error).message).not.toMatch(/deserunt|eiusmod|1432060600|19750402/);
+    }
+  });
+
+  it('a bad entry of a nested list spoils that entry only; a merged number that is not one is dropped', () => {
+    const { report, seen } = reporter();
+    const p = {
+      ...prisoner('A0001AA', ['B0002BB', 'not a number']),
+      aliases: [{ firstName: 'Rob' }, { firstName: 7 }],
+      personalCareNeeds: [{ problemCode: 'X', startDate: '2020-01-02', endDate: '2019-01-01' }, { problemCode: 'Y' }],
+    };
+    const out = decodePrisoner(p, '$', report);
+    expect(out.aliases).toEqual([{ firstName: 'Rob' }]);
+    expect(out.personalCareNeeds).toEqual([{ problemCode: 'Y' }]);
+    expect(out.identifiers).toEqual([{ type: 'MERGED', value: 'B0002BB' }]);
+    expect(seen.map(([r]) => r).sort()).toEqual(['shape', 'value', 'value']);
+  });
+
+  it('the answer itself of another shape is a violation of the whole answer (arrays as objects)', () => {
+    const { report } = reporter();
+    expect(() => decodePrisonerBatch({ 0: prisoner('A0001AA') }, report)).toThrow(ContractViolation);
+    expect(() => decodePrisonerPage([prisoner('A0001AA')], report)).toThrow(ContractViolation);
+    expect(() => decodePrisonerPage({ content: { 0: prisoner('A0001AA') } }, report)).toThrow(ContractViolation);
+  });
+
+  it('a search page keeps its good entries when one is bad', () => {
+    const { report, seen } = reporter();
+    const page = decodePrisonerPage({ content: [prisoner('A0001AA'), { ...prisoner('A0002AA'), heightCentimetres: -1 }, prisoner('A0003AA')], totalElements: 3 }, report);
+    expect(page.content.map((p) => p.prisonerNumber)).toEqual(['A0001AA', 'A0003AA']);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('loader: a spoiled entry gives its number UPSTREAM_INVALID_RESPONSE (bad-response), other numbers their record or null', async () => {
+    const { report } = reporter();
+    const body = [prisoner('A0001AA'), { ...prisoner('A0002AA'), bookingId: 'x' }];
+    const routes = { prisonersByNumbers: async () => decodePrisonerBatch(clone(body), report) } as unknown as PrisonerSearchRoutes;
+    const loader = prisonRecordLoader(routes);
+    const [good, spoiled, unknown] = await Promise.allSettled(['A0001AA', 'A0002AA', 'A0009AA'].map((n) => loader.load(n)));
+    expect(good).toMatchObject({ status: 'fulfilled', value: { prisonNumber: 'A0001AA' } });
+    expect(spoiled!.status).toBe('rejected');
+    expect((spoiled as PromiseRejectedResult).reason).toBeInstanceOf(UpstreamError);
+    expect((spoiled as PromiseRejectedResult).reason).toMatchObject({ failure: 'bad-response', retryable: false });
+    expect(unknown).toEqual({ status: 'fulfilled', value: null });
+  });
+
+  it('loader: an entry without a valid number may be any asked person: numbers not found are errors, not NOT_FOUND', async () => {
+    const { report } = reporter();
+    const body = [prisoner('A0001AA'), { ...prisoner('A0002AA'), prisonerNumber: null }];
+    const routes = { prisonersByNumbers: async () => decodePrisonerBatch(clone(body), report) } as unknown as PrisonerSearchRoutes;
+    const loader = prisonRecordLoader(routes);
+    const [good, missing] = await Promise.allSettled(['A0001AA', 'A0002AA'].map((n) => loader.load(n)));
+    expect(good!.status).toBe('fulfilled');
+    expect(missing!.status).toBe('rejected');
+  });
+});
+
+describe('probation search answers', () => {
+  it.each([
+    ['a CRN that is not one', { otherIds: { crn: 'eiusmod in amet' } }, 'value'],
+    ['a previous CRN that is not one', { otherIds: { crn: 'X000001', previousCrn: 'nope' } }, 'value'],
+    ['a NOMS number that is not one (it would be sent to manage-POM)', { otherIds: { crn: 'X000001', nomsNumber: 'deserunt do' } }, 'value'],
+    ['middle names as a string', { middleNames: 'Jo' }, 'shape'],
+    ['age as a string', { age: '44' }, 'shape'],
+    ['otherIds missing', { otherIds: null }, 'shape'],
+  ])('%s is a contract violation of that record', (_name, drift, reason) => {
+    const { report } = reporter();
+    try {
+      decodeOffendersByCrn([{ ...offender('X000001'), ...drift }], report);
+    } catch {
+      throw new Error('a bad entry must not fail the whole batch');
+    }
+    const seen: ContractReason[] = [];
+    const batch = decodeOffendersByCrn([{ ...offender('X000001'), ...drift }], (r) => seen.push(r));
+    expect(batch.items).toEqual([]);
+    expect(seen).toEqual([reason]);
+  });
+
+  it('one search result with a bad CRN is dropped; the others stand (it no longer kills the whole search)', () => {
+    const { report, seen } = reporter();
+    const page = decodeOffenderPage({ content: [offender('X000001'), offender('eiusmod in amet'), offender('X000002')], totalElements: 3 }, report);
+    expect(page.content.map((o) => o.otherIds.crn)).toEqual(['X000001', 'X000002']);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('loader: spoiled or unattributable entries make unfound CRNs errors, never null', async () => {
+    const body = [offender('X000001'), { ...offender('X000002'), age: -4 }, { ...offender('X000003'), dateOfBirth: 19800101 }];
+    const seen: ContractReason[] = [];
+    const routes = { offendersByCrns: async () => decodeOffendersByCrn(clone(body), (r) => seen.push(r)) } as unknown as ProbationSearchRoutes;
+    const loader = probationRecordLoader(routes);
+    const [a, b, c] = await Promise.allSettled(['X000001', 'X000002', 'X000003'].map((n) => loader.load(n)));
+    expect(a!.status).toBe('fulfilled');
+    // An out-of-domain age is dropped (null) with a reported violation; the record stands.
+    expect(b).toMatchObject({ status: 'fulfilled', value: { crn: 'X000002', age: null } });
+    expect(c!.status).toBe('rejected');
+    expect(seen.sort()).toEqual(['shape', 'value']);
+  });
+});
