@@ -1,13 +1,32 @@
 /**
  * `npm run dev`: development certificates, the upstream simulators and the gateway, as local
  * processes. Prints the URLs and a curl command that queries a well-known person over mutual TLS.
- * Ctrl-C stops everything.
+ * Ctrl-C stops everything. Usage: `npm run dev -- --help`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { upstreamUrlEnv } from '../src/config/index.js';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ensureDevCertificates } from './certs.js';
+import { commandLine } from './cli.js';
+
+const USAGE = `The development environment as local processes: development certificates (made once), the upstream
+simulators and the gateway. Prints the URLs and a curl command that queries a well-known person over
+mutual TLS. Ctrl-C stops everything.
+
+usage: npm run dev
+
+environment (all optional):
+  DEV_CERT_DIR            certificates folder (default .dev/certs)
+  SIMULATOR_PORT_BASE     first simulator port (default 9100)
+  SIMULATOR_POPULATION    simulated people (default 2000)
+  DEV_QUIET=true          do not echo the processes' log lines once ready
+  and any gateway setting of the README's Configuration table (e.g. CONSUMER_PORT, LOG_LEVEL)
+
+options:
+  -h, --help    this text; nothing is started or created`;
+
+commandLine(process.argv.slice(2), { command: 'npm run dev', usage: USAGE, options: {} });
 
 const env = process.env;
 const certDir = env.DEV_CERT_DIR ?? '.dev/certs';
