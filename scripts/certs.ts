@@ -7,9 +7,9 @@
  * The development certificates are never used in production; `issue`, `sign` and `check` work on any CA and
  * any folder of PEM certificates.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { X509Certificate, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -189,8 +189,13 @@ export interface SignedCertificate {
 export function csrSubject(csrFile: string): Array<[string, string]> {
   if (!existsSync(csrFile)) throw new Error(`CSR file ${csrFile} does not exist`);
   const cwd = dirname(resolve(csrFile));
-  // -verify checks the request's self-signature: whoever sent it holds the private key.
-  openssl(['req', '-in', resolve(csrFile), '-noout', '-verify'], cwd);
+  // -verify checks the request's self-signature (whoever made it holds the private key). OpenSSL 3.0 exits 0
+  // either way and says which on stderr.
+  const verify = spawnSync('openssl', ['req', '-in', resolve(csrFile), '-noout', '-verify'], { cwd, encoding: 'utf8' });
+  if (verify.error) throw new Error(`openssl is needed to sign certificates: ${verify.error.message}`, { cause: verify.error });
+  if (verify.status !== 0 || !/verify OK/.test(`${verify.stderr}${verify.stdout}`)) {
+    throw new Error(`the CSR's signature does not verify (altered or damaged): ${`${verify.stderr}`.trim().split('\n')[0] ?? ''}`);
+  }
   const line = openssl(['req', '-in', resolve(csrFile), '-noout', '-subject', '-nameopt', 'RFC2253'], cwd).trim();
   const rdns = line.replace(/^subject=\s*/, '');
   if (rdns === '') return [];
@@ -222,7 +227,6 @@ export function signConsumerCsr(options: { csr: string; consumer: string; ca: Ke
   const outDir = resolve(options.outDir ?? '.');
   const cert = join(outDir, `${consumer}.crt`);
   if (existsSync(cert)) throw new Error(`${cert} already exists: move it away or choose another --out folder`);
-  mkdirSync(outDir, { recursive: true });
   const work = mkdtempSync(join(tmpdir(), 'certs-sign-'));
   try {
     writeFileSync(join(work, 'client.ext'), 'basicConstraints=critical,CA:FALSE\nextendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n');
@@ -230,9 +234,11 @@ export function signConsumerCsr(options: { csr: string; consumer: string; ca: Ke
     const serial = `0x${(randomBytes(16)[0]! & 0x7f).toString(16).padStart(2, '0')}${randomBytes(15).toString('hex')}`;
     openssl(
       ['x509', '-req', '-in', resolve(options.csr), '-CA', resolve(options.ca.cert), '-CAkey', resolve(options.ca.key), '-set_serial', serial,
-        '-days', String(days), '-extfile', join(work, 'client.ext'), '-out', cert],
+        '-days', String(days), '-extfile', join(work, 'client.ext'), '-out', join(work, 'client.crt')],
       work,
     );
+    mkdirSync(outDir, { recursive: true });
+    copyFileSync(join(work, 'client.crt'), cert);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
