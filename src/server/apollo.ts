@@ -3,6 +3,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { MaxIntrospectionDepthRule, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { maxOfTypeDepthRule } from '../auth/introspection-depth.js';
+import { developmentExamples } from './dev-examples.js';
 import { auditPlugin, type LedgerRequestFacts } from '../auth/audit.js';
 import { operationGate, type QueryLimits } from '../auth/gate.js';
 import type { SecurityContext } from '../auth/shield.js';
@@ -46,6 +47,12 @@ export function formatErrorFor(logger: Logger) {
   };
 }
 
+/** Apollo Sandbox opens with the consumer guide's examples (one document, one operation each) and their variables. */
+function sandboxExamples(): { document?: string; variables?: Record<string, unknown> } {
+  const { operations, variables } = developmentExamples();
+  return operations.length > 0 ? { document: operations.map((o) => o.document).join('\n\n'), variables } : {};
+}
+
 export function createApollo(
   schema: GraphQLSchema,
   logger: Logger,
@@ -73,7 +80,7 @@ export function createApollo(
       // No HTTP caching of person data, so no cache hints: the plugin would only cost a hook per field.
       ApolloServerPluginCacheControlDisabled(),
       options.sandbox
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...sandboxExamples() })
         : ApolloServerPluginLandingPageDisabled(),
       operationGate(options.security.limits),
       auditPlugin(options.security.audit, options.security.ledger ?? null),
