@@ -11,33 +11,24 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openBrowser, type BrowserPage } from '../support/browser.js';
-import { createTestCertificates, type TestCertificates } from '../support/certs.js';
-import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../support/gateway.js';
-import { REPO_ROOT, startSimulators, wellKnownPeople, type SimulatorHandle } from '../support/simulators.js';
+import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
+import { useGatewayStack } from '../support/stack.js';
 
-let certs: TestCertificates;
-let sims: SimulatorHandle;
-let gateway: GatewayHandle;
+const stack = useGatewayStack({ env: { NODE_ENV: 'development', DEV_LISTENER: 'true' } });
 let browser: BrowserPage;
 const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
 
 beforeAll(async () => {
-  certs = createTestCertificates();
-  sims = await startSimulators({ population: 2000 });
-  gateway = await startGatewayProcess({ ...gatewayEnv(sims, certs), NODE_ENV: 'development', DEV_LISTENER: 'true' });
   browser = await openBrowser({ width: 1400, height: 860 });
-}, 90_000);
+}, 60_000);
 
 afterAll(async () => {
   await browser?.close();
-  await gateway?.stop();
-  await sims?.stop();
-  certs?.remove();
 });
 
 describe('GraphiQL on the development listener (offline)', () => {
   it('loads from the listener alone, runs a well-known-person query and shows firstName', async () => {
-    const dev = gateway.devUrl!;
+    const dev = stack.gateway.devUrl!;
     await browser.navigate(`${dev}/graphiql`);
     await browser.waitFor<boolean>("document.querySelector('.graphiql-execute-button') !== null");
     // The first tab is the consumer guide's first example, for the guide's example id (the `linked` person).
@@ -62,25 +53,25 @@ describe('GraphiQL on the development listener (offline)', () => {
   }, 60_000);
 
   it('goes through the listener\'s identity rules like /graphql (a foreign Origin is refused)', async () => {
-    const res = await fetch(`${gateway.devUrl}/graphiql`, { headers: { origin: 'https://attacker.example' } });
+    const res = await fetch(`${stack.gateway.devUrl}/graphiql`, { headers: { origin: 'https://attacker.example' } });
     expect(res.status).toBe(403);
-    const asset = await fetch(`${gateway.devUrl}/graphiql/assets/graphiql.js`);
+    const asset = await fetch(`${stack.gateway.devUrl}/graphiql/assets/graphiql.js`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('content-type')).toContain('javascript');
-    expect((await fetch(`${gateway.devUrl}/graphiql/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
+    expect((await fetch(`${stack.gateway.devUrl}/graphiql/assets/..%2F..%2Fpackage.json`)).status).toBe(404);
   });
 });
 
 describe('Apollo Sandbox on the development listener', () => {
   it("opens with the consumer guide's examples preloaded (document and variables)", async () => {
-    const res = await fetch(`${gateway.devUrl}/graphql`, { headers: { accept: 'text/html' } });
+    const res = await fetch(`${stack.gateway.devUrl}/graphql`, { headers: { accept: 'text/html' } });
     expect(res.status).toBe(200);
     const html = await res.text();
     for (const name of ['PersonSummary', 'People', 'Search', 'ActiveAlerts']) expect([name, html.includes(`query ${name}(`)]).toEqual([name, true]);
     expect(html).toContain(linked.prisonNumber!);
     // In the browser: the page is the embedded Sandbox with that initial document (its frame needs Apollo's
     // CDN, unreachable here, so only the page's own state is checked).
-    await browser.navigate(`${gateway.devUrl}/graphql`);
+    await browser.navigate(`${stack.gateway.devUrl}/graphql`);
     expect(await browser.evaluate<boolean>("document.documentElement.outerHTML.indexOf('query PersonSummary(') >= 0")).toBe(true);
   }, 30_000);
 });

@@ -11,9 +11,9 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEV_API_KEYS } from '../support/certs.js';
-import { postGraphQL } from '../support/https.js';
-import { REPO_ROOT, wellKnownPeople } from '../support/simulators.js';
+import { DEV_API_KEYS } from '../../local-stack/certs.js';
+import { postGraphQL } from '../../local-stack/https.js';
+import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const stack = useGatewayStack();
