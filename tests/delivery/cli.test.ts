@@ -14,10 +14,16 @@ import { pathToFileURL } from 'node:url';
 import { ROOT, read } from './support.js';
 
 const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+/**
+ * Scripts not on the convention yet, each named with why: `ledger` (the disclosure ledger's CLI) arrived from
+ * another issue while this convention was being introduced. An npm script missing from both lists fails below.
+ */
+const NOT_YET: Record<string, string> = { ledger: 'scripts/ledger.ts, from the disclosure-ledger issue; to be moved onto scripts/cli.ts' };
 /** npm script name -> scripts/<file>.ts, for every npm script that runs a file of scripts/. */
-const SCRIPTS = Object.entries(pkg.scripts)
+const ALL = Object.entries(pkg.scripts)
   .map(([name, command]) => [name, /^tsx (scripts\/[\w-]+\.ts)$/.exec(command)?.[1]] as const)
   .filter((e): e is readonly [string, string] => e[1] !== undefined);
+const SCRIPTS = ALL.filter(([name]) => !(name in NOT_YET));
 const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
 const work = mkdtempSync(join(tmpdir(), 'pg-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -49,6 +55,7 @@ describe('the npm scripts of scripts/ (one command-line convention)', () => {
 
   it('covers every such npm script', () => {
     expect(SCRIPTS.map(([name]) => name).sort()).toEqual(['api-key', 'certs', 'dev', 'docs:schema', 'heartbeat', 'schema:check', 'schema:release']);
+    expect(ALL.map(([name]) => name).filter((n) => n in NOT_YET)).toEqual(Object.keys(NOT_YET));
   });
 
   it('--help prints the usage, exits 0 and creates nothing (certs: no "--help" folder with a new CA)', async () => {
