@@ -1,21 +1,19 @@
 /**
- * Certificates, made with the openssl CLI (EC P-256: fast to generate).
+ * Certificates, made with the openssl CLI (EC P-256: fast to generate). `npm run certs -- --help` prints the
+ * usage (USAGE below; also in the README): development certificates, `issue` (key and certificate made here,
+ * for development and tests), `sign` (a consumer's CSR signed with the consumer CA: the consumer's private
+ * key never leaves the consumer) and `check` (expiry of every certificate in a folder).
  *
- *   npm run certs [dir]                      development CA, server and consumer certificates (default .dev/certs)
- *   npm run certs -- issue <consumer> --ca-cert <file> --ca-key <file> [--out <dir>] [--days <n>]
- *                                            a client certificate for a named consumer (CN = consumer), from a CA
- *   npm run certs -- check <dir> [--within-days <n>]
- *                                            every certificate in <dir> (recursively) with its expiry; exit 1 when
- *                                            any expires within n days (default 30) or has expired (`--days` is
- *                                            accepted for `--within-days`)
- *
- * The development certificates are never used in production; `issue` and `check` work on any CA and
+ * The development certificates are never used in production; `issue`, `sign` and `check` work on any CA and
  * any folder of PEM certificates.
  */
-import { execFileSync } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { X509Certificate, randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { commandLine, intOption, usageFailure, type CommandLine } from './cli.js';
 
 export interface KeyPair {
   key: string;
@@ -24,9 +22,10 @@ export interface KeyPair {
 
 const DAYS = '30';
 
-function openssl(args: string[], cwd: string): void {
+/** Runs the openssl CLI; its standard output. */
+function openssl(args: string[], cwd: string): string {
   try {
-    execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
+    return execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
   } catch (e) {
     const stderr = (e as { stderr?: Buffer }).stderr?.toString() ?? '';
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -176,38 +175,167 @@ export function checkCertificates(dir: string, withinDays: number, now: Date = n
   return statuses.sort((a, b) => a.daysLeft - b.daysLeft);
 }
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
+
+export interface SignedCertificate {
+  consumer: string;
+  cert: string;
+  serial: string;
+  expiresAt: string;
+  /** What to add to the policy file for this consumer (YAML). */
+  policySnippet: string;
 }
 
-function main(args: string[]): number {
-  const [command] = args;
-  if (command === 'issue') {
-    const consumer = args[1];
-    const caCert = option(args, '--ca-cert');
-    const caKey = option(args, '--ca-key');
-    if (!consumer || consumer.startsWith('--') || !caCert || !caKey) {
-      process.stderr.write('usage: npm run certs -- issue <consumer> --ca-cert <file> --ca-key <file> [--out <dir>] [--days <n>]\n');
-      return 2;
-    }
-    const days = option(args, '--days');
-    const issued = issueClientCertificate({
-      consumer,
-      ca: { cert: caCert, key: caKey },
-      outDir: option(args, '--out') ?? '.',
-      days: days === undefined ? undefined : Number(days),
-    });
+/** The subject of a CSR as `[attribute, value]` pairs; throws when the CSR's own signature does not verify. */
+export function csrSubject(csrFile: string): Array<[string, string]> {
+  if (!existsSync(csrFile)) throw new Error(`CSR file ${csrFile} does not exist`);
+  const cwd = dirname(resolve(csrFile));
+  // -verify checks the request's self-signature (whoever made it holds the private key). OpenSSL 3.0 exits 0
+  // either way and says which on stderr.
+  const verify = spawnSync('openssl', ['req', '-in', resolve(csrFile), '-noout', '-verify'], { cwd, encoding: 'utf8' });
+  if (verify.error) throw new Error(`openssl is needed to sign certificates: ${verify.error.message}`, { cause: verify.error });
+  if (verify.status !== 0 || !/verify OK/.test(`${verify.stderr}${verify.stdout}`)) {
+    throw new Error(`the CSR's signature does not verify (altered or damaged): ${`${verify.stderr}`.trim().split('\n')[0] ?? ''}`);
+  }
+  const line = openssl(['req', '-in', resolve(csrFile), '-noout', '-subject', '-nameopt', 'RFC2253'], cwd).trim();
+  const rdns = line.replace(/^subject=\s*/, '');
+  if (rdns === '') return [];
+  return rdns.split(/(?<!\\),/).map((part) => {
+    const i = part.indexOf('=');
+    return [part.slice(0, i).trim(), part.slice(i + 1).trim()] as [string, string];
+  });
+}
+
+/**
+ * Signs a consumer's certificate signing request with the consumer CA: the consumer made its own key and
+ * keeps it. The CSR must verify and carry exactly one CN, equal to `consumer` (the policy key). Extensions
+ * asked for in the CSR are ignored (openssl's default): the certificate is for client authentication only.
+ * Writes `<outDir>/<consumer>.crt` and refuses to overwrite one.
+ */
+export function signConsumerCsr(options: { csr: string; consumer: string; ca: KeyPair; outDir?: string; days?: number; roles?: string[] }): SignedCertificate {
+  const { consumer } = options;
+  if (!CONSUMER_NAME.test(consumer)) throw new Error(`consumer name "${consumer}" must be 1-64 letters, digits, dots, dashes or underscores`);
+  const days = options.days ?? 365;
+  if (!Number.isInteger(days) || days < 1 || days > 825) throw new Error(`--days must be an integer between 1 and 825 (got ${days})`);
+  for (const file of [options.ca.cert, options.ca.key]) {
+    if (!existsSync(file)) throw new Error(`CA file ${file} does not exist`);
+  }
+  const commonNames = csrSubject(options.csr).filter(([attribute]) => attribute === 'CN').map(([, value]) => value);
+  if (commonNames.length !== 1) throw new Error(`the CSR must have exactly one CN (it has ${commonNames.length})`);
+  if (commonNames[0] !== consumer) {
+    throw new Error(`the CSR's CN is "${commonNames[0]}", not the consumer "${consumer}": ask the consumer for a CSR with CN=${consumer}`);
+  }
+  const outDir = resolve(options.outDir ?? '.');
+  const cert = join(outDir, `${consumer}.crt`);
+  if (existsSync(cert)) throw new Error(`${cert} already exists: move it away or choose another --out folder`);
+  const work = mkdtempSync(join(tmpdir(), 'certs-sign-'));
+  try {
+    writeFileSync(join(work, 'client.ext'), 'basicConstraints=critical,CA:FALSE\nextendedKeyUsage=clientAuth\nkeyUsage=critical,digitalSignature\n');
+    // A random positive 127-bit serial: no serial file beside the CA to keep in step.
+    const serial = `0x${(randomBytes(16)[0]! & 0x7f).toString(16).padStart(2, '0')}${randomBytes(15).toString('hex')}`;
+    openssl(
+      ['x509', '-req', '-in', resolve(options.csr), '-CA', resolve(options.ca.cert), '-CAkey', resolve(options.ca.key), '-set_serial', serial,
+        '-days', String(days), '-extfile', join(work, 'client.ext'), '-out', join(work, 'client.crt')],
+      work,
+    );
+    mkdirSync(outDir, { recursive: true });
+    copyFileSync(join(work, 'client.crt'), cert);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const x509 = new X509Certificate(readFileSync(cert));
+  const expiresAt = new Date(x509.validTo).toISOString();
+  const roles = options.roles && options.roles.length > 0 ? options.roles.join(', ') : '<role agreed with the data owners>';
+  const policySnippet = [
+    `# ${consumer}: certificate serial ${x509.serialNumber}, expires ${expiresAt.slice(0, 10)}`,
+    'consumers:',
+    `  ${consumer}:`,
+    `    roles: [${roles}]`,
+    '    apiKeys:',
+    '      - <hash printed by `npm run api-key -- generate`; the key itself goes to the consumer>',
+    `# to revoke this certificate later: certificateRevocationList: ["${x509.serialNumber}/${consumer}"]`,
+  ].join('\n');
+  return { consumer, cert, serial: x509.serialNumber, expiresAt, policySnippet };
+}
+
+const USAGE = `Certificates, made with the openssl CLI (EC P-256).
+
+usage:
+  npm run certs [-- <dir>]
+      development CA, server and consumer certificates in <dir> (default .dev/certs); reused when present
+  npm run certs -- issue <consumer> --ca-cert <file> --ca-key <file> [--out <dir>] [--days <n>]
+      a key and client certificate for a named consumer (CN = consumer), from a CA (development and tests:
+      the key is made here; a real consumer sends a CSR instead, see sign)
+  npm run certs -- sign --csr <file> --consumer <name> [--ca-cert <file>] [--ca-key <file>] [--out <dir>]
+                        [--days <n>] [--role <role>]...
+      signs a consumer's certificate signing request with the consumer CA (default .dev/certs/ca.crt and
+      ca.key); the CSR's CN must be the consumer name. Writes <out>/<name>.crt (default out: .), prints the
+      serial, the expiry and the policy entry to add. --days 1-825, default 365
+  npm run certs -- check <dir> [--within-days <n>]
+      every certificate in <dir> (recursively) with its expiry; exit 1 when any expires within n days
+      (default 30) or has expired (--days is accepted for --within-days)
+
+options:
+  -h, --help    this text; nothing is created
+
+exit codes: 0 done, 1 failed (or, for check, a certificate expires soon), 2 usage error`;
+
+const CLI: Omit<CommandLine, 'options'> = { command: 'npm run certs', usage: USAGE };
+
+const SUBCOMMANDS: Record<string, CommandLine> = {
+  issue: { ...CLI, maxPositionals: 1, options: { 'ca-cert': { type: 'string' }, 'ca-key': { type: 'string' }, out: { type: 'string' }, days: { type: 'string' } } },
+  sign: {
+    ...CLI,
+    options: {
+      csr: { type: 'string' }, consumer: { type: 'string' }, 'ca-cert': { type: 'string' }, 'ca-key': { type: 'string' },
+      out: { type: 'string' }, days: { type: 'string' }, role: { type: 'string', multiple: true },
+    },
+  },
+  check: { ...CLI, maxPositionals: 1, options: { 'within-days': { type: 'string' }, days: { type: 'string' } } },
+};
+
+function main(argv: string[]): number {
+  const sub = argv[0] !== undefined && Object.hasOwn(SUBCOMMANDS, argv[0]) ? argv[0] : null;
+  const { values, positionals } = commandLine(sub ? argv.slice(1) : argv, sub ? SUBCOMMANDS[sub]! : { ...CLI, options: {}, maxPositionals: 1 });
+  const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  if (sub === 'issue') {
+    const [consumer] = positionals;
+    const caCert = str('ca-cert');
+    const caKey = str('ca-key');
+    if (!consumer || !caCert || !caKey) usageFailure(CLI, 'issue needs <consumer>, --ca-cert and --ca-key');
+    const issued = issueClientCertificate({ consumer, ca: { cert: caCert, key: caKey }, outDir: str('out') ?? '.', days: intOption(CLI, 'days', values.days, 1, 825) });
     process.stdout.write(`${JSON.stringify({ issued: issued.consumer, cert: issued.cert, key: issued.key, serial: issued.serial, expiresAt: issued.expiresAt })}\n`);
     return 0;
   }
-  if (command === 'check') {
-    const dir = args[1];
-    const within = Number(option(args, '--within-days') ?? option(args, '--days') ?? '30');
-    if (!dir || dir.startsWith('--') || !Number.isInteger(within) || within < 0) {
-      process.stderr.write('usage: npm run certs -- check <dir> [--within-days <n>]\n');
-      return 2;
-    }
+  if (sub === 'sign') {
+    const csr = str('csr');
+    const consumer = str('consumer');
+    if (!csr || !consumer) usageFailure(CLI, 'sign needs --csr and --consumer');
+    const signed = signConsumerCsr({
+      csr,
+      consumer,
+      ca: { cert: str('ca-cert') ?? '.dev/certs/ca.crt', key: str('ca-key') ?? '.dev/certs/ca.key' },
+      outDir: str('out'),
+      days: intOption(CLI, 'days', values.days, 1, 825),
+      roles: (values.role as unknown as string[] | undefined) ?? [],
+    });
+    process.stdout.write(
+      [
+        `signed ${signed.cert} for consumer ${signed.consumer}`,
+        `  serial:  ${signed.serial}`,
+        `  expires: ${signed.expiresAt}`,
+        '',
+        'Send the certificate (not secret) back to the consumer. Add to the policy file:',
+        '',
+        signed.policySnippet,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  }
+  if (sub === 'check') {
+    const [dir] = positionals;
+    if (!dir) usageFailure(CLI, 'check needs <dir>');
+    const within = intOption(CLI, 'within-days', values['within-days'] ?? values.days, 0, 100_000) ?? 30;
     const statuses = checkCertificates(dir, within);
     const expiring = statuses.filter((s) => s.expiringSoon);
     for (const s of statuses) {
@@ -223,13 +351,13 @@ function main(args: string[]): number {
     }
     return 0;
   }
-  const dir = command ?? '.dev/certs';
+  const dir = positionals[0] ?? '.dev/certs';
   const certs = ensureDevCertificates(dir, ['dev-consumer', 'police-dev']);
   process.stdout.write(`certificates in ${certs.dir}: CA ${certs.ca.cert}, server ${certs.server.cert}, clients ${Object.keys(certs.clients).join(', ')}\n`);
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     process.exitCode = main(process.argv.slice(2));
   } catch (e) {

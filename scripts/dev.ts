@@ -3,7 +3,7 @@
  * processes. Prints the URLs and a curl command that queries a well-known person over mutual TLS.
  * `npm run dev:federation` (`--federation`) also starts the court-hearings test subgraph and Hive Gateway
  * composing it with Person Graph (docs/federation.md), and prints a curl through the router.
- * Ctrl-C stops everything.
+ * Ctrl-C stops everything. Usage: `npm run dev -- --help`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { upstreamUrlEnv } from '../src/config/index.js';
@@ -11,10 +11,31 @@ import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { ensureDevCertificates } from './certs.js';
+import { commandLine } from './cli.js';
+
+const USAGE = `The development environment as local processes: development certificates (made once), the upstream
+simulators and the gateway. Prints the URLs and a curl command that queries a well-known person over
+mutual TLS. Ctrl-C stops everything.
+
+usage: npm run dev [-- --federation]
+
+environment (all optional):
+  DEV_CERT_DIR            certificates folder (default .dev/certs)
+  SIMULATOR_PORT_BASE     first simulator port (default 9100)
+  SIMULATOR_POPULATION    simulated people (default 2000)
+  DEV_QUIET=true          do not echo the processes' log lines once ready
+  and any gateway setting of the README's Configuration table (e.g. CONSUMER_PORT, LOG_LEVEL)
+
+options:
+  --federation  also the court-hearings test subgraph and Hive Gateway composing it with Person Graph
+                (docs/federation.md); a curl through the router is printed (npm run dev:federation)
+  -h, --help    this text; nothing is started or created`;
+
+const { values: cli } = commandLine(process.argv.slice(2), { command: 'npm run dev', usage: USAGE, options: { federation: { type: 'boolean' } } });
 
 const env = process.env;
 const certDir = env.DEV_CERT_DIR ?? '.dev/certs';
-const federation = process.argv.includes('--federation');
+const federation = cli.federation === true;
 const ROUTER_CN = 'federation-router';
 const consumers = ['dev-consumer', 'police-dev', ...(federation ? [ROUTER_CN] : [])];
 const simulatorPortBase = env.SIMULATOR_PORT_BASE ?? '9100';

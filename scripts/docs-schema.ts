@@ -1,7 +1,7 @@
 /**
  * `npm run docs:schema`: writes docs/schema.md, the schema reference for consumers, from the descriptions in
  * schema/*.graphql. `--check` exits 1 when docs/schema.md is out of date instead of writing it
- * (tests/delivery/docs-schema.test.ts does the same check in `npm test`). Options: --schema <dir> --out <file>.
+ * (tests/delivery/docs.test.ts does the same check in `npm test`). Usage: `npm run docs:schema -- --help`.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +21,7 @@ import {
   type GraphQLSchema,
   type GraphQLType,
 } from 'graphql';
+import { commandLine } from './cli.js';
 import { DEFAULT_SCHEMA_DIR, loadSchema } from './schema-lib.js';
 
 export const DEFAULT_OUT = 'docs/schema.md';
@@ -129,15 +130,28 @@ export function renderSchemaReference(schema: GraphQLSchema): string {
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 
+const USAGE = `Writes docs/schema.md, the schema reference for consumers, from the descriptions in schema/*.graphql.
+
+usage: npm run docs:schema [-- options]
+
+options:
+  --check           write nothing; exit 1 when the file is out of date
+  --schema <dir>    SDL folder (default schema)
+  --out <file>      the reference (default docs/schema.md)
+  -h, --help        this text; nothing is written
+
+exit codes: 0 written (or up to date), 1 out of date (--check), 2 usage error or failure`;
+
 async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const check = argv.includes('--check');
-  const value = (name: string) => {
-    const i = argv.indexOf(name);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const out = value('--out') ?? DEFAULT_OUT;
-  const text = renderSchemaReference(loadSchema(value('--schema') ?? DEFAULT_SCHEMA_DIR));
+  const { values } = commandLine(process.argv.slice(2), {
+    command: 'npm run docs:schema',
+    usage: USAGE,
+    options: { check: { type: 'boolean' }, schema: { type: 'string' }, out: { type: 'string' } },
+  });
+  const check = values.check === true;
+  const value = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const out = value('out') ?? DEFAULT_OUT;
+  const text = renderSchemaReference(loadSchema(value('schema') ?? DEFAULT_SCHEMA_DIR));
   if (check) {
     const current = existsSync(out) ? readFileSync(out, 'utf8') : '';
     if (current !== text) {

@@ -35,6 +35,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commandLine } from './cli.js';
 
 const DEFAULT_QUERY =
   'query Heartbeat($hmppsId: ID!) { person(hmppsId: $hmppsId) { firstName prison { prisonId } sentenceKeyDates { releaseDate } responsibleOfficer { communityManager { forename } } } }';
@@ -284,4 +285,31 @@ async function main(): Promise<number> {
   return 1;
 }
 
+/** `--help` prints the usage and exits 0; anything but --allow-partial exits 2 (the settings come from the environment). */
+function handleCommandLine(argv: string[]): void {
+  const usage = `Sends a real query as a consumer (client certificate and API key) and passes only on a whole answer; one
+JSON line on stdout, exit 0 on the first successful attempt, 1 when every attempt failed.
+
+usage: npm run -s heartbeat [-- --allow-partial]        (settings from the environment)
+
+environment:
+  SERVICE_URL                     the consumer listener (required; /graphql is appended unless there)
+  API_KEY                         sent as x-api-key
+  MTLS_CERT, MTLS_KEY, MTLS_CA    base64 PEM: client certificate and key; CA of the server certificate
+  HEARTBEAT_HMPPS_ID              the person asked for, known to prison and probation (default: well-known \`linked\`)
+  HEARTBEAT_QUERY                 the query; gets $hmppsId
+  HEARTBEAT_EXPECT_PATH           comma-separated dot paths that must each hold a value
+  HEARTBEAT_ALLOW_PARTIAL=true    errors in the answer do not fail it by themselves (as --allow-partial)
+  HEARTBEAT_ATTEMPTS              default 5
+  HEARTBEAT_INTERVAL_MS           pause between attempts, default 10000
+  HEARTBEAT_TIMEOUT_MS            per attempt, default 10000
+  HEARTBEAT_VERBOSE=true          one stderr line per failed attempt
+
+options:
+  --allow-partial   errors in the answer are reported but do not fail it on their own
+  -h, --help        this text; nothing is sent`;
+  commandLine(argv, { command: 'npm run heartbeat', usage, options: { 'allow-partial': { type: 'boolean' } } });
+}
+
+handleCommandLine(process.argv.slice(2));
 process.exitCode = await main();

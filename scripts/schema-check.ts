@@ -3,20 +3,53 @@
  * SDL in schema/*.graphql by criticality, says which consumers' granted coordinates each touches, composes
  * Person Graph as a Federation v2 subgraph with the test subgraph (local-stack/federation/hearings.graphql),
  * writes the subgraph SDL and the supergraph to dist/schema/, and exits 1 on a breaking change or a
- * composition error. CI runs it (.ci/run). Options: --schema <dir> --snapshot <file> --policy <dir>
- * --test-subgraph <file> --artefacts <dir>.
+ * composition error. CI runs it (.ci/run; on pull requests .github/workflows/ci.yml writes `--summary` to
+ * the job summary). Usage: `npm run schema:check -- --help`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkSchema, DEFAULT_ARTEFACT_DIR, parseArgs } from './schema-lib.js';
+import { commandLine } from './cli.js';
+import { checkSchema, DEFAULT_ARTEFACT_DIR } from './schema-lib.js';
+
+const USAGE = `Compares schema/*.graphql with the released snapshot and lists the changes by criticality, with the
+consumers whose granted coordinates each change touches; composes Person Graph as a Federation v2 subgraph
+with the test subgraph and writes the subgraph SDL and the supergraph as build artefacts.
+
+usage: npm run schema:check [-- options]
+
+options:
+  --schema <dir>          SDL folder (default schema)
+  --snapshot <file>       released snapshot (default schema/released/schema.graphql)
+  --policy <dir>          policy files whose consumers are named (default policy)
+  --test-subgraph <file>  the subgraph to compose with (default local-stack/federation/hearings.graphql)
+  --artefacts <dir>       where the subgraph SDL and supergraph are written (default dist/schema)
+  --summary <file>        also append the report as Markdown to <file> (e.g. "$GITHUB_STEP_SUMMARY")
+  -h, --help              this text
+
+exit codes: 0 no breaking change, 1 breaking changes or a composition error, 2 usage error or unreadable schema`;
+
+const { values } = commandLine(process.argv.slice(2), {
+  command: 'npm run schema:check',
+  usage: USAGE,
+  options: {
+    schema: { type: 'string' },
+    snapshot: { type: 'string' },
+    policy: { type: 'string' },
+    'test-subgraph': { type: 'string' },
+    artefacts: { type: 'string' },
+    summary: { type: 'string' },
+  },
+});
+const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
 
 try {
-  const args = parseArgs(process.argv.slice(2), ['schema', 'snapshot', 'policy', 'test-subgraph', 'artefacts']);
-  const result = await checkSchema({ schemaDir: args.schema, snapshot: args.snapshot, policyDir: args.policy, testSubgraph: args['test-subgraph'] });
+  const result = await checkSchema({ schemaDir: str('schema'), snapshot: str('snapshot'), policyDir: str('policy'), testSubgraph: str('test-subgraph') });
   process.stdout.write(`${result.report}\n`);
+  const summary = str('summary');
+  if (summary) appendFileSync(summary, `${result.markdown}\n`);
   // Build artefacts: the subgraph SDL a router composes (schema:release keeps the released one beside the
   // released schema), and the supergraph with the test subgraph.
-  const artefacts = args.artefacts ?? DEFAULT_ARTEFACT_DIR;
+  const artefacts = str('artefacts') ?? DEFAULT_ARTEFACT_DIR;
   mkdirSync(artefacts, { recursive: true });
   writeFileSync(join(artefacts, 'person-graph.subgraph.graphql'), result.composition.subgraphSdl);
   if (result.composition.supergraphSdl) writeFileSync(join(artefacts, 'supergraph-with-test-subgraph.graphql'), result.composition.supergraphSdl);

@@ -175,12 +175,29 @@ function simplify(changes: Change[]): Change[] {
   });
 }
 
+/**
+ * graphql-inspector reports one deprecation up to three times: the deprecation itself, the `@deprecated`
+ * directive being added, and its `reason` argument. Keeps one line per deprecated (or undeprecated) member:
+ * the deprecation change when there is one (fields, enum values), else the directive change (input fields,
+ * arguments); the directive's argument changes go.
+ */
+function oneLinePerDeprecation(changes: Change[]): Change[] {
+  const directivePath = (path: string | undefined) => (path && /\.@deprecated(\.|$)/.test(path) ? path.slice(0, path.indexOf('.@deprecated')) : null);
+  const withDeprecationChange = new Set(changes.filter((c) => String(c.type).includes('DEPRECATION')).map((c) => directivePath(c.path) ?? c.path));
+  return changes.filter((c) => {
+    const member = directivePath(c.path);
+    if (member === null || !String(c.type).startsWith('DIRECTIVE_USAGE_')) return true;
+    if (String(c.type).startsWith('DIRECTIVE_USAGE_ARGUMENT_')) return false;
+    return !withDeprecationChange.has(member);
+  });
+}
+
 const REMOVALS = new Set(['FIELD_REMOVED', 'ENUM_VALUE_REMOVED', 'INPUT_FIELD_REMOVED', 'FIELD_ARGUMENT_REMOVED']);
 
 /** Every change from the snapshot to the current SDL, with the deprecation policy applied. */
 export async function classifyChanges(old: GraphQLSchema, current: GraphQLSchema): Promise<ClassifiedChange[]> {
   const typesThatMayGo = removableTypes(old, current);
-  return simplify(await diff(old, current)).map((c) => {
+  return oneLinePerDeprecation(simplify(await diff(old, current))).map((c) => {
     const path = c.path ?? null;
     const parts = path ? path.split('.') : [];
     const coordinate = parts.length >= 2 ? `${parts[0]}.${parts[1]}` : (parts[0] ?? null);
@@ -245,12 +262,21 @@ export function grantsTouched(change: ClassifiedChange, grants: string[]): strin
   });
 }
 
+export interface ConsumerImpact extends ConsumerGrants {
+  hits: Array<{ change: ClassifiedChange; grants: string[] }>;
+}
+
 export interface CheckResult {
   changes: ClassifiedChange[];
   breaking: ClassifiedChange[];
   /** Person Graph as a subgraph, composed with the test subgraph; its errors fail the check too. */
   composition: Composition;
+  /** Consumers with at least one granted coordinate a relevant change touches. */
+  impact: ConsumerImpact[];
+  /** Plain-text report (the CLI's standard output). */
   report: string;
+  /** The same as Markdown, for a CI job summary (`--summary <file>`). */
+  markdown: string;
 }
 
 const ORDER: Level[] = ['BREAKING', 'DANGEROUS', 'NON_BREAKING'];
@@ -259,6 +285,14 @@ const TITLE: Record<Level, string> = {
   DANGEROUS: 'Dangerous (allowed; tell the consumers concerned)',
   NON_BREAKING: 'Non-breaking',
 };
+
+function verdict(breaking: number, changes: number): string {
+  return breaking > 0
+    ? `FAILED: ${breaking} breaking change(s). Keep the old field beside the new one and deprecate it (@deprecated(reason: "...")), release, and remove it in a later release: docs/adr/0003-schema-contract-and-delivery.md.`
+    : changes > 0
+      ? 'OK: no breaking changes. After review, `npm run schema:release` updates the snapshot.'
+      : 'OK.';
+}
 
 /** Compares the SDL in `schemaDir` with the snapshot and says, per consumer, which of its grants are touched. */
 export async function checkSchema(
@@ -271,6 +305,23 @@ export async function checkSchema(
   // (the federation `@link` on the schema, `@key` on Person) are not API changes a consumer sees.
   const changes = await classifyChanges(loadSnapshot(snapshotFile), buildSchema(printSnapshot(loadSchema(schemaDir))));
   const breaking = changes.filter((c) => c.level === 'BREAKING');
+  const consumers = readPolicyGrants(policyDir);
+  // Besides breaking and dangerous changes, consumers care about additions (a `Type.*` grant makes a new field
+  // visible to them at once) and deprecations (they must move off the field before it goes).
+  const relevant = changes.filter(
+    (c) =>
+      c.level !== 'NON_BREAKING' || (c.type.endsWith('_ADDED') && !c.type.includes('DESCRIPTION')) || c.type.includes('DEPRECATION') || Boolean(c.path?.includes('.@deprecated')),
+  );
+  const impact: ConsumerImpact[] = consumers
+    .map((consumer) => ({
+      ...consumer,
+      hits: relevant
+        .map((change) => ({ change, grants: grantsTouched(change, consumer.grants) }))
+        .filter((h) => h.grants.length > 0)
+        .sort((a, b) => ORDER.indexOf(a.change.level) - ORDER.indexOf(b.change.level)),
+    }))
+    .filter((c) => c.hits.length > 0);
+
   const lines: string[] = [`Schema check: ${schemaDir}/*.graphql against the released snapshot ${snapshotFile}`];
   if (changes.length === 0) lines.push('', 'No changes.');
   for (const level of ORDER) {
@@ -279,57 +330,46 @@ export async function checkSchema(
     lines.push('', `${TITLE[level]}: ${group.length}`);
     for (const c of group) lines.push(`  - ${c.path ?? '(schema)'}: ${c.message}${c.note ? ` [${c.note}]` : ''}`);
   }
-  const consumers = readPolicyGrants(policyDir);
-  // Besides breaking and dangerous changes, consumers care about additions (a `Type.*` grant makes a new field
-  // visible to them at once) and deprecations (they must move off the field before it goes).
-  const relevant = changes.filter(
-    (c) => c.level !== 'NON_BREAKING' || (c.type.endsWith('_ADDED') && !c.type.includes('DESCRIPTION')) || c.type.includes('DEPRECATION'),
-  );
   if (consumers.length > 0 && changes.length > 0) {
     lines.push('', `Consumers whose granted coordinates a change touches (${policyDir}/*.yaml):`);
-    let any = false;
-    for (const consumer of consumers) {
-      const hits = relevant
-        .map((c) => ({ c, grants: grantsTouched(c, consumer.grants) }))
-        .filter((h) => h.grants.length > 0)
-        .sort((a, b) => ORDER.indexOf(a.c.level) - ORDER.indexOf(b.c.level));
-      if (hits.length === 0) continue;
-      any = true;
+    for (const consumer of impact) {
       lines.push(`  ${consumer.consumer} (${consumer.file}; roles: ${consumer.roles.join(', ') || 'none'})`);
-      for (const { c, grants } of hits) {
-        lines.push(`    - ${c.level} ${c.path}: ${c.message} (granted by ${grants.join(', ')})`);
+      for (const { change: c, grants } of consumer.hits) lines.push(`    - ${c.level} ${c.path}: ${c.message} (granted by ${grants.join(', ')})`);
+    }
+    if (impact.length === 0) lines.push('  none');
+  }
+  const md = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const mdLines: string[] = [
+    `## Schema check: ${breaking.length > 0 ? 'FAILED' : 'OK'}`,
+    '',
+    `\`${schemaDir}/*.graphql\` against the released snapshot \`${snapshotFile}\`: ${changes.length === 0 ? 'no changes.' : ORDER.map((l) => `${changes.filter((c) => c.level === l).length} ${l.toLowerCase().replace('_', '-')}`).join(', ')}.`,
+  ];
+  if (changes.length > 0) {
+    mdLines.push('', '| level | path | change |', '|---|---|---|');
+    for (const level of ORDER) {
+      for (const c of changes.filter((x) => x.level === level)) mdLines.push(`| ${level} | \`${c.path ?? '(schema)'}\` | ${md(c.message)}${c.note ? ` (${md(c.note)})` : ''} |`);
+    }
+    mdLines.push('', `### Consumers affected (${policyDir}/*.yaml)`, '');
+    if (impact.length === 0) mdLines.push('None: no change touches a coordinate any consumer is granted.');
+    else {
+      mdLines.push('| consumer | policy | level | path | change | granted by |', '|---|---|---|---|---|---|');
+      for (const consumer of impact) {
+        for (const { change: c, grants } of consumer.hits) {
+          mdLines.push(`| ${consumer.consumer} | \`${consumer.file}\` | ${c.level} | \`${c.path ?? '(schema)'}\` | ${md(c.message)} | ${grants.map((g) => `\`${g}\``).join(', ')} |`);
+        }
       }
     }
-    if (!any) lines.push('  none');
   }
   const composition = composeWithTestSubgraph(schemaDir, options.testSubgraph);
   lines.push('', `Federation: Person Graph's subgraph composed with the test subgraph ${options.testSubgraph ?? DEFAULT_TEST_SUBGRAPH}`);
   if (composition.errors.length === 0) lines.push('  composes (Federation v2)');
   for (const e of composition.errors) lines.push(`  - composition error: ${e}`);
-  lines.push(
-    '',
-    composition.errors.length > 0
-      ? `FAILED: Person Graph no longer composes as a Federation v2 subgraph (${composition.errors.length} error(s)); routers could not load it: docs/adr/0011-federation-subgraph.md.`
-      : breaking.length > 0
-      ? `FAILED: ${breaking.length} breaking change(s). Keep the old field beside the new one and deprecate it (@deprecated(reason: "...")), release, and remove it in a later release: docs/adr/0003-schema-contract-and-delivery.md.`
-      : changes.length > 0
-        ? 'OK: no breaking changes. After review, `npm run schema:release` updates the snapshot.'
-        : 'OK.',
-  );
-  return { changes, breaking, composition, report: lines.join('\n') };
-}
-
-/** `--name value` options of the schema scripts. */
-export function parseArgs(argv: string[], known: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const name = arg.replace(/^--/, '');
-    if (!arg.startsWith('--') || !known.includes(name)) throw new Error(`unknown option ${arg} (known: ${known.map((k) => `--${k}`).join(', ')})`);
-    const value = argv[i + 1];
-    if (value === undefined) throw new Error(`${arg} needs a value`);
-    out[name] = value;
-    i++;
-  }
-  return out;
+  const composes = composition.errors.length === 0;
+  const final = composes
+    ? verdict(breaking.length, changes.length)
+    : `FAILED: Person Graph no longer composes as a Federation v2 subgraph (${composition.errors.length} error(s)); routers could not load it: docs/adr/0011-federation-subgraph.md.`;
+  lines.push('', final);
+  mdLines.push('', `### Federation`, '', composes ? 'Composes with the test subgraph (Federation v2).' : composition.errors.map((e) => `- composition error: ${md(e)}`).join('\n'));
+  mdLines.push('', `**${final}**`, '');
+  return { changes, breaking, composition, impact, report: lines.join('\n'), markdown: mdLines.join('\n') };
 }

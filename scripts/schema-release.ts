@@ -3,13 +3,13 @@
  * snapshot (as `npm run schema:check` does), refuses breaking changes unless `--allow-breaking "<reason>"` is
  * given (for an agreed, announced break), then writes schema/released/schema.graphql, the released
  * Federation subgraph SDL schema/released/subgraph.graphql (ADR 11), and adds an entry to
- * schema/released/CHANGELOG.md. Commit both with the release. Options: --schema <dir> --snapshot <file>
- * --policy <dir> --changelog <file> --allow-breaking <reason>.
+ * schema/released/CHANGELOG.md. Commit them with the release. Usage: `npm run schema:release -- --help`.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { subgraphSdl } from '../src/server/federation.js';
-import { DEFAULT_SCHEMA_DIR, DEFAULT_SNAPSHOT, SUBGRAPH_SNAPSHOT_NAME, checkSchema, loadSchema, parseArgs, printSnapshot } from './schema-lib.js';
+import { commandLine } from './cli.js';
+import { DEFAULT_SCHEMA_DIR, DEFAULT_SNAPSHOT, SUBGRAPH_SNAPSHOT_NAME, checkSchema, loadSchema, printSnapshot } from './schema-lib.js';
 
 const CHANGELOG_HEADER = `# Released schema changes
 
@@ -17,8 +17,29 @@ Written by \`npm run schema:release\`, newest first. The snapshot beside this fi
 the policy for changing it is in docs/adr/0003-schema-contract-and-delivery.md.
 `;
 
+const USAGE = `The release step of the schema contract: checks schema/*.graphql against the released snapshot, refuses
+breaking changes, then writes the snapshot, the released subgraph SDL and an entry in its CHANGELOG.md.
+
+usage: npm run schema:release [-- options]
+
+options:
+  --schema <dir>               SDL folder (default schema)
+  --snapshot <file>            released snapshot to write (default schema/released/schema.graphql)
+  --policy <dir>               policy files whose consumers are named (default policy)
+  --changelog <file>           changelog (default CHANGELOG.md beside the snapshot)
+  --allow-breaking <reason>    release breaking changes anyway, for an agreed, announced break
+  -h, --help                   this text; nothing is written
+
+exit codes: 0 released (or nothing to release), 1 refused (breaking changes), 2 usage error or failure`;
+
+const { values } = commandLine(process.argv.slice(2), {
+  command: 'npm run schema:release',
+  usage: USAGE,
+  options: { schema: { type: 'string' }, snapshot: { type: 'string' }, policy: { type: 'string' }, changelog: { type: 'string' }, 'allow-breaking': { type: 'string' } },
+});
+const args = values as Partial<Record<'schema' | 'snapshot' | 'policy' | 'changelog' | 'allow-breaking', string>>;
+
 try {
-  const args = parseArgs(process.argv.slice(2), ['schema', 'snapshot', 'policy', 'changelog', 'allow-breaking']);
   const schemaDir = args.schema ?? DEFAULT_SCHEMA_DIR;
   const snapshot = args.snapshot ?? DEFAULT_SNAPSHOT;
   const changelog = args.changelog ?? join(dirname(snapshot), 'CHANGELOG.md');

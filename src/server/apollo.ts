@@ -7,6 +7,7 @@ import {
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { MaxIntrospectionDepthRule, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import { maxOfTypeDepthRule } from '../auth/introspection-depth.js';
+import { developmentExamples } from './dev-examples.js';
 import { auditPlugin, type LedgerRequestFacts } from '../auth/audit.js';
 import { operationGate, type QueryLimits } from '../auth/gate.js';
 import type { SecurityContext } from '../auth/shield.js';
@@ -50,6 +51,12 @@ export function formatErrorFor(logger: Logger) {
   };
 }
 
+/** Apollo Sandbox opens with the consumer guide's examples (one document, one operation each) and their variables. */
+function sandboxExamples(): { document?: string; variables?: Record<string, unknown> } {
+  const { operations, variables } = developmentExamples();
+  return operations.length > 0 ? { document: operations.map((o) => o.document).join('\n\n'), variables } : {};
+}
+
 export function createApollo(
   schema: GraphQLSchema,
   logger: Logger,
@@ -81,7 +88,7 @@ export function createApollo(
       // locations in `extensions.ftv1`. Nothing needs them (ADR 11); off.
       ApolloServerPluginInlineTraceDisabled(),
       options.sandbox
-        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false, ...sandboxExamples() })
         : ApolloServerPluginLandingPageDisabled(),
       operationGate(options.security.limits),
       auditPlugin(options.security.audit, options.security.ledger ?? null),

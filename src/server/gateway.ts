@@ -11,6 +11,8 @@ import { createApollo, type ApolloSecurity, type GatewayContext } from './apollo
 import { listen, listenerOptions } from './listener.js';
 import { managementApp } from './management.js';
 import { Operations } from './operations.js';
+import { developmentExamples } from './dev-examples.js';
+import { graphiqlPlugin } from './plugins/graphiql.js';
 import { graphqlRoutePlugin, type GraphqlRouteOptions } from './plugins/graphql-route.js';
 import { httpErrorsPlugin, type HttpErrorsOptions } from './plugins/http-errors.js';
 import { identityPlugin, type IdentityOptions } from './plugins/identity.js';
@@ -202,6 +204,7 @@ async function startDevListener(
     bodyLimit: config.security.limits.maxRequestBytes,
   }) as unknown as FastifyInstance;
   const apollo = await serve(app, { sandbox: true, identify: (request) => security.authenticateDevelopment(name, request.headers) });
+  app.register(graphiqlPlugin, { examples: developmentExamples() }); // offline GraphiQL at /graphiql (ADR 12)
   app.get('/', (_req, reply) => reply.redirect('/graphql'));
   const url = await listen(app, config.devListener, 'http');
   return { app, apollo, url };

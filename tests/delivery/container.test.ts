@@ -12,7 +12,7 @@ import { UPSTREAM_URL_VARS } from '../../src/config/index.js';
 import { PORT_OFFSETS } from '../../simulators/lib/http.js';
 import { parseOptions } from '../../simulators/lib/options.js';
 import { productionNodeOptions } from '../../bench/lib.js';
-import { PLANNED_VARIABLES, RUNTIME_VARIABLES, ROOT, configReads, configVariables, dummyPem, managementRoutes, read } from './support.js';
+import { PLANNED_VARIABLES, RUNTIME_VARIABLES, ROOT, configReads, configVariables, dummyPem, managementRoutes, minimalEnv, read } from './support.js';
 
 interface Stage {
   name: string;
@@ -151,13 +151,6 @@ describe('Dockerfile', () => {
     expect(ignored).toEqual(expect.arrayContaining(['.dev', '.git', 'node_modules']));
   });
 });
-
-function minimalEnv(): Record<string, string> {
-  const pem = dummyPem();
-  const env: Record<string, string> = { TLS_KEY_FILE: pem, TLS_CERT_FILE: pem, CONSUMER_CA_FILE: pem, CLIENT_ID: 'x', CLIENT_SECRET: 'x', HMPPS_AUTH_URL: 'http://127.0.0.1:1' };
-  for (const name of Object.values(UPSTREAM_URL_VARS)) env[name] = 'http://127.0.0.1:1';
-  return env;
-}
 
 describe('docker-compose.yml', () => {
   it('has the gateway, the simulators and Redis, each with a health check', () => {

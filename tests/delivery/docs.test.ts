@@ -10,7 +10,9 @@ import { parse as parseYaml } from 'yaml';
 import { renderSchemaReference } from '../../scripts/docs-schema.js';
 import { ERROR_CODES } from '../../src/errors/contract.js';
 import { loadSchema } from '../../scripts/schema-lib.js';
-import { ROOT, markdownAnchors, read } from './support.js';
+import { MAX_PAGE_SIZE } from '../../src/resolvers/pagination.js';
+import { MAX_PERSONS } from '../../src/resolvers/query.js';
+import { ROOT, configReads, markdownAnchors, minimalEnv, read } from './support.js';
 
 const schema = loadSchema(join(ROOT, 'schema'));
 /** `## Title` sections of a Markdown document, by lower-cased title. */
@@ -95,9 +97,51 @@ describe('docs/consumers.md', () => {
     for (const example of examples) expect([example, validate(schema, parse(example)).map((e) => e.message)]).toEqual([example, []]);
   });
 
+  it('states the limits a deployed gateway applies: the config defaults with the Kubernetes base settings (fails when they drift)', () => {
+    // What consumers meet: src/config defaults, overridden by the settings every environment gets (k8s/base).
+    const kustomization = parseYaml(read('k8s/base/kustomization.yaml')) as { configMapGenerator: Array<{ name: string; literals?: string[] }> };
+    const deployed = Object.fromEntries(
+      (kustomization.configMapGenerator.find((g) => g.name === 'person-graph-env')?.literals ?? [])
+        .map((l) => l.split('=') as [string, string])
+        .filter(([name]) => /^(MAX_|QUERY_COST|RATE_LIMIT_PER_SECOND|RATE_LIMIT_BURST|REQUEST_DEADLINE_MS)/.test(name)),
+    );
+    const { config, problems } = configReads({ ...minimalEnv(), ...deployed });
+    expect(problems).toEqual([]);
+    const n = (v: number) => v.toLocaleString('en-GB');
+    const limits = config!.security.limits;
+    const expected = [
+      '| limit | value | refused with |',
+      '|---|---|---|',
+      `| request rate | per your policy (default ${n(config!.rateLimit.perSecond)} requests/s, burst ${n(config!.rateLimit.burst)}) | \`RATE_LIMITED\`, HTTP 429 |`,
+      `| request body | ${n(limits.maxRequestBytes / 1024)} KiB | \`BAD_REQUEST\`, HTTP 413 |`,
+      `| page size (\`first\`) | 1–${MAX_PAGE_SIZE} | \`BAD_USER_INPUT\` |`,
+      `| ids per \`persons\` | ${MAX_PERSONS} | \`BAD_USER_INPUT\` |`,
+      `| query depth | ${limits.maxDepth} levels | \`QUERY_TOO_COMPLEX\` |`,
+      `| aliases | ${n(limits.maxAliases)} | \`QUERY_TOO_COMPLEX\` |`,
+      `| top-level fields | ${n(limits.maxRootFields)} | \`QUERY_TOO_COMPLEX\` |`,
+      `| directives | ${n(limits.maxDirectives)} | \`QUERY_TOO_COMPLEX\` |`,
+      `| tokens | ${n(limits.maxTokens)} | \`QUERY_TOO_COMPLEX\` |`,
+      `| cost (fields × list sizes) | ${n(limits.maxCost)} | \`QUERY_TOO_COMPLEX\` |`,
+      `| request deadline | ${n(config!.requestDeadlineMs / 1000)} s; fields not ready by then come back null with \`UPSTREAM_TIMEOUT\` | — |`,
+    ].join('\n');
+    const section = guide.slice(guide.indexOf('## Limits'));
+    const table = /\n(\| limit \|[\s\S]*?)\n\n/.exec(section)?.[1];
+    expect(table).toBe(expected);
+  });
+
   it('documents every error code the gateway sends (the error contract), and no other', () => {
     // Every code leaves through src/errors/contract.ts (tests/unit/error-contract.test.ts holds that).
     const documented = [...guide.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!);
     expect(documented.sort()).toEqual(Object.keys(ERROR_CODES).sort());
+  });
+});
+
+describe('docker-compose.yml header', () => {
+  it("shows a curl a consumer can run: the server's CA, a client certificate and the API key", () => {
+    const header = read('docker-compose.yml').split('\n').filter((l) => l.startsWith('#')).join('\n');
+    const curl = /#\s+curl --cacert[\s\S]*?https:\/\/localhost:8443\/graphql[^\n]*/.exec(header)?.[0] ?? '';
+    for (const part of ['--cacert .dev/certs/ca.crt', '--cert .dev/certs/clients/dev-consumer.crt', '--key .dev/certs/clients/dev-consumer.key', "-H 'x-api-key: dev-consumer-development-api-key-not-a-secret'"]) {
+      expect([part, curl.includes(part)]).toEqual([part, true]);
+    }
   });
 });

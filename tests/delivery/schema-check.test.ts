@@ -162,6 +162,42 @@ describe('npm run schema:check: Person Graph must compose as a Federation v2 sub
   });
 });
 
+describe('npm run schema:check: one line per deprecation, and a Markdown job summary', () => {
+  const deprecate = (sdl: string) =>
+    editType(sdl, 'Person', (n) => ({
+      ...n,
+      fields: n.fields!.map((f) =>
+        f.name.value === stringField.name.value
+          ? { ...f, directives: [{ kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: 'deprecated' }, arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'reason' }, value: { kind: Kind.STRING, value: 'Use something else.' } }] }] }
+          : f,
+      ),
+    }));
+
+  it('reports one deprecation once (graphql-inspector gives the deprecation, the directive and its argument)', async () => {
+    const result = await checkSchema(workspace(currentSdl, deprecate(currentSdl)));
+    expect(result.changes.map((c) => [c.type, c.path])).toEqual([['FIELD_DEPRECATION_ADDED', `Person.${stringField.name.value}.@deprecated`]]);
+    expect(result.report.split('\n').filter((l) => l.includes(`Person.${stringField.name.value}`))).toHaveLength(2); // the change, and acme's line
+  });
+
+  it('writes the per-consumer impact as Markdown with --summary (appended, as $GITHUB_STEP_SUMMARY expects)', () => {
+    const w = workspace(currentSdl, editType(currentSdl, 'Person', (n) => ({ ...n, fields: n.fields!.filter((f) => f.name.value !== stringField.name.value) })));
+    const summary = join(w.policyDir, 'summary.md');
+    writeFileSync(summary, '# earlier step\n');
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts', '--schema', w.schemaDir, '--snapshot', w.snapshot, '--policy', w.policyDir, '--summary', summary], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(cli.status).toBe(1);
+    const md = readFileSync(summary, 'utf8');
+    expect(md).toMatch(/^# earlier step\n## Schema check: FAILED$/m);
+    expect(md).toContain(`| BREAKING | \`Person.${stringField.name.value}\` |`);
+    expect(md).toMatch(new RegExp(`^\\| acme \\| \`[^\`]+test\\.yaml\` \\| BREAKING \\| \`Person\\.${stringField.name.value}\` \\| .* \\| \`Person\\.\\*\` \\|$`, 'm'));
+    expect(md).not.toMatch(/^\| narrow /m);
+    expect(md).toMatch(/\*\*FAILED: 1 breaking change/);
+  });
+});
+
 describe('npm run schema:release', () => {
   const release = (w: Workspace) =>
     spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schema-release.ts', '--schema', w.schemaDir, '--snapshot', w.snapshot, '--policy', w.policyDir], {

@@ -10,7 +10,7 @@ import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
-import { ConfigError, loadConfig, type Config } from '../../src/config/index.js';
+import { ConfigError, UPSTREAM_URL_VARS, loadConfig, type Config } from '../../src/config/index.js';
 
 export const ROOT = process.cwd();
 export const read = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
@@ -73,6 +73,14 @@ export function dummyPem(): string {
   const file = join(dir, 'dummy.pem');
   writeFileSync(file, '-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n');
   return file;
+}
+
+/** The least environment loadConfig accepts: dummy certificate files, upstream URLs nobody calls. */
+export function minimalEnv(): Record<string, string> {
+  const pem = dummyPem();
+  const env: Record<string, string> = { TLS_KEY_FILE: pem, TLS_CERT_FILE: pem, CONSUMER_CA_FILE: pem, CLIENT_ID: 'x', CLIENT_SECRET: 'x', HMPPS_AUTH_URL: 'http://127.0.0.1:1' };
+  for (const name of Object.values(UPSTREAM_URL_VARS)) env[name] = 'http://127.0.0.1:1';
+  return env;
 }
 
 export function tempFile(name: string, content: string): string {
