@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commandLine } from './cli.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const REFERENCE_FILE = join(ROOT, 'docs', 'policy-reference.md');
@@ -63,9 +64,18 @@ export function policyReference(): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
+const USAGE = `Writes docs/policy-reference.md from the policy file's JSON Schema (policy/policy.schema.json).
+
+usage: npm run docs:policy [-- --check]
+
+options:
+  --check      write nothing; exit 1 when docs/policy-reference.md is out of date
+  -h, --help   this text; nothing is written`;
+
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = commandLine(process.argv.slice(2), { command: 'npm run docs:policy', usage: USAGE, options: { check: { type: 'boolean' } } });
   const text = policyReference();
-  if (process.argv.includes('--check')) {
+  if (values.check === true) {
     if (readFileSync(REFERENCE_FILE, 'utf8') !== text) {
       process.stderr.write('docs/policy-reference.md is out of date: run npm run docs:policy\n');
       process.exit(1);

@@ -227,12 +227,14 @@ function buildAlerts(pop: Population, p: Person): AlertModel[] {
   const prison = p.lastPrisonId ?? 'MDI';
   for (let i = 0; i < p.alertCount; i++) {
     const ref = rng.pick(ALERT_CODES);
-    const activeFrom = addDays(SNAPSHOT_DATE, -rng.between(1, 3000));
+    const fixed = i < CLOCK_CHANGE_TIMES.length && (p.key === 'linked' || p.key === 'many-alerts') ? CLOCK_CHANGE_TIMES[i] : undefined;
+    const drawnFrom = addDays(SNAPSHOT_DATE, -rng.between(1, 3000));
+    // An alert never ends before it starts (the gateway refuses such an item as a contract fault).
+    const activeFrom = fixed ? fixed.slice(0, 10) : drawnFrom;
     const inactive = rng.chance(0.3);
     const activeTo = inactive ? addDays(activeFrom, rng.between(1, 400)) : rng.chance(0.1) ? addDays(SNAPSHOT_DATE, rng.between(1, 365)) : null;
     const isActive = activeTo === null || activeTo > SNAPSHOT_DATE;
     const minutes = rng.int(24 * 60);
-    const fixed = i < CLOCK_CHANGE_TIMES.length && (p.key === 'linked' || p.key === 'many-alerts') ? CLOCK_CHANGE_TIMES[i] : undefined;
     const createdAt = fixed ?? `${activeFrom}T${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}:${String(rng.int(60)).padStart(2, '0')}`;
     const staffFirst = rng.pick(STAFF_FIRST);
     const staffLast = rng.pick(STAFF_LAST);
@@ -242,7 +244,7 @@ function buildAlerts(pop: Population, p: Person): AlertModel[] {
       ref,
       description: `${ref.description} - recorded by wing staff`,
       authorisedBy: `${staffFirst.charAt(0)}. ${staffLast}, Safer Custody`,
-      activeFrom: fixed ? fixed.slice(0, 10) : activeFrom,
+      activeFrom,
       activeTo,
       isActive,
       createdAt,

@@ -174,13 +174,13 @@ describe('npm run schema:check: one line per deprecation, and a Markdown job sum
     }));
 
   it('reports one deprecation once (graphql-inspector gives the deprecation, the directive and its argument)', async () => {
-    const result = await checkSchema(workspace(currentSdl, deprecate(currentSdl)));
+    const result = await checkSchema(workspace(currentSnapshot, deprecate(currentSdl)));
     expect(result.changes.map((c) => [c.type, c.path])).toEqual([['FIELD_DEPRECATION_ADDED', `Person.${stringField.name.value}.@deprecated`]]);
     expect(result.report.split('\n').filter((l) => l.includes(`Person.${stringField.name.value}`))).toHaveLength(2); // the change, and acme's line
   });
 
   it('writes the per-consumer impact as Markdown with --summary (appended, as $GITHUB_STEP_SUMMARY expects)', () => {
-    const w = workspace(currentSdl, editType(currentSdl, 'Person', (n) => ({ ...n, fields: n.fields!.filter((f) => f.name.value !== stringField.name.value) })));
+    const w = workspace(currentSnapshot, editType(currentSdl, 'Person', (n) => ({ ...n, fields: n.fields!.filter((f) => f.name.value !== stringField.name.value) })));
     const summary = join(w.policyDir, 'summary.md');
     writeFileSync(summary, '# earlier step\n');
     const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts', '--schema', w.schemaDir, '--snapshot', w.snapshot, '--policy', w.policyDir, '--summary', summary], {

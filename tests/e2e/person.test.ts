@@ -227,11 +227,11 @@ describe('upstream trouble', () => {
     }
   });
 
-  it('malformed upstream JSON is an upstream error, not an internal one', async () => {
+  it('malformed upstream JSON is an upstream contract fault (UPSTREAM_INVALID_RESPONSE), not an internal error', async () => {
     await stack.sims.setFault('prisonerSearch', { malformedJson: true });
     try {
       const result = await personQuery(person('prison-only').prisonNumber!, 'firstName');
-      expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', area: 'prison', retryable: false });
+      expect(result.body.errors?.[0]?.extensions).toMatchObject({ code: 'UPSTREAM_INVALID_RESPONSE', area: 'prison', retryable: false });
     } finally {
       await stack.sims.setFault('prisonerSearch', {});
     }

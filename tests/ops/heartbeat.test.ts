@@ -186,8 +186,9 @@ describe('npm run heartbeat', () => {
     it('the Prison API answers 404 on every path', async () => {
       const run = await broken('prisonApi', { respondWith: 'notFound' });
       expect(run.code).toBe(1);
-      expect(run.summary).toMatchObject({ heartbeat: 'failed', errorCodes: ['UPSTREAM_UNAVAILABLE'] });
-      expect(run.summary.message).toBe('answer carries errors: UPSTREAM_UNAVAILABLE at person.sentenceKeyDates (prison)');
+      // A 404 where the person is known is the upstream breaking its contract (issue 12), not an outage.
+      expect(run.summary).toMatchObject({ heartbeat: 'failed', errorCodes: ['UPSTREAM_INVALID_RESPONSE'] });
+      expect(run.summary.message).toBe('answer carries errors: UPSTREAM_INVALID_RESPONSE at person.sentenceKeyDates (prison)');
       expect(run.stderr).toBe('');
     });
 
@@ -198,13 +199,13 @@ describe('npm run heartbeat', () => {
     });
 
     it.each([
-      ['refuses connections', { outage: true }],
-      ['redirects elsewhere', { respondWith: 'redirect' }],
-    ] as Array<[string, FaultConfig]>)('prisoner search %s', async (_name, fault) => {
+      ['refuses connections', { outage: true }, 'UPSTREAM_UNAVAILABLE'],
+      ['redirects elsewhere', { respondWith: 'redirect' }, 'UPSTREAM_INVALID_RESPONSE'],
+    ] as Array<[string, FaultConfig, string]>)('prisoner search %s', async (_name, fault, code) => {
       const run = await broken('prisonerSearch', fault);
       expect(run.code).toBe(1);
-      expect(run.summary).toMatchObject({ heartbeat: 'failed', errorCodes: ['UPSTREAM_UNAVAILABLE'] });
-      expect(String(run.summary.message)).toMatch(/^answer carries errors: UPSTREAM_UNAVAILABLE at person\.prison \(prison\), /);
+      expect(run.summary).toMatchObject({ heartbeat: 'failed', errorCodes: [code] });
+      expect(String(run.summary.message)).toMatch(new RegExp(`^answer carries errors: ${code} at person\\.prison \\(prison\\), `));
       expect(String(run.summary.message)).toMatch(/; prison side not reached: no value at data\.person\.prison\.prisonId$/);
     });
 
