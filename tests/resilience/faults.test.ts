@@ -122,7 +122,7 @@ describe('every upstream, every fault', () => {
       expect(person?.identifiers).toEqual(baseline.identifiers);
     } else {
       const slow = fault === 'hang' || fault === 'slower than the deadline';
-      // A malformed body is a contract fault (ADR 9), not an outage.
+      // A malformed body is a contract fault (ADR 10), not an outage.
       expect(codes).toContain(slow ? 'UPSTREAM_TIMEOUT' : fault === 'malformed JSON' ? 'UPSTREAM_INVALID_RESPONSE' : 'UPSTREAM_UNAVAILABLE');
       // Only the fields that upstream feeds are missing; the rest is there.
       expect(Object.entries(person ?? {}).filter(([, v]) => v !== null).length).toBeGreaterThan(3);

@@ -50,7 +50,7 @@ function lostValues(before: unknown, after: unknown, path: Array<string | number
   if (typeof before !== 'object') return [];
   const out: string[] = [];
   for (const [k, v] of Object.entries(before as Record<string, unknown>)) {
-    if (Array.isArray(before)) continue; // list lengths may shrink when an item is spoiled (reported, see ADR 9)
+    if (Array.isArray(before)) continue; // list lengths may shrink when an item is spoiled (reported, see ADR 10)
     out.push(...lostValues(v, (after as Record<string, unknown>)[k], [...path, k]));
   }
   return out;

@@ -2,7 +2,7 @@ import { CRN_PATTERN, PRISON_NUMBER_PATTERN } from '../../domain/identifiers.js'
 import type { ContractReason } from './errors.js';
 
 /**
- * Decoders for upstream answers (docs/adr/0009-upstream-response-validation.md): hand-written checks
+ * Decoders for upstream answers (docs/adr/0010-upstream-response-validation.md): hand-written checks
  * of every field the mapping reads, run once per answer at the datasource boundary, before anything
  * is mapped, used as a key or sent on to another upstream. A field of another type than the spec
  * declares is a `shape` violation; a field of the right type outside its format or domain (an id

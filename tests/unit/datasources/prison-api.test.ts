@@ -587,7 +587,7 @@ function fakeUpstream(handlers: Record<string, Handler>) {
   };
   const caller: UpstreamCaller = {
     call: () => Promise.reject(new Error('not used')),
-    // Decoders run on the fake answers as the real client runs them (ADR 9).
+    // Decoders run on the fake answers as the real client runs them (ADR 10).
     get: (route, path, searchParams, acceptStatuses = [404], decode) =>
       answer({ route, path, searchParams }, acceptStatuses).then((b) => (decode && b !== null ? (decode(b, () => undefined) as never) : b)),
     post: (route, path, json, acceptStatuses = [], decode) =>
