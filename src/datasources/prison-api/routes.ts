@@ -46,14 +46,18 @@ export interface OffenceHistoryDetailDto {
   courtDate?: string | null;
 }
 
-export interface TermDto {
-  sentenceTermCode: string;
+/** The length of a sentence term, as both the sentence summary and `sentences-and-offences` give it. */
+export interface TermLengthDto {
   startDate?: string | null;
   years?: number | null;
   months?: number | null;
   weeks?: number | null;
   days?: number | null;
   lifeSentence?: boolean | null;
+}
+
+export interface TermDto extends TermLengthDto {
+  sentenceTermCode: string;
 }
 
 export interface SentenceOffencesTermsDto {
@@ -90,14 +94,8 @@ export interface OffenderOffenceDto {
 }
 
 /** `OffenderSentenceTerm`: a term of a sentence on `sentences-and-offences` (its code is `code`). */
-export interface OffenderSentenceTermDto {
+export interface OffenderSentenceTermDto extends TermLengthDto {
   code?: string | null;
-  startDate?: string | null;
-  years?: number | null;
-  months?: number | null;
-  weeks?: number | null;
-  days?: number | null;
-  lifeSentence?: boolean | null;
 }
 
 /** `OffenderSentenceAndOffences`: one sentence of a booking with its court and offences. */
