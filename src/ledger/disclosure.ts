@@ -1,12 +1,14 @@
 import {
   getNamedType,
   getNullableType,
+  isAbstractType,
   isListType,
   isObjectType,
   Kind,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLNamedType,
   type GraphQLObjectType,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -47,8 +49,15 @@ export function disclosureOf(
     return s;
   };
 
-  /** The fields selected on an object, fragments flattened, by response key (first node per key). */
-  const fieldsOf = (set: SelectionSetNode, out = new Map<string, FieldNode>()): Map<string, FieldNode> => {
+  /** Whether a fragment's type condition applies to an object of `type`. */
+  const applies = (condition: string | undefined, type: GraphQLObjectType): boolean => {
+    if (condition === undefined || condition === type.name) return true;
+    const named = schema.getType(condition);
+    return named !== undefined && isAbstractType(named) && schema.isSubType(named, type);
+  };
+
+  /** The fields selected on an object of `type`, fragments that apply flattened, by response key (first node per key). */
+  const fieldsOf = (set: SelectionSetNode, type: GraphQLObjectType, out = new Map<string, FieldNode>()): Map<string, FieldNode> => {
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
         const key = sel.alias?.value ?? sel.name.value;
@@ -60,19 +69,33 @@ export function disclosureOf(
             out.set(key, { ...first, selectionSet: { ...first.selectionSet, selections: [...first.selectionSet.selections, ...sel.selectionSet.selections] } });
           }
         }
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) fieldsOf(sel.selectionSet, out);
-      else {
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        if (applies(sel.typeCondition?.name.value, type)) fieldsOf(sel.selectionSet, type, out);
+      } else {
         const fragment = fragments.get(sel.name.value);
-        if (fragment) fieldsOf(fragment.selectionSet, out);
+        if (fragment && applies(fragment.typeCondition.name.value, type)) fieldsOf(fragment.selectionSet, type, out);
       }
     }
     return out;
   };
 
+  /**
+   * The object type of a value: the field's own type, or for a union or interface (a router's `_entities` is a
+   * list of the `_Entity` union) the member the value's `__typename`, its person path or the only member names.
+   */
+  const objectTypeOf = (named: GraphQLNamedType, item: Record<string, unknown>, itemPath: string): GraphQLObjectType | null => {
+    if (isObjectType(named)) return named;
+    if (!isAbstractType(named)) return null;
+    const members = schema.getPossibleTypes(named);
+    const typename = typeof item.__typename === 'string' ? item.__typename : audit.personAtPath.has(itemPath) ? PERSON_TYPE : null;
+    if (typename !== null) return members.find((t) => t.name === typename) ?? null;
+    return members.length === 1 ? members[0]! : null;
+  };
+
   type Subject = ReturnType<typeof subjectFor> | null;
   const walkObject = (value: Record<string, unknown>, type: GraphQLObjectType, set: SelectionSetNode, path: string, subject: Subject): void => {
     const fieldDefs = type.getFields();
-    for (const [key, node] of fieldsOf(set)) {
+    for (const [key, node] of fieldsOf(set, type)) {
       const name = node.name.value;
       if (name.startsWith('__') || !(key in value)) continue;
       const def = fieldDefs[name];
@@ -87,15 +110,17 @@ export function disclosureOf(
       if (v === null || v === undefined) continue;
       subject?.disclosed.add(coordinate);
       const named = getNamedType(def.type);
-      if (!isObjectType(named) || !node.selectionSet) continue;
+      if (!node.selectionSet) continue;
       const visit = (item: unknown, itemPath: string) => {
         if (item === null || typeof item !== 'object') return;
+        const itemType = objectTypeOf(named, item as Record<string, unknown>, itemPath);
+        if (!itemType) return;
         let s = subject;
-        if (named.name === PERSON_TYPE) {
+        if (itemType.name === PERSON_TYPE) {
           const id = audit.personAtPath.get(itemPath);
           s = id ? subjectFor(id) : null;
         }
-        walkObject(item as Record<string, unknown>, named, node.selectionSet!, itemPath, s);
+        walkObject(item as Record<string, unknown>, itemType, node.selectionSet!, itemPath, s);
       };
       if (isListType(getNullableType(def.type)) && Array.isArray(v)) v.forEach((item, i) => visit(item, `${childPath}/${i}`));
       else visit(v, childPath);

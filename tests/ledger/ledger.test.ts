@@ -101,7 +101,7 @@ const cli = (...args: string[]) =>
 beforeAll(async () => {
   certs = createTestCertificates();
   dir = mkdtempSync(join(tmpdir(), 'pg-ledger-test-'));
-  policy = writeTestPolicy(dir);
+  policy = writeTestPolicy(dir, {}, { policeDev: ['Query._entities'] });
   [sims, db] = await Promise.all([startSimulators({ population: 500 }), startPostgres()]);
   client = new pg.Client({ connectionString: db.url });
   await client.connect();
@@ -142,6 +142,25 @@ describe('disclosure ledger on PostgreSQL', () => {
       const recorded = new Map(record!.subjects.map((s) => [s.hmppsId, new Set(s.disclosed)]));
       expect(recorded).toEqual(expected);
     }
+  });
+
+  it('a federation router\'s _entities request is recorded like person: per subject, the coordinates in the response', async () => {
+    const ask = asConsumer(spoolGw.consumerUrl, certs, policy, 'policeDev');
+    const representations = [linked.crn, 'A9999ZZ'].map((hmppsId) => ({ __typename: 'Person', hmppsId }));
+    const r = await ask(`query E($r: [_Any!]!) { _entities(representations: $r) { ... on Person { ${PERSON_FIELDS} } } }`, {
+      r: representations,
+    });
+    expect(r.status).toBe(200);
+    const entities = (r.body.data as { _entities: unknown[] })._entities;
+    expect(entities[0]).not.toBeNull();
+    expect(entities[1]).toBeNull();
+    const expected = new Map<string, Set<string>>();
+    walk(r.body.data, expected, null);
+    expect([...expected.keys()]).toEqual([linked.crn]);
+    await drained(spoolGw);
+    const record = await recordOf(String(r.headers['x-request-id']));
+    expect(record).toMatchObject({ kind: 'disclosure', consumer: 'police-dev', outcome: 'partial', errorCodes: ['NOT_FOUND'] });
+    expect(new Map(record!.subjects.map((s) => [s.hmppsId, new Set(s.disclosed)]))).toEqual(expected);
   });
 
   it('a totalCount-only search records every subject it confirmed, and hashed criteria', async () => {
