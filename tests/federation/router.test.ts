@@ -18,6 +18,7 @@ import { REPO_ROOT, startSimulators, wellKnownPeople, type SimulatorHandle } fro
 import { client, sampleApiKey, upstreamCalls, type Client } from '../security/support/harness.js';
 import { HEARINGS_COURT, HEARINGS_SDL_FILE, hearingsFor, startHearingsSubgraph, type HearingsSubgraph } from '../../local-stack/federation/hearings-subgraph.js';
 import { composeSupergraph, forwardedIdentity, startRouter, writeSupergraph, type RouterHandle } from '../../local-stack/federation/router.js';
+import { startApolloGateway } from '../../local-stack/federation/apollo-gateway.js';
 
 const ROUTER_CN = 'federation-router';
 const people = wellKnownPeople();
@@ -29,6 +30,8 @@ let sims: SimulatorHandle;
 let gateway: GatewayHandle;
 let hearings: HearingsSubgraph;
 let router: RouterHandle;
+/** The same supergraph behind Apollo's gateway (@apollo/gateway): a second, independent router and query planner. */
+let apollo: Omit<RouterHandle, 'pid'>;
 let direct: Record<string, Client>;
 /** 20 people police-force may see, by their preferred hmppsId (what Person Graph answers as Person.hmppsId). */
 let twenty: string[];
@@ -36,9 +39,9 @@ let twenty: string[];
 type Body = { data?: Record<string, any> | null; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }> };
 
 /** A request to the router as the consumer `name`: the identity headers an mTLS-terminating ingress sets, and its API key. */
-async function viaRouter(name: string | null, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: Body }> {
+async function viaRouter(name: string | null, query: string, variables?: Record<string, unknown>, endpoint = `${router.url}/graphql`): Promise<{ status: number; body: Body }> {
   const identity = name ? { ...forwardedIdentity(pki.clients[name]!.cert), 'x-api-key': sampleApiKey(name) } : {};
-  const r = await fetch(`${router.url}/graphql`, {
+  const r = await fetch(endpoint, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json', ...identity },
     body: JSON.stringify({ query, variables }),
@@ -94,12 +97,11 @@ beforeAll(async () => {
     { name: 'person-graph', sdl: subgraphSdl(loadSchema(join(REPO_ROOT, 'schema'))), url: `${gateway.consumerUrl}/graphql` },
     { name: 'court-hearings', sdl: readFileSync(HEARINGS_SDL_FILE, 'utf8'), url: hearings.url },
   ]);
-  router = await startRouter({
-    supergraphFile: writeSupergraph(join(dir, 'supergraph.graphql'), supergraph),
-    clientCertFile: pki.clients[ROUTER_CN]!.cert,
-    clientKeyFile: pki.clients[ROUTER_CN]!.key,
-    personGraphCaFile: pki.ca.cert,
-  });
+  const routerTls = { clientCertFile: pki.clients[ROUTER_CN]!.cert, clientKeyFile: pki.clients[ROUTER_CN]!.key, personGraphCaFile: pki.ca.cert };
+  [router, apollo] = await Promise.all([
+    startRouter({ supergraphFile: writeSupergraph(join(dir, 'supergraph.graphql'), supergraph), ...routerTls }),
+    startApolloGateway({ supergraphSdl: supergraph, ...routerTls }),
+  ]);
 }, 120_000);
 
 afterAll(async () => {
@@ -110,6 +112,7 @@ afterAll(async () => {
   if (routes.length > 0) process.stdout.write(`${lines.join('\n')}\n`);
   for (const c of Object.values(direct ?? {})) c.close();
   await router?.stop();
+  await apollo?.stop();
   await hearings?.close();
   await gateway?.stop();
   await sims?.stop();
@@ -136,11 +139,11 @@ const ONE_COURT = 'Leeds Magistrates Court';
 const MIXED_COURT = 'York Crown Court';
 
 /** The router's request for a court's hearings: Person Graph's access lines and the simulators' calls for it. */
-async function listedThroughRouter(consumer: string, court: string) {
+async function listedThroughRouter(consumer: string, court: string, endpoint?: string) {
   await sims.resetCounters();
   const from = gateway.logs.length;
   const entitiesBefore = hearings.counts.entities;
-  const r = await viaRouter(consumer, LISTED, { court });
+  const r = await viaRouter(consumer, LISTED, { court }, endpoint);
   const personGraphRequests = (await settledAccessLines(from, 1)).length;
   return { r, personGraphRequests, hearingsEntityCalls: hearings.counts.entities - entitiesBefore, simulators: flatten(await sims.counters()) };
 }
@@ -235,5 +238,60 @@ describe('Person Graph behind Hive Gateway (a real router from npm)', () => {
     const plain = await direct.router!.gql('{ person(hmppsId: "A1234BC") { firstName } }');
     expect(plain.status).toBe(401);
     expect((plain.body as Body).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+  });
+});
+
+describe('Person Graph behind Apollo Gateway (@apollo/gateway from npm: Apollo\'s query planner, the same supergraph)', () => {
+  const viaApollo = (name: string | null, query: string, variables?: Record<string, unknown>) => viaRouter(name, query, variables, apollo.url);
+
+  it('a query spanning both subgraphs gets merged data', async () => {
+    const p = wk('linked');
+    const r = await viaApollo('police-force', 'query($id: ID!) { person(hmppsId: $id) { hmppsId firstName lastName nextHearing { court startsAt } } }', { id: p.prisonNumber });
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data!.person).toEqual({
+      hmppsId: p.crn,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      nextHearing: { court: MIXED_COURT, startsAt: expect.stringMatching(/^2030-01-/) },
+    });
+  });
+
+  it('20 people: ONE _entities request to Person Graph, costing the simulator calls of persons with the same ids', async () => {
+    const many = await listedThroughRouter('police-force', TWENTY_COURT, apollo.url);
+    expect(many.r.body.errors).toBeUndefined();
+    const listed = many.r.body.data!.hearingsListed as Array<{ defendant: { hmppsId: string; lastName: string | null } }>;
+    expect(listed.map((h) => h.defendant.hmppsId)).toEqual(twenty);
+    expect(listed.every((h) => typeof h.defendant.lastName === 'string')).toBe(true);
+    expect(many.personGraphRequests).toBe(1);
+    await sims.resetCounters();
+    const same = await gql(direct['police-force']!, 'query($ids: [ID!]!) { persons(hmppsIds: $ids) { hmppsId firstName lastName } }', { ids: twenty });
+    expect(same.errors).toBeUndefined();
+    expect(many.simulators).toEqual(flatten(await sims.counters()));
+  });
+
+  it('a filtered person and an unknown one come back alike: null data from Person Graph, the same NOT_FOUND errors', async () => {
+    const r = await viaApollo('prison-operator', LISTED, { court: MIXED_COURT });
+    type Defendant = { hmppsId: string; firstName: string | null; lastName: string | null } | null;
+    const listed = r.body.data!.hearingsListed as Array<{ defendant: Defendant }>;
+    expect(listed[0]!.defendant).toMatchObject({ firstName: wk('linked').firstName });
+    const strip = (d: Defendant) => (d === null ? null : { firstName: d.firstName, lastName: d.lastName });
+    expect(strip(listed[1]!.defendant)).toEqual(strip(listed[2]!.defendant));
+    expect(strip(listed[1]!.defendant) ?? { firstName: null, lastName: null }).toEqual({ firstName: null, lastName: null });
+    const at = (i: number) => (r.body.errors ?? []).filter((e) => e.path?.[1] === i).map((e) => ({ ...e, path: e.path!.slice(2) }));
+    expect(at(1).length).toBeGreaterThan(0);
+    expect(at(1)).toEqual(at(2));
+    expect(at(1).every((e) => e.extensions?.code === 'NOT_FOUND')).toBe(true);
+    expect(JSON.stringify(r.body)).not.toContain(wk('other-prison').lastName);
+  });
+
+  it('refused fields stay refused, and a request without a forwarded identity is refused, with no upstream call', async () => {
+    await sims.resetCounters();
+    const refused = await viaApollo('police-force', 'query($court: String!) { hearingsListed(court: $court) { id defendant { firstName prison { prisonId } } } }', { court: ONE_COURT });
+    expect(JSON.stringify(refused.body.data ?? null)).not.toContain('prisonId":"');
+    expect(JSON.stringify(refused.body.errors)).toContain('FORBIDDEN');
+    const anonymous = await viaApollo(null, LISTED, { court: ONE_COURT });
+    expect(JSON.stringify(anonymous.body.data ?? null)).not.toContain('firstName":"');
+    expect(anonymous.body.errors?.length).toBeGreaterThan(0);
+    expect(upstreamCalls(await sims.counters())).toBe(0);
   });
 });
