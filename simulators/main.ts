@@ -12,7 +12,9 @@ import { Counters, type SharedState, UpstreamServer } from './lib/server.js';
 import { TokenStore } from './lib/tokens.js';
 import { wellKnownFile } from './lib/well-known.js';
 import { createAlerts } from './upstreams/alerts.js';
+import { createArns } from './upstreams/arns.js';
 import { createAuth } from './upstreams/auth.js';
+import { createCvl } from './upstreams/cvl.js';
 import { createDeliusIntegration } from './upstreams/delius-integration.js';
 import { createManagePom } from './upstreams/manage-pom.js';
 import { createPersonRecord } from './upstreams/person-record.js';
@@ -43,6 +45,8 @@ async function start(options: Options): Promise<void> {
     probationSearch: createProbationSearch(population),
     deliusIntegration: createDeliusIntegration(population),
     personRecord: createPersonRecord(population),
+    arns: createArns(population),
+    cvl: createCvl(population),
   };
 
   const servers = new Map<UpstreamName, UpstreamServer>();

@@ -11,6 +11,8 @@ export const UPSTREAM_NAMES = [
   'probationSearch',
   'deliusIntegration',
   'personRecord',
+  'arns',
+  'cvl',
 ] as const;
 
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
@@ -30,6 +32,8 @@ export const PORT_OFFSETS: Record<UpstreamName | 'admin', number> = {
   deliusIntegration: 6,
   personRecord: 7,
   admin: 9,
+  arns: 10,
+  cvl: 11,
 };
 
 export interface RouteContext {

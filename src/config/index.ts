@@ -16,6 +16,8 @@ export const UPSTREAMS = [
   'probationSearch',
   'deliusIntegration',
   'personRecord',
+  'arns',
+  'cvl',
 ] as const;
 export type UpstreamName = (typeof UPSTREAMS)[number];
 
@@ -28,6 +30,8 @@ export const UPSTREAM_URL_VARS: Record<UpstreamName, string> = {
   probationSearch: 'PROBATION_SEARCH_URL',
   deliusIntegration: 'DELIUS_INTEGRATION_URL',
   personRecord: 'PERSON_RECORD_URL',
+  arns: 'ARNS_API_URL',
+  cvl: 'CVL_API_URL',
 };
 
 /** The environment that points the gateway at a set of upstream base URLs (dev runner, tests, bench). */

@@ -53,10 +53,11 @@ const canonicalRecord = {
 };
 
 describe('loading the upstream specs', () => {
-  it('loads all seven documents with their OpenAPI versions', () => {
+  it('loads every document with their OpenAPI versions', () => {
     const versions = Object.fromEntries(SPEC_UPSTREAMS.map((u) => [u, loadSpec(u).openapi]));
     expect(versions.managePom).toMatch(/^3\.0\./);
-    for (const u of SPEC_UPSTREAMS.filter((x) => x !== 'managePom')) expect(versions[u]).toMatch(/^3\.1\./);
+    expect(versions.cvl).toMatch(/^3\.0\./);
+    for (const u of SPEC_UPSTREAMS.filter((x) => x !== 'managePom' && x !== 'cvl')) expect(versions[u]).toMatch(/^3\.1\./);
     expect(loadSpec('prisonApi').routes.length).toBeGreaterThan(250);
   });
 

@@ -59,6 +59,8 @@ interface BuildContext {
   prisonIds: string[];
   bookingIds: Map<string, number>;
   healthTreatCodes: Set<string>;
+  /** Licence ids CVL listed for the well-known people (for the per-licence route). */
+  licenceIds: Set<number>;
 }
 
 type Builder = { phase?: 1 | 2; build: (ctx: BuildContext) => Probe[] };
@@ -474,6 +476,40 @@ const BUILDERS: Record<string, Builder> = {
   },
 };
 
+/* ---------------- issue 17: risks and needs (ARNS), licences (CVL) ---------------- */
+
+const RISK_BUILDERS: Record<string, Builder> = {
+  'arns GET /risks/predictors/unsafe/all/{identifierType}/{identifierValue}': {
+    build: (ctx) => perCrn(ctx, (c) => `/risks/predictors/unsafe/all/CRN/${enc(c)}`, { expectKnown: () => expectStatus(200), expectUnknown: expectStatus(404) }),
+  },
+  // No serious-harm summary (404) for people never assessed or last assessed more than a year ago.
+  'arns GET /risks/rosh/{crn}': { build: (ctx) => perCrn(ctx, (c) => `/risks/rosh/${enc(c)}`, { expectKnown: () => expectStatus(200, 404), expectUnknown: expectStatus(404) }) },
+  'arns GET /risks/risk-management-plan/{crn}': {
+    build: (ctx) => perCrn(ctx, (c) => `/risks/risk-management-plan/${enc(c)}`, { expectKnown: () => expectStatus(200), expectUnknown: expectStatus(404) }),
+  },
+  'arns GET /needs/{crn}': {
+    build: (ctx) => [
+      ...perCrn(ctx, (c) => `/needs/${enc(c)}`, { expectKnown: () => expectStatus(200, 404), expectUnknown: expectStatus(404) }),
+      ...perCrn(ctx, (c) => `/needs/${enc(c)}${qs({ excludeIncomplete: true })}`),
+    ],
+  },
+  'cvl GET /public/licence-summaries/crn/{crn}': {
+    build: (ctx) => perCrn(ctx, (c) => `/public/licence-summaries/crn/${enc(c)}`, { expectKnown: () => (x) => {
+      if (x.status !== 200) return `expected 200, got ${x.status}`;
+      if (Array.isArray(x.body)) for (const l of x.body.filter(isObj)) if (typeof l.id === 'number') ctx.licenceIds.add(l.id);
+      return undefined;
+    } }),
+  },
+  'cvl GET /public/licences/id/{licenceId}': {
+    phase: 2,
+    build: (ctx) => [
+      ...[...ctx.licenceIds].map((id): Probe => ({ subject: `licence ${id}`, idKind: 'known', path: `/public/licences/id/${id}`, expect: expectStatus(200) })),
+      { subject: 'licence unknown', idKind: 'unknown', path: '/public/licences/id/1', expect: expectStatus(404) },
+    ],
+  },
+};
+Object.assign(BUILDERS, RISK_BUILDERS);
+
 /* ---------------- bookkeeping ---------------- */
 
 /** `u404`/`u401`: accepted 404 (id not held) / 401 (no or bad token) on operations whose spec lists no such status. */
@@ -640,6 +676,7 @@ function buildContext(): BuildContext {
     prisonIds: uniq(people.map((p) => p.prisonId).filter((c): c is string => !!c)).sort(),
     bookingIds: new Map(),
     healthTreatCodes: new Set(),
+    licenceIds: new Set(),
   };
 }
 

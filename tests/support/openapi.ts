@@ -20,6 +20,14 @@
  *   offset: these services are Spring/Kotlin apps that document `LocalDateTime` as `date-time`
  *   and send it without an offset (UK local time). Formats ajv-formats does not know are
  *   registered as permissive so they cannot crash compilation.
+ * - Two springdoc renderings are read for what they mean (ARNS and CVL, issue 17):
+ *   `{"type": "object", "example": "2026-04-13T18:53:39"}` (no properties, a date-time string as its
+ *   example) is how springdoc documents a `LocalDateTime` held in a field typed `Any`: such a schema
+ *   also accepts a `date-time` string (ARNS' `assessedOn`, `dateCompleted`...). A schema with a
+ *   `discriminator` and a `mapping` (CVL's `AdditionalCondition`) is validated, for a mapped value of
+ *   the discriminating property, against the mapped schema too, as OpenAPI defines (unless the
+ *   subtypes extend the base with `allOf`, as prisoner search's `Matcher`, which says it already): so an electronic
+ *   monitoring condition may carry its `restrictions`, and nothing else may.
  * - `*\/*` (and `application/*+json`) response media types are treated as `application/json`.
  * - Response lookup: exact status, then `4XX`-style range, then `default`. A status the operation
  *   does not declare is invalid (`undeclaredStatus: true`), so callers can decide knowingly.
@@ -49,7 +57,9 @@ export type SpecUpstream =
   | 'managePom'
   | 'probationSearch'
   | 'deliusIntegration'
-  | 'personRecord';
+  | 'personRecord'
+  | 'arns'
+  | 'cvl';
 
 export const SPEC_FILES: Readonly<Record<SpecUpstream, string>> = {
   prisonApi: 'nomis-prison-api.json',
@@ -59,6 +69,8 @@ export const SPEC_FILES: Readonly<Record<SpecUpstream, string>> = {
   probationSearch: 'delius-probation-offender-search.json',
   deliusIntegration: 'delius-integration-api.json',
   personRecord: 'core-person-record.json',
+  arns: 'arns-risks-and-needs.json',
+  cvl: 'cvl-create-and-vary-licence.json',
 };
 
 export const SPEC_UPSTREAMS = Object.keys(SPEC_FILES) as SpecUpstream[];
@@ -192,6 +204,27 @@ function convert30(schema: unknown): unknown {
   });
 }
 
+const ISO_DATE_TIME_EXAMPLE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?/;
+
+/** springdoc's renderings of `Any`-typed date-times and of discriminators, read as meant (see the header). */
+function springdocIntent(schema: unknown, discriminators = false): unknown {
+  return mapSchema(schema, (n) => {
+    if (n.type === 'object' && !isObject(n.properties) && typeof n.example === 'string' && ISO_DATE_TIME_EXAMPLE.test(n.example)) {
+      const { type: _type, ...rest } = n;
+      return { ...rest, anyOf: [{ type: 'object' }, { type: 'string', format: 'date-time' }] };
+    }
+    const d = n.discriminator;
+    if (discriminators && isObject(d) && typeof d.propertyName === 'string' && isObject(d.mapping) && isObject(n.properties)) {
+      const name = d.propertyName;
+      const branches = Object.entries(d.mapping)
+        .filter(([, ref]) => typeof ref === 'string')
+        .map(([value, ref]) => ({ if: { properties: { [name]: { const: value } }, required: [name] }, then: { $ref: ref } }));
+      return { ...n, allOf: [...(Array.isArray(n.allOf) ? n.allOf : []), ...branches] };
+    }
+    return n;
+  });
+}
+
 function rewriteRefs(schema: unknown, baseId: string): unknown {
   return mapSchema(schema, (n) => {
     if (typeof n.$ref === 'string' && n.$ref.startsWith('#/components/schemas/')) {
@@ -310,7 +343,8 @@ function runtime(upstream: SpecUpstream): SpecRuntime {
 
   const defs: Record<string, unknown> = {};
   for (const [name, schema] of Object.entries(rawSchemas)) {
-    const converted = is30 ? convert30(schema) : schema;
+    // A base schema its subtypes extend (allOf) is not expanded: the subtypes carry the branches.
+    const converted = springdocIntent(is30 ? convert30(schema) : schema, !allOfTargets.has(name));
     defs[name] = rewriteRefs(converted, baseId);
   }
   const rtBase = { baseId, defs };
@@ -432,7 +466,7 @@ function pickJsonMedia(content: SchemaObject): { media: string; schema: unknown 
 function compile(rt: SpecRuntime, key: string, schema: unknown): ValidateFunction {
   const hit = rt.validators.get(key);
   if (hit) return hit;
-  const converted = rt.is30 ? convert30(schema) : schema;
+  const converted = springdocIntent(rt.is30 ? convert30(schema) : schema);
   const rewritten = rewriteRefs(converted, rt.baseId);
   const closed = closeObjects(rewritten, rt, false);
   const fn = rt.ajv.compile(closed as object);

@@ -11,6 +11,8 @@ export const UPSTREAM_AREA: Record<UpstreamName | 'auth', DataArea> = {
   probationSearch: 'probation',
   deliusIntegration: 'probation',
   personRecord: 'identity',
+  arns: 'probation',
+  cvl: 'probation',
   auth: 'identity',
 };
 
