@@ -1,6 +1,8 @@
 import type { SearchCriteria } from '../domain/search.js';
 import type { Logger } from '../observability/logger.js';
 import { alertsLoader } from './alerts/loaders.js';
+import { criminogenicNeedsLoader, riskManagementPlansLoader, riskOfSeriousHarmLoader, riskScoresLoader } from './arns/loaders.js';
+import { licenceLoader, licenceSummariesLoader } from './cvl/loaders.js';
 import { probationAddressesLoader, probationCaseLoader } from './delius-integration/loaders.js';
 import type { RequestScope } from './http/upstream-client.js';
 import { createPersonLoader, type IdentityLoaders } from './identity.js';
@@ -55,6 +57,12 @@ interface Built {
   alerts: ReturnType<typeof alertsLoader>;
   prisonOffenderManager: ReturnType<typeof prisonOffenderManagerLoader>;
   probationCase: ReturnType<typeof probationCaseLoader>;
+  riskScores: ReturnType<typeof riskScoresLoader>;
+  riskOfSeriousHarm: ReturnType<typeof riskOfSeriousHarmLoader>;
+  riskManagementPlans: ReturnType<typeof riskManagementPlansLoader>;
+  criminogenicNeeds: ReturnType<typeof criminogenicNeedsLoader>;
+  licenceSummaries: ReturnType<typeof licenceSummariesLoader>;
+  licence: ReturnType<typeof licenceLoader>;
 }
 
 /**
@@ -150,6 +158,26 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   }
   get probationCase() {
     return this.once('probationCase', () => probationCaseLoader(this.routes.deliusIntegration));
+  }
+
+  // Risks, needs and licences (issue 17): keyed by CRN; `licence` by licence id
+  get riskScores() {
+    return this.once('riskScores', () => riskScoresLoader(this.routes.arns));
+  }
+  get riskOfSeriousHarm() {
+    return this.once('riskOfSeriousHarm', () => riskOfSeriousHarmLoader(this.routes.arns));
+  }
+  get riskManagementPlans() {
+    return this.once('riskManagementPlans', () => riskManagementPlansLoader(this.routes.arns));
+  }
+  get criminogenicNeeds() {
+    return this.once('criminogenicNeeds', () => criminogenicNeedsLoader(this.routes.arns));
+  }
+  get licenceSummaries() {
+    return this.once('licenceSummaries', () => licenceSummariesLoader(this.routes.cvl));
+  }
+  get licence() {
+    return this.once('licence', () => licenceLoader(this.routes.cvl));
   }
 
   private once<K extends keyof Built>(key: K, make: () => Built[K]): Built[K] {

@@ -1,5 +1,7 @@
 import type { UpstreamName } from '../config/index.js';
 import { alertsRoutes } from './alerts/routes.js';
+import { arnsRoutes } from './arns/routes.js';
+import { cvlRoutes } from './cvl/routes.js';
 import { deliusIntegrationRoutes } from './delius-integration/routes.js';
 import type { RequestScope, UpstreamCaller, UpstreamClient } from './http/upstream-client.js';
 import { managePomRoutes } from './manage-pom/routes.js';
@@ -23,6 +25,8 @@ interface Routes {
   probationQueries: ReturnType<typeof probationSearchQueries>;
   deliusIntegration: ReturnType<typeof deliusIntegrationRoutes>;
   personRecord: ReturnType<typeof personRecordRoutes>;
+  arns: ReturnType<typeof arnsRoutes>;
+  cvl: ReturnType<typeof cvlRoutes>;
 }
 
 /**
@@ -66,6 +70,13 @@ export class RequestRoutes {
   }
   get personRecord() {
     return this.once('personRecord', () => personRecordRoutes(this.caller('personRecord')));
+  }
+
+  get arns() {
+    return this.once('arns', () => arnsRoutes(this.caller('arns')));
+  }
+  get cvl() {
+    return this.once('cvl', () => cvlRoutes(this.caller('cvl')));
   }
 
   private caller(name: UpstreamName): UpstreamCaller {

@@ -16,6 +16,8 @@ const probes: Record<Exclude<UpstreamName, 'auth'>, (s: SimulatorHandle) => stri
   probationSearch: (s) => `${s.urls.probationSearch}/search`,
   deliusIntegration: (s) => `${s.urls.deliusIntegration}/case/${linked.crn!}/supervisions`,
   personRecord: (s) => `${s.urls.personRecord}/person/probation/${linked.crn!}`,
+  arns: (s) => `${s.urls.arns}/risks/predictors/unsafe/all/CRN/${linked.crn!}`,
+  cvl: (s) => `${s.urls.cvl}/public/licence-summaries/crn/${linked.crn!}`,
 };
 
 async function tokenFrom(s: SimulatorHandle, auth: string, body = 'grant_type=client_credentials') {

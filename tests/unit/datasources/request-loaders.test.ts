@@ -39,6 +39,8 @@ function fakeClients() {
     probationSearch: client('probationSearch'),
     deliusIntegration: client('deliusIntegration'),
     personRecord: client('personRecord'),
+    arns: client('arns'),
+    cvl: client('cvl'),
   };
   return { clients, scoped, calls };
 }

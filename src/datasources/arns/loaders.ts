@@ -1,0 +1,40 @@
+import DataLoader from 'dataloader';
+import { newestInstantFirst, type CriminogenicNeeds, type RiskManagementPlan, type RiskOfSeriousHarm, type RiskScoreAssessment } from '../../domain/risk.js';
+import { perKey } from '../batching.js';
+import { toCriminogenicNeeds, toRiskManagementPlan, toRiskOfSeriousHarm, toRiskScoreAssessment } from './mapping.js';
+import type { ArnsRoutes } from './routes.js';
+
+/**
+ * ARNS has no batch route: each loader calls per CRN, a few at a time, each CRN once per request
+ * (DataLoader), and the four areas' loaders run in parallel with each other and with other upstreams.
+ */
+
+/** CRN -> predictor score assessments, newest first. */
+export const riskScoresLoader = (routes: ArnsRoutes) =>
+  new DataLoader<string, RiskScoreAssessment[]>(
+    perKey(async (crn) => newestInstantFirst((await routes.predictorScores(crn)).map(toRiskScoreAssessment), (a) => a.completedAt)),
+  );
+
+/** CRN -> serious-harm summary, or null when ARNS has none (no assessment in the last year). */
+export const riskOfSeriousHarmLoader = (routes: ArnsRoutes) =>
+  new DataLoader<string, RiskOfSeriousHarm | null>(
+    perKey(async (crn) => {
+      const dto = await routes.riskOfSeriousHarm(crn);
+      return dto ? toRiskOfSeriousHarm(dto) : null;
+    }),
+  );
+
+/** CRN -> risk management plans, newest first. */
+export const riskManagementPlansLoader = (routes: ArnsRoutes) =>
+  new DataLoader<string, RiskManagementPlan[]>(
+    perKey(async (crn) => newestInstantFirst((await routes.riskManagementPlans(crn)).map(toRiskManagementPlan), (p) => p.completedAt)),
+  );
+
+/** CRN -> criminogenic needs of the latest assessment, or null when never assessed. */
+export const criminogenicNeedsLoader = (routes: ArnsRoutes) =>
+  new DataLoader<string, CriminogenicNeeds | null>(
+    perKey(async (crn) => {
+      const dto = await routes.needs(crn);
+      return dto ? toCriminogenicNeeds(dto) : null;
+    }),
+  );
