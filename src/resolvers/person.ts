@@ -13,7 +13,7 @@ import { fingerprint, pageOf, pageSize } from './pagination.js';
 type Resolver<Parent, Args = Record<string, never>> = (parent: Parent, args: Args, ctx: ResolverContext) => unknown;
 
 /** Awaits an upstream lookup; a failure becomes the consumer-facing error of that field only. */
-async function upstream<T>(lookup: Promise<T>): Promise<T> {
+export async function upstream<T>(lookup: Promise<T>): Promise<T> {
   try {
     return await lookup;
   } catch (e) {
@@ -27,7 +27,7 @@ function prisonHalf(person: PersonRef): PrisonRecord | null {
   return person.prison;
 }
 
-function probationHalf(person: PersonRef): ProbationRecord | null {
+export function probationHalf(person: PersonRef): ProbationRecord | null {
   if (person.probationUnavailable) throw toConsumerError(person.probationUnavailable);
   return person.probation;
 }
