@@ -123,7 +123,7 @@ function buildProfile(seed: string, p: Person): RiskProfile | null {
   }
   const overall = known?.overall ?? rng.pick(LEVELS);
   const rank = LEVELS.indexOf(overall);
-  const assessments = dates.map(([date, version], i) => assessment(rng, crn, i + 1, date, version, rank));
+  const assessments = dates.map(([date, version], i) => assessment(rng, crn, i + 1, date, version, rank, known !== undefined));
   const groups = ['children', 'public', 'knownAdult', 'staff', 'prisoners'] as const;
   const levelUpTo = (max: number): Level => LEVELS[rng.int(max + 1)] as Level;
   const community = Object.fromEntries(groups.map((g) => [g, levelUpTo(rank)])) as RiskProfile['community'];
@@ -160,11 +160,12 @@ const pct = (rng: Rng, max: number): number => Math.round(rng.next() * max * 100
 const bandFor = (score: number, low: number, high: number, veryHigh: number): Band =>
   score >= veryHigh ? 'VERY_HIGH' : score >= high ? 'HIGH' : score >= low ? 'MEDIUM' : 'LOW';
 
-function assessment(rng: Rng, crn: string, seq: number, date: string, version: '1' | '2', rank: number): AssessmentModel {
+/** Well-known people's assessments are all full (layer 3) and complete, so each has a risk management plan. */
+function assessment(rng: Rng, crn: string, seq: number, date: string, version: '1' | '2', rank: number, full: boolean): AssessmentModel {
   const completedDate = localDateTime(date, 540 + rng.int(540));
   const initiationDate = localDateTime(addDays(date, -(1 + rng.int(20))), 540 + rng.int(480));
-  const assessmentType = rng.chance(0.85) ? 'LAYER3' : 'LAYER1';
-  const status = rng.chance(0.9) ? 'COMPLETE' : 'LOCKED_INCOMPLETE';
+  const assessmentType = rng.chance(0.85) || full ? 'LAYER3' : 'LAYER1';
+  const status = rng.chance(0.9) || full ? 'COMPLETE' : 'LOCKED_INCOMPLETE';
   const scale = 0.4 + rank * 0.2;
   let output: Record<string, unknown>;
   if (version === '1') {
