@@ -52,6 +52,11 @@ beforeAll(() => {
   }
 });
 afterAll(() => Object.values(clients).forEach((c) => c.close()));
+/** One consumer's client, with the body typed loosely for reading. */
+const as = (name: string) => ({
+  gql: async (query: string, variables: Record<string, unknown>) =>
+    (await clients[name]!.gql(query, variables)) as unknown as { status: number; raw: string; body: Json },
+});
 
 /** How to reach each new type from a person: the selection around a field of it. */
 const REACH: Record<string, (inner: string) => string> = {
@@ -101,7 +106,7 @@ describe('leak matrix rows for every new coordinate', () => {
     await stack.sims.resetCounters();
     const failures: string[] = [];
     for (const probe of probes) {
-      const r = await clients['schema-explorer']!.gql(probe.query, { id: wk('linked').crn });
+      const r = await as('schema-explorer').gql(probe.query, { id: wk('linked').crn });
       const e = r.body.errors?.[0];
       if (!(r.status === 403 && e?.extensions?.code === 'FORBIDDEN' && ((e.extensions.coordinates as string[]) ?? []).includes(probe.coordinate) && r.body.data === undefined)) {
         failures.push(`${probe.coordinate}: ${r.status} ${r.raw.slice(0, 160)}`);
@@ -119,8 +124,8 @@ const SCORES = `query S($id: ID!) { person(hmppsId: $id) { riskScores { nodes { 
 describe('scores or bands: the policy decides per consumer', () => {
   it('a public-protection consumer sees scores and bands; one with risk-bands-only sees the bands and no numbers', async () => {
     const [full, bands] = await Promise.all([
-      clients['police-force']!.gql(SCORES, { id: wk('linked').crn }),
-      clients['probation-partner']!.gql(SCORES, { id: wk('linked').crn }),
+      as('police-force').gql(SCORES, { id: wk('linked').crn }),
+      as('probation-partner').gql(SCORES, { id: wk('linked').crn }),
     ]);
     expect(full.body.errors).toBeUndefined();
     expect(bands.body.errors).toBeUndefined();
@@ -141,7 +146,7 @@ const FREE_TEXT = `query F($id: ID!) { person(hmppsId: $id) { riskOfSeriousHarm 
 
 describe('limited-access people: free text masked for the consumer whose policy says so', () => {
   it('masks serious-harm text, plan text and licence condition text of an LAO person, not the levels; a non-LAO person is untouched', async () => {
-    const lao = await clients['police-force']!.gql(FREE_TEXT, { id: wk('restricted').crn });
+    const lao = await as('police-force').gql(FREE_TEXT, { id: wk('restricted').crn });
     expect(lao.body.errors).toBeUndefined();
     const p = lao.body.data.person;
     expect(p.riskOfSeriousHarm.overallLevel).toBe('HIGH');
@@ -150,7 +155,7 @@ describe('limited-access people: free text masked for the consumer whose policy 
     for (const plan of p.riskManagementPlans.nodes) expect([plan.supervision, plan.contingencyPlans]).toEqual([MASK, MASK]);
     expect(p.licences[0].status).toBe('SUBMITTED');
     for (const c of p.licences[0].conditions) expect(c.text).toBe(MASK);
-    const open = await clients['police-force']!.gql(FREE_TEXT, { id: wk('linked').crn });
+    const open = await as('police-force').gql(FREE_TEXT, { id: wk('linked').crn });
     expect(open.body.data.person.riskOfSeriousHarm.whoIsAtRisk).not.toBe(MASK);
     expect(open.body.data.person.licences[0].conditions[0].text).not.toBe(MASK);
   });
@@ -159,13 +164,13 @@ describe('limited-access people: free text masked for the consumer whose policy 
 describe('row filters apply to the risk fields too', () => {
   it('a prisons-filtered consumer gets the risk data of a person in its prison, and a person elsewhere exactly like an unknown id', async () => {
     const q = 'query R($id: ID!) { person(hmppsId: $id) { hmppsId riskOfSeriousHarm { overallLevel } licences { id } } }';
-    const inPrison = await clients['prison-operator']!.gql(q, { id: wk('linked').crn });
+    const inPrison = await as('prison-operator').gql(q, { id: wk('linked').crn });
     expect(inPrison.body.errors).toBeUndefined();
     expect(inPrison.body.data.person.riskOfSeriousHarm.overallLevel).toBe('HIGH');
     await stack.sims.resetCounters();
     for (const key of ['other-prison', 'probation-only', 'excluded']) {
-      const outside = await clients['prison-operator']!.gql(q, { id: wk(key).crn });
-      const nobody = await clients['prison-operator']!.gql(q, { id: 'Z999999' });
+      const outside = await as('prison-operator').gql(q, { id: wk(key).crn });
+      const nobody = await as('prison-operator').gql(q, { id: 'Z999999' });
       expect(outside.raw).toBe(nobody.raw);
       expect(outside.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     }

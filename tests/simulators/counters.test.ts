@@ -49,6 +49,13 @@ const EXPECTED_ROUTES: Record<string, string[]> = {
     'POST /probation-cases/access',
   ],
   personRecord: ['GET /person/probation/{crn}', 'GET /person/prison/{prisonNumber}'],
+  arns: [
+    'GET /risks/predictors/unsafe/all/{identifierType}/{identifierValue}',
+    'GET /risks/rosh/{crn}',
+    'GET /risks/risk-management-plan/{crn}',
+    'GET /needs/{crn}',
+  ],
+  cvl: ['GET /public/licence-summaries/crn/{crn}', 'GET /public/licences/id/{licenceId}'],
 };
 
 describe('admin', () => {
