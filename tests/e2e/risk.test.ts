@@ -30,7 +30,7 @@ export const RISK_PROFILE = `hmppsId
   criminogenicNeeds { assessedAt identified { section name severity score riskOfHarm riskOfReoffending } notIdentified { section severity } unanswered { section severity } }
   licences { id type status version approvedAt createdAt inPostSentenceSupervisionPeriod conditions { period kind code category text electronicMonitoring } }`;
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 
 async function query(q: string, variables: Record<string, unknown>): Promise<{ status: number; body: Json }> {
   return postGraphQL(stack.gateway.consumerUrl, { query: q, variables }, { ca: stack.certs.ca, ...stack.certs.client.devConsumer });

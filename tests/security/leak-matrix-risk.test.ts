@@ -17,7 +17,7 @@ import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
 import { client, createSecurityCertificates, upstreamCalls, type Client } from './support/harness.js';
 
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = any;
 const people = wellKnownPeople().people;
 const wk = (key: string) => people.find((p) => p.key === key)!;
 
