@@ -27,9 +27,17 @@ const PROFILE = `hmppsId firstName lastName dateOfBirth knownToPrison knownToPro
   sentenceKeyDates { releaseDate }
   alerts(first: 5) { totalCount }
   images { id }
-  responsibleOfficer { prisonOffenderManager { forename } communityManager { forename } }`;
+  responsibleOfficer { prisonOffenderManager { forename } communityManager { forename } }
+  riskScores { totalCount nodes { completedAt ... on RiskPredictorScores { allReoffending { band } } ... on LegacyRiskScores { groupReconviction { level } } } }
+  riskOfSeriousHarm { overallLevel whoIsAtRisk inCommunity { children } }
+  riskManagementPlans { totalCount nodes { supervision } }
+  criminogenicNeeds { assessedAt identified { section } }
+  licences { id status conditions { text } }`;
 
-const UPSTREAMS: UpstreamName[] = ['prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord'];
+const UPSTREAMS: UpstreamName[] = ['prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord',
+  'arns',
+  'cvl',
+];
 const DRIFTS = ['types', 'nulls', 'dates', 'shape'] as const;
 
 let certs: TestCertificates;
