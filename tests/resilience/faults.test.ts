@@ -18,7 +18,7 @@ const DEADLINE_MS = 1500;
 const MARGIN_MS = 500;
 const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
 
-/** Fields fed by every upstream (identity, prison, alerts, offender management, probation). */
+/** Fields fed by every upstream (identity, prison, alerts, offender management, probation, risks and licences). */
 const PROFILE = `hmppsId firstName lastName dateOfBirth knownToPrison knownToProbation
   identifiers { crn prisonNumber pncNumber }
   prison { inPrison prisonId cellLocation category }
@@ -27,7 +27,9 @@ const PROFILE = `hmppsId firstName lastName dateOfBirth knownToPrison knownToPro
   sentenceKeyDates { releaseDate }
   alerts(first: 5) { totalCount }
   images { id }
-  responsibleOfficer { prisonOffenderManager { forename } communityManager { forename } }`;
+  responsibleOfficer { prisonOffenderManager { forename } communityManager { forename } }
+  riskScores { totalCount } riskOfSeriousHarm { overallLevel } riskManagementPlans { totalCount } criminogenicNeeds { assessedAt }
+  licences { id conditions { text } }`;
 
 const FAULTS: Record<string, FaultConfig> = {
   down: { outage: true },
@@ -37,7 +39,10 @@ const FAULTS: Record<string, FaultConfig> = {
   'slower than the deadline': { latencyMs: DEADLINE_MS + 1000 },
   'malformed JSON': { malformedJson: true },
 };
-const UPSTREAMS: UpstreamName[] = ['prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord'];
+const UPSTREAMS: UpstreamName[] = ['prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord',
+  'arns',
+  'cvl',
+];
 
 const stack = useGatewayStack({
   policy: (dir) => writeTestPolicy(dir),
