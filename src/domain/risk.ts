@@ -15,26 +15,22 @@ interface AssessmentCommon {
   outputVersion: string;
 }
 
+/** A legacy predictor made of static and dynamic weighted scores (OVP, OGP). */
+export interface WeightedPredictorScore {
+  staticWeightedScore: number | null;
+  dynamicWeightedScore: number | null;
+  totalWeightedScore: number | null;
+  oneYear: number | null;
+  twoYears: number | null;
+  level: RiskBand | null;
+}
+
 /** Output version 1 (OGRS3 generation): the five legacy predictors. */
 export interface LegacyRiskScores extends AssessmentCommon {
   kind: 'legacy';
   groupReconviction: { oneYear: number | null; twoYears: number | null; level: RiskBand | null } | null;
-  violencePredictor: {
-    staticWeightedScore: number | null;
-    dynamicWeightedScore: number | null;
-    totalWeightedScore: number | null;
-    oneYear: number | null;
-    twoYears: number | null;
-    level: RiskBand | null;
-  } | null;
-  generalPredictor: {
-    staticWeightedScore: number | null;
-    dynamicWeightedScore: number | null;
-    totalWeightedScore: number | null;
-    oneYear: number | null;
-    twoYears: number | null;
-    level: RiskBand | null;
-  } | null;
+  violencePredictor: WeightedPredictorScore | null;
+  generalPredictor: WeightedPredictorScore | null;
   seriousRecidivism: { percentage: number | null; staticOrDynamic: StaticOrDynamic | null; algorithmVersion: string | null; level: RiskBand | null } | null;
   sexualPredictor: {
     indirectImagePercentage: number | null;

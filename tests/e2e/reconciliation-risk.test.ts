@@ -9,6 +9,7 @@ import { describe, expect, it } from '@jest/globals';
 import { postGraphQL } from '../../local-stack/https.js';
 import { DEFAULT_SEED, Population } from '../../simulators/lib/population.js';
 import { londonInstant } from '../support/reference-profile.js';
+import { pool } from '../support/pool.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const POPULATION = Number(process.env.RECONCILIATION_POPULATION ?? 2000);
@@ -141,17 +142,6 @@ function refLicences(raw: Json[]): Json {
 
 // ---------------------------------------------------------------------------------------------
 
-async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  }));
-  return out;
-}
 
 /** Keys sorted, list order kept: the order of a list is part of what is compared. */
 function stable(x: unknown): string {

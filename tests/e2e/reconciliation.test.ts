@@ -12,6 +12,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Population, DEFAULT_SEED, type Person } from '../../simulators/lib/population.js';
 import { postGraphQL } from '../../local-stack/https.js';
 import { londonToday, referenceProfile, type RawPerson } from '../support/reference-profile.js';
+import { pool } from '../support/pool.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const POPULATION = Number(process.env.RECONCILIATION_POPULATION ?? 2000);
@@ -71,20 +72,6 @@ type Json = any;
 // ---------------------------------------------------------------------------------------------
 // Raw upstream answers
 
-/** Runs `fn` over `items`, `limit` at a time. */
-async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
-}
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { postGraphQL } from '../../local-stack/https.js';
 import { wellKnownPeople } from '../../local-stack/simulators.js';
 import { DEFAULT_SEED, Population } from '../../simulators/lib/population.js';
+import { callTable, requestsByRoute } from '../support/call-counts.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const stack = useGatewayStack();
@@ -103,12 +104,7 @@ describe('risks, needs and licences of the well-known people', () => {
 describe('upstream calls for persons of 10, 50 and 100 people with the risk and licence areas selected', () => {
   const table: Record<number, Record<string, number>> = {};
   afterAll(() => {
-    const routes = [...new Set(Object.values(table).flatMap((r) => Object.keys(r)))].sort();
-    const ns = Object.keys(table).map(Number);
-    const lines = ['\nupstream requests per route for persons(hmppsIds: N ids) selecting riskScores, riskOfSeriousHarm, riskManagementPlans, criminogenicNeeds, licences'];
-    lines.push(`${'route'.padEnd(84)}${ns.map((n) => `N=${n}`.padStart(8)).join('')}`);
-    for (const r of routes) lines.push(`${r.padEnd(84)}${ns.map((n) => String(table[n]![r] ?? 0).padStart(8)).join('')}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(callTable('upstream requests per route for persons(hmppsIds: N ids) selecting riskScores, riskOfSeriousHarm, riskManagementPlans, criminogenicNeeds, licences', table));
   });
 
   it('asks ARNS once per area per person and CVL once per person plus once per licence; a person asked twice costs nothing more', async () => {
@@ -122,11 +118,7 @@ describe('upstream calls for persons of 10, 50 and 100 people with the risk and 
       expect(r.status).toBe(200);
       expect(r.body.errors).toBeUndefined();
       const counters = await stack.sims.counters();
-      table[n] = {};
-      for (const [upstream, routes] of Object.entries(counters)) {
-        if (upstream.startsWith('_') || upstream === 'auth') continue;
-        for (const [route, count] of Object.entries(routes)) table[n]![`${upstream} ${route}`] = count;
-      }
+      table[n] = requestsByRoute(counters);
       const asked = new Set([...ids, ...ids].slice(0, 100)).size;
       for (const route of ['GET /risks/predictors/unsafe/all/{identifierType}/{identifierValue}', 'GET /risks/rosh/{crn}', 'GET /risks/risk-management-plan/{crn}', 'GET /needs/{crn}']) {
         expect([route, counters.arns?.[route]]).toEqual([route, asked]);

@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { FULL_PROFILE } from '../../bench/lib.js';
 import { postGraphQL } from '../../local-stack/https.js';
 import { type UpstreamName } from '../../local-stack/simulators.js';
+import { callTable, requestsByRoute } from '../support/call-counts.js';
 import { useGatewayStack } from '../support/stack.js';
 
 
@@ -49,15 +50,8 @@ describe('searchPersons batching', () => {
   const table: Record<number, Record<string, number>> = {};
 
   afterAll(() => {
-    const routes = [...new Set(Object.values(table).flatMap((r) => Object.keys(r)))].sort();
-    const ns = Object.keys(table).map(Number);
-    const lines = ['\nupstream requests per route for searchPersons(first: N) with a full profile (batch routes marked *)'];
-    lines.push(`${'route'.padEnd(78)}${ns.map((n) => `N=${n}`.padStart(8)).join('')}`);
-    for (const r of routes) {
-      const batch = BATCH_ROUTES.some(([u, route]) => r === `${u} ${route}`) ? '*' : ' ';
-      lines.push(`${batch}${r.padEnd(77)}${ns.map((n) => String(table[n]![r] ?? 0).padStart(8)).join('')}`);
-    }
-    process.stdout.write(`${lines.join('\n')}\n`);
+    const batch = (r: string) => (BATCH_ROUTES.some(([u, route]) => r === `${u} ${route}`) ? '*' : ' ');
+    process.stdout.write(callTable('upstream requests per route for searchPersons(first: N) with a full profile (batch routes marked *)', table, batch));
   });
 
   it('costs the same number of requests on every batch route for 10, 50 and 100 people', async () => {
@@ -74,12 +68,7 @@ describe('searchPersons batching', () => {
       const found = result.body.data?.searchPersons as { totalCount: number; nodes: unknown[] };
       expect(found.totalCount).toBeGreaterThanOrEqual(100);
       expect(found.nodes).toHaveLength(n);
-      const counters = await stack.sims.counters();
-      table[n] = {};
-      for (const [upstream, routes] of Object.entries(counters)) {
-        if (upstream.startsWith('_') || upstream === 'auth') continue;
-        for (const [route, count] of Object.entries(routes)) table[n]![`${upstream} ${route}`] = count;
-      }
+      table[n] = requestsByRoute(await stack.sims.counters());
     }
     for (const [upstream, route] of BATCH_ROUTES) {
       const key = `${upstream} ${route}`;
