@@ -72,7 +72,6 @@ type Json = any;
 // ---------------------------------------------------------------------------------------------
 // Raw upstream answers
 
-
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));

@@ -15,14 +15,16 @@ export const riskScoresLoader = (routes: ArnsRoutes) =>
     perKey(async (crn) => newestInstantFirst((await routes.predictorScores(crn)).map(toRiskScoreAssessment), (a) => a.completedAt)),
   );
 
+/** Per CRN: the mapped answer, or null where ARNS holds nothing (404). */
+const mappedOrNull = <D, V>(fetch: (crn: string) => Promise<D | null>, map: (dto: D) => V) =>
+  perKey(async (crn) => {
+    const dto = await fetch(crn);
+    return dto ? map(dto) : null;
+  });
+
 /** CRN -> serious-harm summary, or null when ARNS has none (no assessment in the last year). */
 export const riskOfSeriousHarmLoader = (routes: ArnsRoutes) =>
-  new DataLoader<string, RiskOfSeriousHarm | null>(
-    perKey(async (crn) => {
-      const dto = await routes.riskOfSeriousHarm(crn);
-      return dto ? toRiskOfSeriousHarm(dto) : null;
-    }),
-  );
+  new DataLoader<string, RiskOfSeriousHarm | null>(mappedOrNull((crn) => routes.riskOfSeriousHarm(crn), toRiskOfSeriousHarm));
 
 /** CRN -> risk management plans, newest first. */
 export const riskManagementPlansLoader = (routes: ArnsRoutes) =>
@@ -32,9 +34,4 @@ export const riskManagementPlansLoader = (routes: ArnsRoutes) =>
 
 /** CRN -> criminogenic needs of the latest assessment, or null when never assessed. */
 export const criminogenicNeedsLoader = (routes: ArnsRoutes) =>
-  new DataLoader<string, CriminogenicNeeds | null>(
-    perKey(async (crn) => {
-      const dto = await routes.needs(crn);
-      return dto ? toCriminogenicNeeds(dto) : null;
-    }),
-  );
+  new DataLoader<string, CriminogenicNeeds | null>(mappedOrNull((crn) => routes.needs(crn), toCriminogenicNeeds));
