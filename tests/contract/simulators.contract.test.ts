@@ -21,6 +21,7 @@ import {
   type SpecUpstream,
 } from '../support/openapi.js';
 import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../../local-stack/simulators.js';
+import { DEFAULT_SEED, Population } from '../../simulators/lib/population.js';
 
 type Person = ReturnType<typeof wellKnownPeople>['people'][number];
 /** `not-held`: a real well-known id that this particular upstream does not hold (e.g. a prison-only person in Delius). */
@@ -478,27 +479,57 @@ const BUILDERS: Record<string, Builder> = {
 
 /* ---------------- issue 17: risks and needs (ARNS), licences (CVL) ---------------- */
 
+/**
+ * Risk and licence data is random for everyone but the well-known people: 300 generated people with a
+ * CRN are asked too (all assessment shapes, both predictor generations, every licence type and status).
+ */
+const RISK_SAMPLE = (() => {
+  const population = new Population({ size: POPULATION, seed: DEFAULT_SEED });
+  return population.probationCases.filter((i) => population.get(i)!.key === null).slice(0, 300).map((i) => population.get(i)!.crn!);
+})();
+const sampled = (path: (crn: string) => string, collect?: (x: Exchange) => void): Probe[] =>
+  RISK_SAMPLE.map((crn) => ({ subject: `sample ${crn}`, idKind: 'known', path: path(crn), ...(collect ? { collect } : {}) }));
+
 const RISK_BUILDERS: Record<string, Builder> = {
   'arns GET /risks/predictors/unsafe/all/{identifierType}/{identifierValue}': {
-    build: (ctx) => perCrn(ctx, (c) => `/risks/predictors/unsafe/all/CRN/${enc(c)}`, { expectKnown: () => expectStatus(200), expectUnknown: expectStatus(404) }),
+    build: (ctx) => [
+      ...perCrn(ctx, (c) => `/risks/predictors/unsafe/all/CRN/${enc(c)}`, { expectKnown: () => expectStatus(200), expectUnknown: expectStatus(404) }),
+      ...sampled((c) => `/risks/predictors/unsafe/all/CRN/${enc(c)}`),
+    ],
   },
   // No serious-harm summary (404) for people never assessed or last assessed more than a year ago.
-  'arns GET /risks/rosh/{crn}': { build: (ctx) => perCrn(ctx, (c) => `/risks/rosh/${enc(c)}`, { expectKnown: () => expectStatus(200, 404), expectUnknown: expectStatus(404) }) },
+  'arns GET /risks/rosh/{crn}': {
+    build: (ctx) => [
+      ...perCrn(ctx, (c) => `/risks/rosh/${enc(c)}`, { expectKnown: () => expectStatus(200, 404), expectUnknown: expectStatus(404) }),
+      ...sampled((c) => `/risks/rosh/${enc(c)}`),
+    ],
+  },
   'arns GET /risks/risk-management-plan/{crn}': {
-    build: (ctx) => perCrn(ctx, (c) => `/risks/risk-management-plan/${enc(c)}`, { expectKnown: () => expectStatus(200), expectUnknown: expectStatus(404) }),
+    build: (ctx) => [
+      ...perCrn(ctx, (c) => `/risks/risk-management-plan/${enc(c)}`, { expectKnown: () => expectStatus(200), expectUnknown: expectStatus(404) }),
+      ...sampled((c) => `/risks/risk-management-plan/${enc(c)}`),
+    ],
   },
   'arns GET /needs/{crn}': {
     build: (ctx) => [
       ...perCrn(ctx, (c) => `/needs/${enc(c)}`, { expectKnown: () => expectStatus(200, 404), expectUnknown: expectStatus(404) }),
       ...perCrn(ctx, (c) => `/needs/${enc(c)}${qs({ excludeIncomplete: true })}`),
+      ...sampled((c) => `/needs/${enc(c)}`),
     ],
   },
   'cvl GET /public/licence-summaries/crn/{crn}': {
-    build: (ctx) => perCrn(ctx, (c) => `/public/licence-summaries/crn/${enc(c)}`, { expectKnown: () => (x) => {
-      if (x.status !== 200) return `expected 200, got ${x.status}`;
-      if (Array.isArray(x.body)) for (const l of x.body.filter(isObj)) if (typeof l.id === 'number') ctx.licenceIds.add(l.id);
-      return undefined;
-    } }),
+    build: (ctx) => {
+      const collect = (x: Exchange): void => {
+        if (Array.isArray(x.body)) for (const l of x.body.filter(isObj)) if (typeof l.id === 'number') ctx.licenceIds.add(l.id);
+      };
+      return [
+        ...perCrn(ctx, (c) => `/public/licence-summaries/crn/${enc(c)}`, { expectKnown: () => (x) => {
+          collect(x);
+          return x.status === 200 ? undefined : `expected 200, got ${x.status}`;
+        } }),
+        ...sampled((c) => `/public/licence-summaries/crn/${enc(c)}`, collect),
+      ];
+    },
   },
   'cvl GET /public/licences/id/{licenceId}': {
     phase: 2,
