@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './repo-root.js';
 import { createInterface } from 'node:readline';
 
-export type UpstreamName = 'auth' | 'prisonApi' | 'prisonerSearch' | 'alerts' | 'managePom' | 'probationSearch' | 'deliusIntegration' | 'personRecord';
+export type UpstreamName = 'auth' | 'prisonApi' | 'prisonerSearch' | 'alerts' | 'managePom' | 'probationSearch' | 'deliusIntegration' | 'personRecord' | 'caseNotes';
 
-export const UPSTREAM_NAMES: readonly UpstreamName[] = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord'];
+export const UPSTREAM_NAMES: readonly UpstreamName[] = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord', 'caseNotes'];
 
 /** A fault as the admin API takes it (simulators/lib/faults.ts). */
 export type { FaultConfig } from '../simulators/lib/faults.js';

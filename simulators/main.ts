@@ -19,6 +19,7 @@ import { createPersonRecord } from './upstreams/person-record.js';
 import { createPrisonApi } from './upstreams/prison-api.js';
 import { createPrisonerSearch } from './upstreams/prisoner-search.js';
 import { createProbationSearch } from './upstreams/probation-search.js';
+import { createCaseNotes } from './upstreams/case-notes.js';
 
 function log(message: string): void {
   process.stderr.write(`[simulators] ${message}\n`);
@@ -43,6 +44,7 @@ async function start(options: Options): Promise<void> {
     probationSearch: createProbationSearch(population),
     deliusIntegration: createDeliusIntegration(population),
     personRecord: createPersonRecord(population),
+    caseNotes: createCaseNotes(population),
   };
 
   const servers = new Map<UpstreamName, UpstreamServer>();

@@ -11,6 +11,7 @@ export const UPSTREAM_NAMES = [
   'probationSearch',
   'deliusIntegration',
   'personRecord',
+  'caseNotes',
 ] as const;
 
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
@@ -30,6 +31,7 @@ export const PORT_OFFSETS: Record<UpstreamName | 'admin', number> = {
   deliusIntegration: 6,
   personRecord: 7,
   admin: 9,
+  caseNotes: 12,
 };
 
 export interface RouteContext {

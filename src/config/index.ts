@@ -16,6 +16,7 @@ export const UPSTREAMS = [
   'probationSearch',
   'deliusIntegration',
   'personRecord',
+  'caseNotes',
 ] as const;
 export type UpstreamName = (typeof UPSTREAMS)[number];
 
@@ -28,6 +29,7 @@ export const UPSTREAM_URL_VARS: Record<UpstreamName, string> = {
   probationSearch: 'PROBATION_SEARCH_URL',
   deliusIntegration: 'DELIUS_INTEGRATION_URL',
   personRecord: 'PERSON_RECORD_URL',
+  caseNotes: 'CASE_NOTES_API_URL',
 };
 
 /** The environment that points the gateway at a set of upstream base URLs (dev runner, tests, bench). */

@@ -2,6 +2,8 @@ import type { SearchCriteria } from '../domain/search.js';
 import type { Logger } from '../observability/logger.js';
 import { alertsLoader } from './alerts/loaders.js';
 import { probationAddressesLoader, probationCaseLoader } from './delius-integration/loaders.js';
+import { contactEventLoader, contactEventPageLoader, limitedAccessDetailsLoader } from './delius-integration/loaders.js';
+import { caseNotePageLoader } from './case-notes/loaders.js';
 import type { RequestScope } from './http/upstream-client.js';
 import { createPersonLoader, type IdentityLoaders } from './identity.js';
 import { prisonOffenderManagerLoader } from './manage-pom/loaders.js';
@@ -55,6 +57,10 @@ interface Built {
   alerts: ReturnType<typeof alertsLoader>;
   prisonOffenderManager: ReturnType<typeof prisonOffenderManagerLoader>;
   probationCase: ReturnType<typeof probationCaseLoader>;
+  caseNotePage: ReturnType<typeof caseNotePageLoader>;
+  contactEventPage: ReturnType<typeof contactEventPageLoader>;
+  contactEvent: ReturnType<typeof contactEventLoader>;
+  limitedAccessDetails: ReturnType<typeof limitedAccessDetailsLoader>;
 }
 
 /**
@@ -150,6 +156,19 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   }
   get probationCase() {
     return this.once('probationCase', () => probationCaseLoader(this.routes.deliusIntegration));
+  }
+  /** Case records (issue 17 areas 5-7): pages keyed by person and question. */
+  get caseNotePage() {
+    return this.once('caseNotePage', () => caseNotePageLoader(this.routes.caseNotes));
+  }
+  get contactEventPage() {
+    return this.once('contactEventPage', () => contactEventPageLoader(this.routes.deliusIntegration));
+  }
+  get contactEvent() {
+    return this.once('contactEvent', () => contactEventLoader(this.routes.deliusIntegration));
+  }
+  get limitedAccessDetails() {
+    return this.once('limitedAccessDetails', () => limitedAccessDetailsLoader(this.routes.deliusIntegration));
   }
 
   private once<K extends keyof Built>(key: K, make: () => Built[K]): Built[K] {

@@ -9,6 +9,7 @@ import { prisonerSearchRoutes } from './prisoner-search/routes.js';
 import { prisonerSearchQueries } from './prisoner-search/search.js';
 import { probationSearchRoutes } from './probation-search/routes.js';
 import { probationSearchQueries } from './probation-search/search.js';
+import { caseNotesRoutes } from './case-notes/routes.js';
 
 /** The long-lived client of each upstream, as far as one request needs it: bound to its scope. */
 export type UpstreamClients = Record<UpstreamName, Pick<UpstreamClient, 'scoped'>>;
@@ -23,6 +24,7 @@ interface Routes {
   probationQueries: ReturnType<typeof probationSearchQueries>;
   deliusIntegration: ReturnType<typeof deliusIntegrationRoutes>;
   personRecord: ReturnType<typeof personRecordRoutes>;
+  caseNotes: ReturnType<typeof caseNotesRoutes>;
 }
 
 /**
@@ -66,6 +68,9 @@ export class RequestRoutes {
   }
   get personRecord() {
     return this.once('personRecord', () => personRecordRoutes(this.caller('personRecord')));
+  }
+  get caseNotes() {
+    return this.once('caseNotes', () => caseNotesRoutes(this.caller('caseNotes')));
   }
 
   private caller(name: UpstreamName): UpstreamCaller {

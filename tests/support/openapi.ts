@@ -49,7 +49,8 @@ export type SpecUpstream =
   | 'managePom'
   | 'probationSearch'
   | 'deliusIntegration'
-  | 'personRecord';
+  | 'personRecord'
+  | 'caseNotes';
 
 export const SPEC_FILES: Readonly<Record<SpecUpstream, string>> = {
   prisonApi: 'nomis-prison-api.json',
@@ -59,6 +60,7 @@ export const SPEC_FILES: Readonly<Record<SpecUpstream, string>> = {
   probationSearch: 'delius-probation-offender-search.json',
   deliusIntegration: 'delius-integration-api.json',
   personRecord: 'core-person-record.json',
+  caseNotes: 'dps-case-notes.json',
 };
 
 export const SPEC_UPSTREAMS = Object.keys(SPEC_FILES) as SpecUpstream[];

@@ -11,6 +11,7 @@ export const UPSTREAM_AREA: Record<UpstreamName | 'auth', DataArea> = {
   probationSearch: 'probation',
   deliusIntegration: 'probation',
   personRecord: 'identity',
+  caseNotes: 'prison',
   auth: 'identity',
 };
 

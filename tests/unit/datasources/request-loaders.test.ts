@@ -39,6 +39,7 @@ function fakeClients() {
     probationSearch: client('probationSearch'),
     deliusIntegration: client('deliusIntegration'),
     personRecord: client('personRecord'),
+    caseNotes: client('caseNotes'),
   };
   return { clients, scoped, calls };
 }
