@@ -29,10 +29,8 @@ export interface ContactEventOfficer {
   code: string | null;
   forename: string | null;
   surname: string | null;
-  teamCode: string | null;
-  teamDescription: string | null;
-  providerCode: string | null;
-  providerDescription: string | null;
+  team: CodeDescription | null;
+  provider: CodeDescription | null;
 }
 
 export interface ContactEvent {

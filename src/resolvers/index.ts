@@ -1,6 +1,7 @@
 import { entityResolvers } from './entities.js';
 import { personResolvers } from './person.js';
 import { queryResolvers } from './query.js';
+import { recordResolvers } from './records.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
 
 export const resolvers = {
@@ -9,5 +10,6 @@ export const resolvers = {
   ...queryResolvers,
   ...personResolvers,
   // Federation: how a router's Person representation becomes a person (src/resolvers/entities.ts).
-  Person: { ...personResolvers.Person, ...entityResolvers.Person },
+  Person: { ...personResolvers.Person, ...entityResolvers.Person, ...recordResolvers.Person },
+  LimitedAccess: recordResolvers.LimitedAccess,
 };

@@ -13,7 +13,7 @@ import { fingerprint, pageOf, pageSize } from './pagination.js';
 type Resolver<Parent, Args = Record<string, never>> = (parent: Parent, args: Args, ctx: ResolverContext) => unknown;
 
 /** Awaits an upstream lookup; a failure becomes the consumer-facing error of that field only. */
-async function upstream<T>(lookup: Promise<T>): Promise<T> {
+export async function upstream<T>(lookup: Promise<T>): Promise<T> {
   try {
     return await lookup;
   } catch (e) {
@@ -22,12 +22,12 @@ async function upstream<T>(lookup: Promise<T>): Promise<T> {
 }
 
 /** The prison half, or null when the person is not known to prison; an error when prison could not be asked. */
-function prisonHalf(person: PersonRef): PrisonRecord | null {
+export function prisonHalf(person: PersonRef): PrisonRecord | null {
   if (person.prisonUnavailable) throw toConsumerError(person.prisonUnavailable);
   return person.prison;
 }
 
-function probationHalf(person: PersonRef): ProbationRecord | null {
+export function probationHalf(person: PersonRef): ProbationRecord | null {
   if (person.probationUnavailable) throw toConsumerError(person.probationUnavailable);
   return person.probation;
 }
@@ -55,7 +55,8 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     },
     limitedAccess: (person) => {
       const probation = probationHalf(person);
-      return probation ? { excluded: probation.currentExclusion, restricted: probation.currentRestriction } : null;
+      // The CRN rides along for the limited-access details (src/resolvers/records.ts); it is not a field of LimitedAccess.
+      return probation ? { excluded: probation.currentExclusion, restricted: probation.currentRestriction, crn: probation.crn } : null;
     },
     contactDetails: (person) => probationHalf(person)?.contactDetails ?? null,
     prison: (person) => prisonHalf(person)?.details ?? null,

@@ -141,10 +141,8 @@ export function toContactEvent(dto: ContactDto): ContactEvent {
           code: text(officer.code),
           forename: text(officer.name?.forename),
           surname: text(officer.name?.surname),
-          teamCode: text(officer.team?.code),
-          teamDescription: text(officer.team?.description),
-          providerCode: text(officer.team?.pdu?.provider?.code),
-          providerDescription: text(officer.team?.pdu?.provider?.description),
+          team: coded(officer.team),
+          provider: coded(officer.team?.pdu?.provider),
         }
       : null,
     notes: text(dto.notes),
