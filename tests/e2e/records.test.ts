@@ -72,7 +72,7 @@ describe('case notes', () => {
     const seen: Note[] = [];
     let after: string | null = null;
     let pages = 0;
-    let total = -1;
+    let total: number;
     do {
       const page: PageOf<Note> = await caseNotes(longLists.crn!, `(first: 100${after ? `, after: "${after}"` : ''})`);
       total = page.totalCount;
