@@ -20,7 +20,7 @@ import { REPO_ROOT } from '../../local-stack/repo-root.js';
 
 const NS = 'person-graph-prod';
 const PODS = ['person-graph-7d9f-a', 'person-graph-7d9f-b'];
-const UPSTREAMS = ['prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord'];
+const UPSTREAMS = ['prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord', 'caseNotes'];
 /** 15 s between samples: 20 intervals are the healthy 5 minutes, the fault starts at 5m. */
 const HEALTHY = 20;
 const FAULT_AT_MIN = 5;
@@ -89,6 +89,7 @@ function healthyTraffic(except: string[] = []): Series[] {
     probationSearch: 'POST /crns',
     deliusIntegration: 'GET /case/{crn}/supervisions',
     personRecord: 'GET /person/probation/{crn}',
+    caseNotes: 'POST /search/case-notes/{personIdentifier}',
   };
   return UPSTREAMS.filter((u) => !except.includes(u)).map((u) => upstreamCalls(u, routes[u]!, '200', steady(60)));
 }

@@ -11,7 +11,7 @@ import { asConsumer, freePort, scrape, writeTestPolicy } from './support.js';
 
 const people = wellKnownPeople();
 const linked = people.people.find((p) => p.key === 'linked')!;
-const UPSTREAMS = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord'];
+const UPSTREAMS = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord', 'caseNotes'];
 
 const stack = useGatewayStack({
   policy: (dir) => writeTestPolicy(dir),

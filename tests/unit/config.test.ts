@@ -22,6 +22,7 @@ const valid = {
   PROBATION_SEARCH_URL: 'http://127.0.0.1:6',
   DELIUS_INTEGRATION_URL: 'http://127.0.0.1:7',
   PERSON_RECORD_URL: 'http://127.0.0.1:8',
+  CASE_NOTES_API_URL: 'http://127.0.0.1:9',
 };
 
 function problemsOf(env: Record<string, string>): string[] {
