@@ -32,7 +32,8 @@ const ALLOWED_TYPES = new Set(['CAB', 'NEG', 'POS', 'GEN', 'KA']);
 const stack = useGatewayStack({
   certificates: createSecurityCertificates,
   policy: () => ({ file: POLICY_FILE }),
-  env: { AUDIT_HASH_KEY: 'a-test-audit-key-that-is-long-enough-0123' },
+  // No background health check (a real token request) may fall inside the "no upstream request" windows.
+  env: { AUDIT_HASH_KEY: 'a-test-audit-key-that-is-long-enough-0123', HEALTH_CHECK_INTERVAL_MS: '3600000' },
 });
 const clients: Record<string, Client> = {};
 beforeAll(() => {
