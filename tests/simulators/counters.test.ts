@@ -44,11 +44,14 @@ const EXPECTED_ROUTES: Record<string, string[]> = {
     'GET /case/{crn}/supervisions',
     'GET /case/{crn}/addresses',
     'GET /case/{crn}/access-limitations',
+    'GET /case/{crn}/contacts',
+    'GET /case/{crn}/contacts/{contactId}',
     'GET /identifier-converter/noms-to-crn/{nomsId}',
     'GET /exists-in-delius/crn/{crn}',
     'POST /probation-cases/access',
   ],
   personRecord: ['GET /person/probation/{crn}', 'GET /person/prison/{prisonNumber}'],
+  caseNotes: ['POST /search/case-notes/{personIdentifier}'],
 };
 
 describe('admin', () => {
