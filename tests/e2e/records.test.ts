@@ -225,3 +225,25 @@ describe('partial results', () => {
     }
   });
 });
+
+describe('full profile with every case-record area, for the well-known people', () => {
+  it('answers without an error for every well-known person (abridged answer printed)', async () => {
+    const query = `query Full($ids: [ID!]!) { persons(hmppsIds: $ids) { hmppsId firstName lastName knownToPrison knownToProbation
+      limitedAccess { excluded restricted details { exclusionMessage excludedFrom restrictionMessage restrictedTo } }
+      caseNotes(first: 2, includeSensitive: true) { totalCount nodes { type { code } subType { code } occurredAt sensitive text } }
+      contactEvents(first: 2) { totalCount nodes { id contactDate type { code } outcome { code } notes } } } }`;
+    const ids = people.people.map((p) => p.crn ?? p.prisonNumber!);
+    const r = await asDev(query, { ids });
+    expect(r.status).toBe(200);
+    expect(r.body.errors).toBeUndefined();
+    const answers = r.body.data?.persons as Array<Record<string, any>>;
+    const abridged = answers.map((p) => ({
+      who: `${p.hmppsId} ${p.firstName} ${p.lastName}`,
+      limitedAccess: p.limitedAccess,
+      caseNotes: p.caseNotes ? { totalCount: p.caseNotes.totalCount, first: p.caseNotes.nodes[0] ?? null } : null,
+      contactEvents: p.contactEvents ? { totalCount: p.contactEvents.totalCount, first: p.contactEvents.nodes[0] ?? null } : null,
+    }));
+    console.log(JSON.stringify(abridged, null, 1));
+    expect(abridged.find((p) => p.who.startsWith(person('long-lists').crn!))?.caseNotes?.totalCount).toBeGreaterThan(300);
+  });
+});
