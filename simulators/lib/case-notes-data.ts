@@ -100,5 +100,6 @@ function buildCaseNotes(pop: Population, p: Person, prisonNumber: string): CaseN
     });
     day = addDays(day, -rng.between(0, 9));
   }
-  return notes;
+  // Several notes on one day are drawn in any order of time: newest first, as the service answers.
+  return notes.sort((a, b) => (a.occurrenceDateTime < b.occurrenceDateTime ? 1 : a.occurrenceDateTime > b.occurrenceDateTime ? -1 : 0));
 }
