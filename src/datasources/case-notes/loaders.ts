@@ -1,6 +1,5 @@
-import DataLoader from 'dataloader';
 import type { CaseNote, UpstreamPage } from '../../domain/records.js';
-import { perKey } from '../batching.js';
+import { perQuestion } from '../batching.js';
 import { toCaseNote } from './mapping.js';
 import type { CaseNoteSearch, CaseNotesRoutes } from './routes.js';
 
@@ -16,15 +15,7 @@ export interface CaseNotePageKey {
  * the same person twice in `persons`) is fetched once.
  */
 export const caseNotePageLoader = (routes: CaseNotesRoutes) =>
-  new DataLoader<CaseNotePageKey, UpstreamPage<CaseNote>, string>(
-    async (keys) => {
-      const byKey = new Map(keys.map((k) => [JSON.stringify(k), k]));
-      const answers = await perKey(async (key) => {
-        const { prisonNumber, search } = byKey.get(key)!;
-        const page = await routes.search(prisonNumber, search);
-        return { items: page.content.map(toCaseNote), totalCount: page.totalElements };
-      })(keys.map((k) => JSON.stringify(k)));
-      return answers;
-    },
-    { cacheKeyFn: (k) => JSON.stringify(k) },
-  );
+  perQuestion<CaseNotePageKey, UpstreamPage<CaseNote>>(async ({ prisonNumber, search }) => {
+    const page = await routes.search(prisonNumber, search);
+    return { items: page.content.map(toCaseNote), totalCount: page.totalElements };
+  });

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Address, ProbationCase } from '../../domain/profile.js';
-import { perKey } from '../batching.js';
+import { perKey, perQuestion } from '../batching.js';
 import type { ContactEvent, LimitedAccessDetails, UpstreamPage } from '../../domain/records.js';
 import { toContactEvent, toLimitedAccessDetails, toProbationAddress, toProbationCase } from './mapping.js';
 import type { ContactQuery, DeliusIntegrationRoutes } from './routes.js';
@@ -31,31 +31,17 @@ export interface ContactPageKey {
 
 /** (CRN, page, size, MAPPA categories) -> one page of contact events, or `null` when Delius has no such case. */
 export const contactEventPageLoader = (routes: DeliusIntegrationRoutes) =>
-  new DataLoader<ContactPageKey, UpstreamPage<ContactEvent> | null, string>(
-    async (keys) => {
-      const byKey = new Map(keys.map((k) => [JSON.stringify(k), k]));
-      return perKey(async (key) => {
-        const { crn, query } = byKey.get(key)!;
-        const page = await routes.contacts(crn, query);
-        return page ? { items: page.content.map(toContactEvent), totalCount: page.totalResults } : null;
-      })(keys.map((k) => JSON.stringify(k)));
-    },
-    { cacheKeyFn: (k) => JSON.stringify(k) },
-  );
+  perQuestion<ContactPageKey, UpstreamPage<ContactEvent> | null>(async ({ crn, query }) => {
+    const page = await routes.contacts(crn, query);
+    return page ? { items: page.content.map(toContactEvent), totalCount: page.totalResults } : null;
+  });
 
 /** (CRN, contact id, MAPPA categories) -> the contact event, or `null`. */
 export const contactEventLoader = (routes: DeliusIntegrationRoutes) =>
-  new DataLoader<{ crn: string; id: string; mappaCategories: readonly number[] }, ContactEvent | null, string>(
-    async (keys) => {
-      const byKey = new Map(keys.map((k) => [JSON.stringify(k), k]));
-      return perKey(async (key) => {
-        const { crn, id, mappaCategories } = byKey.get(key)!;
-        const dto = await routes.contact(crn, id, mappaCategories);
-        return dto ? toContactEvent(dto) : null;
-      })(keys.map((k) => JSON.stringify(k)));
-    },
-    { cacheKeyFn: (k) => JSON.stringify(k) },
-  );
+  perQuestion<{ crn: string; id: string; mappaCategories: readonly number[] }, ContactEvent | null>(async ({ crn, id, mappaCategories }) => {
+    const dto = await routes.contact(crn, id, mappaCategories);
+    return dto ? toContactEvent(dto) : null;
+  });
 
 /** CRN -> who is excluded from or restricted to the case, or `null` when Delius has no such case. */
 export const limitedAccessDetailsLoader = (routes: DeliusIntegrationRoutes) =>
