@@ -10,11 +10,13 @@ import { createInterface } from 'node:readline';
 
 export type UpstreamName = 'auth' | 'prisonApi' | 'prisonerSearch' | 'alerts' | 'managePom' | 'probationSearch' | 'deliusIntegration' | 'personRecord'
   | 'arns'
-  | 'cvl';
+  | 'cvl'
+  | 'caseNotes';
 
 export const UPSTREAM_NAMES: readonly UpstreamName[] = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord',
   'arns',
   'cvl',
+  'caseNotes',
 ];
 
 /** A fault as the admin API takes it (simulators/lib/faults.ts). */

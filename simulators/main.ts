@@ -21,6 +21,7 @@ import { createPersonRecord } from './upstreams/person-record.js';
 import { createPrisonApi } from './upstreams/prison-api.js';
 import { createPrisonerSearch } from './upstreams/prisoner-search.js';
 import { createProbationSearch } from './upstreams/probation-search.js';
+import { createCaseNotes } from './upstreams/case-notes.js';
 
 function log(message: string): void {
   process.stderr.write(`[simulators] ${message}\n`);
@@ -47,6 +48,7 @@ async function start(options: Options): Promise<void> {
     personRecord: createPersonRecord(population),
     arns: createArns(population),
     cvl: createCvl(population),
+    caseNotes: createCaseNotes(population),
   };
 
   const servers = new Map<UpstreamName, UpstreamServer>();

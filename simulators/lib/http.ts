@@ -13,6 +13,7 @@ export const UPSTREAM_NAMES = [
   'personRecord',
   'arns',
   'cvl',
+  'caseNotes',
 ] as const;
 
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
@@ -34,6 +35,7 @@ export const PORT_OFFSETS: Record<UpstreamName | 'admin', number> = {
   admin: 9,
   arns: 10,
   cvl: 11,
+  caseNotes: 12,
 };
 
 export interface RouteContext {

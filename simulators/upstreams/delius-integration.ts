@@ -1,8 +1,9 @@
 /** Delius integration API, "external-api-and-delius" (delius-integration-api.json). */
 
 import { ageOn, zonedDateTime } from '../lib/dates.js';
+import { type ContactEventModel, contactEvents, mappaCategoryOf } from '../lib/contact-events-data.js';
 import { accessFor, accessLimitations, addresses, communityManager, profile, risks, supervisions } from '../lib/details.js';
-import { HttpError, type UpstreamDefinition, hmppsError, objectBody, ok } from '../lib/http.js';
+import { HttpError, type UpstreamDefinition, hmppsError, intParam, listParam, objectBody, ok } from '../lib/http.js';
 import { parseProbationCriteria, probationSearch } from '../lib/probation-match.js';
 import type { Person, Population } from '../lib/population.js';
 import { genderText } from './prisoner-view.js';
@@ -58,6 +59,37 @@ function offenceDto(o: { offence: { code: string; description: string; mainCateg
     schedule15SexualOffence: o.offence.code.startsWith('SX'),
     schedule15ViolentOffence: o.offence.code.startsWith('OF'),
   };
+}
+
+/** `mappaCategories` (required): the MAPPA categories whose ViSOR contacts the caller may see. */
+function mappaCategories(query: URLSearchParams): Set<number> {
+  const raw = listParam(query, 'mappaCategories');
+  if (raw.length === 0) throw new HttpError(400, 'Required parameter mappaCategories is not present');
+  const categories = raw.map(Number);
+  if (categories.some((c) => !Number.isInteger(c))) throw new HttpError(400, 'mappaCategories must be integers');
+  return new Set(categories);
+}
+
+/** The case's contacts when its MAPPA category is one the caller asked for, else none. */
+function visibleContacts(pop: Population, p: Person, categories: Set<number>): ContactEventModel[] {
+  const category = mappaCategoryOf(pop, p);
+  return category !== null && categories.has(category) ? contactEvents(pop, p) : [];
+}
+
+function contactDto(c: ContactEventModel): Record<string, unknown> {
+  return defined({
+    id: c.id,
+    crn: c.crn,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    contactDate: c.contactDate,
+    type: c.type,
+    description: c.description,
+    location: c.location ?? undefined,
+    outcome: c.outcome ?? undefined,
+    officer: c.officer,
+    notes: c.notes ?? undefined,
+  });
 }
 
 export function createDeliusIntegration(pop: Population): UpstreamDefinition {
@@ -144,6 +176,34 @@ export function createDeliusIntegration(pop: Population): UpstreamDefinition {
               ),
             },
           });
+        },
+      },
+      {
+        method: 'GET',
+        path: '/case/{crn}/contacts',
+        handler: (ctx) => {
+          const p = caseFor(pop, ctx.params.crn);
+          const categories = mappaCategories(ctx.query);
+          const page = intParam(ctx.query, 'page', 0, 0, 1_000_000);
+          const size = intParam(ctx.query, 'size', 10, 1, 1000);
+          const all = visibleContacts(pop, p, categories);
+          return ok({
+            content: all.slice(page * size, page * size + size).map(contactDto),
+            totalPages: Math.ceil(all.length / size),
+            totalResults: all.length,
+          });
+        },
+      },
+      {
+        method: 'GET',
+        path: '/case/{crn}/contacts/{contactId}',
+        handler: (ctx) => {
+          const p = caseFor(pop, ctx.params.crn);
+          const categories = mappaCategories(ctx.query);
+          const id = Number(ctx.params.contactId);
+          const contact = visibleContacts(pop, p, categories).find((c) => c.id === id);
+          if (contact === undefined) throw new HttpError(404, `Contact with id of ${ctx.params.contactId ?? ''} not found`);
+          return ok(contactDto(contact));
         },
       },
       {

@@ -23,6 +23,8 @@ export interface RequestSecurityContext {
   rowFilters: RowFilters;
   security: RequestSecurity;
   searchHidesLimitedAccess(criteria: readonly string[], includeAliases: boolean): boolean;
+  /** Whether the consumer's policy grants this schema coordinate (for grants that widen what a field fetches). */
+  granted(coordinate: string): boolean;
 }
 
 /**
@@ -114,6 +116,7 @@ export class Security {
       consumer,
       rowFilters: grant.rowFilters,
       searchHidesLimitedAccess: (criteria, includeAliases) => hidesLimitedAccess(grant, { names: criteria as CriterionName[], includeAliases }),
+      granted: (coordinate) => grant.coordinates.has(coordinate),
       security: {
         preAuthorised: preAuthorisedFor(grant, this.facts),
         introspectionAllowed: options.introspectionAllowed === true,

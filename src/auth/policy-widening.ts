@@ -9,7 +9,7 @@ export interface Widening {
   what: string[];
 }
 
-const FILTERS: (keyof RowFilters)[] = ['prisons', 'supervisionStatuses', 'alertCodes'];
+const FILTERS: (keyof RowFilters)[] = ['prisons', 'supervisionStatuses', 'alertCodes', 'caseNoteTypes', 'mappaCategories'];
 const LISTED = 20;
 
 /**
@@ -36,8 +36,8 @@ function wideningsOfGrant(before: ConsumerGrant, after: ConsumerGrant): Widening
   for (const dimension of FILTERS) {
     const was = before.rowFilters[dimension];
     const is = after.rowFilters[dimension];
-    if (was === null) continue;
-    if (is === null) out.push({ consumer, change: 'filter-lifted', what: [dimension] });
+    if (was === null || was === undefined) continue;
+    if (is === null || is === undefined) out.push({ consumer, change: 'filter-lifted', what: [dimension] });
     else if ([...is].some((v) => !was.has(v as never))) out.push({ consumer, change: 'filter-widened', what: [dimension] });
   }
   const unredacted = [...before.redactions.keys()].filter((c) => !after.redactions.has(c) && after.coordinates.has(c)).sort();

@@ -86,6 +86,8 @@ const FILTERS: Record<FilterName, { pattern: RegExp; describe: string }> = {
   prisons: { pattern: /^[A-Z0-9]{2,6}$/, describe: 'prison codes such as MDI (upper case), or "*"' },
   supervisionStatuses: { pattern: /^(PRISONS|PROBATION|NONE)$/, describe: 'PRISONS, PROBATION or NONE, or "*"' },
   alertCodes: { pattern: /^[A-Za-z0-9_]{1,12}$/, describe: 'alert codes such as XA, or "*"' },
+  caseNoteTypes: { pattern: /^[A-Z0-9_]{1,12}$/, describe: 'case-note type codes such as CAB (upper case), or "*"' },
+  mappaCategories: { pattern: /^[1-4]$/, describe: 'MAPPA categories 1, 2, 3 or 4 (as strings), or "*"' },
 };
 const FILTER_NAMES = Object.keys(FILTERS) as FilterName[];
 
@@ -240,6 +242,8 @@ function readFilters(raw: unknown, where: string, problems: string[]): Partial<R
       continue;
     }
     const filter = FILTERS[name as FilterName];
+    // MAPPA categories are numbers; YAML writes them without quotes.
+    if (name === 'mappaCategories' && Array.isArray(values)) values.forEach((v, i) => typeof v === 'number' && (values[i] = String(v)));
     if (!Array.isArray(values)) {
       problems.push(`${where}: filter "${name}" must be a list of ${filter.describe}`);
       continue;
@@ -271,6 +275,8 @@ export function combineFilters(sources: Array<Partial<Record<FilterName, string[
     prisons: combine<string>('prisons'),
     supervisionStatuses: combine<SupervisionStatus>('supervisionStatuses'),
     alertCodes: combine<string>('alertCodes'),
+    caseNoteTypes: combine<string>('caseNoteTypes'),
+    mappaCategories: combine<string>('mappaCategories'),
   };
 }
 

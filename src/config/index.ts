@@ -18,6 +18,7 @@ export const UPSTREAMS = [
   'personRecord',
   'arns',
   'cvl',
+  'caseNotes',
 ] as const;
 export type UpstreamName = (typeof UPSTREAMS)[number];
 
@@ -32,6 +33,7 @@ export const UPSTREAM_URL_VARS: Record<UpstreamName, string> = {
   personRecord: 'PERSON_RECORD_URL',
   arns: 'ARNS_API_URL',
   cvl: 'CVL_API_URL',
+  caseNotes: 'CASE_NOTES_API_URL',
 };
 
 /** The environment that points the gateway at a set of upstream base URLs (dev runner, tests, bench). */

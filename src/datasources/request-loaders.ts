@@ -3,7 +3,14 @@ import type { Logger } from '../observability/logger.js';
 import { alertsLoader } from './alerts/loaders.js';
 import { criminogenicNeedsLoader, riskManagementPlansLoader, riskOfSeriousHarmLoader, riskScoresLoader } from './arns/loaders.js';
 import { licenceLoader, licenceSummariesLoader } from './cvl/loaders.js';
-import { probationAddressesLoader, probationCaseLoader } from './delius-integration/loaders.js';
+import {
+  contactEventLoader,
+  contactEventPageLoader,
+  limitedAccessDetailsLoader,
+  probationAddressesLoader,
+  probationCaseLoader,
+} from './delius-integration/loaders.js';
+import { caseNotePageLoader } from './case-notes/loaders.js';
 import type { RequestScope } from './http/upstream-client.js';
 import { createPersonLoader, type IdentityLoaders } from './identity.js';
 import { prisonOffenderManagerLoader } from './manage-pom/loaders.js';
@@ -63,6 +70,10 @@ interface Built {
   criminogenicNeeds: ReturnType<typeof criminogenicNeedsLoader>;
   licenceSummaries: ReturnType<typeof licenceSummariesLoader>;
   licence: ReturnType<typeof licenceLoader>;
+  caseNotePage: ReturnType<typeof caseNotePageLoader>;
+  contactEventPage: ReturnType<typeof contactEventPageLoader>;
+  contactEvent: ReturnType<typeof contactEventLoader>;
+  limitedAccessDetails: ReturnType<typeof limitedAccessDetailsLoader>;
 }
 
 /**
@@ -158,6 +169,19 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   }
   get probationCase() {
     return this.once('probationCase', () => probationCaseLoader(this.routes.deliusIntegration));
+  }
+  /** Case records (issue 17 areas 5-7): pages keyed by person and question. */
+  get caseNotePage() {
+    return this.once('caseNotePage', () => caseNotePageLoader(this.routes.caseNotes));
+  }
+  get contactEventPage() {
+    return this.once('contactEventPage', () => contactEventPageLoader(this.routes.deliusIntegration));
+  }
+  get contactEvent() {
+    return this.once('contactEvent', () => contactEventLoader(this.routes.deliusIntegration));
+  }
+  get limitedAccessDetails() {
+    return this.once('limitedAccessDetails', () => limitedAccessDetailsLoader(this.routes.deliusIntegration));
   }
 
   // Risks, needs and licences (issue 17): keyed by CRN; `licence` by licence id

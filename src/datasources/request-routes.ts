@@ -11,6 +11,7 @@ import { prisonerSearchRoutes } from './prisoner-search/routes.js';
 import { prisonerSearchQueries } from './prisoner-search/search.js';
 import { probationSearchRoutes } from './probation-search/routes.js';
 import { probationSearchQueries } from './probation-search/search.js';
+import { caseNotesRoutes } from './case-notes/routes.js';
 
 /** The long-lived client of each upstream, as far as one request needs it: bound to its scope. */
 export type UpstreamClients = Record<UpstreamName, Pick<UpstreamClient, 'scoped'>>;
@@ -27,6 +28,7 @@ interface Routes {
   personRecord: ReturnType<typeof personRecordRoutes>;
   arns: ReturnType<typeof arnsRoutes>;
   cvl: ReturnType<typeof cvlRoutes>;
+  caseNotes: ReturnType<typeof caseNotesRoutes>;
 }
 
 /**
@@ -70,6 +72,9 @@ export class RequestRoutes {
   }
   get personRecord() {
     return this.once('personRecord', () => personRecordRoutes(this.caller('personRecord')));
+  }
+  get caseNotes() {
+    return this.once('caseNotes', () => caseNotesRoutes(this.caller('caseNotes')));
   }
 
   get arns() {

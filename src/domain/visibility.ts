@@ -14,9 +14,13 @@ export interface RowFilters {
   supervisionStatuses: ReadonlySet<SupervisionStatus> | null;
   /** Alert codes the consumer may see; `null` = all. */
   alertCodes: ReadonlySet<string> | null;
+  /** Case-note types the consumer may see; `null` = all. */
+  caseNoteTypes?: ReadonlySet<string> | null;
+  /** MAPPA categories (1-4) whose probation contact events the consumer may see; `null` = all. */
+  mappaCategories?: ReadonlySet<string> | null;
 }
 
-export const NO_ROW_FILTERS: RowFilters = { prisons: null, supervisionStatuses: null, alertCodes: null };
+export const NO_ROW_FILTERS: RowFilters = { prisons: null, supervisionStatuses: null, alertCodes: null, caseNoteTypes: null, mappaCategories: null };
 
 /**
  * In prison if prisoner search says ACTIVE; otherwise on probation if under an active probation-managed

@@ -13,4 +13,6 @@ export interface ResolverContext {
    * matches is redacted for them for this consumer, and a match would confirm the hidden value.
    */
   searchHidesLimitedAccess(criteria: readonly string[], includeAliases: boolean): boolean;
+  /** Whether the consumer's policy grants this schema coordinate (e.g. `CaseNote.sensitive`). */
+  granted(coordinate: string): boolean;
 }

@@ -2,6 +2,7 @@ import { entityResolvers } from './entities.js';
 import { personResolvers } from './person.js';
 import { queryResolvers } from './query.js';
 import { riskResolvers } from './risk.js';
+import { recordResolvers } from './records.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
 
 export const resolvers = {
@@ -10,6 +11,12 @@ export const resolvers = {
   ...queryResolvers,
   ...personResolvers,
   // Federation: how a router's Person representation becomes a person (src/resolvers/entities.ts).
-  Person: { ...personResolvers.Person, ...entityResolvers.Person, ...riskResolvers.Person },
+  Person: {
+    ...personResolvers.Person,
+    ...entityResolvers.Person,
+    ...riskResolvers.Person,
+    ...recordResolvers.Person,
+  },
   RiskScoreAssessment: riskResolvers.RiskScoreAssessment,
+  LimitedAccess: recordResolvers.LimitedAccess,
 };

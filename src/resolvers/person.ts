@@ -22,7 +22,7 @@ export async function upstream<T>(lookup: Promise<T>): Promise<T> {
 }
 
 /** The prison half, or null when the person is not known to prison; an error when prison could not be asked. */
-function prisonHalf(person: PersonRef): PrisonRecord | null {
+export function prisonHalf(person: PersonRef): PrisonRecord | null {
   if (person.prisonUnavailable) throw toConsumerError(person.prisonUnavailable);
   return person.prison;
 }
@@ -55,7 +55,8 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     },
     limitedAccess: (person) => {
       const probation = probationHalf(person);
-      return probation ? { excluded: probation.currentExclusion, restricted: probation.currentRestriction } : null;
+      // The CRN rides along for the limited-access details (src/resolvers/records.ts); it is not a field of LimitedAccess.
+      return probation ? { excluded: probation.currentExclusion, restricted: probation.currentRestriction, crn: probation.crn } : null;
     },
     contactDetails: (person) => probationHalf(person)?.contactDetails ?? null,
     prison: (person) => prisonHalf(person)?.details ?? null,

@@ -69,6 +69,8 @@ type Builder = { phase?: 1 | 2; build: (ctx: BuildContext) => Probe[] };
 const POPULATION = 2000;
 const CONCURRENCY = 16;
 const UNKNOWN_BOOKING_ID = 987654321;
+/** Contact event ids seen in `GET /case/{crn}/contacts` answers, asked for one by one in phase 2. */
+const contactIds: Array<{ crn: string; id: number }> = [];
 
 /* ---------------- request helpers ---------------- */
 
@@ -349,6 +351,52 @@ const BUILDERS: Record<string, Builder> = {
       { subject: 'batch:all crns', idKind: 'batch', path: `/probation-cases/access${qs({ username: 'PERSON_GRAPH_CONTRACT' })}`, body: { crns: ctx.crns } },
       { subject: 'batch:all crns, no username', idKind: 'batch', path: '/probation-cases/access', body: { crns: [...ctx.crns, ctx.unknown.crn] } },
     ],
+  },
+
+  // Contact events (issue 17): every case, all MAPPA categories and one only; a second page; ids harvested for the next route.
+  'deliusIntegration GET /case/{crn}/contacts': {
+    build: (ctx) => [
+      ...perCrn(ctx, (c) => `/case/${enc(c)}/contacts${qs({ mappaCategories: [1, 2, 3, 4], page: 0, size: 50 })}`, {
+        expectKnown: (p) => (x) => {
+          if (x.status !== 200 || !isObj(x.body) || !Array.isArray(x.body.content)) return `expected a 200 page, got ${x.status}`;
+          for (const c of x.body.content) if (isObj(c) && typeof c.id === 'number') contactIds.push({ crn: p.crn!, id: c.id });
+          return p.key === 'hyphen-name' && x.body.totalResults !== 150 ? `expected 150 contacts, got ${String(x.body.totalResults)}` : undefined;
+        },
+      }),
+      ...perCrn(ctx, (c) => `/case/${enc(c)}/contacts${qs({ mappaCategories: 1, page: 1, size: 10 })}`),
+    ],
+  },
+  'deliusIntegration GET /case/{crn}/contacts/{contactId}': {
+    phase: 2,
+    build: (ctx) => [
+      ...contactIds.slice(0, 40).map(({ crn, id }): Probe => ({
+        subject: `${crn} contact ${id}`, idKind: 'known', path: `/case/${enc(crn)}/contacts/${id}${qs({ mappaCategories: [1, 2, 3, 4] })}`, expect: expectStatus(200),
+      })),
+      { subject: `unknown ${ctx.unknown.crn}`, idKind: 'unknown', path: `/case/${enc(ctx.unknown.crn)}/contacts/1${qs({ mappaCategories: [1, 2, 3, 4] })}` },
+    ],
+  },
+
+  /* ----- DPS case notes (issue 17) ----- */
+  'caseNotes POST /search/case-notes/{personIdentifier}': {
+    build: (ctx) => {
+      const path = (n: string) => `/search/case-notes/${enc(n)}`;
+      const probes: Probe[] = [];
+      for (const p of ctx.people) {
+        if (!p.prisonNumber) continue;
+        probes.push({ subject: p.key, idKind: 'known', path: path(p.prisonNumber), body: { page: 1, size: 20, includeSensitive: false } });
+        probes.push({
+          subject: `${p.key} (sensitive, by type and date)`, idKind: 'known', path: path(p.prisonNumber),
+          body: { page: 1, size: 100, includeSensitive: true, typeSubTypes: [{ type: 'CAB', subTypes: [] }, { type: 'OMIC', subTypes: ['GEN'] }], occurredFrom: '2020-01-01T00:00:00', occurredTo: '2026-12-31T23:59:59' },
+        });
+      }
+      const many = ctx.people.find((p) => p.key === 'long-lists')!;
+      probes.push({
+        subject: 'long-lists (page 3)', idKind: 'known', path: path(many.prisonNumber!), body: { page: 3, size: 100 },
+        expect: (x) => (isObj(x.body) && isObj(x.body.metadata) && Number(x.body.metadata.totalElements) > 300 ? undefined : 'expected hundreds of notes'),
+      });
+      probes.push({ subject: `unknown ${ctx.unknown.prisonNumber}`, idKind: 'unknown', path: path(ctx.unknown.prisonNumber), body: { page: 1, size: 20 } });
+      return probes;
+    },
   },
 
   /* ----- Core person record ----- */

@@ -23,6 +23,7 @@ const PODS = ['person-graph-7d9f-a', 'person-graph-7d9f-b'];
 const UPSTREAMS = ['prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord',
   'arns',
   'cvl',
+  'caseNotes',
 ];
 /** 15 s between samples: 20 intervals are the healthy 5 minutes, the fault starts at 5m. */
 const HEALTHY = 20;
@@ -94,6 +95,7 @@ function healthyTraffic(except: string[] = []): Series[] {
     personRecord: 'GET /person/probation/{crn}',
     arns: 'GET /risks/rosh/{crn}',
     cvl: 'GET /public/licence-summaries/crn/{crn}',
+    caseNotes: 'POST /search/case-notes/{personIdentifier}',
   };
   return UPSTREAMS.filter((u) => !except.includes(u)).map((u) => upstreamCalls(u, routes[u]!, '200', steady(60)));
 }

@@ -14,6 +14,7 @@ const linked = people.people.find((p) => p.key === 'linked')!;
 const UPSTREAMS = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord',
   'arns',
   'cvl',
+  'caseNotes',
 ];
 
 const stack = useGatewayStack({

@@ -120,7 +120,7 @@ describe('row filters', () => {
   it('"*" anywhere lifts the filter; a filter nobody mentions does not restrict', () => {
     expect(combineFilters([{ prisons: ['MDI'] }, { prisons: ['*'] }]).prisons).toBeNull();
     expect(combineFilters([{ prisons: ['MDI'] }]).supervisionStatuses).toBeNull();
-    expect(combineFilters([{}, {}])).toEqual({ prisons: null, supervisionStatuses: null, alertCodes: null });
+    expect(combineFilters([{}, {}])).toEqual({ prisons: null, supervisionStatuses: null, alertCodes: null, caseNoteTypes: null, mappaCategories: null });
   });
 
   it('an empty list grants nothing, until another role or the consumer adds values', () => {

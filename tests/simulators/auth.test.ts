@@ -18,6 +18,7 @@ const probes: Record<Exclude<UpstreamName, 'auth'>, (s: SimulatorHandle) => stri
   personRecord: (s) => `${s.urls.personRecord}/person/probation/${linked.crn!}`,
   arns: (s) => `${s.urls.arns}/risks/predictors/unsafe/all/CRN/${linked.crn!}`,
   cvl: (s) => `${s.urls.cvl}/public/licence-summaries/crn/${linked.crn!}`,
+  caseNotes: (s) => `${s.urls.caseNotes}/search/case-notes/${linked.prisonNumber!}`,
 };
 
 async function tokenFrom(s: SimulatorHandle, auth: string, body = 'grant_type=client_credentials') {
@@ -74,8 +75,9 @@ describe('token endpoint', () => {
 describe('bearer tokens on the upstreams', () => {
   it('every upstream answers 401 with a JSON body without a token or with a forged one', async () => {
     for (const [name, url] of Object.entries(probes)) {
-      const method = name === 'probationSearch' ? 'POST' : 'GET';
-      const body = name === 'probationSearch' ? { crn: linked.crn } : undefined;
+      const posts: Record<string, unknown> = { probationSearch: { crn: linked.crn }, caseNotes: { page: 1, size: 1 } };
+      const method = name in posts ? 'POST' : 'GET';
+      const body = posts[name];
       const none = await call(url(sims), { method, body });
       expect([name, none.status]).toEqual([name, 401]);
       expect(() => none.json()).not.toThrow();

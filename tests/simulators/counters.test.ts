@@ -44,6 +44,8 @@ const EXPECTED_ROUTES: Record<string, string[]> = {
     'GET /case/{crn}/supervisions',
     'GET /case/{crn}/addresses',
     'GET /case/{crn}/access-limitations',
+    'GET /case/{crn}/contacts',
+    'GET /case/{crn}/contacts/{contactId}',
     'GET /identifier-converter/noms-to-crn/{nomsId}',
     'GET /exists-in-delius/crn/{crn}',
     'POST /probation-cases/access',
@@ -56,6 +58,7 @@ const EXPECTED_ROUTES: Record<string, string[]> = {
     'GET /needs/{crn}',
   ],
   cvl: ['GET /public/licence-summaries/crn/{crn}', 'GET /public/licences/id/{licenceId}'],
+  caseNotes: ['POST /search/case-notes/{personIdentifier}'],
 };
 
 describe('admin', () => {

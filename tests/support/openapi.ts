@@ -59,7 +59,8 @@ export type SpecUpstream =
   | 'deliusIntegration'
   | 'personRecord'
   | 'arns'
-  | 'cvl';
+  | 'cvl'
+  | 'caseNotes';
 
 export const SPEC_FILES: Readonly<Record<SpecUpstream, string>> = {
   prisonApi: 'nomis-prison-api.json',
@@ -71,6 +72,7 @@ export const SPEC_FILES: Readonly<Record<SpecUpstream, string>> = {
   personRecord: 'core-person-record.json',
   arns: 'arns-risks-and-needs.json',
   cvl: 'cvl-create-and-vary-licence.json',
+  caseNotes: 'dps-case-notes.json',
 };
 
 export const SPEC_UPSTREAMS = Object.keys(SPEC_FILES) as SpecUpstream[];

@@ -24,6 +24,7 @@ const valid = {
   PERSON_RECORD_URL: 'http://127.0.0.1:8',
   ARNS_API_URL: 'http://127.0.0.1:10',
   CVL_API_URL: 'http://127.0.0.1:11',
+  CASE_NOTES_API_URL: 'http://127.0.0.1:9',
 };
 
 function problemsOf(env: Record<string, string>): string[] {

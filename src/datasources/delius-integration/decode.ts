@@ -1,5 +1,5 @@
-import { array, fields, inRange, items, object, optionalArray, optionalObject, ordered, type Report } from '../http/contract.js';
-import type { CaseAddressDto, SupervisionResponseDto } from './routes.js';
+import { array, crn as crnOf, fields, inRange, items, object, optionalArray, optionalObject, ordered, shapeError, valueError, type Report } from '../http/contract.js';
+import type { CaseAddressDto, ContactDto, ContactPageDto, LimitedAccessDetailDto, SupervisionResponseDto } from './routes.js';
 
 /**
  * Checks of every Delius integration field the mapping reads (docs/adr/0009). A supervision, risk
@@ -86,3 +86,76 @@ export function decodeCaseAddresses(body: unknown, report: Report): { contactDet
   return o;
 }
 
+
+function codedValue(value: unknown, path: string): void {
+  const o = optionalObject(value, path);
+  if (o) fields(o, path, { code: 'string?', description: 'string?' });
+}
+
+/** One contact event: its id is a positive integer and it belongs to the case asked for. */
+function decodeContactItem(value: unknown, path: string, caseCrn: string): ContactDto {
+  const o = object(value, path);
+  if (typeof o.id !== 'number') shapeError(`${path}.id`, 'expected integer');
+  if (!Number.isSafeInteger(o.id) || o.id <= 0) valueError(`${path}.id`, 'not a contact id');
+  if (crnOf(o.crn, `${path}.crn`) !== caseCrn) valueError(`${path}.crn`, 'not the case asked for');
+  fields(o, path, { createdAt: 'date?', updatedAt: 'date?', contactDate: 'date?', description: 'string?', notes: 'string?', type: 'object?', location: 'object?', outcome: 'object?', officer: 'object?' });
+  for (const k of ['type', 'location', 'outcome'] as const) codedValue(o[k], `${path}.${k}`);
+  const officer = optionalObject(o.officer, `${path}.officer`);
+  if (officer) {
+    fields(officer, `${path}.officer`, { code: 'string?', name: 'object?', team: 'object?' });
+    const name = optionalObject(officer.name, `${path}.officer.name`);
+    if (name) fields(name, `${path}.officer.name`, { forename: 'string?', surname: 'string?', middleName: 'string?' });
+    const team = optionalObject(officer.team, `${path}.officer.team`);
+    if (team) {
+      fields(team, `${path}.officer.team`, { code: 'string?', description: 'string?', pdu: 'object?' });
+      const pdu = optionalObject(team.pdu, `${path}.officer.team.pdu`);
+      if (pdu) {
+        fields(pdu, `${path}.officer.team.pdu`, { code: 'string?', description: 'string?', provider: 'object?' });
+        codedValue(pdu.provider, `${path}.officer.team.pdu.provider`);
+      }
+    }
+  }
+  return o as unknown as ContactDto;
+}
+
+/**
+ * `GET /case/{crn}/contacts`: a contact that does not fit is dropped and reported. A contact of
+ * another case, a page longer than asked for or one out of date order (newest first: the gateway's
+ * date filter relies on it) spoils the whole answer.
+ */
+export function decodeContactPage(body: unknown, report: Report, caseCrn: string, size: number): ContactPageDto {
+  const o = object(body, '$');
+  fields(o, '$', { totalResults: 'integer' });
+  const total = o.totalResults as number;
+  if (total < 0) valueError('$.totalResults', 'negative');
+  const list = array(o.content, '$.content');
+  if (list.length > size) valueError('$.content', `more contacts than the ${size} asked for`);
+  list.forEach((c, i) => {
+    const crnValue = typeof c === 'object' && c !== null ? (c as { crn?: unknown }).crn : undefined;
+    if (crnValue !== caseCrn) valueError(`$.content[${i}].crn`, 'not the case asked for');
+  });
+  const content = items(list, '$.content', (c, at) => decodeContactItem(c, at, caseCrn), report);
+  for (let i = 1; i < content.length; i++) {
+    const before = Date.parse(content[i - 1]!.contactDate ?? '');
+    const after = Date.parse(content[i]!.contactDate ?? '');
+    if (after > before) valueError(`$.content[${i}].contactDate`, 'contacts not newest first');
+  }
+  return { content, totalResults: total };
+}
+
+/** `GET /case/{crn}/contacts/{contactId}`: the one contact asked for, or the answer is spoiled. */
+export function decodeContact(body: unknown, caseCrn: string, id: string): ContactDto {
+  const contact = decodeContactItem(body, '$', caseCrn);
+  if (String(contact.id) !== id) valueError('$.id', 'not the contact asked for');
+  return contact;
+}
+
+/** `GET /case/{crn}/access-limitations`: who is excluded or restricted (email addresses) and the messages. */
+export function decodeAccessLimitations(body: unknown): LimitedAccessDetailDto {
+  const o = object(body, '$');
+  fields(o, '$', { exclusionMessage: 'string?', restrictionMessage: 'string?' });
+  for (const list of ['excludedFrom', 'restrictedTo'] as const) {
+    optionalArray(o[list], `$.${list}`)?.forEach((u, i) => fields(object(u, `$.${list}[${i}]`), `$.${list}[${i}]`, { email: 'string?' }));
+  }
+  return o as LimitedAccessDetailDto;
+}

@@ -1,7 +1,8 @@
 import { premiseParts } from '../../domain/address.js';
 import { calendarDate } from '../../domain/person.js';
 import { newestFirst, type Address, type Offence, type ProbationCase, type RiskFlag, type Sentence } from '../../domain/profile.js';
-import type { CaseAddressDto, OffenceDto, RegistrationDto, SupervisionDto, SupervisionResponseDto } from './routes.js';
+import type { ContactEvent, LimitedAccessDetails } from '../../domain/records.js';
+import type { CaseAddressDto, ContactDto, LimitedAccessDetailDto, OffenceDto, RegistrationDto, SupervisionDto, SupervisionResponseDto } from './routes.js';
 
 const text = (v: string | undefined | null): string | null => (v && v.trim() ? v : null);
 
@@ -118,5 +119,43 @@ export function toProbationAddress(dto: CaseAddressDto): Address {
     endDate: calendarDate(dto.to),
     types: dto.type?.code ? [{ code: dto.type.code, description: text(dto.type.description) }] : [],
     notes: text(dto.notes),
+  };
+}
+
+const coded = (v: { code?: string; description?: string } | undefined) => (v?.code ? { code: v.code, description: text(v.description) } : null);
+
+/** A contact event as consumers see it (date-times keep the offset Delius gives them). */
+export function toContactEvent(dto: ContactDto): ContactEvent {
+  const officer = dto.officer;
+  return {
+    id: String(dto.id),
+    contactDate: dto.contactDate ?? null,
+    createdAt: dto.createdAt ?? null,
+    updatedAt: dto.updatedAt ?? null,
+    type: coded(dto.type),
+    description: text(dto.description),
+    location: coded(dto.location),
+    outcome: coded(dto.outcome),
+    officer: officer
+      ? {
+          code: text(officer.code),
+          forename: text(officer.name?.forename),
+          surname: text(officer.name?.surname),
+          team: coded(officer.team),
+          provider: coded(officer.team?.pdu?.provider),
+        }
+      : null,
+    notes: text(dto.notes),
+  };
+}
+
+const emails = (list: Array<{ email?: string }> | undefined): string[] => (list ?? []).map((u) => text(u.email)).filter((e): e is string => e !== null);
+
+export function toLimitedAccessDetails(dto: LimitedAccessDetailDto): LimitedAccessDetails {
+  return {
+    excludedFrom: emails(dto.excludedFrom),
+    exclusionMessage: text(dto.exclusionMessage),
+    restrictedTo: emails(dto.restrictedTo),
+    restrictionMessage: text(dto.restrictionMessage),
   };
 }

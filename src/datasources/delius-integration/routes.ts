@@ -1,5 +1,5 @@
 import type { UpstreamCaller } from '../http/upstream-client.js';
-import { decodeCaseAddresses, decodeSupervisions } from './decode.js';
+import { decodeAccessLimitations, decodeContact, decodeContactPage, decodeCaseAddresses, decodeSupervisions } from './decode.js';
 
 /** Delius integration API (delius-integration-api.json): a probation case's supervisions and addresses. */
 export interface OffenceDto {
@@ -64,6 +64,47 @@ export interface CaseAddressDto {
   notes?: string;
 }
 
+/** `ContactLogged`: one probation contact event. */
+export interface ContactDto {
+  id: number;
+  crn: string;
+  createdAt?: string;
+  updatedAt?: string;
+  contactDate?: string;
+  type?: { code?: string; description?: string };
+  description?: string;
+  location?: { code?: string; description?: string };
+  outcome?: { code?: string; description?: string };
+  officer?: {
+    code?: string;
+    name?: { forename?: string; surname?: string; middleName?: string };
+    team?: { code?: string; description?: string; pdu?: { code?: string; description?: string; provider?: { code?: string; description?: string } } };
+  };
+  notes?: string;
+}
+
+/** `ContactsLogged`: a page of contact events (page numbers from 0). */
+export interface ContactPageDto {
+  content: ContactDto[];
+  totalResults: number;
+}
+
+/** `LimitedAccessDetail`: who is excluded from or restricted to a limited-access case, and the messages. */
+export interface LimitedAccessDetailDto {
+  excludedFrom?: Array<{ email?: string }>;
+  exclusionMessage?: string;
+  restrictedTo?: Array<{ email?: string }>;
+  restrictionMessage?: string;
+}
+
+export interface ContactQuery {
+  /** From 0. */
+  page: number;
+  size: number;
+  /** The MAPPA categories whose contacts the consumer may see (required by the route). */
+  mappaCategories: readonly number[];
+}
+
 export function deliusIntegrationRoutes(client: UpstreamCaller) {
   return {
     /** `null` when Delius has no such case. */
@@ -79,6 +120,30 @@ export function deliusIntegrationRoutes(client: UpstreamCaller) {
         decodeCaseAddresses,
       );
       return body ? (body.contactDetails?.addresses ?? []) : null;
+    },
+    /** A page of the case's contact events, newest first; `null` when Delius has no such case. */
+    contacts(crn: string, query: ContactQuery): Promise<ContactPageDto | null> {
+      return client.get(
+        'GET /case/{crn}/contacts',
+        `/case/${encodeURIComponent(crn)}/contacts`,
+        { mappaCategories: query.mappaCategories.join(','), page: query.page, size: query.size },
+        [404],
+        (body, report) => decodeContactPage(body, report, crn, query.size),
+      );
+    },
+    /** One contact event; `null` when the case or the contact is not there (or not in these MAPPA categories). */
+    contact(crn: string, id: string, mappaCategories: readonly number[]): Promise<ContactDto | null> {
+      return client.get(
+        'GET /case/{crn}/contacts/{contactId}',
+        `/case/${encodeURIComponent(crn)}/contacts/${encodeURIComponent(id)}`,
+        { mappaCategories: mappaCategories.join(',') },
+        [404],
+        (body) => decodeContact(body, crn, id),
+      );
+    },
+    /** Who is excluded from or restricted to the case; `null` when Delius has no such case. */
+    accessLimitations(crn: string): Promise<LimitedAccessDetailDto | null> {
+      return client.get('GET /case/{crn}/access-limitations', `/case/${encodeURIComponent(crn)}/access-limitations`, undefined, [404], decodeAccessLimitations);
     },
   };
 }

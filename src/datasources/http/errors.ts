@@ -13,6 +13,7 @@ export const UPSTREAM_AREA: Record<UpstreamName | 'auth', DataArea> = {
   personRecord: 'identity',
   arns: 'probation',
   cvl: 'probation',
+  caseNotes: 'prison',
   auth: 'identity',
 };
 

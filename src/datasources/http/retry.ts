@@ -51,6 +51,8 @@ export const READ_ONLY_POST_ROUTES: ReadonlySet<string> = new Set([
   'prisonApi POST /api/movements/offenders/latest-arrival-date',
   'prisonApi POST /api/prisoners',
   'prisonApi POST /api/bookings/offenderNo/personal-care-needs',
+  // DPS case notes: a search that takes its criteria in a body
+  'caseNotes POST /search/case-notes/{personIdentifier}',
 ]);
 
 /** Whether a call may be repeated safely: GET/HEAD always, POST only for the read-only routes above. */

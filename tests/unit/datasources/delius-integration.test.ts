@@ -184,6 +184,9 @@ describe('Delius integration loaders', () => {
       return crn === 'X000001' ? supervisions : null;
     },
     addresses: async (crn) => (crn === 'X000001' ? [address] : null),
+    contacts: async () => null,
+    contact: async () => null,
+    accessLimitations: async () => null,
   };
 
   it('case per CRN: unknown is null, a failing call rejects only its own CRN', async () => {

@@ -41,6 +41,7 @@ function fakeClients() {
     personRecord: client('personRecord'),
     arns: client('arns'),
     cvl: client('cvl'),
+    caseNotes: client('caseNotes'),
   };
   return { clients, scoped, calls };
 }
