@@ -140,6 +140,8 @@ export interface LedgerRequestFacts {
   accessPath: AccessPath;
   /** `x-on-behalf-of` as sent (recorded only; never used for an access decision). */
   onBehalfOf: string | null;
+  /** The request's document id and whether it is one of the consumer's trusted documents (null before it is known). */
+  document(): { id: string; trusted: boolean } | null;
   /** Called once the request's record is made, so that the listener does not make a second one. */
   recorded(): void;
 }
@@ -187,6 +189,7 @@ export function auditPlugin(sink: AuditSink, ledger: Ledger | null = null): Apol
               purpose: consumer.grant?.purpose ?? null,
               operationName: rc.operationName ?? null,
               documentHash: rc.queryHash ? `sha256:${rc.queryHash}` : null,
+              documentTrusted: facts.document()?.trusted ?? false,
               outcome: refused ? 'refused' : errors.length === 0 ? 'ok' : hasData(data) ? 'partial' : 'error',
               httpStatus: rc.response.http.status ?? 200,
               errorCodes: codes,
@@ -195,10 +198,12 @@ export function auditPlugin(sink: AuditSink, ledger: Ledger | null = null): Apol
             facts.recorded();
           }
           if (!audit?.touchedPersonData) return;
+          // An application log: an operation name only when the document is a trusted one (else consumer-chosen text).
+          const trusted = rc.contextValue.ledger?.document()?.trusted === true;
           sink.write({
             requestId: rc.contextValue.requestId,
             consumer: rc.contextValue.consumer.name,
-            operationName: rc.operationName ?? null,
+            operationName: trusted ? (rc.operationName ?? null) : null,
             operationHash: rc.queryHash ?? null,
             ...audit.event(),
             outcome: errors.length === 0 ? 'ok' : hasData(body.kind === 'single' ? body.singleResult.data : null) ? 'partial' : 'error',

@@ -1,7 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode, GraphQLError, GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { searchCriteriaOf, refusedCriteria } from './criteria.js';
 import { forbiddenCoordinates, forbiddenCriteria, forbiddenIntrospection, operationTypeNotOffered, queryTooComplex } from './errors.js';
 import { documentFacts, operationCost } from './operation.js';
+import type { ConsumerGrant } from './policy.js';
 import type { SecurityContext } from './shield.js';
 
 export interface QueryLimits {
@@ -32,32 +34,51 @@ export function operationGate(limits: QueryLimits): ApolloServerPlugin<SecurityC
     async requestDidStart() {
       return {
         async didResolveOperation(rc) {
-          const facts = documentFacts(rc.schema, rc.document);
-          if (facts.depth > limits.maxDepth) throw queryTooComplex('depth', limits.maxDepth, facts.depth);
-          if (facts.aliases > limits.maxAliases) throw queryTooComplex('aliases', limits.maxAliases, facts.aliases);
-          if (facts.rootFields > limits.maxRootFields) throw queryTooComplex('rootFields', limits.maxRootFields, facts.rootFields);
-          if (facts.directives > limits.maxDirectives) throw queryTooComplex('directives', limits.maxDirectives, facts.directives);
-
-          const { grant } = rc.contextValue.consumer;
-          const refused = [...facts.coordinates].filter((c) => !grant.coordinates.has(c)).sort();
-          if (refused.length > 0) throw forbiddenCoordinates(refused);
-          if (facts.introspection && !grant.introspection && !rc.contextValue.security.introspectionAllowed) {
-            throw forbiddenIntrospection();
-          }
-
-          if (rc.operation) {
-            // graphql-js 16 validates a mutation against a schema without mutations, then fails in
-            // execution with a plain error (INTERNAL_SERVER_ERROR): a caller's mistake, refused here.
-            if (!rc.schema.getRootType(rc.operation.operation)) throw operationTypeNotOffered(rc.operation.operation);
-            if (facts.coordinates.has('Query.searchPersons')) {
-              const refused = searchCriteriaOf(rc.schema, rc.document, rc.operation, rc.request.variables ?? {}).flatMap((used) => refusedCriteria(grant, used));
-              if (refused.length > 0) throw forbiddenCriteria([...new Map(refused.map((r) => [r.criterion, r])).values()]);
-            }
-            const cost = operationCost(rc.schema, rc.document, rc.operation, rc.request.variables ?? {}, limits.costListSize);
-            if (cost > limits.maxCost) throw queryTooComplex('cost', limits.maxCost, cost);
-          }
+          const refusal = operationRefusal(rc.schema, rc.document, rc.operation ?? null, rc.request.variables ?? {}, limits, {
+            grant: rc.contextValue.consumer.grant,
+            introspectionAllowed: rc.contextValue.security.introspectionAllowed,
+          });
+          if (refusal) throw refusal;
         },
       };
     },
   };
+}
+
+/**
+ * The gate's decision on one validated document for one consumer: the error that refuses it, or null.
+ * Shared by the request path (above) and the registration of trusted documents (src/auth/trusted-documents.ts),
+ * so a document is registered only if the gate would let it through (with the variables it is given).
+ */
+export function operationRefusal(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode | null,
+  variables: Record<string, unknown>,
+  limits: QueryLimits,
+  who: { grant: ConsumerGrant; introspectionAllowed: boolean },
+): GraphQLError | null {
+  const facts = documentFacts(schema, document);
+  if (facts.depth > limits.maxDepth) return queryTooComplex('depth', limits.maxDepth, facts.depth);
+  if (facts.aliases > limits.maxAliases) return queryTooComplex('aliases', limits.maxAliases, facts.aliases);
+  if (facts.rootFields > limits.maxRootFields) return queryTooComplex('rootFields', limits.maxRootFields, facts.rootFields);
+  if (facts.directives > limits.maxDirectives) return queryTooComplex('directives', limits.maxDirectives, facts.directives);
+
+  const { grant } = who;
+  const refused = [...facts.coordinates].filter((c) => !grant.coordinates.has(c)).sort();
+  if (refused.length > 0) return forbiddenCoordinates(refused);
+  if (facts.introspection && !grant.introspection && !who.introspectionAllowed) return forbiddenIntrospection();
+
+  if (operation) {
+    // graphql-js 16 validates a mutation against a schema without mutations, then fails in
+    // execution with a plain error (INTERNAL_SERVER_ERROR): a caller's mistake, refused here.
+    if (!schema.getRootType(operation.operation)) return operationTypeNotOffered(operation.operation);
+    if (facts.coordinates.has('Query.searchPersons')) {
+      const refusedCriteria_ = searchCriteriaOf(schema, document, operation, variables).flatMap((used) => refusedCriteria(grant, used));
+      if (refusedCriteria_.length > 0) return forbiddenCriteria([...new Map(refusedCriteria_.map((r) => [r.criterion, r])).values()]);
+    }
+    const cost = operationCost(schema, document, operation, variables, limits.costListSize);
+    if (cost > limits.maxCost) return queryTooComplex('cost', limits.maxCost, cost);
+  }
+  return null;
 }

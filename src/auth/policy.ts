@@ -59,7 +59,16 @@ export interface ConsumerGrant {
    * disclosure in the ledger (src/ledger); null when the entry has none.
    */
   purpose: string | null;
+  /**
+   * Trusted documents (policy/documents/<consumer>/, docs/adr/0020-trusted-documents.md): `off` (no
+   * check), `log-unknown` (serve, but log and count documents that are not registered; the default) or
+   * `enforce` (refuse them with DOCUMENT_NOT_TRUSTED before parsing).
+   */
+  trustedDocuments: TrustedDocumentsMode;
 }
+
+export const TRUSTED_DOCUMENTS_MODES = ['off', 'log-unknown', 'enforce'] as const;
+export type TrustedDocumentsMode = (typeof TRUSTED_DOCUMENTS_MODES)[number];
 
 export interface Policy {
   consumer(name: string): ConsumerGrant | undefined;
@@ -93,7 +102,7 @@ const FILTER_NAMES = Object.keys(FILTERS) as FilterName[];
 
 const TOP_LEVEL_KEYS = ['description', 'roles', 'consumers', 'certificateRevocationList'];
 const ROLE_KEYS = ['description', 'grants', 'filters', 'redactions'];
-const CONSUMER_KEYS = ['description', 'roles', 'filters', 'apiKeys', 'rateLimit', 'suspended', 'introspection', 'purpose'];
+const CONSUMER_KEYS = ['description', 'roles', 'filters', 'apiKeys', 'rateLimit', 'suspended', 'introspection', 'purpose', 'trustedDocuments'];
 const REDACTION_KEYS = ['field', 'action', 'limitedAccessOnly'];
 
 export interface PolicyOptions {
@@ -209,6 +218,7 @@ export function buildPolicy(file: string, doc: unknown, schema: GraphQLSchema, o
       suspended: readFlag(def.suspended, 'suspended', where, problems),
       introspection: readFlag(def.introspection, 'introspection', where, problems),
       purpose: readPurpose(def.purpose, where, problems),
+      trustedDocuments: readTrustedDocumentsMode(def.trustedDocuments, where, problems),
     });
   }
 
@@ -397,6 +407,15 @@ function readPurpose(raw: unknown, where: string, problems: string[]): string | 
     return null;
   }
   return raw.trim();
+}
+
+function readTrustedDocumentsMode(raw: unknown, where: string, problems: string[]): TrustedDocumentsMode {
+  if (raw === undefined || raw === null) return 'log-unknown';
+  if (typeof raw !== 'string' || !(TRUSTED_DOCUMENTS_MODES as readonly string[]).includes(raw)) {
+    problems.push(`${where}: trustedDocuments must be one of ${TRUSTED_DOCUMENTS_MODES.join(', ')} (got ${JSON.stringify(raw)})`);
+    return 'log-unknown';
+  }
+  return raw as TrustedDocumentsMode;
 }
 
 function readFlag(raw: unknown, name: string, where: string, problems: string[]): boolean {

@@ -27,6 +27,16 @@ export const ERROR_CODES = {
   OPERATION_RESOLUTION_FAILURE: { status: 400 },
   /** Apollo's answer to an automatic persisted query: not offered (Apollo answers it with HTTP 200). */
   PERSISTED_QUERY_NOT_SUPPORTED: { status: 200 },
+  /**
+   * A `documentId` (or Apollo's `extensions.persistedQuery.sha256Hash`) that names none of the consumer's
+   * registered documents (policy/documents/<consumer>/): send the text, or register the document.
+   */
+  PERSISTED_QUERY_NOT_FOUND: { status: 404 },
+  /**
+   * The consumer's policy enforces trusted documents and this document is not one of its registered ones:
+   * refused before the document is parsed (docs/adr/0020-trusted-documents.md).
+   */
+  DOCUMENT_NOT_TRUSTED: { status: 403 },
   /** No such person, or one outside the consumer's filters (indistinguishable on purpose); or an unknown path. */
   NOT_FOUND: { status: 404 },
   /** An upstream that feeds this path failed or is unreachable. */

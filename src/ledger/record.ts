@@ -41,8 +41,10 @@ export interface DisclosureBody {
   /** The consumer's declared purpose from its policy entry. */
   purpose: string | null;
   operationName: string | null;
-  /** sha256 of the document text. */
+  /** sha256 of the document text (`sha256:<hex>`: the trusted-document id when it is one). */
   documentHash: string | null;
+  /** Whether the document is one of the consumer's trusted documents (absent in records made before they existed). */
+  documentTrusted?: boolean;
   outcome: Outcome;
   httpStatus: number;
   errorCodes: string[];

@@ -70,6 +70,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly untrustedDocuments = new Counter({
+    name: 'gateway_untrusted_documents_total',
+    help: "Requests whose document is not one of the consumer's trusted documents, by consumer and what was done (served: log-unknown; refused: enforce).",
+    labelNames: ['consumer', 'action'] as const,
+    registers: [this.registry],
+  });
+
   readonly graphqlErrors = new Counter({
     name: 'gateway_graphql_errors_total',
     help: 'GraphQL errors sent to consumers, by extensions.code.',
@@ -216,7 +223,19 @@ export class Metrics {
    */
   operationLabel(consumer: string, operationName: string | null | undefined): string {
     if (!operationName) return 'anonymous';
-    const name = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(operationName) ? operationName : 'invalid';
+    return this.boundedLabel(consumer, /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(operationName) ? operationName : 'invalid');
+  }
+
+  /**
+   * The label of a document that is not trusted: its id shortened to `sha256:` and 12 hex digits (its
+   * operation name is consumer-chosen text, never a label), under the same per-consumer cap.
+   */
+  documentLabel(consumer: string, documentId: string | null | undefined): string {
+    if (!documentId) return 'anonymous';
+    return this.boundedLabel(consumer, documentId.slice(0, 'sha256:'.length + 12));
+  }
+
+  private boundedLabel(consumer: string, name: string): string {
     let seen = this.operationsSeen.get(consumer);
     if (!seen) {
       seen = new Set();

@@ -20,6 +20,8 @@ import { rateLimitPlugin, type RateLimitOptions } from './plugins/rate-limit.js'
 import { accessPathOf, ledgerGatePlugin, onBehalfOf, recordRefusals } from './plugins/ledger.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
 import { requestTelemetryPlugin, type RequestTelemetryOptions } from './plugins/request-telemetry.js';
+import { trustedDocumentsPlugin, type TrustedDocumentsOptions } from './plugins/trusted-documents.js';
+import { documentsDirFor, TrustedDocuments } from '../auth/trusted-documents.js';
 import { shutDown } from './shutdown.js';
 import { bindTelemetry, scopeOf } from './telemetry.js';
 import { buildSchema } from './schema.js';
@@ -50,8 +52,9 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   });
   const apolloSecurity: ApolloSecurity = { limits: security.limits, maxTokens: config.security.limits.maxTokens, audit, ledger };
   const dataSources = new DataSources(config, logger, ops.metrics);
+  const documents = trustedDocuments(config, logger);
 
-  const serve: Serve = (app, listener) => serveGraphql(app, listener, { config, logger, ops, security, dataSources, apolloSecurity, ledger });
+  const serve: Serve = (app, listener) => serveGraphql(app, listener, { config, logger, ops, security, dataSources, apolloSecurity, ledger, documents });
 
   const consumerApp = consumerListener(config, logger);
   const consumerApollo = await serve(consumerApp, {
@@ -83,6 +86,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
           () => security.close(),
           () => ledger.close(),
           () => audit.close(),
+          () => documents.close(),
         ],
       });
       return stopping;
@@ -103,9 +107,18 @@ type Serve = (app: FastifyInstance, listener: ListenerKind) => Promise<ApolloSer
 async function serveGraphql(
   app: FastifyInstance,
   listener: ListenerKind,
-  deps: { config: Config; logger: Logger; ops: Operations; security: Security; dataSources: DataSources; apolloSecurity: ApolloSecurity; ledger: Ledger },
+  deps: {
+    config: Config;
+    logger: Logger;
+    ops: Operations;
+    security: Security;
+    dataSources: DataSources;
+    apolloSecurity: ApolloSecurity;
+    ledger: Ledger;
+    documents: TrustedDocuments;
+  },
 ): Promise<ApolloServer<GatewayContext>> {
-  const { config, logger, ops, security, dataSources, apolloSecurity, ledger } = deps;
+  const { config, logger, ops, security, dataSources, apolloSecurity, ledger, documents } = deps;
   const apollo = createApollo(security.schema, logger, {
     sandbox: listener.sandbox,
     security: apolloSecurity,
@@ -121,6 +134,7 @@ async function serveGraphql(
         ledger: {
           accessPath: accessPathOf(request, listener.sandbox),
           onBehalfOf: onBehalfOf(request),
+          document: () => request.telemetry?.document ?? null,
           recorded: () => {
             request.ledgerRecorded = true;
           },
@@ -135,6 +149,7 @@ async function serveGraphql(
     identity: { security, identify: listener.identify },
     rateLimit: { limiter: ops.limiter, rateFor: (consumer) => ops.rateOr(security.policy.consumer(consumer)?.rateLimit) },
     ledger,
+    documents: { documents, metrics: ops.metrics, logger, allowGetOperations: config.security.allowGetOperations },
     graphql: { apollo, contextFor, allowGetOperations: config.security.allowGetOperations },
   });
   return apollo;
@@ -152,6 +167,7 @@ function registerRequestPipeline(
     identity: IdentityOptions;
     rateLimit: RateLimitOptions;
     ledger: Ledger;
+    documents: TrustedDocumentsOptions;
     graphql: GraphqlRouteOptions;
   },
 ): void {
@@ -160,7 +176,28 @@ function registerRequestPipeline(
   app.register(identityPlugin, steps.identity); //              who is calling, or refused (auth's answer)
   app.register(rateLimitPlugin, steps.rateLimit); //            the consumer's budget
   app.register(ledgerGatePlugin, { ledger: steps.ledger }); //  refused while the ledger cannot record (LEDGER_ON_ERROR=closed)
+  app.register(trustedDocumentsPlugin, steps.documents); //     documentId -> text; unregistered documents per the consumer's mode, before parsing
   app.register(graphqlRoutePlugin, steps.graphql); //           Apollo: limits and grants gate, shield, resolvers, audit
+}
+
+/**
+ * The consumers' trusted documents (policy/documents/ beside the policy file), re-read on SIGHUP like the
+ * policy. A file that does not parse is logged and never served.
+ */
+function trustedDocuments(config: Config, logger: Logger): TrustedDocuments & { close(): void } {
+  const log = logger.child({ component: 'trusted-documents' });
+  const documents = new TrustedDocuments(documentsDirFor(config.policyFile));
+  const report = (trigger: string) => {
+    for (const problem of documents.problems) log.error({ event: 'trusted-documents', trigger, problem }, 'a trusted document cannot be read; it is not served');
+    log.info({ event: 'trusted-documents', trigger, dir: documents.dir, documents: documents.size }, 'trusted documents loaded');
+  };
+  report('start');
+  const onSighup = () => {
+    documents.reload();
+    report('signal');
+  };
+  process.on('SIGHUP', onSighup);
+  return Object.assign(documents, { close: () => void process.off('SIGHUP', onSighup) });
 }
 
 function consumerListener(config: Config, logger: Logger): FastifyInstance {

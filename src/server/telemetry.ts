@@ -15,6 +15,12 @@ export interface RequestTelemetry {
   scope: RequestScope & { stats: { upstreamCalls: number }; signal: AbortSignal; deadline: number };
   operationName: string | null;
   operationHash: string | null;
+  /**
+   * The document the request ran or asked for, and whether it is one of the consumer's trusted
+   * documents (src/server/plugins/trusted-documents.ts). Only a trusted document's operation name is
+   * logged or used as a metric label; any other appears as its hash.
+   */
+  document: { id: string; trusted: boolean } | null;
   errorCodes: string[];
   /** Once Apollo answered: see `answerOutcome`. */
   graphqlOutcome: AnswerOutcome | null;

@@ -27,6 +27,8 @@ export function onBehalfOf(request: FastifyRequest): string | null {
 
 /** Statuses of requests refused before GraphQL ran: identity (401, 403), rate limit (429), GET (405), ledger closed (503). */
 const REFUSED: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 405: 'BAD_REQUEST', 429: 'RATE_LIMITED', 503: 'SERVICE_UNAVAILABLE' };
+/** Refusals of the trusted-documents step (src/server/plugins/trusted-documents.ts), which names its code. */
+const DOCUMENT_REFUSALS = new Set(['DOCUMENT_NOT_TRUSTED', 'PERSISTED_QUERY_NOT_FOUND']);
 
 /** A ledger record for every request refused before GraphQL ran (Apollo's audit plugin records the others). */
 export function recordRefusals(app: FastifyInstance, ledger: Ledger, developmentListener: boolean): void {
@@ -35,7 +37,8 @@ export function recordRefusals(app: FastifyInstance, ledger: Ledger, development
     app.decorateRequest('identifiedVia', null);
   }
   app.addHook('onResponse', async (request, reply) => {
-    const code = REFUSED[reply.statusCode];
+    const t = request.telemetry;
+    const code = t?.errorCodes.find((c) => DOCUMENT_REFUSALS.has(c)) ?? REFUSED[reply.statusCode];
     if (request.ledgerRecorded || code === undefined) return;
     const consumer = request.consumer;
     ledger.record({
@@ -48,7 +51,8 @@ export function recordRefusals(app: FastifyInstance, ledger: Ledger, development
       onBehalfOf: onBehalfOf(request),
       purpose: consumer?.grant.purpose ?? null,
       operationName: null,
-      documentHash: null,
+      documentHash: t?.document?.id ?? null,
+      ...(t?.document ? { documentTrusted: t.document.trusted } : {}),
       outcome: 'refused',
       httpStatus: reply.statusCode,
       errorCodes: [code],

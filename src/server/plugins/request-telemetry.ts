@@ -46,6 +46,7 @@ const requestTelemetry: FastifyPluginAsync<RequestTelemetryOptions> = async (app
       },
       operationName: null,
       operationHash: null,
+      document: null,
       errorCodes: [],
       graphqlOutcome: null,
       refusal: null,
@@ -81,7 +82,11 @@ function accessLog(metrics: Metrics) {
     const outcome = clientGone ? 'aborted' : outcomeOf(request, reply);
     // 499: the client closed the connection before the answer (no status was sent).
     const status = clientGone ? 499 : reply.statusCode;
-    const operation = metrics.operationLabel(consumer, t?.operationName);
+    // A trusted document's operation name is ours (registered, reviewed); any other is consumer-chosen text
+    // and appears only as its document hash.
+    const trusted = t?.document?.trusted === true;
+    const documentId = t?.document?.id ?? (t?.operationHash ? `sha256:${t.operationHash}` : null);
+    const operation = trusted ? metrics.operationLabel(consumer, t?.operationName) : metrics.documentLabel(consumer, documentId);
     metrics.requests.inc({ consumer, operation, outcome });
     metrics.requestDuration.observe({ consumer, operation, outcome }, reply.elapsedTime / 1000);
     request.log.info(
@@ -92,7 +97,7 @@ function accessLog(metrics: Metrics) {
         consumer: request.consumer?.name ?? null,
         // The same bounded label as the metrics (name pattern, per-consumer cap): the raw value is
         // consumer-chosen text and is never logged as sent.
-        operationName: t?.operationName ? operation : null,
+        operationName: trusted && t?.operationName ? operation : null,
         operationHash: t?.operationHash ?? null,
         method: request.method,
         url: request.url.split('?')[0],
