@@ -178,6 +178,7 @@ export function auditPlugin(sink: AuditSink, ledger: Ledger | null = null): Apol
           if (ledger && facts && audit && (audit.touchedPersonData || refused)) {
             const disclosure = refused ? { subjects: [], searches: [] } : disclosureOf(rc.schema, rc.document, rc.operationName ?? null, data, audit);
             const consumer = rc.contextValue.consumer;
+            const document = facts.document();
             ledger.record({
               kind: refused ? 'refusal' : 'disclosure',
               at: new Date().toISOString(),
@@ -187,9 +188,11 @@ export function auditPlugin(sink: AuditSink, ledger: Ledger | null = null): Apol
               accessPath: facts.accessPath,
               onBehalfOf: facts.onBehalfOf,
               purpose: consumer.grant?.purpose ?? null,
-              operationName: rc.operationName ?? null,
+              // A name only for a trusted document (registered, reviewed); any other is consumer-chosen text,
+              // identified by its hash (the ledger goes to the audit sink in local development).
+              operationName: document?.trusted ? (rc.operationName ?? null) : null,
               documentHash: rc.queryHash ? `sha256:${rc.queryHash}` : null,
-              documentTrusted: facts.document()?.trusted ?? false,
+              documentTrusted: document?.trusted ?? false,
               outcome: refused ? 'refused' : errors.length === 0 ? 'ok' : hasData(data) ? 'partial' : 'error',
               httpStatus: rc.response.http.status ?? 200,
               errorCodes: codes,

@@ -39,7 +39,7 @@ const graphqlRoute: FastifyPluginAsync<GraphqlRouteOptions> = async (app, { apol
 
 function carriesOperation(query: unknown): boolean {
   if (typeof query !== 'object' || query === null) return false;
-  return ['query', 'extensions', 'variables', 'operationName'].some((k) => k in query);
+  return ['query', 'documentId', 'extensions', 'variables', 'operationName'].some((k) => k in query);
 }
 
 export const graphqlRoutePlugin = fp(graphqlRoute, { name: 'graphql-route', dependencies: ['identity'] });

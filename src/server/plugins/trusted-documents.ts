@@ -64,6 +64,8 @@ const trustedDocuments: FastifyPluginAsync<TrustedDocumentsOptions> = async (app
       // Apollo is given the text; the id forms are ours (Apollo's own persisted queries are off).
       forgetDocumentId(fields, get);
       if (text === null) fields.query = known!.text;
+      // Apollo's fastify integration reads a GET operation from the URL's query string, not from request.query.
+      if (get) request.raw.url = `${request.url.split('?')[0]}?${queryString(fields)}`;
       id = named;
     } else if (text !== null) {
       id = documentIdOf(text);
@@ -115,6 +117,14 @@ function extensionsOf(fields: Record<string, unknown>, get: boolean): Record<str
 function persistedQueryOf(extensions: Record<string, unknown> | null): Record<string, unknown> | null {
   const pq = extensions?.persistedQuery;
   return typeof pq === 'object' && pq !== null ? (pq as Record<string, unknown>) : null;
+}
+
+function queryString(fields: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(fields)) {
+    for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'string') params.append(key, v);
+  }
+  return params.toString();
 }
 
 function forgetDocumentId(fields: Record<string, unknown>, get: boolean): void {
