@@ -21,7 +21,7 @@ usage:
                                                                       the consumer's grants, then register it
   npm run documents -- list [<consumer>] [--check]                    registered documents: id, consumer, file,
                                                                       operations (--check: each one checked again)
-  npm run documents -- remove <consumer> <id|name>                    unregister a document (by id or file name)
+  npm run documents -- remove <consumer> <id-or-name>                 unregister a document (by id or file name)
 
 options:
   --policy <file>   the policy file whose consumers these are (default policy/development.yaml); the

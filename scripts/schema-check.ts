@@ -12,7 +12,7 @@ import { commandLine } from './cli.js';
 import { checkSchema, DEFAULT_ARTEFACT_DIR } from './schema-lib.js';
 
 const USAGE = `Compares schema/*.graphql with the released snapshot and lists the changes by criticality, with the
-consumers whose granted coordinates each change touches; composes Person Graph as a Federation v2 subgraph
+consumers whose granted coordinates each change touches and the consumers' trusted documents it breaks; composes Person Graph as a Federation v2 subgraph
 with the test subgraph and writes the subgraph SDL and the supergraph as build artefacts.
 
 usage: npm run schema:check [-- options]
@@ -20,13 +20,15 @@ usage: npm run schema:check [-- options]
 options:
   --schema <dir>          SDL folder (default schema)
   --snapshot <file>       released snapshot (default schema/released/schema.graphql)
-  --policy <dir>          policy files whose consumers are named (default policy)
+  --policy <dir>          policy files whose consumers are named, and their trusted documents in <dir>/documents
+                          (each validated against the new schema; default policy)
   --test-subgraph <file>  the subgraph to compose with (default local-stack/federation/hearings.graphql)
   --artefacts <dir>       where the subgraph SDL and supergraph are written (default dist/schema)
   --summary <file>        also append the report as Markdown to <file> (e.g. "$GITHUB_STEP_SUMMARY")
   -h, --help              this text
 
-exit codes: 0 no breaking change, 1 breaking changes or a composition error, 2 usage error or unreadable schema`;
+exit codes: 0 no breaking change, 1 breaking changes, a broken trusted document or a composition error, 2 usage error or
+unreadable schema`;
 
 const { values } = commandLine(process.argv.slice(2), {
   command: 'npm run schema:check',
@@ -54,7 +56,7 @@ try {
   writeFileSync(join(artefacts, 'person-graph.subgraph.graphql'), result.composition.subgraphSdl);
   if (result.composition.supergraphSdl) writeFileSync(join(artefacts, 'supergraph-with-test-subgraph.graphql'), result.composition.supergraphSdl);
   process.stdout.write(`\nWrote ${artefacts}/person-graph.subgraph.graphql${result.composition.supergraphSdl ? ` and ${artefacts}/supergraph-with-test-subgraph.graphql` : ''}.\n`);
-  process.exitCode = result.breaking.length > 0 || result.composition.errors.length > 0 ? 1 : 0;
+  process.exitCode = result.breaking.length > 0 || result.documents.broken.length > 0 || result.composition.errors.length > 0 ? 1 : 0;
 } catch (e) {
   process.stderr.write(`schema:check: ${(e as Error).message}\n`);
   process.exitCode = 2;

@@ -22,6 +22,7 @@ import {
 } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import { NAMED_ONLY_COORDINATES } from '../src/auth/policy.js';
+import { readDocuments, validationErrors } from '../src/auth/trusted-documents.js';
 import { subgraphSchema, subgraphSdl } from '../src/server/federation.js';
 
 export const DEFAULT_SCHEMA_DIR = 'schema';
@@ -266,9 +267,32 @@ export interface ConsumerImpact extends ConsumerGrants {
   hits: Array<{ change: ClassifiedChange; grants: string[] }>;
 }
 
+/** A consumer's trusted document (policy/documents/<consumer>/) that no longer validates against the new schema. */
+export interface BrokenDocument {
+  consumer: string;
+  id: string;
+  file: string;
+  operations: string[];
+  errors: string[];
+}
+
+/**
+ * The registered documents (docs/adr/0020-trusted-documents.md) that the schema in `schema` breaks: each
+ * document is validated against it, as the gateway would on the first request after the release.
+ */
+export function brokenDocuments(schema: GraphQLSchema, policyDir: string): { checked: number; broken: BrokenDocument[]; unreadable: string[] } {
+  const { documents, problems } = readDocuments(join(policyDir, 'documents'));
+  const broken = documents
+    .map((d) => ({ consumer: d.consumer, id: d.id, file: join(policyDir, d.file), operations: d.operationNames, errors: validationErrors(schema, d.text) }))
+    .filter((d) => d.errors.length > 0);
+  return { checked: documents.length, broken, unreadable: problems };
+}
+
 export interface CheckResult {
   changes: ClassifiedChange[];
   breaking: ClassifiedChange[];
+  /** Trusted documents the new schema breaks (they fail the check too: the consumer's operation would stop working). */
+  documents: { checked: number; broken: BrokenDocument[] };
   /** Person Graph as a subgraph, composed with the test subgraph; its errors fail the check too. */
   composition: Composition;
   /** Consumers with at least one granted coordinate a relevant change touches. */
@@ -303,8 +327,10 @@ export async function checkSchema(
   const policyDir = options.policyDir ?? DEFAULT_POLICY_DIR;
   // Compared in the snapshot's printed form on both sides: directive applications the snapshot cannot hold
   // (the federation `@link` on the schema, `@key` on Person) are not API changes a consumer sees.
-  const changes = await classifyChanges(loadSnapshot(snapshotFile), buildSchema(printSnapshot(loadSchema(schemaDir))));
+  const nextSchema = loadSchema(schemaDir);
+  const changes = await classifyChanges(loadSnapshot(snapshotFile), buildSchema(printSnapshot(nextSchema)));
   const breaking = changes.filter((c) => c.level === 'BREAKING');
+  const documents = brokenDocuments(nextSchema, policyDir);
   const consumers = readPolicyGrants(policyDir);
   // Besides breaking and dangerous changes, consumers care about additions (a `Type.*` grant makes a new field
   // visible to them at once) and deprecations (they must move off the field before it goes).
@@ -360,16 +386,40 @@ export async function checkSchema(
       }
     }
   }
+  lines.push('', `Trusted documents (${policyDir}/documents/): ${documents.checked} checked against the new schema`);
+  mdLines.push('', `### Trusted documents (\`${policyDir}/documents/\`)`, '');
+  if (documents.broken.length === 0) {
+    lines.push(`  none broken`);
+    mdLines.push(`${documents.checked} checked against the new schema: none broken.`);
+  } else {
+    mdLines.push('| consumer | operations | document | why |', '|---|---|---|---|');
+    for (const d of documents.broken) {
+      lines.push(`  BROKEN ${d.consumer}: ${d.operations.join(', ') || '(anonymous)'} (${d.file}, ${d.id})`);
+      for (const e of d.errors) lines.push(`    - ${e}`);
+      mdLines.push(`| ${d.consumer} | ${d.operations.join(', ')} | \`${d.file}\` | ${md(d.errors.join('; '))} |`);
+    }
+  }
+  for (const u of documents.unreadable) lines.push(`  unreadable: ${u}`);
   const composition = composeWithTestSubgraph(schemaDir, options.testSubgraph);
   lines.push('', `Federation: Person Graph's subgraph composed with the test subgraph ${options.testSubgraph ?? DEFAULT_TEST_SUBGRAPH}`);
   if (composition.errors.length === 0) lines.push('  composes (Federation v2)');
   for (const e of composition.errors) lines.push(`  - composition error: ${e}`);
   const composes = composition.errors.length === 0;
-  const final = composes
-    ? verdict(breaking.length, changes.length)
-    : `FAILED: Person Graph no longer composes as a Federation v2 subgraph (${composition.errors.length} error(s)); routers could not load it: docs/adr/0011-federation-subgraph.md.`;
+  const final = !composes
+    ? `FAILED: Person Graph no longer composes as a Federation v2 subgraph (${composition.errors.length} error(s)); routers could not load it: docs/adr/0011-federation-subgraph.md.`
+    : documents.broken.length > 0 && breaking.length === 0
+      ? `FAILED: the change breaks ${documents.broken.length} trusted document(s) of ${[...new Set(documents.broken.map((d) => d.consumer))].join(', ')}: agree a new document with the consumer and register it (npm run documents) before the old one stops working.`
+      : verdict(breaking.length, changes.length);
   lines.push('', final);
   mdLines.push('', `### Federation`, '', composes ? 'Composes with the test subgraph (Federation v2).' : composition.errors.map((e) => `- composition error: ${md(e)}`).join('\n'));
   mdLines.push('', `**${final}**`, '');
-  return { changes, breaking, composition, impact, report: lines.join('\n'), markdown: mdLines.join('\n') };
+  return {
+    changes,
+    breaking,
+    documents: { checked: documents.checked, broken: documents.broken },
+    composition,
+    impact,
+    report: lines.join('\n'),
+    markdown: mdLines.join('\n'),
+  };
 }

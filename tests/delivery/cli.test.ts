@@ -54,7 +54,7 @@ describe('the npm scripts of scripts/ (one command-line convention)', () => {
   const helpRuns = () => (helps ??= Promise.all(SCRIPTS.map(([, file]) => run(file, ['--help']))));
 
   it('covers every such npm script', () => {
-    expect(SCRIPTS.map(([name]) => name).sort()).toEqual(['api-key', 'certs', 'dev', 'docs:policy', 'docs:schema', 'heartbeat', 'schema:check', 'schema:release']);
+    expect(SCRIPTS.map(([name]) => name).sort()).toEqual(['api-key', 'certs', 'dev', 'docs:policy', 'docs:schema', 'documents', 'heartbeat', 'schema:check', 'schema:release']);
     expect(ALL.map(([name]) => name).filter((n) => n in NOT_YET)).toEqual(Object.keys(NOT_YET));
   });
 
@@ -83,6 +83,8 @@ describe('the npm scripts of scripts/ (one command-line convention)', () => {
       ['certs', 'scripts/certs.ts', ['a', 'b'], /unexpected argument: b/],
       ['schema:check', 'scripts/schema-check.ts', ['--summary'], /--summary/],
       ['api-key', 'scripts/api-key.ts', ['rotate'], /unknown command rotate/],
+      ['documents', 'scripts/documents.ts', ['publish'], /unknown command publish/],
+      ['documents', 'scripts/documents.ts', ['add', 'police-dev'], /add takes 2 argument/],
     ];
     const runs = await Promise.all(cases.map(([, file, args]) => run(file, args)));
     cases.forEach(([name, , args, message], i) => {

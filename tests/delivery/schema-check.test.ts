@@ -136,6 +136,44 @@ describe('npm run schema:check', () => {
     expect(result.changes.filter((c) => c.type === 'FIELD_REMOVED').map((c) => [c.level, c.path])).toEqual([['DANGEROUS', `Person.${name}`]]);
     expect(result.report).toMatch(/allowed: deprecated in the released snapshot/);
   });
+
+  it("names the consumers' trusted documents a change breaks (validated against the new schema), and fails for them even when the change is allowed", async () => {
+    const name = stringField.name.value;
+    const deprecated = editType(currentSdl, 'Person', (n) => ({
+      ...n,
+      fields: n.fields!.map((f) =>
+        f.name.value === name
+          ? { ...f, directives: [{ kind: Kind.DIRECTIVE, name: { kind: Kind.NAME, value: 'deprecated' }, arguments: [{ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'reason' }, value: { kind: Kind.STRING, value: 'Use something else.' } }] }] }
+          : f,
+      ),
+    }));
+    const removed = editType(currentSdl, 'Person', (n) => ({ ...n, fields: n.fields!.filter((f) => f.name.value !== name) }));
+    const w = workspace(printSnapshot(loadSchemaFromSdl(deprecated)), removed);
+    const register = (consumer: string, file: string, text: string) => {
+      mkdirSync(join(w.policyDir, 'documents', consumer), { recursive: true });
+      writeFileSync(join(w.policyDir, 'documents', consumer, file), text);
+    };
+    register('acme', 'UsesIt.graphql', `query UsesIt($id: ID!) { person(hmppsId: $id) { hmppsId ${name} } }`);
+    register('acme', 'Other.graphql', 'query Other($id: ID!) { person(hmppsId: $id) { hmppsId } }');
+    register('narrow', 'NarrowName.graphql', 'query NarrowName($id: ID!) { person(hmppsId: $id) { hmppsId } }');
+
+    const result = await checkSchema(w);
+    expect(result.breaking).toEqual([]); // allowed by the deprecation policy...
+    expect(result.documents.checked).toBe(3);
+    expect(result.documents.broken.map((d) => [d.consumer, d.operations])).toEqual([['acme', ['UsesIt']]]); // ...but it breaks acme's UsesIt
+    expect(result.documents.broken[0]!.errors.join()).toContain(`Cannot query field "${name}" on type "Person"`);
+    expect(result.report).toMatch(new RegExp(`BROKEN acme: UsesIt \\(.*UsesIt\\.graphql, sha256:[0-9a-f]{64}\\)`));
+    expect(result.report).toMatch(/FAILED: the change breaks 1 trusted document\(s\) of acme/);
+    expect(result.markdown).toContain('| acme | UsesIt |');
+
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/schema-check.ts', '--schema', w.schemaDir, '--snapshot', w.snapshot, '--policy', w.policyDir, '--artefacts', join(w.policyDir, 'out')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(cli.status).toBe(1);
+    expect(cli.stdout).toContain('BROKEN acme: UsesIt');
+  });
 });
 
 describe('npm run schema:check: Person Graph must compose as a Federation v2 subgraph', () => {

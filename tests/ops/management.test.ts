@@ -3,6 +3,9 @@
  * /health with a component per dependency, /info, /metrics, and the one access line per request.
  */
 import { describe, expect, it } from '@jest/globals';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { documentIdOf } from '../../src/auth/trusted-documents.js';
 import { loggedLine } from '../../local-stack/gateway.js';
 import { postGraphQL } from '../../local-stack/https.js';
 import { wellKnownPeople } from '../../local-stack/simulators.js';
@@ -17,8 +20,20 @@ const UPSTREAMS = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom',
   'caseNotes',
 ];
 
+/** Registered as dev-consumer's trusted documents: their operation names may be logged and used as labels. */
+const OPS_PROBE = 'query OpsProbe($id: ID!) { person(hmppsId: $id) { firstName } }';
+const ACCESS_PROBE = 'query AccessProbe($id: ID!) { person(hmppsId: $id) { firstName } }';
+/** Not registered: logged and labelled only by its document hash. */
+const opsMissing = `query OpsMissing { person(hmppsId: "${people.unknown.crn}") { firstName } }`;
+const hashLabel = (text: string) => documentIdOf(text).slice(0, 'sha256:'.length + 12);
+
 const stack = useGatewayStack({
-  policy: (dir) => writeTestPolicy(dir),
+  policy: (dir) => {
+    mkdirSync(join(dir, 'documents', 'dev-consumer'), { recursive: true });
+    writeFileSync(join(dir, 'documents', 'dev-consumer', 'OpsProbe.graphql'), OPS_PROBE);
+    writeFileSync(join(dir, 'documents', 'dev-consumer', 'AccessProbe.graphql'), ACCESS_PROBE);
+    return writeTestPolicy(dir);
+  },
   gateways: [{ HEALTH_CHECK_INTERVAL_MS: '200', HEALTH_CHECK_TIMEOUT_MS: '300', GIT_COMMIT: '0123abc', APP_VERSION: '9.9.9-test' }],
 });
 
@@ -128,15 +143,17 @@ describe('/metrics and the access log', () => {
   const gql = () => asConsumer(stack.gateway.consumerUrl, stack.certs, stack.policy);
 
   it('counts requests, latency, errors, upstream calls, circuits, batch sizes, refusals, certificate expiry and the process', async () => {
-    const ok = await gql()(`query OpsProbe($id: ID!) { person(hmppsId: $id) { firstName } }`, { id: linked.crn });
+    const ok = await gql()(OPS_PROBE, { id: linked.crn });
     expect(ok.body.errors).toBeUndefined();
-    await gql()(`query OpsMissing { person(hmppsId: "${people.unknown.crn}") { firstName } }`);
+    await gql()(opsMissing);
     await postGraphQL(stack.gateway.consumerUrl, { query: '{ person(hmppsId: "X1") { firstName } }' }, { ca: stack.certs.ca });
 
     const m = (name: string, labels: Record<string, string> = {}) => scrape(stack.gateway.managementUrl, name, labels);
     expect(await m('gateway_requests_total', { consumer: 'dev-consumer', operation: 'OpsProbe', outcome: 'ok' })).toBe(1);
-    expect(await m('gateway_requests_total', { consumer: 'dev-consumer', operation: 'OpsMissing', outcome: 'not_found' })).toBe(1);
-    expect(await m('gateway_requests_total', { operation: 'OpsMissing', outcome: 'error' })).toBe(0);
+    // A document that is not one of the consumer's trusted documents is labelled by its hash, never by its (consumer-chosen) name.
+    expect(await m('gateway_requests_total', { consumer: 'dev-consumer', operation: hashLabel(opsMissing), outcome: 'not_found' })).toBe(1);
+    expect(await m('gateway_requests_total', { operation: 'OpsMissing' })).toBe(0);
+    expect(await m('gateway_requests_total', { operation: hashLabel(opsMissing), outcome: 'error' })).toBe(0);
     expect(await m('gateway_request_duration_seconds_count', { operation: 'OpsProbe' })).toBe(1);
     expect(await m('gateway_graphql_errors_total', { code: 'NOT_FOUND' })).toBeGreaterThanOrEqual(1);
     expect(await m('gateway_upstream_requests_total', { upstream: 'probationSearch', route: 'POST /crns', status: '200' })).toBeGreaterThanOrEqual(1);
@@ -155,7 +172,7 @@ describe('/metrics and the access log', () => {
     const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
     const requestId = `ops-${Date.now()}`;
     const result = await gql()(
-      'query AccessProbe($id: ID!) { person(hmppsId: $id) { firstName } }',
+      ACCESS_PROBE,
       { id: linked.crn },
       { 'x-request-id': requestId, traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
     );
@@ -188,7 +205,8 @@ describe('/metrics and the access log', () => {
       ms: expect.any(Number),
     });
     expect(lines[0]!.upstreamCalls as number).toBeGreaterThanOrEqual(2);
-    expect(access(missingId)[0]).toMatchObject({ outcome: 'not_found', errorCodes: ['NOT_FOUND'], operationName: 'AccessMissing' });
+    // Not a trusted document: its name stays out of the log; its hash identifies it.
+    expect(access(missingId)[0]).toMatchObject({ outcome: 'not_found', errorCodes: ['NOT_FOUND'], operationName: null, operationHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
 
     const generated = await gql()('{ person(hmppsId: "X1") { firstName } }');
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
