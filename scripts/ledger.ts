@@ -123,7 +123,7 @@ async function list(db: pg.Client, by: 'subject' | 'consumer', target: string, f
     }
     console.log(
       `${b.at} ${b.kind} ${b.outcome} consumer=${b.consumer ?? 'unverified'} serial=${b.certificateSerial ?? '-'} via=${b.accessPath}` +
-        ` onBehalfOf=${b.onBehalfOf ?? '-'} purpose=${JSON.stringify(b.purpose)} operation=${b.operationName ?? '-'} document=${b.documentHash ?? '-'}` +
+        ` onBehalfOf=${b.onBehalfOf ?? '-'} purpose=${JSON.stringify(b.purpose)}${b.requestPurpose ? ` requestPurpose=${JSON.stringify(b.requestPurpose)}` : ""} operation=${b.operationName ?? '-'} document=${b.documentHash ?? '-'}` +
         (b.errorCodes.length > 0 ? ` errors=${b.errorCodes.join(',')}` : ''),
     );
     for (const s of subjects) {

@@ -142,6 +142,8 @@ export interface LedgerRequestFacts {
   onBehalfOf: string | null;
   /** The request's document id and whether it is one of the consumer's trusted documents (null before it is known). */
   document(): { id: string; trusted: boolean } | null;
+  /** The request's `x-purpose`, one of the policy's `requestPurposes` (null when the policy asks for none). */
+  requestPurpose: string | null;
   /** Called once the request's record is made, so that the listener does not make a second one. */
   recorded(): void;
 }
@@ -188,6 +190,7 @@ export function auditPlugin(sink: AuditSink, ledger: Ledger | null = null): Apol
               accessPath: facts.accessPath,
               onBehalfOf: facts.onBehalfOf,
               purpose: consumer.grant?.purpose ?? null,
+              requestPurpose: facts.requestPurpose,
               // A name only for a trusted document (registered, reviewed); any other is consumer-chosen text,
               // identified by its hash (the ledger goes to the audit sink in local development).
               operationName: document?.trusted ? (rc.operationName ?? null) : null,

@@ -65,6 +65,11 @@ export interface ConsumerGrant {
    * `enforce` (refuse them with DOCUMENT_NOT_TRUSTED before parsing).
    */
   trustedDocuments: TrustedDocumentsMode;
+  /**
+   * When set, every request must say why it is made: an `x-purpose` header with one of these values
+   * (refused with PURPOSE_NOT_ALLOWED otherwise); the value is recorded in the disclosure ledger.
+   */
+  requestPurposes: readonly string[] | null;
 }
 
 export const TRUSTED_DOCUMENTS_MODES = ['off', 'log-unknown', 'enforce'] as const;
@@ -102,7 +107,7 @@ const FILTER_NAMES = Object.keys(FILTERS) as FilterName[];
 
 const TOP_LEVEL_KEYS = ['description', 'roles', 'consumers', 'certificateRevocationList'];
 const ROLE_KEYS = ['description', 'grants', 'filters', 'redactions'];
-const CONSUMER_KEYS = ['description', 'roles', 'filters', 'apiKeys', 'rateLimit', 'suspended', 'introspection', 'purpose', 'trustedDocuments'];
+const CONSUMER_KEYS = ['description', 'roles', 'filters', 'apiKeys', 'rateLimit', 'suspended', 'introspection', 'purpose', 'trustedDocuments', 'requestPurposes'];
 const REDACTION_KEYS = ['field', 'action', 'limitedAccessOnly'];
 
 export interface PolicyOptions {
@@ -219,6 +224,7 @@ export function buildPolicy(file: string, doc: unknown, schema: GraphQLSchema, o
       introspection: readFlag(def.introspection, 'introspection', where, problems),
       purpose: readPurpose(def.purpose, where, problems),
       trustedDocuments: readTrustedDocumentsMode(def.trustedDocuments, where, problems),
+      requestPurposes: readRequestPurposes(def.requestPurposes, where, problems),
     });
   }
 
@@ -407,6 +413,18 @@ function readPurpose(raw: unknown, where: string, problems: string[]): string | 
     return null;
   }
   return raw.trim();
+}
+
+/** What an `x-purpose` value may look like: a short code or phrase, no control characters. */
+export const REQUEST_PURPOSE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._:/-]{0,99}$/;
+
+function readRequestPurposes(raw: unknown, where: string, problems: string[]): string[] | null {
+  if (raw === undefined || raw === null) return null;
+  if (!Array.isArray(raw) || raw.length === 0 || raw.some((p) => typeof p !== 'string' || !REQUEST_PURPOSE_PATTERN.test(p))) {
+    problems.push(`${where}: requestPurposes must be a non-empty list of purposes (letters, digits, space . _ : / -, at most 100 characters each)`);
+    return null;
+  }
+  return [...new Set(raw as string[])];
 }
 
 function readTrustedDocumentsMode(raw: unknown, where: string, problems: string[]): TrustedDocumentsMode {

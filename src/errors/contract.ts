@@ -37,6 +37,11 @@ export const ERROR_CODES = {
    * refused before the document is parsed (docs/adr/0020-trusted-documents.md).
    */
   DOCUMENT_NOT_TRUSTED: { status: 403 },
+  /**
+   * The consumer's policy requires a per-request purpose (`requestPurposes`) and the request's `x-purpose`
+   * is missing or not one of them (`extensions.allowedPurposes`).
+   */
+  PURPOSE_NOT_ALLOWED: { status: 403 },
   /** No such person, or one outside the consumer's filters (indistinguishable on purpose); or an unknown path. */
   NOT_FOUND: { status: 404 },
   /** An upstream that feeds this path failed or is unreachable. */

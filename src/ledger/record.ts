@@ -40,6 +40,8 @@ export interface DisclosureBody {
   onBehalfOf: string | null;
   /** The consumer's declared purpose from its policy entry. */
   purpose: string | null;
+  /** The request's own purpose (`x-purpose`), one of the policy entry's `requestPurposes` (absent in older records). */
+  requestPurpose?: string | null;
   operationName: string | null;
   /** sha256 of the document text (`sha256:<hex>`: the trusted-document id when it is one). */
   documentHash: string | null;

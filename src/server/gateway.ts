@@ -21,6 +21,7 @@ import { accessPathOf, ledgerGatePlugin, onBehalfOf, recordRefusals } from './pl
 import { createLedger, type Ledger } from '../ledger/index.js';
 import { requestTelemetryPlugin, type RequestTelemetryOptions } from './plugins/request-telemetry.js';
 import { trustedDocumentsPlugin, type TrustedDocumentsOptions } from './plugins/trusted-documents.js';
+import { purposeGatePlugin } from './plugins/purpose.js';
 import { documentsDirFor, TrustedDocuments } from '../auth/trusted-documents.js';
 import { shutDown } from './shutdown.js';
 import { bindTelemetry, scopeOf } from './telemetry.js';
@@ -135,6 +136,7 @@ async function serveGraphql(
           accessPath: accessPathOf(request, listener.sandbox),
           onBehalfOf: onBehalfOf(request),
           document: () => request.telemetry?.document ?? null,
+          requestPurpose: request.requestPurpose,
           recorded: () => {
             request.ledgerRecorded = true;
           },
@@ -176,6 +178,7 @@ function registerRequestPipeline(
   app.register(identityPlugin, steps.identity); //              who is calling, or refused (auth's answer)
   app.register(rateLimitPlugin, steps.rateLimit); //            the consumer's budget
   app.register(ledgerGatePlugin, { ledger: steps.ledger }); //  refused while the ledger cannot record (LEDGER_ON_ERROR=closed)
+  app.register(purposeGatePlugin); //                           x-purpose from the policy's requestPurposes, when it lists them
   app.register(trustedDocumentsPlugin, steps.documents); //     documentId -> text; unregistered documents per the consumer's mode, before parsing
   app.register(graphqlRoutePlugin, steps.graphql); //           Apollo: limits and grants gate, shield, resolvers, audit
 }

@@ -3,7 +3,8 @@
  * over mutual TLS: a document named by `documentId` or by Apollo's persisted-query hash, over POST and GET;
  * each consumer mode (`enforce`, `log-unknown`, `off`); an unregistered document refused in `enforce` before
  * anything parses it; unknown ids; operation names of trusted documents in logs and metrics, others only as
- * a hash; the ledger's record of a refused document.
+ * a hash; the ledger's record of a refused document; a per-request purpose (`requestPurposes`, `x-purpose`) where the
+ * policy requires one.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -26,7 +27,7 @@ const work = mkdtempSync(join(tmpdir(), 'pg-trusted-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** A policy in its own folder, with dev-consumer in `devMode` and police-dev in `log-unknown` (the default), and their documents. */
-function writePolicy(name: string, devMode: string): string {
+function writePolicy(name: string, devMode: string, policeExtra: string[] = []): string {
   const folder = join(work, name);
   mkdirSync(join(folder, 'documents', 'dev-consumer'), { recursive: true });
   mkdirSync(join(folder, 'documents', 'police-dev'), { recursive: true });
@@ -47,6 +48,7 @@ function writePolicy(name: string, devMode: string): string {
       '  police-dev:',
       '    roles: [everything]',
       `    apiKeys: ["${hashApiKey(keys['police-dev'])}"]`,
+      ...policeExtra,
       '',
     ].join('\n'),
   );
@@ -54,7 +56,8 @@ function writePolicy(name: string, devMode: string): string {
 }
 
 const enforcing = writePolicy('enforce', 'enforce');
-const off = writePolicy('off', 'off');
+// On this gateway police-dev must also state a per-request purpose (ledger: requestPurposes / x-purpose).
+const off = writePolicy('off', 'off', ['    requestPurposes: [safeguarding, crime-prevention]']);
 
 const stack = useGatewayStack({
   population: 300,
@@ -212,5 +215,25 @@ describe('a consumer with trusted documents off', () => {
     expect([byId.status, byId.body.data]).toEqual([200, { person: { hmppsId: linked.crn, firstName: linked.firstName } }]);
     expect([overGet.status, codeOf(overGet)]).toEqual([405, 'BAD_REQUEST']);
     expect(await scrape(stack.gateways[1]!.managementUrl, 'gateway_untrusted_documents_total')).toBe(before);
+  });
+});
+
+describe('a per-request purpose, when the policy requires one (requestPurposes)', () => {
+  it('refuses a request without x-purpose, or with one the policy does not list, with 403 PURPOSE_NOT_ALLOWED; records the purpose given', async () => {
+    const [missing, notListed, given] = await Promise.all([
+      post('policeDev', { query: UNREGISTERED, variables }, 1, { 'x-request-id': `no-purpose-${Date.now()}` }),
+      post('policeDev', { query: UNREGISTERED, variables }, 1, { 'x-purpose': 'marketing' }),
+      post('policeDev', { query: UNREGISTERED, variables }, 1, { 'x-purpose': 'safeguarding', 'x-request-id': `purpose-${Date.now()}` }),
+    ]);
+    for (const r of [missing, notListed]) {
+      expect([r.status, codeOf(r), r.body.errors?.[0]?.extensions?.allowedPurposes]).toEqual([403, 'PURPOSE_NOT_ALLOWED', ['safeguarding', 'crime-prevention']]);
+    }
+    expect([given.status, given.body.data]).toEqual([200, { person: { firstName: linked.firstName } }]);
+    await settle();
+    const ledger = logLines(1).filter((l) => l.event === 'disclosure-ledger').map((l) => l.record as Record<string, unknown>);
+    expect(ledger.find((r) => r.requestId === missing.headers['x-request-id'])).toMatchObject({ kind: 'refusal', errorCodes: ['PURPOSE_NOT_ALLOWED'], httpStatus: 403, requestPurpose: null });
+    expect(ledger.find((r) => r.requestId === given.headers['x-request-id'])).toMatchObject({ kind: 'disclosure', requestPurpose: 'safeguarding', outcome: 'ok' });
+    // dev-consumer's policy lists no purposes: nothing asked of it.
+    expect((await post('devConsumer', { query: UNREGISTERED, variables }, 1)).status).toBe(200);
   });
 });

@@ -27,8 +27,8 @@ export function onBehalfOf(request: FastifyRequest): string | null {
 
 /** Statuses of requests refused before GraphQL ran: identity (401, 403), rate limit (429), GET (405), ledger closed (503). */
 const REFUSED: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 405: 'BAD_REQUEST', 429: 'RATE_LIMITED', 503: 'SERVICE_UNAVAILABLE' };
-/** Refusals of the trusted-documents step (src/server/plugins/trusted-documents.ts), which names its code. */
-const DOCUMENT_REFUSALS = new Set(['DOCUMENT_NOT_TRUSTED', 'PERSISTED_QUERY_NOT_FOUND']);
+/** Refusals that name their own code: trusted documents (src/server/plugins/trusted-documents.ts) and the purpose gate (purpose.ts). */
+const NAMED_REFUSALS = new Set(['DOCUMENT_NOT_TRUSTED', 'PERSISTED_QUERY_NOT_FOUND', 'PURPOSE_NOT_ALLOWED']);
 
 /** A ledger record for every request refused before GraphQL ran (Apollo's audit plugin records the others). */
 export function recordRefusals(app: FastifyInstance, ledger: Ledger, developmentListener: boolean): void {
@@ -38,7 +38,7 @@ export function recordRefusals(app: FastifyInstance, ledger: Ledger, development
   }
   app.addHook('onResponse', async (request, reply) => {
     const t = request.telemetry;
-    const code = t?.errorCodes.find((c) => DOCUMENT_REFUSALS.has(c)) ?? REFUSED[reply.statusCode];
+    const code = t?.errorCodes.find((c) => NAMED_REFUSALS.has(c)) ?? REFUSED[reply.statusCode];
     if (request.ledgerRecorded || code === undefined) return;
     const consumer = request.consumer;
     ledger.record({
@@ -50,6 +50,7 @@ export function recordRefusals(app: FastifyInstance, ledger: Ledger, development
       accessPath: accessPathOf(request, developmentListener),
       onBehalfOf: onBehalfOf(request),
       purpose: consumer?.grant.purpose ?? null,
+      requestPurpose: request.requestPurpose ?? null,
       operationName: null,
       documentHash: t?.document?.id ?? null,
       ...(t?.document ? { documentTrusted: t.document.trusted } : {}),
