@@ -1,49 +1,42 @@
 /**
- * The disclosure ledger's questions (issue 15, docs/adr/0013-disclosure-ledger.md):
- *
- *   npm run ledger -- subject <hmppsId> [--from <time>] [--to <time>]   who received what about this person
- *   npm run ledger -- consumer <name> --from <time> --to <time>         what a consumer received
- *   npm run ledger -- verify                                            check every chain; the first broken link
- *
- * The database is LEDGER_DATABASE_URL (or --database). Output is text, or one JSON object a line with --json.
- * Exit status: 0, 1 when verify finds a broken link, 2 on a usage error.
+ * The disclosure ledger's questions (issue 15, docs/adr/0013-disclosure-ledger.md), on the scripts' one
+ * command-line convention (scripts/cli.ts). Usage: `npm run ledger -- --help`. The database is
+ * LEDGER_DATABASE_URL (or --database). Output is text, or one JSON object a line with --json.
  */
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { ChainVerifier, subjectsOf, type DisclosureBody } from '../src/ledger/record.js';
 import { SELECT_ROWS, rowOf, type StoredRow } from '../src/ledger/store.js';
+import { commandLine, usageFailure, type CommandLine } from './cli.js';
 
-const USAGE = `usage: npm run ledger -- <command> [options]
+const USAGE = `The disclosure ledger: who was told what about a person, what a consumer was told, and whether the chains
+are intact.
 
-commands:
-  subject <hmppsId> [--from T] [--to T]   every record that disclosed anything about this person
-  consumer <name> --from T --to T         every record of what this consumer was told
-  verify                                  check every chain (links, hashes, numbering); exit 1 at the first broken link
+usage:
+  npm run ledger -- subject <hmppsId> [--from <time>] [--to <time>]   every record that disclosed anything about this person
+  npm run ledger -- consumer <name> --from <time> --to <time>         every record of what this consumer was told
+  npm run ledger -- verify                                            check every chain (links, hashes, numbering)
 
 options:
-  --from, --to   ISO 8601 times (UTC when no offset is given)
-  --database     PostgreSQL URL (default: LEDGER_DATABASE_URL)
-  --json         one JSON object a line
-  --help         this text (touches nothing)`;
+  --from, --to <time>   ISO 8601 times (UTC when no offset is given)
+  --database <url>      PostgreSQL URL (default: LEDGER_DATABASE_URL)
+  --json                one JSON object a line
+  -h, --help            this text (touches nothing)
+
+exit codes: 0 done, 1 verify found a broken link or the database failed, 2 usage error`;
+
+const spec: CommandLine = {
+  command: 'npm run ledger',
+  usage: USAGE,
+  options: { from: { type: 'string' }, to: { type: 'string' }, database: { type: 'string' }, json: { type: 'boolean' } },
+  maxPositionals: 2,
+};
 
 async function main(): Promise<number> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      from: { type: 'string' },
-      to: { type: 'string' },
-      database: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  const { values, positionals } = commandLine(process.argv.slice(2), spec);
   const [command, target] = positionals;
-  if (values.help || !command) {
-    console.log(USAGE);
-    return values.help ? 0 : 2;
-  }
+  const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
   const time = (name: 'from' | 'to', required: boolean): Date | null => {
-    const v = values[name];
+    const v = str(name);
     if (v === undefined) {
       if (required) throw new UsageError(`--${name} is required`);
       return null;
@@ -53,15 +46,19 @@ async function main(): Promise<number> {
     return d;
   };
   let query: (db: pg.Client) => Promise<number>;
-  if (command === 'verify') query = verify;
-  else if (command === 'subject' || command === 'consumer') {
+  if (command === undefined) throw new UsageError('subject, consumer or verify?');
+  if (command === 'verify') {
+    if (target !== undefined) throw new UsageError(`unexpected argument: ${target}`);
+    query = verify;
+  } else if (command === 'subject' || command === 'consumer') {
     if (!target) throw new UsageError(`${command} needs a ${command === 'subject' ? 'hmppsId' : 'consumer name'}`);
     const from = time('from', command === 'consumer');
     const to = time('to', command === 'consumer');
-    query = (db) => list(db, command, target, from, to, values.json);
-  } else throw new UsageError(`unknown command "${command}"`);
+    query = (db) => list(db, command, target, from, to, values.json === true);
+  } else throw new UsageError(`unknown command ${command}`);
 
-  const url = values.database ?? process.env.LEDGER_DATABASE_URL;
+  // Scripts read their environment directly (src/ never does: src/config).
+  const url = str('database') ?? process.env.LEDGER_DATABASE_URL;
   if (!url) throw new UsageError('no database: set LEDGER_DATABASE_URL or pass --database');
   const db = new pg.Client({ connectionString: url });
   await db.connect();
@@ -138,10 +135,7 @@ async function list(db: pg.Client, by: 'subject' | 'consumer', target: string, f
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    if (err instanceof UsageError) {
-      console.error(`${err.message}\n\n${USAGE}`);
-      process.exit(2);
-    }
+    if (err instanceof UsageError) usageFailure(spec, err.message);
     console.error(`ledger: ${(err as Error).message}`);
     process.exit(1);
   },
