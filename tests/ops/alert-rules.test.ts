@@ -246,7 +246,42 @@ function promtoolTests(): unknown {
     input_series: NOT_FOUND_BURST,
     alert_rule_test: ['2m', '5m', '10m'].flatMap((eval_time) => APP_ALERTS.map((alertname) => ({ eval_time, alertname, exp_alerts: [] }))),
   });
+  tests.push(...ledgerBacklogTests());
   return { rule_files: ['rules.yaml'], evaluation_interval: '15s', tests };
+}
+
+/**
+ * The disclosure ledger's backlog (records queued or spooled, not yet in PostgreSQL): its alert waits 5 minutes
+ * (`for: 5m`), so it has timings of its own. PostgreSQL stops answering at 5m and the backlog grows by 500 every
+ * 15 s on one pod: above 1,000 from 5m45s, firing 5 minutes later and not before. A 2-minute blip that drains
+ * fires nothing.
+ */
+function ledgerBacklogTests(): Array<{
+  name: string;
+  interval: string;
+  input_series: Series[];
+  alert_rule_test: Array<{ eval_time: string; alertname: string; exp_alerts: Array<{ exp_labels: { severity: string } & Labels }> }>;
+}> {
+  const alertname = 'PersonGraphLedgerBacklog';
+  const healthyPod = series('gateway_ledger_backlog_records', {}, `0x${HEALTHY * 4}`, PODS[1]);
+  return [
+    {
+      name: 'the disclosure ledger cannot reach PostgreSQL: the backlog grows and the alert fires after 5 minutes above 1,000',
+      interval: '15s',
+      input_series: [series('gateway_ledger_backlog_records', {}, `0x${HEALTHY} 0+500x${HEALTHY * 3}`), healthyPod],
+      alert_rule_test: [
+        { eval_time: '5m', alertname, exp_alerts: [] },
+        { eval_time: '10m', alertname, exp_alerts: [] },
+        { eval_time: '12m', alertname, exp_alerts: [{ exp_labels: { namespace: NS, severity: severity(alertname) } }] },
+      ],
+    },
+    {
+      name: 'a 2-minute ledger backlog that drains fires nothing',
+      interval: '15s',
+      input_series: [series('gateway_ledger_backlog_records', {}, `0x${HEALTHY} 2000x8 0x${HEALTHY * 3 - 8}`), healthyPod],
+      alert_rule_test: ['6m', '8m', '12m', '15m'].map((eval_time) => ({ eval_time, alertname, exp_alerts: [] })),
+    },
+  ];
 }
 
 type Groups = typeof ruleFile.spec.groups;
@@ -273,8 +308,8 @@ function promtool(args: string[], rules: Groups, tests?: unknown): { status: num
 }
 
 describe('PrometheusRule person-graph under promtool test rules', () => {
-  it('covers the alerts of issue 12 on the gateway metrics', () => {
-    for (const a of ['PersonGraphUpstreamErrorRatioHigh', 'PersonGraphUpstreamDown', 'PersonGraphTokenFailing', 'PersonGraphPartialAnswers', 'PersonGraphUpstreamContractViolations']) {
+  it('covers the alerts of issue 12 on the gateway metrics, and the ledger backlog of issue 15', () => {
+    for (const a of ['PersonGraphUpstreamErrorRatioHigh', 'PersonGraphUpstreamDown', 'PersonGraphTokenFailing', 'PersonGraphPartialAnswers', 'PersonGraphUpstreamContractViolations', 'PersonGraphLedgerBacklog']) {
       expect(APP_ALERTS).toContain(a);
     }
   });
@@ -284,9 +319,17 @@ describe('PrometheusRule person-graph under promtool test rules', () => {
     expect([status, output.trim()]).toEqual([0, expect.stringContaining('SUCCESS')]);
   });
 
-  it('each fault scenario fires its alert within 2 minutes (and not before the fault); a NOT_FOUND burst fires nothing', () => {
+  it('each fault scenario fires its alert within 2 minutes (and not before the fault); a NOT_FOUND burst fires nothing; a growing ledger backlog fires after its 5 minutes, a drained one never', () => {
     const { status, output } = promtool(['test', 'rules', 'tests.yaml'], withoutAnnotations(ruleFile.spec.groups), promtoolTests());
     expect([status, output.trim()]).toEqual([0, expect.stringContaining('SUCCESS')]);
+  }, 60_000);
+
+  it('the ledger backlog scenario can fail: without `for: 5m` the alert fires before 10m and promtool says so', () => {
+    const hasty = structuredClone(ruleFile.spec.groups);
+    delete (hasty.flatMap((g) => g.rules).find((r) => r.alert === 'PersonGraphLedgerBacklog') as Rule & { for?: string }).for;
+    const { status, output } = promtool(['test', 'rules', 'tests.yaml'], withoutAnnotations(hasty), promtoolTests());
+    expect(status).not.toBe(0);
+    expect(output).toContain('PersonGraphLedgerBacklog');
   }, 60_000);
 
   it('the harness can fail: an error-rate rule that counts NOT_FOUND (as it once did) fires on the burst and promtool says so', () => {
