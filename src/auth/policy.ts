@@ -70,7 +70,16 @@ export interface ConsumerGrant {
    * (refused with PURPOSE_NOT_ALLOWED otherwise); the value is recorded in the disclosure ledger.
    */
   requestPurposes: readonly string[] | null;
+  /**
+   * `x-on-behalf-of` (the user a request is made for): `record` (the default: recorded in the ledger when sent,
+   * never used for an access decision), `ignore` (never recorded) or `require` (a request without it is refused
+   * with ON_BEHALF_OF_REQUIRED: the one access decision it may take part in, and only when the policy says so).
+   */
+  onBehalfOf: OnBehalfOfMode;
 }
+
+export const ON_BEHALF_OF_MODES = ['ignore', 'record', 'require'] as const;
+export type OnBehalfOfMode = (typeof ON_BEHALF_OF_MODES)[number];
 
 export const TRUSTED_DOCUMENTS_MODES = ['off', 'log-unknown', 'enforce'] as const;
 export type TrustedDocumentsMode = (typeof TRUSTED_DOCUMENTS_MODES)[number];
@@ -107,7 +116,7 @@ const FILTER_NAMES = Object.keys(FILTERS) as FilterName[];
 
 const TOP_LEVEL_KEYS = ['description', 'roles', 'consumers', 'certificateRevocationList'];
 const ROLE_KEYS = ['description', 'grants', 'filters', 'redactions'];
-const CONSUMER_KEYS = ['description', 'roles', 'filters', 'apiKeys', 'rateLimit', 'suspended', 'introspection', 'purpose', 'trustedDocuments', 'requestPurposes'];
+const CONSUMER_KEYS = ['description', 'roles', 'filters', 'apiKeys', 'rateLimit', 'suspended', 'introspection', 'purpose', 'trustedDocuments', 'requestPurposes', 'onBehalfOf'];
 const REDACTION_KEYS = ['field', 'action', 'limitedAccessOnly'];
 
 export interface PolicyOptions {
@@ -223,8 +232,9 @@ export function buildPolicy(file: string, doc: unknown, schema: GraphQLSchema, o
       suspended: readFlag(def.suspended, 'suspended', where, problems),
       introspection: readFlag(def.introspection, 'introspection', where, problems),
       purpose: readPurpose(def.purpose, where, problems),
-      trustedDocuments: readTrustedDocumentsMode(def.trustedDocuments, where, problems),
+      trustedDocuments: readMode(def.trustedDocuments, 'trustedDocuments', TRUSTED_DOCUMENTS_MODES, 'log-unknown', where, problems),
       requestPurposes: readRequestPurposes(def.requestPurposes, where, problems),
+      onBehalfOf: readMode(def.onBehalfOf, 'onBehalfOf', ON_BEHALF_OF_MODES, 'record', where, problems),
     });
   }
 
@@ -427,13 +437,13 @@ function readRequestPurposes(raw: unknown, where: string, problems: string[]): s
   return [...new Set(raw as string[])];
 }
 
-function readTrustedDocumentsMode(raw: unknown, where: string, problems: string[]): TrustedDocumentsMode {
-  if (raw === undefined || raw === null) return 'log-unknown';
-  if (typeof raw !== 'string' || !(TRUSTED_DOCUMENTS_MODES as readonly string[]).includes(raw)) {
-    problems.push(`${where}: trustedDocuments must be one of ${TRUSTED_DOCUMENTS_MODES.join(', ')} (got ${JSON.stringify(raw)})`);
-    return 'log-unknown';
+function readMode<M extends string>(raw: unknown, key: string, modes: readonly M[], fallback: M, where: string, problems: string[]): M {
+  if (raw === undefined || raw === null) return fallback;
+  if (typeof raw !== 'string' || !(modes as readonly string[]).includes(raw)) {
+    problems.push(`${where}: ${key} must be one of ${modes.join(', ')} (got ${JSON.stringify(raw)})`);
+    return fallback;
   }
-  return raw as TrustedDocumentsMode;
+  return raw as M;
 }
 
 function readFlag(raw: unknown, name: string, where: string, problems: string[]): boolean {

@@ -42,6 +42,8 @@ export const ERROR_CODES = {
    * is missing or not one of them (`extensions.allowedPurposes`).
    */
   PURPOSE_NOT_ALLOWED: { status: 403 },
+  /** The consumer's policy says `onBehalfOf: require` and the request has no `x-on-behalf-of`. */
+  ON_BEHALF_OF_REQUIRED: { status: 403 },
   /** No such person, or one outside the consumer's filters (indistinguishable on purpose); or an unknown path. */
   NOT_FOUND: { status: 404 },
   /** An upstream that feeds this path failed or is unreachable. */

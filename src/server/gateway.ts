@@ -17,11 +17,11 @@ import { graphqlRoutePlugin, type GraphqlRouteOptions } from './plugins/graphql-
 import { httpErrorsPlugin, type HttpErrorsOptions } from './plugins/http-errors.js';
 import { identityPlugin, type IdentityOptions } from './plugins/identity.js';
 import { rateLimitPlugin, type RateLimitOptions } from './plugins/rate-limit.js';
-import { accessPathOf, ledgerGatePlugin, onBehalfOf, recordRefusals } from './plugins/ledger.js';
+import { accessPathOf, ledgerGatePlugin, recordRefusals } from './plugins/ledger.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
 import { requestTelemetryPlugin, type RequestTelemetryOptions } from './plugins/request-telemetry.js';
 import { trustedDocumentsPlugin, type TrustedDocumentsOptions } from './plugins/trusted-documents.js';
-import { purposeGatePlugin } from './plugins/purpose.js';
+import { declarationsPlugin, onBehalfOf } from './plugins/declarations.js';
 import { documentsDirFor, TrustedDocuments } from '../auth/trusted-documents.js';
 import { shutDown } from './shutdown.js';
 import { bindTelemetry, scopeOf } from './telemetry.js';
@@ -178,7 +178,7 @@ function registerRequestPipeline(
   app.register(identityPlugin, steps.identity); //              who is calling, or refused (auth's answer)
   app.register(rateLimitPlugin, steps.rateLimit); //            the consumer's budget
   app.register(ledgerGatePlugin, { ledger: steps.ledger }); //  refused while the ledger cannot record (LEDGER_ON_ERROR=closed)
-  app.register(purposeGatePlugin); //                           x-purpose from the policy's requestPurposes, when it lists them
+  app.register(declarationsPlugin); //                          x-purpose and x-on-behalf-of, as the consumer's policy requires them
   app.register(trustedDocumentsPlugin, steps.documents); //     documentId -> text; unregistered documents per the consumer's mode, before parsing
   app.register(graphqlRoutePlugin, steps.graphql); //           Apollo: limits and grants gate, shield, resolvers, audit
 }

@@ -4,7 +4,7 @@
  * each consumer mode (`enforce`, `log-unknown`, `off`); an unregistered document refused in `enforce` before
  * anything parses it; unknown ids; operation names of trusted documents in logs and metrics, others only as
  * a hash; the ledger's record of a refused document; a per-request purpose (`requestPurposes`, `x-purpose`) where the
- * policy requires one.
+ * policy requires one, and `x-on-behalf-of` as the policy says (record, ignore, require).
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -55,12 +55,13 @@ function writePolicy(name: string, devMode: string, policeExtra: string[] = []):
   return file;
 }
 
-const enforcing = writePolicy('enforce', 'enforce');
+const enforcing = writePolicy('enforce', 'enforce', ['    onBehalfOf: ignore']);
 // On this gateway police-dev must also state a per-request purpose (ledger: requestPurposes / x-purpose).
-const off = writePolicy('off', 'off', ['    requestPurposes: [safeguarding, crime-prevention]']);
+const off = writePolicy('off', 'off', ['    requestPurposes: [safeguarding, crime-prevention]', '    onBehalfOf: require']);
 
 const stack = useGatewayStack({
   population: 300,
+  timeoutMs: 60_000,
   policy: () => ({ file: enforcing }),
   env: { AUDIT_SINK: 'stdout' },
   gateways: [{ ALLOW_GET_OPERATIONS: 'true' }, { POLICY_FILE: off }],
@@ -220,10 +221,11 @@ describe('a consumer with trusted documents off', () => {
 
 describe('a per-request purpose, when the policy requires one (requestPurposes)', () => {
   it('refuses a request without x-purpose, or with one the policy does not list, with 403 PURPOSE_NOT_ALLOWED; records the purpose given', async () => {
+    const user = { 'x-on-behalf-of': 'officer-4711' };
     const [missing, notListed, given] = await Promise.all([
-      post('policeDev', { query: UNREGISTERED, variables }, 1, { 'x-request-id': `no-purpose-${Date.now()}` }),
-      post('policeDev', { query: UNREGISTERED, variables }, 1, { 'x-purpose': 'marketing' }),
-      post('policeDev', { query: UNREGISTERED, variables }, 1, { 'x-purpose': 'safeguarding', 'x-request-id': `purpose-${Date.now()}` }),
+      post('policeDev', { query: UNREGISTERED, variables }, 1, { ...user, 'x-request-id': `no-purpose-${Date.now()}` }),
+      post('policeDev', { query: UNREGISTERED, variables }, 1, { ...user, 'x-purpose': 'marketing' }),
+      post('policeDev', { query: UNREGISTERED, variables }, 1, { ...user, 'x-purpose': 'safeguarding', 'x-request-id': `purpose-${Date.now()}` }),
     ]);
     for (const r of [missing, notListed]) {
       expect([r.status, codeOf(r), r.body.errors?.[0]?.extensions?.allowedPurposes]).toEqual([403, 'PURPOSE_NOT_ALLOWED', ['safeguarding', 'crime-prevention']]);
@@ -232,8 +234,25 @@ describe('a per-request purpose, when the policy requires one (requestPurposes)'
     await settle();
     const ledger = logLines(1).filter((l) => l.event === 'disclosure-ledger').map((l) => l.record as Record<string, unknown>);
     expect(ledger.find((r) => r.requestId === missing.headers['x-request-id'])).toMatchObject({ kind: 'refusal', errorCodes: ['PURPOSE_NOT_ALLOWED'], httpStatus: 403, requestPurpose: null });
-    expect(ledger.find((r) => r.requestId === given.headers['x-request-id'])).toMatchObject({ kind: 'disclosure', requestPurpose: 'safeguarding', outcome: 'ok' });
+    expect(ledger.find((r) => r.requestId === given.headers['x-request-id'])).toMatchObject({ kind: 'disclosure', requestPurpose: 'safeguarding', onBehalfOf: 'officer-4711', outcome: 'ok' });
     // dev-consumer's policy lists no purposes: nothing asked of it.
     expect((await post('devConsumer', { query: UNREGISTERED, variables }, 1)).status).toBe(200);
+  });
+});
+
+describe('x-on-behalf-of, as the policy says (onBehalfOf: record by default, ignore, require)', () => {
+  it('require: a request without it is refused with 403 ON_BEHALF_OF_REQUIRED (and recorded); ignore: never recorded; record: recorded as sent', async () => {
+    const [without, ignored, recorded] = await Promise.all([
+      post('policeDev', { query: UNREGISTERED, variables }, 1, { 'x-purpose': 'safeguarding', 'x-request-id': `no-user-${Date.now()}` }),
+      post('policeDev', { query: UNREGISTERED, variables }, 0, { 'x-on-behalf-of': 'officer-9', 'x-request-id': `ignored-${Date.now()}` }),
+      post('devConsumer', { documentId: documentIdOf(PERSON_NAME), variables }, 0, { 'x-on-behalf-of': 'analyst-12', 'x-request-id': `recorded-${Date.now()}` }),
+    ]);
+    expect([without.status, codeOf(without)]).toEqual([403, 'ON_BEHALF_OF_REQUIRED']);
+    expect([ignored.status, recorded.status]).toEqual([200, 200]);
+    await settle();
+    const records = (gateway: number) => logLines(gateway).filter((l) => l.event === 'disclosure-ledger').map((l) => l.record as Record<string, unknown>);
+    expect(records(1).find((r) => r.requestId === without.headers['x-request-id'])).toMatchObject({ kind: 'refusal', errorCodes: ['ON_BEHALF_OF_REQUIRED'], onBehalfOf: null });
+    expect(records(0).find((r) => r.requestId === ignored.headers['x-request-id'])).toMatchObject({ kind: 'disclosure', consumer: 'police-dev', onBehalfOf: null });
+    expect(records(0).find((r) => r.requestId === recorded.headers['x-request-id'])).toMatchObject({ kind: 'disclosure', consumer: 'dev-consumer', onBehalfOf: 'analyst-12' });
   });
 });

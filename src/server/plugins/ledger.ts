@@ -3,6 +3,7 @@ import fp from 'fastify-plugin';
 import { errorBody } from '../../errors/contract.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import type { AccessPath } from '../../ledger/record.js';
+import { onBehalfOf } from './declarations.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,16 +20,11 @@ export function accessPathOf(request: FastifyRequest, developmentListener: boole
   return request.identifiedVia === 'proxy' ? 'trusted-proxy' : 'direct-mtls';
 }
 
-/** `x-on-behalf-of` as the consumer sent it (one value, at most 200 characters), recorded only. */
-export function onBehalfOf(request: FastifyRequest): string | null {
-  const v = request.headers['x-on-behalf-of'];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim().slice(0, 200) : null;
-}
 
 /** Statuses of requests refused before GraphQL ran: identity (401, 403), rate limit (429), GET (405), ledger closed (503). */
 const REFUSED: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 405: 'BAD_REQUEST', 429: 'RATE_LIMITED', 503: 'SERVICE_UNAVAILABLE' };
-/** Refusals that name their own code: trusted documents (src/server/plugins/trusted-documents.ts) and the purpose gate (purpose.ts). */
-const NAMED_REFUSALS = new Set(['DOCUMENT_NOT_TRUSTED', 'PERSISTED_QUERY_NOT_FOUND', 'PURPOSE_NOT_ALLOWED']);
+/** Refusals that name their own code: trusted documents (src/server/plugins/trusted-documents.ts) and the request's declarations (declarations.ts). */
+const NAMED_REFUSALS = new Set(['DOCUMENT_NOT_TRUSTED', 'PERSISTED_QUERY_NOT_FOUND', 'PURPOSE_NOT_ALLOWED', 'ON_BEHALF_OF_REQUIRED']);
 
 /** A ledger record for every request refused before GraphQL ran (Apollo's audit plugin records the others). */
 export function recordRefusals(app: FastifyInstance, ledger: Ledger, developmentListener: boolean): void {

@@ -135,4 +135,4 @@ function forgetDocumentId(fields: Record<string, unknown>, get: boolean): void {
   fields.extensions = get ? JSON.stringify(extensions) : extensions;
 }
 
-export const trustedDocumentsPlugin = fp(trustedDocuments, { name: 'trusted-documents', dependencies: ['purpose-gate'] });
+export const trustedDocumentsPlugin = fp(trustedDocuments, { name: 'trusted-documents', dependencies: ['request-declarations'] });
