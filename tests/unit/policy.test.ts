@@ -30,4 +30,14 @@ describe('consumer policy', () => {
       expect((e as Error).message).toContain('unknown role "missing-role"');
     }
   });
+
+  it('reads trustedDocuments (default log-unknown), requestPurposes (default none) and onBehalfOf (default record), and names wrong values', () => {
+    const roles = { r: { grants: ['Query.person'] } };
+    const defaults = buildPolicy('test.yaml', { roles, consumers: { c: { roles: ['r'] } } }, schema).consumer('c')!;
+    expect([defaults.trustedDocuments, defaults.requestPurposes, defaults.onBehalfOf]).toEqual(['log-unknown', null, 'record']);
+    const set = buildPolicy('test.yaml', { roles, consumers: { c: { roles: ['r'], trustedDocuments: 'enforce', requestPurposes: ['safeguarding', 'crime-prevention'], onBehalfOf: 'require' } } }, schema).consumer('c')!;
+    expect([set.trustedDocuments, set.requestPurposes, set.onBehalfOf]).toEqual(['enforce', ['safeguarding', 'crime-prevention'], 'require']);
+    const wrong = { roles, consumers: { c: { roles: ['r'], trustedDocuments: 'strict', requestPurposes: [], onBehalfOf: 'trust' } } };
+    expect(() => buildPolicy('test.yaml', wrong, schema)).toThrow(/trustedDocuments must be one of off, log-unknown, enforce \(got "strict"\)[\s\S]*requestPurposes must be a non-empty list[\s\S]*onBehalfOf must be one of ignore, record, require/);
+  });
 });
