@@ -9,7 +9,6 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { commandLine } from './cli.js';
-import { checkSchema, DEFAULT_ARTEFACT_DIR } from './schema-lib.js';
 
 const USAGE = `Compares schema/*.graphql with the released snapshot and lists the changes by criticality, with the
 consumers whose granted coordinates each change touches and the consumers' trusted documents it breaks; composes Person Graph as a Federation v2 subgraph
@@ -43,6 +42,8 @@ const { values } = commandLine(process.argv.slice(2), {
   },
 });
 const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+// Loaded once the command line is understood: --help and usage errors answer without the schema toolchain.
+const { checkSchema, DEFAULT_ARTEFACT_DIR } = await import('./schema-lib.js');
 
 try {
   const result = await checkSchema({ schemaDir: str('schema'), snapshot: str('snapshot'), policyDir: str('policy'), testSubgraph: str('test-subgraph') });
