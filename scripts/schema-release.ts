@@ -9,7 +9,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { subgraphSdl } from '../src/server/federation.js';
 import { commandLine } from './cli.js';
-import { DEFAULT_SCHEMA_DIR, DEFAULT_SNAPSHOT, SUBGRAPH_SNAPSHOT_NAME, checkSchema, loadSchema, printSnapshot } from './schema-lib.js';
 
 const CHANGELOG_HEADER = `# Released schema changes
 
@@ -38,6 +37,8 @@ const { values } = commandLine(process.argv.slice(2), {
   options: { schema: { type: 'string' }, snapshot: { type: 'string' }, policy: { type: 'string' }, changelog: { type: 'string' }, 'allow-breaking': { type: 'string' } },
 });
 const args = values as Partial<Record<'schema' | 'snapshot' | 'policy' | 'changelog' | 'allow-breaking', string>>;
+// Loaded once the command line is understood: --help and usage errors answer without the schema toolchain.
+const { DEFAULT_SCHEMA_DIR, DEFAULT_SNAPSHOT, SUBGRAPH_SNAPSHOT_NAME, checkSchema, loadSchema, printSnapshot } = await import('./schema-lib.js');
 
 try {
   const schemaDir = args.schema ?? DEFAULT_SCHEMA_DIR;
@@ -50,8 +51,8 @@ try {
   } else {
     const result = await checkSchema({ schemaDir, snapshot, policyDir: args.policy });
     process.stdout.write(`${result.report}\n\n`);
-    if (result.breaking.length > 0 && !args['allow-breaking']) {
-      process.stderr.write('schema:release: refused: breaking changes (see above). Use --allow-breaking "<reason>" only for an agreed, announced break.\n');
+    if ((result.breaking.length > 0 || result.documents.broken.length > 0) && !args['allow-breaking']) {
+      process.stderr.write('schema:release: refused: breaking changes or broken trusted documents (see above). Use --allow-breaking "<reason>" only for an agreed, announced break.\n');
       process.exit(1);
     }
     if (result.changes.length === 0) {

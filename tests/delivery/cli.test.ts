@@ -80,8 +80,6 @@ describe('the npm scripts of scripts/ (one command-line convention)', () => {
       ['certs', 'scripts/certs.ts', ['a', 'b'], /unexpected argument: b/],
       ['schema:check', 'scripts/schema-check.ts', ['--summary'], /--summary/],
       ['api-key', 'scripts/api-key.ts', ['rotate'], /unknown command rotate/],
-      ['documents', 'scripts/documents.ts', ['publish'], /unknown command publish/],
-      ['ledger', 'scripts/ledger.ts', ['erase'], /unknown command erase/],
       ['ledger', 'scripts/ledger.ts', ['consumer', 'acme'], /--from is required/],
       ['documents', 'scripts/documents.ts', ['add', 'police-dev'], /add takes 2 argument/],
     ];
