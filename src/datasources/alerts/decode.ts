@@ -1,4 +1,4 @@
-import { array, fields, items, object, ordered, prisonNumber, type Report } from '../http/contract.js';
+import { array, fields, keyedBatch, object, ordered, prisonNumber, type KeyedBatch, type Report } from '../http/contract.js';
 import type { AlertDto } from './routes.js';
 
 /**
@@ -15,8 +15,18 @@ export function decodeAlert(value: unknown, path: string): AlertDto {
   return o as unknown as AlertDto;
 }
 
-/** `POST /search/alerts/prison-numbers`: a page whose `content` is the alerts of every asked person. */
-export function decodeAlertPage(body: unknown, report: Report): { content: AlertDto[] } {
+/**
+ * `POST /search/alerts/prison-numbers`: a page whose `content` is the alerts of every asked person,
+ * keyed by prison number, so that an alert left out is counted against its person (or, when its
+ * prison number itself is broken, against every person asked: any of them may miss it).
+ */
+export function decodeAlertPage(body: unknown, report: Report): KeyedBatch<AlertDto> {
   const page = object(body, '$');
-  return { content: items(array(page.content, '$.content'), '$.content', decodeAlert, report) };
+  return keyedBatch(
+    array(page.content, '$.content'),
+    '$.content',
+    (item, at) => [prisonNumber(object(item, at).prisonNumber, `${at}.prisonNumber`)],
+    decodeAlert,
+    report,
+  );
 }
