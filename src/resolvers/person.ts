@@ -1,7 +1,7 @@
 import type { PersonRef, PrisonDetails, PrisonRecord, ProbationRecord } from '../domain/person.js';
 import { identifiersOf, preferredHmppsId } from '../domain/person.js';
 import { ageOn } from '../domain/person.js';
-import { alertAppliesOn, mergeAddresses, newestFirst, type Address, type Alert } from '../domain/profile.js';
+import { alertAppliesOn, mergeAddresses, newestFirst, type Address, type Alert, type ProbationCase } from '../domain/profile.js';
 import { londonDate } from '../domain/time.js';
 import { supervisionStatusOf } from '../domain/visibility.js';
 import type { GraphQLResolveInfo } from 'graphql';
@@ -86,25 +86,9 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
         (lists) => mergeAddresses(lists.PRISON ?? [], lists.PROBATION ?? []),
       ),
     offences: async (person, _args, ctx, info) =>
-      mergedList(
-        ctx,
-        info,
-        halves(person, {
-          prison: (n) => ctx.loaders.prisonOffences.load(n),
-          probation: async (crn) => (await ctx.loaders.probationCase.load(crn))?.offences ?? [],
-        }),
-        (lists) => newestFirst(Object.values(lists).flat(), (o) => o.offenceDate),
-      ),
+      withSupervisions(ctx, info, person, (n) => ctx.loaders.prisonOffences.load(n), (c) => c.offences, (o) => o.offenceDate),
     sentences: async (person, _args, ctx, info) =>
-      mergedList(
-        ctx,
-        info,
-        halves(person, {
-          prison: (n) => ctx.loaders.prisonSentences.load(n),
-          probation: async (crn) => (await ctx.loaders.probationCase.load(crn))?.sentences ?? [],
-        }),
-        (lists) => newestFirst(Object.values(lists).flat(), (s) => s.dateOfSentencing ?? s.startDate),
-      ),
+      withSupervisions(ctx, info, person, (n) => ctx.loaders.prisonSentences.load(n), (c) => c.sentences, (s) => s.dateOfSentencing ?? s.startDate),
     sentenceKeyDates: async (person, _args, { loaders }) => {
       const prison = prisonHalf(person);
       return prison ? upstream(loaders.keyDates.load(prison.prisonNumber)) : null;
@@ -190,6 +174,22 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     },
   },
 };
+
+/** Prison entries and those of the probation case's supervisions, newest first (a merged list, ADR 21). */
+function withSupervisions<T>(
+  ctx: ResolverContext,
+  info: GraphQLResolveInfo,
+  person: PersonRef,
+  prison: (prisonNumber: string) => Promise<T[]>,
+  ofCase: (probationCase: ProbationCase) => T[],
+  dateOf: (entry: T) => string | null,
+): Promise<T[]> {
+  const probation = async (crn: string) => {
+    const probationCase = await ctx.loaders.probationCase.load(crn);
+    return probationCase ? ofCase(probationCase) : [];
+  };
+  return mergedList(ctx, info, halves(person, { prison, probation }), (lists) => newestFirst(Object.values(lists).flat(), dateOf));
+}
 
 /** A list from one source, with an error at its path when entries were left out of it (ADR 21). */
 function withOmissionsReported<T>(ctx: ResolverContext, info: GraphQLResolveInfo, source: RecordSource, list: T[]): T[] {
