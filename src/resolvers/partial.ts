@@ -50,7 +50,7 @@ export async function mergedList<T>(
 ): Promise<T[]> {
   const settled = await Promise.all(sides.map(settle));
   const failed = settled.filter((s): s is Extract<Settled<T>, { error: GraphQLError }> => 'error' in s);
-  if (failed.length === settled.length) {
+  if (failed.length > 0 && failed.length === settled.length) {
     throw missingSides(failed[0]!.error, failed.map((s) => s.source), 'The list could not be given.');
   }
   const path = responsePathAsArray(info.path);
