@@ -8,6 +8,14 @@ const DAY_MS = 86_400_000;
 /** The simulated "today": fixed so that answers never change with the wall clock. */
 export const SNAPSHOT_DATE = '2026-08-21';
 
+/**
+ * The real calendar date in London, for the few values the real services work out when asked
+ * (alerts' `isActive`): a client checks them against its own today.
+ */
+export function wallClockToday(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
 /** Days since 1970-01-01 of a calendar date (proleptic Gregorian; Howard Hinnant's algorithm). */
 export function toDays(date: string): number {
   let y = Number(date.slice(0, 4));

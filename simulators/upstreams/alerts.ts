@@ -1,10 +1,18 @@
 /** DPS Prisoner Alerts API (dps-alerts-api.json). */
 
+import { wallClockToday } from '../lib/dates.js';
 import { type AlertModel, alerts } from '../lib/details.js';
 import { HttpError, type UpstreamDefinition, boolParam, hmppsError, intParam, listParam, ok, springPage, stringArrayBody } from '../lib/http.js';
 import type { Person, Population } from '../lib/population.js';
 
 const MAX_BATCH = 1000;
+
+/**
+ * As the real service: active when the active-to date is absent or after today, worked out when
+ * asked (on the real today, not the population's fixed one: an alert that said active after its
+ * end would be a contradiction the gateway refuses).
+ */
+const isActiveNow = (a: AlertModel): boolean => a.activeTo === null || a.activeTo > wallClockToday();
 
 function alertDto(p: Person, a: AlertModel): Record<string, unknown> {
   return {
@@ -15,7 +23,7 @@ function alertDto(p: Person, a: AlertModel): Record<string, unknown> {
     authorisedBy: a.authorisedBy,
     activeFrom: a.activeFrom,
     activeTo: a.activeTo ?? undefined,
-    isActive: a.isActive,
+    isActive: isActiveNow(a),
     createdAt: a.createdAt,
     createdBy: a.createdBy,
     createdByDisplayName: a.createdByDisplayName,
@@ -63,7 +71,7 @@ export function createAlerts(pop: Population): UpstreamDefinition {
           let list = p ? alerts(pop, p) : [];
           list = list.filter(
             (a) =>
-              (isActive === undefined || a.isActive === isActive) &&
+              (isActive === undefined || isActiveNow(a) === isActive) &&
               (types.size === 0 || types.has(a.ref.typeCode)) &&
               (codes.size === 0 || codes.has(a.ref.code)) &&
               (fromStart === undefined || a.activeFrom >= fromStart) &&
@@ -91,7 +99,7 @@ export function createAlerts(pop: Population): UpstreamDefinition {
             const p = pop.byPrisonNumberValue(n.toUpperCase());
             if (p === undefined || seen.has(p.index)) continue;
             seen.add(p.index);
-            for (const a of alerts(pop, p)) if (includeInactive || a.isActive) content.push(alertDto(p, a));
+            for (const a of alerts(pop, p)) if (includeInactive || isActiveNow(a)) content.push(alertDto(p, a));
           }
           return ok({ content });
         },

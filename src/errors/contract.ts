@@ -105,10 +105,13 @@ export function graphQLError(
   code: ErrorCode,
   message: string,
   extensions: ErrorExtensions = {},
-  options: { stopsOperation?: boolean; nodes?: readonly ASTNode[] } = {},
+  options: { stopsOperation?: boolean; nodes?: readonly ASTNode[]; path?: ReadonlyArray<string | number> } = {},
 ): GraphQLError {
   return new GraphQLError(message, {
     ...(options.nodes ? { nodes: options.nodes } : {}),
+    // Set by the gateway only for an error beside data at the same path (a partial list, ADR 21);
+    // graphql-js sets it on every error a resolver throws.
+    ...(options.path ? { path: options.path } : {}),
     extensions: { code, ...extensions, ...(options.stopsOperation ? { http: { status: httpStatusOf(code) } } : {}) },
   });
 }

@@ -1,3 +1,4 @@
+import type { GraphQLError } from 'graphql';
 import type { RequestLoaders } from '../datasources/index.js';
 import type { RowFilters } from '../domain/visibility.js';
 
@@ -15,4 +16,9 @@ export interface ResolverContext {
   searchHidesLimitedAccess(criteria: readonly string[], includeAliases: boolean): boolean;
   /** Whether the consumer's policy grants this schema coordinate (e.g. `CaseNote.sensitive`). */
   granted(coordinate: string): boolean;
+  /**
+   * Errors at paths that also carry data: a list answered in part (src/resolvers/partial.ts,
+   * docs/adr/0021). Filled by resolvers; added to the response by the gateway's Apollo plugin.
+   */
+  partialErrors: GraphQLError[];
 }

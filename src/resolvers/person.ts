@@ -1,16 +1,18 @@
 import type { PersonRef, PrisonDetails, PrisonRecord, ProbationRecord } from '../domain/person.js';
 import { identifiersOf, preferredHmppsId } from '../domain/person.js';
 import { ageOn } from '../domain/person.js';
-import { alertAppliesOn, mergeAddresses, newestFirst, type Address, type Alert } from '../domain/profile.js';
+import { alertAppliesOn, mergeAddresses, newestFirst, type Address, type Alert, type ProbationCase } from '../domain/profile.js';
 import { londonDate } from '../domain/time.js';
 import { supervisionStatusOf } from '../domain/visibility.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { ResolverContext } from './context.js';
 import { toConsumerError } from './errors.js';
+import { mergedList, reportOmitted, type ListSide, type RecordSource } from './partial.js';
 import { fingerprint, pageOf, pageSize } from './pagination.js';
 
 /** Field resolvers of Person and the types hanging off it: thin, each reads one thing. */
 
-type Resolver<Parent, Args = Record<string, never>> = (parent: Parent, args: Args, ctx: ResolverContext) => unknown;
+type Resolver<Parent, Args = Record<string, never>> = (parent: Parent, args: Args, ctx: ResolverContext, info: GraphQLResolveInfo) => unknown;
 
 /** Awaits an upstream lookup; a failure becomes the consumer-facing error of that field only. */
 export async function upstream<T>(lookup: Promise<T>): Promise<T> {
@@ -32,8 +34,19 @@ export function probationHalf(person: PersonRef): ProbationRecord | null {
   return person.probation;
 }
 
-const orEmpty = async <T>(key: string | null, load: (key: string) => Promise<T[]>): Promise<T[]> =>
-  key ? upstream(load(key)) : [];
+/**
+ * The sides of a list fed by both halves: one per half the person has, or that could not be asked
+ * (that side fails with the half's error). A half the person does not have is no side at all.
+ */
+function halves<T>(
+  person: PersonRef,
+  load: { prison: (prisonNumber: string) => Promise<T[]>; probation: (crn: string) => Promise<T[]> },
+): Array<ListSide<T>> {
+  const sides: Array<ListSide<T>> = [];
+  if (person.prisonUnavailable || person.prison) sides.push({ source: 'PRISON', entries: () => load.prison(prisonHalf(person)!.prisonNumber) });
+  if (person.probationUnavailable || person.probation) sides.push({ source: 'PROBATION', entries: () => load.probation(probationHalf(person)!.crn) });
+  return sides;
+}
 
 export const personResolvers: Record<string, Record<string, Resolver<PersonRef, never>>> = {
   Person: {
@@ -61,56 +74,46 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     contactDetails: (person) => probationHalf(person)?.contactDetails ?? null,
     prison: (person) => prisonHalf(person)?.details ?? null,
     probation: (person) => (probationHalf(person) ? person : null),
-    // Both halves are taken before any lookup starts: a half that could not be asked throws here,
-    // before a promise exists that nobody would wait for.
-    addresses: async (person, _args, { loaders }) => {
-      const prisonNumber = prisonHalf(person)?.prisonNumber ?? null;
-      const crn = probationHalf(person)?.crn ?? null;
-      const [prison, probation] = await Promise.all([
-        orEmpty(prisonNumber, (n) => loaders.prisonAddresses.load(n)),
-        orEmpty(crn, (c) => loaders.probationAddresses.load(c)),
-      ]);
-      return mergeAddresses(prison, probation);
-    },
-    offences: async (person, _args, { loaders }) => {
-      const prisonNumber = prisonHalf(person)?.prisonNumber ?? null;
-      const crn = probationHalf(person)?.crn ?? null;
-      const [prison, probationCase] = await Promise.all([
-        orEmpty(prisonNumber, (n) => loaders.prisonOffences.load(n)),
-        probationCaseFor(crn, loaders),
-      ]);
-      return newestFirst([...prison, ...(probationCase?.offences ?? [])], (o) => o.offenceDate);
-    },
-    sentences: async (person, _args, { loaders }) => {
-      const prisonNumber = prisonHalf(person)?.prisonNumber ?? null;
-      const crn = probationHalf(person)?.crn ?? null;
-      const [prison, probationCase] = await Promise.all([
-        orEmpty(prisonNumber, (n) => loaders.prisonSentences.load(n)),
-        probationCaseFor(crn, loaders),
-      ]);
-      return newestFirst([...prison, ...(probationCase?.sentences ?? [])], (s) => s.dateOfSentencing ?? s.startDate);
-    },
+    // Fed by both halves: a half that fails costs its own entries only (ADR 21).
+    addresses: async (person, _args, ctx, info) =>
+      mergedList(
+        ctx,
+        info,
+        halves(person, {
+          prison: (n) => ctx.loaders.prisonAddresses.load(n),
+          probation: (crn) => ctx.loaders.probationAddresses.load(crn),
+        }),
+        (lists) => mergeAddresses(lists.PRISON ?? [], lists.PROBATION ?? []),
+      ),
+    offences: async (person, _args, ctx, info) =>
+      withSupervisions(ctx, info, person, (n) => ctx.loaders.prisonOffences.load(n), (c) => c.offences, (o) => o.offenceDate),
+    sentences: async (person, _args, ctx, info) =>
+      withSupervisions(ctx, info, person, (n) => ctx.loaders.prisonSentences.load(n), (c) => c.sentences, (s) => s.dateOfSentencing ?? s.startDate),
     sentenceKeyDates: async (person, _args, { loaders }) => {
       const prison = prisonHalf(person);
       return prison ? upstream(loaders.keyDates.load(prison.prisonNumber)) : null;
     },
-    alerts: (async (person: PersonRef, args: AlertArgs, ctx: ResolverContext) => {
+    alerts: (async (person: PersonRef, args: AlertArgs, ctx: ResolverContext, info: GraphQLResolveInfo) => {
       const prison = prisonHalf(person);
       if (!prison) return null;
       const first = pageSize(args.first ?? 50, 'first');
       const allowed = ctx.rowFilters.alertCodes;
       const wanted = args.codes ? new Set(args.codes) : null;
       const today = londonDate(new Date());
-      const alerts = (await upstream(ctx.loaders.alerts.load(prison.prisonNumber)))
+      const all = await upstream(ctx.loaders.alerts.load(prison.prisonNumber));
+      // An alert left out may be one of a code this consumer may not see: saying so would tell it such
+      // alerts exist. Under an alert-code filter the omission is only counted for operators (ADR 21).
+      if (!allowed) reportOmitted(ctx, info, all, 'PRISON');
+      const alerts = all
         .filter((a: Alert) => (!allowed || allowed.has(a.code)) && (!wanted || wanted.has(a.code)))
         .map((a: Alert) => ({ ...a, active: alertAppliesOn(a, today) }))
         .filter((a) => !args.activeOnly || a.active);
       const question = fingerprint(['alerts', prison.prisonNumber, args.activeOnly ?? false, args.codes ?? null]);
       return pageOf(newestFirst(alerts, (a) => instantOrder(a.createdAt) ?? a.activeFrom), first, args.after, question);
     }) as Resolver<PersonRef, never>,
-    images: async (person, _args, { loaders }) => {
+    images: async (person, _args, ctx, info) => {
       const prison = prisonHalf(person);
-      return prison ? upstream(loaders.images.load(prison.prisonNumber)) : null;
+      return prison ? withOmissionsReported(ctx, info, 'PRISON', await upstream(ctx.loaders.images.load(prison.prisonNumber))) : null;
     },
     responsibleOfficer: (person) => person,
     protectedCharacteristics: (person) => person,
@@ -143,9 +146,11 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
 
   ProbationDetails: {
     underActiveSupervision: (person) => person.probation?.underActiveSupervision ?? false,
-    dynamicRisks: async (person, _args, { loaders }) => (await probationCaseOf(person, loaders))?.dynamicRisks ?? [],
+    dynamicRisks: async (person, _args, ctx, info) =>
+      withOmissionsReported(ctx, info, 'PROBATION', (await probationCaseOf(person, ctx.loaders))?.dynamicRisks ?? []),
     mappa: async (person, _args, { loaders }) => (await probationCaseOf(person, loaders))?.mappa ?? null,
-    statusInformation: async (person, _args, { loaders }) => (await probationCaseOf(person, loaders))?.statusInformation ?? [],
+    statusInformation: async (person, _args, ctx, info) =>
+      withOmissionsReported(ctx, info, 'PROBATION', (await probationCaseOf(person, ctx.loaders))?.statusInformation ?? []),
   },
 
   ResponsibleOfficer: {
@@ -165,12 +170,34 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     religion: (person) => person.combined.religion,
     maritalStatus: (person) => prisonHalf(person)?.maritalStatus ?? null,
     disabilities: (person) => probationHalf(person)?.disabilities ?? [],
-    reasonableAdjustments: async (person, _args, { loaders }) => {
+    reasonableAdjustments: async (person, _args, ctx, info) => {
       const bookingId = prisonHalf(person)?.bookingId;
-      return bookingId ? upstream(loaders.reasonableAdjustments.load(bookingId)) : [];
+      return bookingId ? withOmissionsReported(ctx, info, 'PRISON', await upstream(ctx.loaders.reasonableAdjustments.load(bookingId))) : [];
     },
   },
 };
+
+/** Prison entries and those of the probation case's supervisions, newest first (a merged list, ADR 21). */
+function withSupervisions<T>(
+  ctx: ResolverContext,
+  info: GraphQLResolveInfo,
+  person: PersonRef,
+  prison: (prisonNumber: string) => Promise<T[]>,
+  ofCase: (probationCase: ProbationCase) => T[],
+  dateOf: (entry: T) => string | null,
+): Promise<T[]> {
+  const probation = async (crn: string) => {
+    const probationCase = await ctx.loaders.probationCase.load(crn);
+    return probationCase ? ofCase(probationCase) : [];
+  };
+  return mergedList(ctx, info, halves(person, { prison, probation }), (lists) => newestFirst(Object.values(lists).flat(), dateOf));
+}
+
+/** A list from one source, with an error at its path when entries were left out of it (ADR 21). */
+function withOmissionsReported<T>(ctx: ResolverContext, info: GraphQLResolveInfo, source: RecordSource, list: T[]): T[] {
+  reportOmitted(ctx, info, list, source);
+  return list;
+}
 
 /** Instants with different offsets do not sort as strings: order by their UTC form. */
 function instantOrder(instant: string | null): string | null {

@@ -51,6 +51,39 @@ export function formatErrorFor(logger: Logger) {
   };
 }
 
+/**
+ * Errors beside data (a list answered in part, src/resolvers/partial.ts, ADR 21): graphql-js has no
+ * way for a resolver to return a value and an error for the same field, so resolvers collect them in
+ * the context and they are added here. An error whose data was nulled afterwards (by another error
+ * above it) is not added: that path carries its own error. First of the plugins, so that every
+ * plugin after it (audit, telemetry: the error codes and the `partial` outcome) sees the errors.
+ */
+export function partialErrorsPlugin(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response, contextValue }) {
+          const pending = contextValue.partialErrors;
+          if (pending.length === 0 || response.body.kind !== 'single') return;
+          const result = response.body.singleResult;
+          const delivered = pending.filter((e) => e.path !== undefined && valueAt(result.data, e.path) !== null);
+          if (delivered.length > 0) result.errors = [...(result.errors ?? []), ...delivered.map((e) => e.toJSON())];
+        },
+      };
+    },
+  };
+}
+
+/** The value at a response path (`undefined` when the path is not in the data, `null` when nulled). */
+function valueAt(data: unknown, path: ReadonlyArray<string | number>): unknown {
+  let value = data;
+  for (const key of path) {
+    if (value === null || value === undefined || typeof value !== 'object') return value === null ? null : undefined;
+    value = (value as Record<string | number, unknown>)[key];
+  }
+  return value ?? null;
+}
+
 /** Apollo Sandbox opens with the consumer guide's examples (one document, one operation each) and their variables. */
 function sandboxExamples(): { document?: string; variables?: Record<string, unknown> } {
   const { operations, variables } = developmentExamples();
@@ -81,6 +114,7 @@ export function createApollo(
     // Introspection nesting: graphql-js's rule for fields/interfaces/possibleTypes, ours for ofType.
     validationRules: [MaxIntrospectionDepthRule, maxOfTypeDepthRule()],
     plugins: [
+      partialErrorsPlugin(),
       // No HTTP caching of person data, so no cache hints: the plugin would only cost a hook per field.
       ApolloServerPluginCacheControlDisabled(),
       // The schema is a federation subgraph, for which Apollo would add its inline-trace plugin: every

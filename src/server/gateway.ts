@@ -132,6 +132,7 @@ async function serveGraphql(
         ...security.contextFor(request.consumer!, { introspectionAllowed: listener.sandbox }),
         requestId: String(request.id),
         loaders: dataSources.forRequest(scopeOf(request)),
+        partialErrors: [],
         ledger: {
           accessPath: accessPathOf(request, listener.sandbox),
           onBehalfOf: onBehalfOf(request),

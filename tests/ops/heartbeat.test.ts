@@ -192,10 +192,14 @@ describe('npm run heartbeat', () => {
       expect(run.stderr).toBe('');
     });
 
-    it('the Delius integration API answers 404 on every path (no error in the answer: the probation value is missing)', async () => {
+    it('the Delius integration API answers 404 on every path', async () => {
       const run = await broken('deliusIntegration', { respondWith: 'notFound' });
       expect(run.code).toBe(1);
-      expect(run.summary.message).toBe('probation side not reached: no value at data.person.responsibleOfficer.communityManager.forename');
+      // The spec declares no 404 on the case routes and the CRN came from probation search: a contract fault (ADR 10, "404 per route").
+      expect(run.summary).toMatchObject({ heartbeat: 'failed', errorCodes: ['UPSTREAM_INVALID_RESPONSE'] });
+      expect(run.summary.message).toBe(
+        'answer carries errors: UPSTREAM_INVALID_RESPONSE at person.responsibleOfficer.communityManager (probation); probation side not reached: no value at data.person.responsibleOfficer.communityManager.forename',
+      );
     });
 
     it.each([

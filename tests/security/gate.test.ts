@@ -40,7 +40,7 @@ function consumerNamed(name: string): Consumer {
 }
 
 function contextFor(consumer: string): GatewayContext {
-  return { ...security.contextFor(consumerNamed(consumer)), requestId: 'test', loaders: explodingLoaders as GatewayContext['loaders'] };
+  return { ...security.contextFor(consumerNamed(consumer)), requestId: 'test', loaders: explodingLoaders as GatewayContext['loaders'], partialErrors: [] };
 }
 
 async function run(consumer: string, query: string, variables?: Record<string, unknown>, operationName?: string) {
@@ -95,7 +95,7 @@ describe('introspection', () => {
   });
 
   it('allowed on the development listener whatever the policy flag says', async () => {
-    const contextValue = { ...security.contextFor(consumerNamed('police-force'), { introspectionAllowed: true }), requestId: 't', loaders: explodingLoaders as GatewayContext['loaders'] };
+    const contextValue = { ...security.contextFor(consumerNamed('police-force'), { introspectionAllowed: true }), requestId: 't', loaders: explodingLoaders as GatewayContext['loaders'], partialErrors: [] };
     const response = await apollo.executeOperation({ query: INTROSPECTION_PROBES[0]! }, { contextValue });
     expect(response.body.kind === 'single' && response.body.singleResult.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
   });

@@ -1,3 +1,4 @@
+import { emptyBatch, type KeyedBatch } from '../http/contract.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
 import { decodeAlertPage } from './decode.js';
 
@@ -15,8 +16,8 @@ export interface AlertDto {
 export function alertsRoutes(client: UpstreamCaller) {
   return {
     /** Batch: every alert (active and inactive) of every given prison number, in one request. */
-    async alertsOf(prisonNumbers: readonly string[]): Promise<AlertDto[]> {
-      const body = await client.call<{ content: AlertDto[] }>({
+    async alertsOf(prisonNumbers: readonly string[]): Promise<KeyedBatch<AlertDto>> {
+      const body = await client.call<KeyedBatch<AlertDto>>({
         route: 'POST /search/alerts/prison-numbers',
         method: 'POST',
         path: '/search/alerts/prison-numbers',
@@ -24,7 +25,7 @@ export function alertsRoutes(client: UpstreamCaller) {
         json: prisonNumbers,
         decode: decodeAlertPage,
       });
-      return body.body?.content ?? [];
+      return body.body ?? emptyBatch();
     },
   };
 }

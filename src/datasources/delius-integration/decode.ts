@@ -2,9 +2,9 @@ import { array, crn as crnOf, fields, inRange, items, object, optionalArray, opt
 import type { CaseAddressDto, ContactDto, ContactPageDto, LimitedAccessDetailDto, SupervisionResponseDto } from './routes.js';
 
 /**
- * Checks of every Delius integration field the mapping reads (docs/adr/0009). A supervision, risk
- * flag, status or address that does not fit is dropped and reported (the rest stand); a MAPPA detail
- * outside its domain (level 1-3) or a community manager of another shape spoils the whole answer
+ * Checks of every Delius integration field the mapping reads (docs/adr/0010). A supervision, risk
+ * flag, status or address that does not fit is dropped and reported (the rest stand, with an error at
+ * the list's path: ADR 21); a MAPPA detail outside its domain (level 0-3, category 0-4) or a community manager of another shape spoils the whole answer
  * (UPSTREAM_INVALID_RESPONSE on what it feeds): they are single values, not list items.
  */
 export function decodeSupervisions(body: unknown, report: Report): SupervisionResponseDto {
@@ -24,6 +24,8 @@ export function decodeSupervisions(body: unknown, report: Report): SupervisionRe
       level: 'integer?', levelDescription: 'string?', category: 'integer?', categoryDescription: 'string?',
       startDate: 'date?', reviewDate: 'date?', notes: 'string?',
     });
+    // What Delius gives: levels M0-M3 as 0-3, categories X9/M0-M4 as 0-4 (0: a legacy or
+    // unrecognised code, "unknown"; mapped to null, see `toProbationCase`).
     inRange(mappa, 'level', '$.mappaDetail', 0, 3);
     inRange(mappa, 'category', '$.mappaDetail', 0, 4);
   }

@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { carryOmitted } from '../../domain/omitted.js';
 import type { Address, ProbationCase } from '../../domain/profile.js';
 import { perKey, perQuestion } from '../batching.js';
 import type { ContactEvent, LimitedAccessDetails, UpstreamPage } from '../../domain/records.js';
@@ -7,7 +8,8 @@ import type { ContactQuery, DeliusIntegrationRoutes } from './routes.js';
 
 /*
  * Per-request loaders over the Delius integration API, keyed by CRN. The routes have no batch form:
- * a per-key failure rejects only that key.
+ * a per-key failure rejects only that key. Entries the decoders left out (ADR 10) are counted on the
+ * lists made from them (`carryOmitted`), for the error at the list's path (ADR 21).
  */
 
 /** CRN -> the probation case (supervisions, risks, MAPPA, community manager), or `null`. */
@@ -15,13 +17,25 @@ export const probationCaseLoader = (routes: DeliusIntegrationRoutes) =>
   new DataLoader<string, ProbationCase | null>(
     perKey(async (crn) => {
       const dto = await routes.supervisions(crn);
-      return dto ? toProbationCase(dto) : null;
+      if (!dto) return null;
+      const probationCase = toProbationCase(dto);
+      // A supervision left out takes its offences and its sentence with it.
+      carryOmitted(dto.supervisions, probationCase.offences);
+      carryOmitted(dto.supervisions, probationCase.sentences);
+      carryOmitted(dto.dynamicRisks, probationCase.dynamicRisks);
+      carryOmitted(dto.personStatus, probationCase.statusInformation);
+      return probationCase;
     }),
   );
 
 /** CRN -> addresses held by probation. */
 export const probationAddressesLoader = (routes: DeliusIntegrationRoutes) =>
-  new DataLoader<string, Address[]>(perKey(async (crn) => ((await routes.addresses(crn)) ?? []).map(toProbationAddress)));
+  new DataLoader<string, Address[]>(
+    perKey(async (crn) => {
+      const dtos = (await routes.addresses(crn)) ?? [];
+      return carryOmitted(dtos, dtos.map(toProbationAddress));
+    }),
+  );
 
 /** One page of a case's contact events: the CRN and the query sent for it. */
 export interface ContactPageKey {

@@ -52,6 +52,12 @@ function flag(dto: RegistrationDto): RiskFlag | null {
 
 const flags = (list: RegistrationDto[] | undefined) => (list ?? []).map(flag).filter((f): f is RiskFlag => f !== null);
 
+/**
+ * A MAPPA level or category as Delius numbers it: 0 stands for a legacy or unrecognised code
+ * ("unknown", the description still says what was recorded), never a level or category of its own.
+ */
+const numbered = (value: number | undefined): number | null => (value === undefined || value === 0 ? null : value);
+
 export function toProbationCase(dto: SupervisionResponseDto): ProbationCase {
   const supervisions = dto.supervisions ?? [];
   const manager = dto.communityManager;
@@ -87,9 +93,9 @@ export function toProbationCase(dto: SupervisionResponseDto): ProbationCase {
     statusInformation: newestFirst(flags(dto.personStatus), (f) => f.startDate),
     mappa: hasMappa
       ? {
-          level: mappa.level ?? null,
+          level: numbered(mappa.level),
           levelDescription: text(mappa.levelDescription),
-          category: mappa.category ?? null,
+          category: numbered(mappa.category),
           categoryDescription: text(mappa.categoryDescription),
           startDate: calendarDate(mappa.startDate),
           reviewDate: calendarDate(mappa.reviewDate),

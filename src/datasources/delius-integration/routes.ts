@@ -107,16 +107,19 @@ export interface ContactQuery {
 
 export function deliusIntegrationRoutes(client: UpstreamCaller) {
   return {
-    /** `null` when Delius has no such case. */
+    /**
+     * Asked only for a CRN probation search holds, and the spec declares 200 only: a 404 is a moved
+     * or misrouted upstream (a contract fault), never "no such case" (ADR 10, "404 per route").
+     */
     supervisions(crn: string): Promise<SupervisionResponseDto | null> {
-      return client.get('GET /case/{crn}/supervisions', `/case/${encodeURIComponent(crn)}/supervisions`, undefined, [404], decodeSupervisions);
+      return client.get('GET /case/{crn}/supervisions', `/case/${encodeURIComponent(crn)}/supervisions`, undefined, [], decodeSupervisions);
     },
     async addresses(crn: string): Promise<CaseAddressDto[] | null> {
       const body = await client.get<{ contactDetails?: { addresses?: CaseAddressDto[] } }>(
         'GET /case/{crn}/addresses',
         `/case/${encodeURIComponent(crn)}/addresses`,
         undefined,
-        [404],
+        [],
         decodeCaseAddresses,
       );
       return body ? (body.contactDetails?.addresses ?? []) : null;

@@ -1,4 +1,5 @@
 import { CRN_PATTERN, PRISON_NUMBER_PATTERN } from '../../domain/identifiers.js';
+import { withOmitted } from '../../domain/omitted.js';
 import type { ContractReason } from './errors.js';
 
 /**
@@ -11,7 +12,8 @@ import type { ContractReason } from './errors.js';
  * A violation in the answer as a whole (not an array where the spec says array) makes the call fail
  * with a contract fault (UPSTREAM_INVALID_RESPONSE at every path it feeds). A violation inside one
  * item of a list spoils that item only: `items` drops it and reports it (counted and logged as a
- * contract violation), and the rest of the list stands.
+ * contract violation), the rest of the list stands, and the list carries how many were dropped
+ * (`omittedFrom`, src/domain/omitted.ts): the consumer gets an error at the list's path (ADR 21).
  */
 export class ContractViolation extends Error {
   constructor(
@@ -123,7 +125,8 @@ export function fields(obj: Record<string, unknown>, path: string, spec: Record<
 
 /**
  * The items of a list that pass `check`: an item that throws a ContractViolation is dropped and
- * reported (one bad item spoils that item, not the list). Other errors are bugs and propagate.
+ * reported (one bad item spoils that item, not the list), and the list returned is marked with how
+ * many were dropped (`omittedFrom`). Other errors are bugs and propagate.
  */
 export function items<T>(list: unknown[], path: string, check: (item: unknown, path: string) => T, report: Report): T[] {
   const out: T[] = [];
@@ -135,7 +138,7 @@ export function items<T>(list: unknown[], path: string, check: (item: unknown, p
       report(e.reason, e.message);
     }
   }
-  return out;
+  return withOmitted(out, list.length - out.length);
 }
 
 /** Identifier checks: an upstream id that does not fit its format is never used as a key, returned or sent on. */
@@ -200,6 +203,10 @@ export interface KeyedBatch<T> {
   items: T[];
   spoiled: Set<string>;
   unattributable: boolean;
+  /** How many entries were left out per key (for lists keyed by person: ADR 21's `omittedEntries`). */
+  omitted: Map<string, number>;
+  /** How many entries were left out whose key was missing or malformed (any asked key may miss them). */
+  unattributed: number;
 }
 
 export function keyedBatch<T>(
@@ -209,7 +216,7 @@ export function keyedBatch<T>(
   check: (item: unknown, path: string) => T,
   report: Report,
 ): KeyedBatch<T> {
-  const out: KeyedBatch<T> = { items: [], spoiled: new Set(), unattributable: false };
+  const out = emptyBatch<T>();
   for (let i = 0; i < list.length; i++) {
     const at = `${path}[${i}]`;
     let keys: string[];
@@ -219,6 +226,7 @@ export function keyedBatch<T>(
       if (!(e instanceof ContractViolation)) throw e;
       report(e.reason, e.message);
       out.unattributable = true;
+      out.unattributed++;
       continue;
     }
     try {
@@ -226,13 +234,16 @@ export function keyedBatch<T>(
     } catch (e) {
       if (!(e instanceof ContractViolation)) throw e;
       report(e.reason, e.message);
-      for (const key of keys) out.spoiled.add(key);
+      for (const key of keys) {
+        out.spoiled.add(key);
+        out.omitted.set(key, (out.omitted.get(key) ?? 0) + 1);
+      }
     }
   }
   return out;
 }
 
-export const emptyBatch = <T>(): KeyedBatch<T> => ({ items: [], spoiled: new Set(), unattributable: false });
+export const emptyBatch = <T>(): KeyedBatch<T> => batchOf([]);
 
 /** A batch of entries that all passed their checks. */
-export const batchOf = <T>(items: T[]): KeyedBatch<T> => ({ items, spoiled: new Set(), unattributable: false });
+export const batchOf = <T>(items: T[]): KeyedBatch<T> => ({ items, spoiled: new Set(), unattributable: false, omitted: new Map(), unattributed: 0 });

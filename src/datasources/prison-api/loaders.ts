@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { carryOmitted } from '../../domain/omitted.js';
 import type { Address, ImageMetadata, Offence, ReasonableAdjustment, Sentence, SentenceKeyDates } from '../../domain/profile.js';
 import { perKey } from '../batching.js';
 import {
@@ -28,11 +29,17 @@ import {
  * Per-request DataLoaders over the Prison API (Nomis), keyed by prison number (reasonable
  * adjustments: by booking id). Routes without a batch form are called once per key, a few at a
  * time; a key whose call fails is rejected on its own, the other keys of the batch still get their
- * answer. An unknown person (404) is an empty list.
+ * answer. An unknown person (404) is an empty list. Entries the decoders left out (ADR 10) are
+ * counted on the mapped list (`carryOmitted`), for the error at the list's path (ADR 21).
  */
 
 export const prisonAddressesLoader = (routes: PrisonApiRoutes) =>
-  new DataLoader<string, Address[]>(perKey(async (n) => toAddresses(await routes.addresses(n))));
+  new DataLoader<string, Address[]>(
+    perKey(async (n) => {
+      const dtos = await routes.addresses(n);
+      return carryOmitted(dtos, toAddresses(dtos));
+    }),
+  );
 
 /** Every booking of each person (with its key dates): one batch call for all keys. */
 export const prisonBookingsLoader = (routes: PrisonApiRoutes) =>
@@ -81,7 +88,7 @@ export const prisonOffencesLoader = (routes: PrisonApiRoutes, loaders: BookingLo
   new DataLoader<string, Offence[]>(
     perKey(async (n) => {
       const [history, summary] = await Promise.all([routes.offenceHistory(n), loaders.sentenceSummary.load(n)]);
-      return toOffences(history, courtIndex(summary, await earlierBookingSentences(loaders, n, summary)));
+      return carryOmitted(history, toOffences(history, courtIndex(summary, await earlierBookingSentences(loaders, n, summary))));
     }),
   );
 
@@ -99,7 +106,12 @@ export const prisonNameLoader = (routes: PrisonApiRoutes) =>
   new DataLoader<string, string | null>(perKey(async (code) => prisonNameOf(await routes.agency(code))));
 
 export const imagesLoader = (routes: PrisonApiRoutes) =>
-  new DataLoader<string, ImageMetadata[]>(perKey(async (n) => toImages(await routes.images(n))));
+  new DataLoader<string, ImageMetadata[]>(
+    perKey(async (n) => {
+      const dtos = await routes.images(n);
+      return carryOmitted(dtos, toImages(dtos));
+    }),
+  );
 
 /** Key dates of each person's most recent active booking (from the bookings' batch call). */
 export const keyDatesLoader = (prisonBookings: ReturnType<typeof prisonBookingsLoader>) =>
@@ -119,6 +131,7 @@ export const reasonableAdjustmentsLoader = (routes: PrisonApiRoutes, referenceDa
     const codes = await referenceData.healthTreatmentCodes();
     return perKey(async (bookingId) => {
       if (!/^\d+$/.test(bookingId)) throw new Error(`not a booking id: ${JSON.stringify(bookingId)}`);
-      return toReasonableAdjustments(await routes.reasonableAdjustments(bookingId, codes));
+      const dtos = await routes.reasonableAdjustments(bookingId, codes);
+      return carryOmitted(dtos, toReasonableAdjustments(dtos));
     })(bookingIds);
   });

@@ -202,16 +202,24 @@ export const HEALTH_TREATMENT_DOMAIN = 'HEALTH_TREAT';
 
 const segment = (value: string | number) => encodeURIComponent(String(value));
 
+/** No status but 2xx is an answer (a 404 is a contract fault: see `addresses`). */
+const NO_ACCEPTED_STATUS: number[] = [];
+
 export function prisonApiRoutes(client: UpstreamCaller) {
   return {
-    /** Most recent first (per the spec); `[]` for an unknown prison number. */
+    /**
+     * Most recent first (per the spec). Asked only for a prison number prisoner search holds: the
+     * spec's 404 ("Requested resource not found": the offender) then means a moved or misrouted
+     * upstream, a contract fault, never "no addresses" (that is `[]`). The same for every
+     * per-person route below that declares no 404 meaning "none" (ADR 10, "404 per route").
+     */
     async addresses(prisonNumber: string): Promise<AddressDto[]> {
       return (
         (await client.get<AddressDto[]>(
           'GET /api/offenders/{offenderNo}/addresses',
           `/api/offenders/${segment(prisonNumber)}/addresses`,
           undefined,
-          [404],
+          NO_ACCEPTED_STATUS,
           decodeAddresses,
         )) ?? []
       );
@@ -227,19 +235,19 @@ export function prisonApiRoutes(client: UpstreamCaller) {
           'GET /api/bookings/offenderNo/{offenderNo}/offenceHistory',
           `/api/bookings/offenderNo/${segment(prisonNumber)}/offenceHistory`,
           { convictionsOnly: true },
-          [404],
+          NO_ACCEPTED_STATUS,
           decodeOffenceHistory,
         )) ?? []
       );
     },
 
-    /** The latest booking's court cases with their sentences; `null` when unknown or never sentenced. */
+    /** The latest booking's court cases with their sentences (the spec declares no 404: one is a contract fault). */
     async sentenceSummary(prisonNumber: string): Promise<SentenceSummaryDto | null> {
       return client.get<SentenceSummaryDto>(
         'GET /api/offenders/{offenderNo}/booking/latest/sentence-summary',
         `/api/offenders/${segment(prisonNumber)}/booking/latest/sentence-summary`,
         undefined,
-        [404],
+        NO_ACCEPTED_STATUS,
         decodeSentenceSummary,
       );
     },
@@ -247,12 +255,16 @@ export function prisonApiRoutes(client: UpstreamCaller) {
     /**
      * The sentences of one booking. The published contract declares one object; the live Prison
      * API answers a list (every sentence of the booking): both are accepted (`sentenceList`).
-     * `null` when the booking is unknown or has no sentence (404).
+     * `null` when the booking has no sentence (404). Kept as "none": the booking ids come from
+     * this upstream's own batch answer (`POST /api/offender-sentences`, which accepts no 404), so a
+     * moved Prison API is a contract fault there before this route is asked.
      */
     async sentencesAndOffences(bookingId: number): Promise<SentenceAndOffencesDto | SentenceAndOffencesDto[] | null> {
       return client.get<SentenceAndOffencesDto | SentenceAndOffencesDto[]>(
         'GET /api/offender-sentences/booking/{bookingId}/sentences-and-offences',
         `/api/offender-sentences/booking/${segment(bookingId)}/sentences-and-offences`,
+        undefined,
+        [404],
       );
     },
 
@@ -275,15 +287,15 @@ export function prisonApiRoutes(client: UpstreamCaller) {
           'GET /api/images/offenders/{offenderNo}',
           `/api/images/offenders/${segment(prisonNumber)}`,
           undefined,
-          [404],
+          NO_ACCEPTED_STATUS,
           decodeImages,
         )) ?? []
       );
     },
 
-    /** `null` for a code the upstream does not know (404). */
+    /** `null` for a code the upstream does not know (404): reference data, not a person's. */
     async agency(agencyId: string): Promise<AgencyDto | null> {
-      return client.get<AgencyDto>('GET /api/agencies/{agencyId}', `/api/agencies/${segment(agencyId)}`);
+      return client.get<AgencyDto>('GET /api/agencies/{agencyId}', `/api/agencies/${segment(agencyId)}`, undefined, [404]);
     },
 
     /** A domain the upstream does not know is a failure here (404 is not accepted), not an empty list. */
@@ -311,7 +323,7 @@ export function prisonApiRoutes(client: UpstreamCaller) {
         'GET /api/bookings/{bookingId}/reasonable-adjustments',
         `/api/bookings/${segment(bookingId)}/reasonable-adjustments?${query.toString()}`,
         undefined,
-        [404],
+        NO_ACCEPTED_STATUS,
         decodeReasonableAdjustments,
       );
       return body?.reasonableAdjustments ?? [];

@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { alertsLoader } from '../../../src/datasources/alerts/loaders.js';
+import { batchOf } from '../../../src/datasources/http/contract.js';
+import { omittedFrom } from '../../../src/domain/omitted.js';
 import { toAlert } from '../../../src/datasources/alerts/mapping.js';
 import type { AlertDto, AlertsRoutes } from '../../../src/datasources/alerts/routes.js';
 import { expectSpecShaped } from './spec-sample.js';
@@ -63,7 +65,7 @@ describe('alerts loader', () => {
     const routes: AlertsRoutes = {
       alertsOf: async (numbers) => {
         asked.push(numbers);
-        return [alert, { ...alert, alertCode: { code: 'RSS' } }];
+        return batchOf<AlertDto>([alert, { ...alert, alertCode: { code: 'RSS' } }]);
       },
     };
     const loader = alertsLoader(routes);
@@ -71,5 +73,15 @@ describe('alerts loader', () => {
     expect(asked).toEqual([['A0001AA', 'B0002BB']]);
     expect(a?.map((x) => x.code)).toEqual(['XA', 'RSS']);
     expect(b).toEqual([]);
+  });
+
+  it('marks each list with how many of its alerts were left out for breaking the contract (ADR 21)', async () => {
+    const routes: AlertsRoutes = {
+      alertsOf: async () => ({ ...batchOf<AlertDto>([alert]), omitted: new Map([['A0001AA', 2]]), unattributed: 1 }),
+    };
+    const loader = alertsLoader(routes);
+    const [a, b] = await Promise.all([loader.load('A0001AA'), loader.load('B0002BB')]);
+    // An alert whose prison number is broken could be anyone's: every person asked may miss it.
+    expect([a?.length, omittedFrom(a), b?.length, omittedFrom(b)]).toEqual([1, 3, 0, 1]);
   });
 });

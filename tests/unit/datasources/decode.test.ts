@@ -4,6 +4,10 @@
  * whose entry broke the contract is UPSTREAM_INVALID_RESPONSE, never "not known".
  */
 import { describe, expect, it } from '@jest/globals';
+import { decodeAlertPage } from '../../../src/datasources/alerts/decode.js';
+import { decodeSupervisions } from '../../../src/datasources/delius-integration/decode.js';
+import { toProbationCase } from '../../../src/datasources/delius-integration/mapping.js';
+import type { SupervisionResponseDto } from '../../../src/datasources/delius-integration/routes.js';
 import { ContractViolation, type Report } from '../../../src/datasources/http/contract.js';
 import type { ContractReason } from '../../../src/datasources/http/errors.js';
 import { UpstreamError } from '../../../src/datasources/http/errors.js';
@@ -144,5 +148,62 @@ describe('probation search answers', () => {
     expect(b).toMatchObject({ status: 'fulfilled', value: { crn: 'X000002', age: null } });
     expect(c!.status).toBe('rejected');
     expect(seen.sort()).toEqual(['shape', 'value']);
+  });
+});
+
+describe('Delius MAPPA detail: the bounds Delius itself gives (issue 12 item 3)', () => {
+  // Delius numbers MAPPA levels M0-M3 as 0-3 and categories X9/M0-M4 as 0-4, 0 meaning a legacy or
+  // unrecognised code ("unknown"), its description still given (probation integration services,
+  // community API: "MAPPA Level (0=unknown)").
+  const withMappa = (mappaDetail: Record<string, unknown>) => ({ supervisions: [], mappaDetail: { levelDescription: 'MAPPA Level', ...mappaDetail } });
+
+  it.each([
+    [{ level: 0, category: 0 }],
+    [{ level: 3, category: 4 }],
+    [{ level: 1 }],
+  ])('%j is a value Delius gives', (mappa) => {
+    expect(() => decodeSupervisions(withMappa(mappa), reporter().report)).not.toThrow();
+  });
+
+  it.each([
+    [{ level: 4 }],
+    [{ level: -1 }],
+    [{ level: 1727648974 }],
+    [{ category: 5 }],
+    [{ category: -1 }],
+  ])('%j is outside what Delius gives: a contract fault', (mappa) => {
+    expect(() => decodeSupervisions(withMappa(mappa), reporter().report)).toThrow(ContractViolation);
+  });
+
+  it('0 ("unknown") is never passed on as a level or category (the schema says 1-3 and 1-4): null, with the description Delius recorded', () => {
+    expect(toProbationCase(<SupervisionResponseDto>withMappa({ level: 0, levelDescription: 'Legacy level', category: 0, categoryDescription: 'Legacy category' })).mappa).toMatchObject({
+      level: null,
+      levelDescription: 'Legacy level',
+      category: null,
+      categoryDescription: 'Legacy category',
+    });
+  });
+});
+
+describe('alerts: an alert the upstream calls active although it ended is a contradiction (issue 12 item 3)', () => {
+  const alert = (over: Record<string, unknown>) => ({ prisonNumber: 'A1234BC', alertCode: { code: 'XA' }, activeFrom: '1900-01-01', ...over });
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+  const nextYear = `${new Date().getUTCFullYear() + 1}-06-01`;
+
+  it('isActive true with an activeTo in the past is left out and reported, the other alerts stand', () => {
+    const { report, seen } = reporter();
+    const page = decodeAlertPage({ content: [alert({ isActive: true, activeTo: '1902-03-04' }), alert({ isActive: true, activeTo: nextYear })] }, report);
+    expect(page.items.map((a) => a.activeTo)).toEqual([nextYear]);
+    expect(page.omitted.get('A1234BC')).toBe(1);
+    expect(seen).toEqual([['value', expect.stringMatching(/activeTo.*isActive/)]]);
+  });
+
+  it.each([
+    [{ isActive: false, activeTo: '1902-03-04' }],
+    [{ isActive: true, activeTo: nextYear }],
+    [{ isActive: true }],
+    [{ isActive: false, activeTo: yesterday }],
+  ])('%j is consistent', (over) => {
+    expect(decodeAlertPage({ content: [alert(over)] }, reporter().report).items).toHaveLength(1);
   });
 });

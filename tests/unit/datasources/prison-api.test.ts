@@ -641,7 +641,8 @@ function simulatedNomis(overrides: Record<string, Handler> = {}) {
     [ROUTES.images]: perPerson(images),
     [ROUTES.keyDates]: ({ json }) => offenderSentences.filter((d) => (json as string[]).includes(d.offenderNo)),
     [ROUTES.codes]: () => healthTreatCodes,
-    [ROUTES.adjustments]: ({ path }) => (path.startsWith('/api/bookings/1200000/') ? adjustments : NOT_FOUND),
+    [ROUTES.adjustments]: ({ path }) =>
+      path.startsWith('/api/bookings/1200000/') ? adjustments : path.startsWith('/api/bookings/1200001/') ? { reasonableAdjustments: [] } : NOT_FOUND,
     [ROUTES.bookingSentences]: ({ path }) => (path.includes('/1200001/') ? earlierBookingSentences : NOT_FOUND),
     ...overrides,
   });
@@ -702,13 +703,14 @@ describe('Nomis routes', () => {
 
 describe('Nomis loaders', () => {
   it.each(['offences', 'sentences'] as const)(
-    '%s: every booking of the person; an unknown person has none; a failing call fails only its own person',
+    '%s: every booking of the person; a 404 (the person is asked for only once prisoner search holds them) and a failing call fail only their own person',
     async (name) => {
       const upstream = simulatedNomis();
       const loaders = loadersOn(upstream);
       const results = await loaders[name].loadMany(['G0055CE', 'Z9999ZZ', 'G5000XX', 'G0055CE']);
       expect(Array.isArray(results[0]) && results[0].length).toBeGreaterThan(0);
-      expect(results[1]).toEqual([]);
+      // The spec's 404 is "Requested resource not found" (or none at all): never "has none" (ADR 10, "404 per route").
+      expect(results[1]).toBeInstanceOf(UpstreamError);
       expect(results[2]).toBeInstanceOf(UpstreamError);
       expect(results[3]).toBe(results[0]);
       // The earlier booking's sentences come from sentences-and-offences, asked once per booking.
@@ -726,13 +728,13 @@ describe('Nomis loaders', () => {
   );
 
   it.each(['addresses', 'images'] as const)(
-    '%s: one call per person; an unknown person has none; a failing call fails only its own person',
+    '%s: one call per person; a 404 (the person is asked for only once prisoner search holds them) and a failing call fail only their own person',
     async (name) => {
       const upstream = simulatedNomis();
       const loader = loadersOn(upstream)[name];
       const results = await loader.loadMany(['G0055CE', 'Z9999ZZ', 'G5000XX', 'G0055CE']);
       expect(Array.isArray(results[0]) && results[0].length).toBeGreaterThan(0);
-      expect(results[1]).toEqual([]);
+      expect(results[1]).toBeInstanceOf(UpstreamError);
       expect(results[2]).toBeInstanceOf(UpstreamError);
       expect(results[3]).toBe(results[0]);
       expect(upstream.calls).toHaveLength(3);
@@ -765,12 +767,14 @@ describe('Nomis loaders', () => {
   it('reasonableAdjustments: asks with the treatment codes, per booking', async () => {
     const upstream = simulatedNomis();
     const loaders = loadersOn(upstream);
-    const results = await loaders.reasonableAdjustments.loadMany(['1200000', '1200001', 'G0055CE']);
+    const results = await loaders.reasonableAdjustments.loadMany(['1200000', '1200001', 'G0055CE', '1299999']);
     expect((results[0] as unknown[]).length).toBe(2);
     expect(results[1]).toEqual([]);
     expect(results[2]).toBeInstanceOf(Error);
+    // An unknown booking (404): the booking id came from prisoner search, so this is a contract departure.
+    expect(results[3]).toBeInstanceOf(UpstreamError);
     const asked = upstream.calls.filter((c) => c.route === ROUTES.adjustments);
-    expect(asked).toHaveLength(2);
+    expect(asked).toHaveLength(3);
     expect(asked[0]!.path).toContain('type=WHEELCHR_ACC');
   });
 

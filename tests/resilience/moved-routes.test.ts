@@ -1,0 +1,103 @@
+/**
+ * A 404 from a per-person GET route (issue 12 item 2, ADR 10 "404 per route"): every route is held to
+ * its spec in ../shared/upstream-specs. Where the spec does not say 404 means "this person has none",
+ * the gateway has already established that the system holds the person (the prison number or CRN came
+ * from prisoner or probation search, the booking id from prisoner search): a 404 there is a moved or
+ * misrouted upstream, a contract departure - UPSTREAM_INVALID_RESPONSE at the fields it feeds (for a
+ * merged list: the other side's entries and an error naming the missing source), counted as
+ * `reason="unexpected_status"`. Where the spec says 404 means "none", it stays "none".
+ *
+ * One route at a time answers 404 (simulator fault `respondWith: notFound` limited to that route).
+ */
+import { describe, expect, it } from '@jest/globals';
+import type { TestCertificates } from '../../local-stack/certs.js';
+import type { GraphQLResult } from '../../local-stack/https.js';
+import { wellKnownPeople, type UpstreamName } from '../../local-stack/simulators.js';
+import { asConsumer, scrape, writeTestPolicy, type TestPolicy } from '../ops/support.js';
+import { useGatewayStack } from '../support/stack.js';
+
+const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
+
+const PROFILE = `hmppsId
+  addresses { postcode sources }
+  offences { description source }
+  sentences { description source }
+  images { id }
+  probation { mappa { level } }
+  responsibleOfficer { prisonOffenderManager { forename } communityManager { forename } }
+  protectedCharacteristics { reasonableAdjustments { treatmentCode } }`;
+
+const stack = useGatewayStack<TestCertificates, TestPolicy>({
+  population: 500,
+  policy: (dir) => writeTestPolicy(dir),
+  env: { BREAKER_MIN_CALLS: '1000000', REQUEST_DEADLINE_MS: '4000', HEALTH_CHECK_INTERVAL_MS: '60000' },
+});
+
+async function profile(): Promise<GraphQLResult> {
+  return asConsumer(stack.gateway.consumerUrl, stack.certs, stack.policy)(`query P($id: ID!) { person(hmppsId: $id) { ${PROFILE} } }`, { id: linked.crn! });
+}
+
+interface Departure {
+  upstream: UpstreamName;
+  route: string;
+  /** Paths (below `person`) that get UPSTREAM_INVALID_RESPONSE; for a merged list, with `missingSources`. */
+  errors: Record<string, string[] | null>;
+}
+
+/** Routes whose spec does not say 404 means "none". */
+const DEPARTURES: Departure[] = [
+  // nomis-prison-api.json: 404 "Requested resource not found" (the offender), never "has none" (that is `[]`).
+  { upstream: 'prisonApi', route: 'GET /api/offenders/{offenderNo}/addresses', errors: { addresses: ['PRISON'] } },
+  { upstream: 'prisonApi', route: 'GET /api/bookings/offenderNo/{offenderNo}/offenceHistory', errors: { offences: ['PRISON'] } },
+  { upstream: 'prisonApi', route: 'GET /api/images/offenders/{offenderNo}', errors: { images: null } },
+  { upstream: 'prisonApi', route: 'GET /api/bookings/{bookingId}/reasonable-adjustments', errors: { 'protectedCharacteristics.reasonableAdjustments': null } },
+  // No 404 in the spec at all.
+  { upstream: 'prisonApi', route: 'GET /api/offenders/{offenderNo}/booking/latest/sentence-summary', errors: { offences: ['PRISON'], sentences: ['PRISON'] } },
+  // delius-integration-api.json: 200 only.
+  {
+    upstream: 'deliusIntegration',
+    route: 'GET /case/{crn}/supervisions',
+    errors: { offences: ['PROBATION'], sentences: ['PROBATION'], 'probation.mappa': null, 'responsibleOfficer.communityManager': null },
+  },
+  { upstream: 'deliusIntegration', route: 'GET /case/{crn}/addresses', errors: { addresses: ['PROBATION'] } },
+];
+
+const violations = (upstream: string, route: string) =>
+  scrape(stack.gateway.managementUrl, 'gateway_upstream_contract_violations_total', { upstream, route, reason: 'unexpected_status' });
+
+describe('a 404 where the spec does not say "none" is a contract departure, per route', () => {
+  it('baseline: no error', async () => {
+    const result = await profile();
+    expect(result.body.errors).toBeUndefined();
+  });
+
+  it.each(DEPARTURES)('$upstream $route', async ({ upstream, route, errors }) => {
+    const before = await violations(upstream, route);
+    await stack.sims.setFault(upstream, { respondWith: 'notFound', routes: [route] });
+    let result: GraphQLResult;
+    try {
+      result = await profile();
+    } finally {
+      await stack.sims.clearFaults();
+    }
+    const got = Object.fromEntries(
+      (result.body.errors ?? []).map((e) => [(e.path ?? []).slice(1).join('.'), [e.extensions?.code, e.extensions?.missingSources ?? null]]),
+    );
+    expect(got).toEqual(Object.fromEntries(Object.entries(errors).map(([path, sources]) => [path, ['UPSTREAM_INVALID_RESPONSE', sources]])));
+    expect(await violations(upstream, route)).toBeGreaterThan(before);
+  });
+});
+
+describe('a 404 the spec declares as "none" stays "none"', () => {
+  it('manage-POM primary_pom: 404 "Allocation for offender not found" -> no prison offender manager, no error', async () => {
+    await stack.sims.setFault('managePom', { respondWith: 'notFound', routes: ['GET /api/allocation/{nomsNumber}/primary_pom'] });
+    let result: GraphQLResult;
+    try {
+      result = await profile();
+    } finally {
+      await stack.sims.clearFaults();
+    }
+    expect(result.body.errors).toBeUndefined();
+    expect((result.body.data?.person as { responsibleOfficer: unknown }).responsibleOfficer).toMatchObject({ prisonOffenderManager: null });
+  });
+});
