@@ -22,6 +22,8 @@ export const UPSTREAM_NAMES: readonly UpstreamName[] = ['auth', 'prisonApi', 'pr
 /** A fault as the admin API takes it (simulators/lib/faults.ts). */
 export type { FaultConfig } from '../simulators/lib/faults.js';
 import type { FaultConfig } from '../simulators/lib/faults.js';
+export type { CallRecord } from '../simulators/lib/server.js';
+import type { CallRecord } from '../simulators/lib/server.js';
 
 /** The well-known people file's format is the simulators' own (simulators/lib/well-known.ts). */
 export type { WellKnownFile, WellKnownPerson } from '../simulators/lib/well-known.js';
@@ -35,7 +37,10 @@ export interface SimulatorHandle {
   clientId: string;
   clientSecret: string;
   counters(): Promise<Record<string, Record<string, number>>>;
+  /** Counters and the call log to zero. */
   resetCounters(): Promise<void>;
+  /** Arrival and answer times of the latest calls (simulators/lib/server.ts `CallLog`). */
+  calls(): Promise<CallRecord[]>;
   routes(): Promise<Record<string, string[]>>;
   setFault(upstream: UpstreamName, fault: FaultConfig): Promise<void>;
   clearFaults(): Promise<void>;
@@ -160,6 +165,7 @@ export function startSimulators(opts: StartOptions = {}): Promise<SimulatorHandl
         resetCounters: async () => {
           await adminCall(admin, 'POST', '/admin/counters/reset');
         },
+        calls: async () => (await adminCall(admin, 'GET', '/admin/calls')) as CallRecord[],
         routes: async () => (await adminCall(admin, 'GET', '/admin/routes')) as Record<string, string[]>,
         setFault: async (upstream, fault) => {
           await adminCall(admin, 'PUT', `/admin/faults/${upstream}`, fault);

@@ -18,6 +18,7 @@ import { invalidItem } from '../http/errors.js';
 import {
   OFFENDER_SENTENCES,
   OFFENDER_SENTENCES_MAX,
+  type OffenceHistoryDetailDto,
   type OffenderSentenceDetailDto,
   type PrisonApiRoutes,
   type SentenceAndOffencesDto,
@@ -61,8 +62,13 @@ export const sentenceSummaryLoader = (routes: PrisonApiRoutes) =>
 export const bookingSentencesLoader = (routes: PrisonApiRoutes) =>
   new DataLoader<string, SentenceAndOffencesDto[]>(perKey(async (bookingId) => sentenceList(await routes.sentencesAndOffences(Number(bookingId)))));
 
+/** Convictions on all bookings, as the Prison API lists them. */
+export const offenceHistoryLoader = (routes: PrisonApiRoutes) =>
+  new DataLoader<string, OffenceHistoryDetailDto[]>(perKey((n) => routes.offenceHistory(n)));
+
 /** The loaders the sentences and offences of every booking are read from. */
 export interface BookingLoaders {
+  offenceHistory: ReturnType<typeof offenceHistoryLoader>;
   prisonBookings: ReturnType<typeof prisonBookingsLoader>;
   sentenceSummary: ReturnType<typeof sentenceSummaryLoader>;
   bookingSentences: ReturnType<typeof bookingSentencesLoader>;
@@ -77,10 +83,10 @@ async function earlierBookingSentences(loaders: BookingLoaders, prisonNumber: st
 }
 
 /** Convictions on all bookings, with the court named by the sentences of their case. */
-export const prisonOffencesLoader = (routes: PrisonApiRoutes, loaders: BookingLoaders) =>
+export const prisonOffencesLoader = (loaders: BookingLoaders) =>
   new DataLoader<string, Offence[]>(
     perKey(async (n) => {
-      const [history, summary] = await Promise.all([routes.offenceHistory(n), loaders.sentenceSummary.load(n)]);
+      const [history, summary] = await Promise.all([loaders.offenceHistory.load(n), loaders.sentenceSummary.load(n)]);
       return toOffences(history, courtIndex(summary, await earlierBookingSentences(loaders, n, summary)));
     }),
   );

@@ -8,6 +8,7 @@ import {
   bookingSentencesLoader,
   imagesLoader,
   keyDatesLoader,
+  offenceHistoryLoader,
   prisonAddressesLoader,
   prisonBookingsLoader,
   prisonOffencesLoader,
@@ -649,10 +650,15 @@ function simulatedNomis(overrides: Record<string, Handler> = {}) {
 
 function loadersOn(upstream: ReturnType<typeof fakeUpstream>) {
   const routes = prisonApiRoutes(upstream.caller);
-  const bookings = { prisonBookings: prisonBookingsLoader(routes), sentenceSummary: sentenceSummaryLoader(routes), bookingSentences: bookingSentencesLoader(routes) };
+  const bookings = {
+    offenceHistory: offenceHistoryLoader(routes),
+    prisonBookings: prisonBookingsLoader(routes),
+    sentenceSummary: sentenceSummaryLoader(routes),
+    bookingSentences: bookingSentencesLoader(routes),
+  };
   return {
     addresses: prisonAddressesLoader(routes),
-    offences: prisonOffencesLoader(routes, bookings),
+    offences: prisonOffencesLoader(bookings),
     sentences: prisonSentencesLoader(bookings),
     images: imagesLoader(routes),
     keyDates: keyDatesLoader(bookings.prisonBookings),
