@@ -1,6 +1,9 @@
 import type { ApolloServerPlugin } from '@apollo/server';
+import type { DocumentNode, GraphQLSchema, OperationTypeNode } from 'graphql';
+import type { ConsumerGrant } from './policy.js';
 import { searchCriteriaOf, refusedCriteria } from './criteria.js';
 import { forbiddenCoordinates, forbiddenCriteria, forbiddenIntrospection, operationTypeNotOffered, queryTooComplex } from './errors.js';
+import { DocumentCache } from './document-cache.js';
 import { documentFacts, operationCost } from './operation.js';
 import type { SecurityContext } from './shield.js';
 
@@ -23,41 +26,64 @@ export interface QueryLimits {
  *
  * Why a `didResolveOperation` hook and not a validation rule: Apollo caches validated documents by
  * query hash and skips validation on a cache hit, so a per-consumer validation rule would be
- * skipped for the second consumer to send the same query. This hook runs on every request; the
- * document analysis it uses is memoised per document, so the per-request work is a set lookup per
- * selected coordinate plus the cost (which depends on variables).
+ * skipped for the second consumer to send the same query. This hook runs on every request; what it
+ * decides per document, consumer and policy version is kept in a bounded cache (document-cache.ts),
+ * so a repeated operation costs a map lookup, plus the search criteria check when it searches.
  */
-export function operationGate(limits: QueryLimits): ApolloServerPlugin<SecurityContext> {
+export function operationGate(limits: QueryLimits, cache = new DocumentCache()): ApolloServerPlugin<SecurityContext> {
   return {
     async requestDidStart() {
       return {
         async didResolveOperation(rc) {
-          const facts = documentFacts(rc.schema, rc.document);
-          if (facts.depth > limits.maxDepth) throw queryTooComplex('depth', limits.maxDepth, facts.depth);
-          if (facts.aliases > limits.maxAliases) throw queryTooComplex('aliases', limits.maxAliases, facts.aliases);
-          if (facts.rootFields > limits.maxRootFields) throw queryTooComplex('rootFields', limits.maxRootFields, facts.rootFields);
-          if (facts.directives > limits.maxDirectives) throw queryTooComplex('directives', limits.maxDirectives, facts.directives);
-
-          const { grant } = rc.contextValue.consumer;
-          const refused = [...facts.coordinates].filter((c) => !grant.coordinates.has(c)).sort();
-          if (refused.length > 0) throw forbiddenCoordinates(refused);
-          if (facts.introspection && !grant.introspection && !rc.contextValue.security.introspectionAllowed) {
-            throw forbiddenIntrospection();
-          }
+          const { consumer } = rc.contextValue;
+          const { grant } = consumer;
+          const { introspectionAllowed } = rc.contextValue.security;
+          // Everything but the variables' part is decided once per document, consumer and policy version.
+          const decision = cache.decision(
+            { queryHash: rc.queryHash, operationName: rc.operationName, consumer: consumer.name, policyVersion: consumer.policy.hash, introspectionAllowed },
+            () => refusalOf(rc.schema, rc.document, rc.operation?.operation ?? null, limits, grant, introspectionAllowed),
+          );
+          if (decision.refusal) throw decision.refusal();
 
           if (rc.operation) {
-            // graphql-js 16 validates a mutation against a schema without mutations, then fails in
-            // execution with a plain error (INTERNAL_SERVER_ERROR): a caller's mistake, refused here.
-            if (!rc.schema.getRootType(rc.operation.operation)) throw operationTypeNotOffered(rc.operation.operation);
-            if (facts.coordinates.has('Query.searchPersons')) {
-              const refused = searchCriteriaOf(rc.schema, rc.document, rc.operation, rc.request.variables ?? {}).flatMap((used) => refusedCriteria(grant, used));
+            const variables = rc.request.variables ?? {};
+            if (documentFacts(rc.schema, rc.document).coordinates.has('Query.searchPersons')) {
+              const refused = searchCriteriaOf(rc.schema, rc.document, rc.operation, variables).flatMap((used) => refusedCriteria(grant, used));
               if (refused.length > 0) throw forbiddenCriteria([...new Map(refused.map((r) => [r.criterion, r])).values()]);
             }
-            const cost = operationCost(rc.schema, rc.document, rc.operation, rc.request.variables ?? {}, limits.costListSize);
+            const operation = rc.operation;
+            const cost = cache.cost(decision, variables, (v) => operationCost(rc.schema, rc.document, operation, v, limits.costListSize));
             if (cost > limits.maxCost) throw queryTooComplex('cost', limits.maxCost, cost);
           }
         },
       };
     },
   };
+}
+
+/**
+ * Why the consumer may not run this document, whatever its variables: a limit, a coordinate the
+ * policy does not grant, introspection without permission, an operation type the schema does not
+ * offer. A function making the error (each request gets its own), or null.
+ */
+function refusalOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationType: OperationTypeNode | null,
+  limits: QueryLimits,
+  grant: ConsumerGrant,
+  introspectionAllowed: boolean,
+): (() => Error) | null {
+  const facts = documentFacts(schema, document);
+  if (facts.depth > limits.maxDepth) return () => queryTooComplex('depth', limits.maxDepth, facts.depth);
+  if (facts.aliases > limits.maxAliases) return () => queryTooComplex('aliases', limits.maxAliases, facts.aliases);
+  if (facts.rootFields > limits.maxRootFields) return () => queryTooComplex('rootFields', limits.maxRootFields, facts.rootFields);
+  if (facts.directives > limits.maxDirectives) return () => queryTooComplex('directives', limits.maxDirectives, facts.directives);
+  const refused = [...facts.coordinates].filter((c) => !grant.coordinates.has(c)).sort();
+  if (refused.length > 0) return () => forbiddenCoordinates(refused);
+  if (facts.introspection && !grant.introspection && !introspectionAllowed) return () => forbiddenIntrospection();
+  // graphql-js 16 validates a mutation against a schema without mutations, then fails in
+  // execution with a plain error (INTERNAL_SERVER_ERROR): a caller's mistake, refused here.
+  if (operationType && !schema.getRootType(operationType)) return () => operationTypeNotOffered(operationType);
+  return null;
 }

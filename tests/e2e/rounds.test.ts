@@ -50,7 +50,9 @@ async function profileRounds(query: string, id: string) {
 const BY_PERSON_KEYS = S1.replace(/sentences \{[^}]*\}/, '').replace(/offences \{[^}]*\}/, '').replace(/ reasonableAdjustments \{[^}]*\}/, '');
 
 const table: string[] = [];
-afterAll(() => process.stdout.write(`\nrounds of upstream calls (critical-path depth at the simulators, ${LATENCY_MS} ms each)\n${table.join('\n')}\n`));
+afterAll(() => {
+  process.stdout.write(`\nrounds of upstream calls (critical-path depth at the simulators, ${LATENCY_MS} ms each)\n${table.join('\n')}\n`);
+});
 
 describe('rounds of upstream calls for a full profile', () => {
   it('warms the token and the process-wide reference data', async () => {
