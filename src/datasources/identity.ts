@@ -101,7 +101,13 @@ export function createPersonLoader(records: IdentityLoaders) {
     const ids = keys.map((k) => parseHmppsId(k) as HmppsId);
     const anyCrn = ids.some((id) => id.kind === 'crn');
     const loadPrison = (n: string) => settle(records.prisonRecord.load(n));
-    const loadMerged = (n: string) => settle(records.mergedPrisonRecord.load(n));
+    // A number merged into another: the surviving number's prison side is asked as soon as it is known
+    // (merged-away numbers already cost more than others: round 3 below).
+    const loadMerged = (n: string) =>
+      settle(records.mergedPrisonRecord.load(n)).then((survivor) => {
+        if (survivor && !(survivor instanceof Error)) records.speculate?.('prison', survivor.prisonNumber);
+        return survivor;
+      });
     for (const id of ids) records.speculate?.(id.kind === 'crn' ? 'probation' : 'prison', id.kind === 'crn' ? id.crn : id.prisonNumber);
 
     // Round 1

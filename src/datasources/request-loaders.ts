@@ -21,6 +21,7 @@ import {
   imagesLoader,
   keyDatesLoader,
   offenceHistoryLoader,
+  prisonConvictionsLoader,
   prisonAddressesLoader,
   prisonBookingsLoader,
   prisonNameLoader,
@@ -61,6 +62,7 @@ interface Built {
   prisonName: ReturnType<typeof prisonNameLoader>;
   offenceHistory: ReturnType<typeof offenceHistoryLoader>;
   prisonOffences: ReturnType<typeof prisonOffencesLoader>;
+  prisonConvictions: ReturnType<typeof prisonConvictionsLoader>;
   prisonSentences: ReturnType<typeof prisonSentencesLoader>;
   keyDates: ReturnType<typeof keyDatesLoader>;
   images: ReturnType<typeof imagesLoader>;
@@ -162,10 +164,15 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
     return this.once('prisonName', () => prisonNameLoader(this.routes.prisonApi));
   }
   get offenceHistory() {
-    return this.once('offenceHistory', () => offenceHistoryLoader(this.routes.prisonApi));
+    return this.once('offenceHistory', () => offenceHistoryLoader(this.routes.prisonApi, this.prisonBookings));
   }
+  /** Convictions with the court that dealt with each. */
   get prisonOffences() {
     return this.once('prisonOffences', () => prisonOffencesLoader(this));
+  }
+  /** Convictions without their courts (no sentence lookups). */
+  get prisonConvictions() {
+    return this.once('prisonConvictions', () => prisonConvictionsLoader(this.offenceHistory));
   }
   get prisonSentences() {
     return this.once('prisonSentences', () => prisonSentencesLoader(this));

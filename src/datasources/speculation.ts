@@ -35,7 +35,8 @@ export const SIDE_OF: Record<Lookup, Side> = {
  */
 const LOOKUPS_OF: Record<string, readonly Lookup[]> = {
   addresses: ['prisonAddresses', 'probationAddresses'],
-  offences: ['offenceHistory', 'sentenceSummary', 'prisonBookings', 'probationCase'],
+  offences: ['prisonBookings', 'probationCase'],
+  'offences.courtName': ['sentenceSummary'],
   sentences: ['sentenceSummary', 'prisonBookings', 'probationCase'],
   sentenceKeyDates: ['prisonBookings'],
   alerts: ['alerts'],
@@ -62,11 +63,28 @@ function selectedPaths(set: SelectionSetNode | undefined, fragments: Record<stri
   }
 }
 
-/** The lookups the selection of a field returning Person (or a list of them) will make. */
-export function lookupsOf(fieldNodes: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): Set<Lookup> {
+/** Whether the selection of these field nodes (through fragments) has a field called `name`. */
+export function selectsField(fieldNodes: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>, name: string): boolean {
+  const paths = new Set<string>();
+  for (const node of fieldNodes) selectedPaths(node.selectionSet, fragments, '', 1, paths);
+  return paths.has(name);
+}
+
+/** By field node: a cached document gives the same nodes to every request that sends it. */
+const known = new WeakMap<FieldNode, ReadonlySet<Lookup>>();
+
+/**
+ * The lookups the selection of a field returning Person (or a list of them) will make. (The walk
+ * expands fragments: the operation gate's cost limit, checked before execution, bounds the expansion.)
+ */
+export function lookupsOf(fieldNodes: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): ReadonlySet<Lookup> {
+  const single = fieldNodes.length === 1 ? fieldNodes[0]! : null;
+  const cached = single && known.get(single);
+  if (cached) return cached;
   const paths = new Set<string>();
   for (const node of fieldNodes) selectedPaths(node.selectionSet, fragments, '', 2, paths);
   const lookups = new Set<Lookup>();
   for (const path of paths) for (const l of LOOKUPS_OF[path] ?? []) lookups.add(l);
+  if (single) known.set(single, lookups);
   return lookups;
 }

@@ -1,3 +1,5 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectsField } from '../datasources/index.js';
 import type { PersonRef, PrisonDetails, PrisonRecord, ProbationRecord } from '../domain/person.js';
 import { identifiersOf, preferredHmppsId } from '../domain/person.js';
 import { ageOn } from '../domain/person.js';
@@ -10,7 +12,7 @@ import { fingerprint, pageOf, pageSize } from './pagination.js';
 
 /** Field resolvers of Person and the types hanging off it: thin, each reads one thing. */
 
-type Resolver<Parent, Args = Record<string, never>> = (parent: Parent, args: Args, ctx: ResolverContext) => unknown;
+type Resolver<Parent, Args = Record<string, never>> = (parent: Parent, args: Args, ctx: ResolverContext, info: GraphQLResolveInfo) => unknown;
 
 /** Awaits an upstream lookup; a failure becomes the consumer-facing error of that field only. */
 export async function upstream<T>(lookup: Promise<T>): Promise<T> {
@@ -72,11 +74,13 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
       ]);
       return mergeAddresses(prison, probation);
     },
-    offences: async (person, _args, { loaders }) => {
+    offences: async (person, _args, { loaders }, info) => {
       const prisonNumber = prisonHalf(person)?.prisonNumber ?? null;
       const crn = probationHalf(person)?.crn ?? null;
+      // The courts come from the sentences of every booking: asked only when selected.
+      const prisonOffences = selectsField(info.fieldNodes, info.fragments, 'courtName') ? loaders.prisonOffences : loaders.prisonConvictions;
       const [prison, probationCase] = await Promise.all([
-        orEmpty(prisonNumber, (n) => loaders.prisonOffences.load(n)),
+        orEmpty(prisonNumber, (n) => prisonOffences.load(n)),
         probationCaseFor(crn, loaders),
       ]);
       return newestFirst([...prison, ...(probationCase?.offences ?? [])], (o) => o.offenceDate);

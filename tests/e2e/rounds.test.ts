@@ -78,6 +78,8 @@ describe('rounds of upstream calls for a full profile', () => {
     // Nothing fetched twice: an answer asked early is the one the field resolver reads (a merged
     // number's early answers are about the old number, so that case asks some routes again).
     if (!name.includes('merged')) expect(Object.entries(measured.counts).filter(([, n]) => n > 1)).toEqual([]);
+    // ROUNDS_DEBUG=1 lists the calls of each round.
+    if (process.env.ROUNDS_DEBUG) table.push(JSON.stringify(measured.byRound, null, 1));
     table.push(`${name.padEnd(72)} ${String(measured.depth).padStart(2)} rounds (${measured.byRound.map((r) => r.length).join(' + ')} calls)`);
     // The calls of each round are in the failure message.
     expect({ within: measured.depth <= most, depth: measured.depth, byRound: measured.byRound }).toEqual({ within: true, depth: measured.depth, byRound: measured.byRound });
