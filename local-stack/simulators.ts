@@ -64,6 +64,25 @@ const DEFAULT_CLIENT_ID = 'person-graph';
 const DEFAULT_CLIENT_SECRET = 'person-graph-dev-secret';
 const STDERR_TAIL_LINES = 40;
 
+/**
+ * Rounds of upstream calls: each call is one round deeper than the deepest call answered before it
+ * arrived (from the simulators' call log, `calls()`), so the depth is the number of sequential round
+ * trips on the critical path. Calls of one round must arrive within the configured latency of each
+ * other (true on loopback when the latency is well above the gateway's dispatch time).
+ */
+export function callRounds(calls: readonly CallRecord[]): { depth: number; byRound: string[][] } {
+  const sorted = [...calls].sort((a, b) => a.start - b.start);
+  const depth: number[] = [];
+  sorted.forEach((c, i) => {
+    let d = 1;
+    for (let j = 0; j < i; j++) if (sorted[j]!.end <= c.start) d = Math.max(d, depth[j]! + 1);
+    depth.push(d);
+  });
+  const max = Math.max(0, ...depth);
+  const byRound = Array.from({ length: max }, (_, r) => sorted.filter((_, i) => depth[i] === r + 1).map((c) => `${c.upstream} ${c.route}`));
+  return { depth: max, byRound };
+}
+
 /** The committed well-known people (simulators/well-known-people.json). */
 export function wellKnownPeople(): WellKnownFile {
   return JSON.parse(readFileSync(join(REPO_ROOT, 'simulators', 'well-known-people.json'), 'utf8')) as WellKnownFile;

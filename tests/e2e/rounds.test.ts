@@ -1,40 +1,27 @@
 /**
  * Rounds of upstream calls (issue 19): the critical-path depth of the calls one full profile makes,
- * measured at the simulators from each call's arrival and answer times (`GET /admin/calls`). A call
- * is one round deeper than the deepest call that was answered before it arrived; with every upstream
- * answering 80 ms after arrival, calls of the same round arrive within a few ms of each other and a
- * call that waited for another arrives after that one's answer, so the depth is the number of
- * sequential round trips the person's answer waited for.
+ * measured at the simulators from each call's arrival and answer times (`GET /admin/calls`,
+ * `callRounds` in local-stack/simulators.ts). A call is one round deeper than the deepest call that
+ * was answered before it arrived; with every upstream answering 80 ms after arrival, calls of the
+ * same round arrive within a few ms of each other and a call that waited for another arrives after
+ * that one's answer, so the depth is the number of sequential round trips the answer waited for.
  *
- * The physical floor: the given id names the system that holds the person, so that side's routes
- * start with identity resolution (round 1) and only the other side waits for the link (round 2).
- * A merged prison number may cost one more round (its probation half is looked up by the surviving
- * number).
+ * The physical floor (ADR 19): the given id names the system that holds the person, so that side's
+ * routes start with identity resolution (round 1) and the other side's as soon as the link is known
+ * (round 2). What is keyed by a booking id (reasonable adjustments, earlier bookings' sentences,
+ * offence history) waits for the prison side's answer: round 2 by prison number, round 3 by CRN (a
+ * CRN reaches the prison side only through the link). A merged number: at most 3.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { S1 } from '../../bench/lib.js';
 import { postGraphQL } from '../../local-stack/https.js';
-import { wellKnownPeople, type CallRecord } from '../../local-stack/simulators.js';
+import { callRounds, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const LATENCY_MS = 80;
 const stack = useGatewayStack({ simulatorArgs: ['--latency-ms', String(LATENCY_MS)], env: { HEALTH_CHECK_INTERVAL_MS: '3600000' } });
 const people = wellKnownPeople().people;
 const person = (key: string) => people.find((p) => p.key === key)!;
-
-/** Each call's round: 1 + the deepest round among the calls answered before it arrived. */
-function rounds(calls: readonly CallRecord[]): { depth: number; byRound: string[][] } {
-  const sorted = [...calls].sort((a, b) => a.start - b.start);
-  const depth: number[] = [];
-  sorted.forEach((c, i) => {
-    let d = 1;
-    for (let j = 0; j < i; j++) if (sorted[j]!.end <= c.start) d = Math.max(d, depth[j]! + 1);
-    depth.push(d);
-  });
-  const max = Math.max(0, ...depth);
-  const byRound = Array.from({ length: max }, (_, r) => sorted.filter((_, i) => depth[i] === r + 1).map((c) => `${c.upstream} ${c.route}`));
-  return { depth: max, byRound };
-}
 
 async function profileRounds(query: string, id: string) {
   await stack.sims.resetCounters();
@@ -43,7 +30,7 @@ async function profileRounds(query: string, id: string) {
   expect(result.body.errors).toBeUndefined();
   const calls = (await stack.sims.calls()).filter((c) => c.upstream !== 'auth');
   const counts = Object.fromEntries(calls.map((c) => `${c.upstream} ${c.route}`).map((k, _i, all) => [k, all.filter((x) => x === k).length]));
-  return { ...rounds(calls), counts, data: result.body.data as { person: { identifiers: { prisonNumber: string | null; crn: string | null } } } };
+  return { ...callRounds(calls), counts, data: result.body.data as { person: { identifiers: { prisonNumber: string | null; crn: string | null } } } };
 }
 
 /** FULL_PROFILE without the fields read by booking id (reasonable adjustments; earlier bookings' sentences and courts). */
