@@ -111,7 +111,7 @@ async function measure(
     const counters = await sims.counters();
     const upstreams = Object.entries(counters).filter(([u]) => !u.startsWith('_') && u !== 'auth');
     upstream = upstreams.reduce((n, [, routes]) => n + Object.values(routes).reduce((a, b) => a + b, 0), 0);
-    perRoute = Object.fromEntries(upstreams.flatMap(([u, routes]) => Object.entries(routes).map(([r, n]) => [`${u} ${r}`, requests > 0 ? round(n / requests) : 0])));
+    perRoute = Object.fromEntries(upstreams.flatMap(([u, routes]) => Object.entries(routes).map(([r, n]) => [`${u} ${r}`, requests > 0 ? Math.round((n / requests) * 1000) / 1000 : 0])));
   }
   return {
     scenario,
@@ -147,10 +147,16 @@ async function roundsOf(sims: SimulatorHandle, spec: LoadSpec): Promise<number> 
   const upstreams = UPSTREAM_NAMES.filter((u) => u !== 'auth');
   await Promise.all(upstreams.map((u) => sims.setFault(u, { latencyMs: ROUNDS_LATENCY_MS })));
   try {
-    await sims.resetCounters();
-    // Constant arrival at 1 request per second for 1 second: exactly one request.
-    await load({ ...spec, connections: 1, seconds: 1, overallRate: 1 });
-    return callRounds((await sims.calls()).filter((c) => c.upstream !== 'auth')).depth;
+    // The fewest of three: a loaded machine can start one round's calls so far apart that one looks
+    // like it waited for another, never the other way round.
+    let fewest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 3; i++) {
+      await sims.resetCounters();
+      // Constant arrival at 1 request per second for 1 second: exactly one request.
+      await load({ ...spec, connections: 1, seconds: 1, overallRate: 1 });
+      fewest = Math.min(fewest, callRounds((await sims.calls()).filter((c) => c.upstream !== 'auth')).depth);
+    }
+    return fewest;
   } finally {
     await sims.clearFaults();
   }
@@ -433,7 +439,7 @@ function report(
   for (const r of rows.filter((x) => x.scenario.startsWith('S2') && x.perRoute)) {
     say('');
     say(`${r.scenario}: upstream calls per person listed (50 per operation), by route`);
-    for (const [route, n] of Object.entries(r.perRoute!).sort(([a], [b]) => a.localeCompare(b))) say(`  ${route.padEnd(80)} ${round(n / 50)}`);
+    for (const [route, n] of Object.entries(r.perRoute!).sort(([a], [b]) => a.localeCompare(b))) say(`  ${route.padEnd(80)} ${Math.round((n / 50) * 1000) / 1000}`);
   }
 
   const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), idleCost };

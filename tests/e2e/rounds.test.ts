@@ -2,7 +2,7 @@
  * Rounds of upstream calls (issue 19): the critical-path depth of the calls one full profile makes,
  * measured at the simulators from each call's arrival and answer times (`GET /admin/calls`,
  * `callRounds` in local-stack/simulators.ts). A call is one round deeper than the deepest call that
- * was answered before it arrived; with every upstream answering 80 ms after arrival, calls of the
+ * was answered before it arrived; with every upstream answering 100 ms after arrival, calls of the
  * same round arrive within a few ms of each other and a call that waited for another arrives after
  * that one's answer, so the depth is the number of sequential round trips the answer waited for.
  *
@@ -18,12 +18,12 @@ import { postGraphQL } from '../../local-stack/https.js';
 import { callRounds, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
 
-const LATENCY_MS = 80;
+const LATENCY_MS = 100;
 const stack = useGatewayStack({ simulatorArgs: ['--latency-ms', String(LATENCY_MS)], env: { HEALTH_CHECK_INTERVAL_MS: '3600000' } });
 const people = wellKnownPeople().people;
 const person = (key: string) => people.find((p) => p.key === key)!;
 
-async function profileRounds(query: string, id: string) {
+async function profileRoundsOnce(query: string, id: string) {
   await stack.sims.resetCounters();
   const result = await postGraphQL(stack.gateway.consumerUrl, { query, variables: { id } }, { ca: stack.certs.ca, ...stack.certs.client.devConsumer });
   expect(result.status).toBe(200);
@@ -31,6 +31,20 @@ async function profileRounds(query: string, id: string) {
   const calls = (await stack.sims.calls()).filter((c) => c.upstream !== 'auth');
   const counts = Object.fromEntries(calls.map((c) => `${c.upstream} ${c.route}`).map((k, _i, all) => [k, all.filter((x) => x === k).length]));
   return { ...callRounds(calls), counts, data: result.body.data as { person: { identifiers: { prisonNumber: string | null; crn: string | null } } } };
+}
+
+/**
+ * The fewest rounds of three tries: a measured depth is never below the real one (a call cannot
+ * start before the answer it waits for), but a machine busy with other work can start calls of one
+ * round so far apart that one looks like it waited for another.
+ */
+async function profileRounds(query: string, id: string) {
+  let best = await profileRoundsOnce(query, id);
+  for (let i = 0; i < 2; i++) {
+    const next = await profileRoundsOnce(query, id);
+    if (next.depth < best.depth) best = next;
+  }
+  return best;
 }
 
 /** FULL_PROFILE without the fields read by booking id (reasonable adjustments; earlier bookings' sentences and courts). */
