@@ -14,7 +14,21 @@ import { Kind, type FieldNode, type FragmentDefinitionNode, type SelectionSetNod
 export type Side = 'prison' | 'probation';
 
 /** A lookup of one side, by the key of that side (prison number or CRN). */
-export type Lookup = 'prisonAddresses' | 'offenceHistory' | 'sentenceSummary' | 'prisonBookings' | 'alerts' | 'images' | 'prisonOffenderManager' | 'probationAddresses' | 'probationCase';
+export type Lookup =
+  | 'prisonAddresses'
+  | 'offenceHistory'
+  | 'sentenceSummary'
+  | 'prisonBookings'
+  | 'alerts'
+  | 'images'
+  | 'prisonOffenderManager'
+  | 'probationAddresses'
+  | 'probationCase'
+  | 'riskScores'
+  | 'riskOfSeriousHarm'
+  | 'riskManagementPlans'
+  | 'criminogenicNeeds'
+  | 'licenceSummaries';
 
 export const SIDE_OF: Record<Lookup, Side> = {
   prisonAddresses: 'prison',
@@ -26,6 +40,11 @@ export const SIDE_OF: Record<Lookup, Side> = {
   prisonOffenderManager: 'prison',
   probationAddresses: 'probation',
   probationCase: 'probation',
+  riskScores: 'probation',
+  riskOfSeriousHarm: 'probation',
+  riskManagementPlans: 'probation',
+  criminogenicNeeds: 'probation',
+  licenceSummaries: 'probation',
 };
 
 /**
@@ -46,6 +65,12 @@ const LOOKUPS_OF: Record<string, readonly Lookup[]> = {
   'probation.dynamicRisks': ['probationCase'],
   'probation.mappa': ['probationCase'],
   'probation.statusInformation': ['probationCase'],
+  // Risks, needs and licences (src/resolvers/risk.ts), by CRN.
+  riskScores: ['riskScores'],
+  riskOfSeriousHarm: ['riskOfSeriousHarm'],
+  riskManagementPlans: ['riskManagementPlans'],
+  criminogenicNeeds: ['criminogenicNeeds'],
+  licences: ['licenceSummaries'],
 };
 
 /** The field names of a selection set, through fragments, as `name` and `parent.name` (two levels). */
