@@ -8,7 +8,7 @@
  */
 import { decodeAlertPage } from '../src/datasources/alerts/decode.js';
 import { decodeCaseAddresses, decodeSupervisions } from '../src/datasources/delius-integration/decode.js';
-import { decodeAddresses, decodeOffenceHistory } from '../src/datasources/prison-api/decode.js';
+import { decodeAddresses, decodeOffenceHistories } from '../src/datasources/prison-api/decode.js';
 import { decodePrisonerBatch } from '../src/datasources/prisoner-search/decode.js';
 import { decodeOffendersByCrn } from '../src/datasources/probation-search/decode.js';
 
@@ -54,7 +54,7 @@ const bodies: Array<[string, string, (b: unknown, r: () => void) => unknown]> = 
   }), decodeSupervisions],
   ['case addresses', JSON.stringify({ contactDetails: { addresses: Array.from({ length: 5 }, () => ({ streetName: 'High St', town: 'Town', postcode: 'AA1 1AA', from: '2020-01-01', to: '2021-01-01' })) } }), decodeCaseAddresses],
   ['prison addresses', JSON.stringify(Array.from({ length: 5 }, () => ({ street: 'High St', town: 'Town', postalCode: 'AA1 1AA', noFixedAddress: false, startDate: '2020-01-01', addressUsages: [] }))), decodeAddresses],
-  ['offence history', JSON.stringify(Array.from({ length: 10 }, () => ({ bookingId: 1200001, offenceDate: '2019-01-01', offenceDescription: 'Theft', offenceCode: 'TH68', statuteCode: 'TH68', courtDate: '2019-02-01' }))), decodeOffenceHistory],
+  ['offence history', JSON.stringify(Array.from({ length: 10 }, () => ({ bookingId: 1200001, offenceDate: '2019-01-01', offenceDescription: 'Theft', offenceCode: 'TH68', statuteCode: 'TH68', courtDate: '2019-02-01', primaryResultConviction: true }))), decodeOffenceHistories],
 ];
 
 const ROUNDS = 20_000;

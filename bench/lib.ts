@@ -51,9 +51,9 @@ export interface Proc {
   ready: Record<string, unknown>;
 }
 
-export function startProcess(args: string[], env: NodeJS.ProcessEnv, isReady: (line: Record<string, unknown>) => boolean): Promise<Proc> {
+export function startProcess(args: string[], env: NodeJS.ProcessEnv, isReady: (line: Record<string, unknown>) => boolean, cwd = ROOT): Promise<Proc> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tail: string[] = [];
     const timer = setTimeout(() => {
       child.kill('SIGKILL');

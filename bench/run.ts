@@ -1,17 +1,24 @@
 /**
- * `npm run bench [-- --quick] [--seconds N] [--latency-ms N] [--population N] [--rate N] [--no-build]`
+ * `npm run bench [-- --quick] [--seconds N] [--latency-ms N] [--population N] [--rate N] [--no-build] [--baseline DIR]`
  *
  * The reproducible benchmark (see bench/README.md). Starts the upstream simulators (population
  * 100,000, fixed upstream latency), the built gateway in production mode with mutual TLS and a
  * real policy, and a bare Apollo Server with constant resolvers for the ceiling; drives them with
  * autocannon presenting client certificates; loopback only; every phase bounded in time; every
  * process stopped by PID. Writes bench/results/<stamp>.json and prints a table.
+ *
+ * `--baseline DIR`: another checkout of the gateway, already built (`DIR/dist`), e.g. an earlier
+ * commit (`git worktree add /tmp/base <commit>`, node_modules hard-linked, `npm run build`): its
+ * gateway runs beside this one on the same simulators, and the S1, S2 and S3 phases are measured
+ * against both in the same run (rows marked with the baseline's commit), so before and after are
+ * ratios on the same machine at the same time.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { wellKnownPeople, type SimulatorHandle } from '../local-stack/simulators.js';
+import { callRounds, UPSTREAM_NAMES, wellKnownPeople, type SimulatorHandle } from '../local-stack/simulators.js';
 import { body, idleCostRatio, load, percentile, ROOT, S1, S2, S3, sample, startProcess, startStack, stop, type LoadSpec, type Proc, type Stack } from './lib.js';
 
 const argv = process.argv.slice(2);
@@ -37,6 +44,13 @@ const CONNECTIONS = option('connections', 32);
 /** Below saturation: the gateway's own latency over the floor when CPU is not the bottleneck. */
 const S1_LIGHT_RATE = option('light-rate', 40);
 const SOAK_SECONDS = option('soak', 0);
+const BASELINE = (() => {
+  const i = argv.indexOf('--baseline');
+  if (i < 0) return null;
+  const dir = argv[i + 1];
+  if (!dir || !existsSync(join(dir, 'dist', 'src', 'main.js'))) throw new Error('--baseline needs a built checkout (DIR/dist/src/main.js)');
+  return { dir, commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim() };
+})();
 /** The most connections a constant-arrival phase opens (bench/arrival.ts): enough that none waits for one. */
 const OPEN_LOOP_CONNECTIONS = 32;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -60,6 +74,8 @@ interface Measured {
   simulatorCpuMsPerRequest: number | null;
   peakRssMb: number | null;
   floorMs: number | null;
+  /** Upstream calls per operation by `upstream route` (simulator counters). */
+  perRoute: Record<string, number> | null;
 }
 
 async function measure(
@@ -90,11 +106,12 @@ async function measure(
   const requests = results.reduce((n, r) => n + r.total, 0);
   const latencies = results[0]!.latencies.sort((a, b) => a - b);
   let upstream: number | null = null;
+  let perRoute: Record<string, number> | null = null;
   if (sims) {
     const counters = await sims.counters();
-    upstream = Object.entries(counters)
-      .filter(([u]) => !u.startsWith('_') && u !== 'auth')
-      .reduce((n, [, routes]) => n + Object.values(routes).reduce((a, b) => a + b, 0), 0);
+    const upstreams = Object.entries(counters).filter(([u]) => !u.startsWith('_') && u !== 'auth');
+    upstream = upstreams.reduce((n, [, routes]) => n + Object.values(routes).reduce((a, b) => a + b, 0), 0);
+    perRoute = Object.fromEntries(upstreams.flatMap(([u, routes]) => Object.entries(routes).map(([r, n]) => [`${u} ${r}`, requests > 0 ? Math.round((n / requests) * 1000) / 1000 : 0])));
   }
   return {
     scenario,
@@ -113,7 +130,36 @@ async function measure(
     simulatorCpuMsPerRequest: simsBefore && simsAfter && requests > 0 ? Math.round(((simsAfter.cpuMs - simsBefore.cpuMs) / requests) * 100) / 100 : null,
     peakRssMb: gatewayPid ? Math.round(peakRss) : null,
     floorMs,
+    perRoute,
   };
+}
+
+/** Latency every upstream answers with while rounds are counted: well above the gateway's dispatch time on a loaded machine. */
+const ROUNDS_LATENCY_MS = 150;
+
+/**
+ * Rounds of upstream calls of one request (the simulators' call log, `callRounds`): the physical
+ * floor in round trips. Counted with every upstream answering ROUNDS_LATENCY_MS after arrival (a
+ * latency fault on each, cleared afterwards), so that a loaded machine's scheduling delays are not
+ * mistaken for rounds.
+ */
+async function roundsOf(sims: SimulatorHandle, spec: LoadSpec): Promise<number> {
+  const upstreams = UPSTREAM_NAMES.filter((u) => u !== 'auth');
+  await Promise.all(upstreams.map((u) => sims.setFault(u, { latencyMs: ROUNDS_LATENCY_MS })));
+  try {
+    // The fewest of three: a loaded machine can start one round's calls so far apart that one looks
+    // like it waited for another, never the other way round.
+    let fewest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 3; i++) {
+      await sims.resetCounters();
+      // Constant arrival at 1 request per second for 1 second: exactly one request.
+      await load({ ...spec, connections: 1, seconds: 1, overallRate: 1 });
+      fewest = Math.min(fewest, callRounds((await sims.calls()).filter((c) => c.upstream !== 'auth')).depth);
+    }
+    return fewest;
+  } finally {
+    await sims.clearFaults();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,7 +176,9 @@ async function main(): Promise<void> {
   say(`  the same job costs ${idleCost.ratio}x the CPU one at a time (${idleCost.spacedMs} vs ${idleCost.backToBackMs} ms)`);
   let stack: Stack | null = null;
   let bare: Proc | null = null;
+  let baseline: Proc | null = null;
   const rows: Measured[] = [];
+  const rounds: Record<string, { gateway: number; baseline: number | null }> = {};
   let soak: Soak | null = null;
   try {
     stack = await startStack({ population: POPULATION, latencyMs: LATENCY_MS, say });
@@ -143,30 +191,65 @@ async function main(): Promise<void> {
     const linked = people.people.find((p) => p.key === 'linked')!;
     const base = { certs, seconds: SECONDS };
     const s1Body = body(S1, { id: linked.crn });
+    const s1ByNumberBody = body(S1, { id: linked.prisonNumber });
     const s3Body = body(S3, { id: linked.prisonNumber });
     const s2Body = body(S2, { c: { lastName: await commonLastName(sims) } });
 
+    let baselineUrl: string | null = null;
+    if (BASELINE) {
+      say(`- starting the baseline gateway (${BASELINE.commit}, ${BASELINE.dir}/dist) on the same simulators ...`);
+      baseline = await startProcess(['--enable-source-maps', 'dist/src/main.js'], { ...env, AUDIT_SINK: `file:${join(stack.dir, 'audit-baseline.jsonl')}` }, (l) => l.event === 'ready', BASELINE.dir);
+      baselineUrl = String(baseline.ready.consumerUrl).replace('127.0.0.1', 'localhost');
+    }
+
     // Warm-up: token, reference data, JIT.
-    await load({ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 4, seconds: 2 });
+    for (const url of [gatewayUrl, ...(baselineUrl ? [baselineUrl] : [])]) {
+      await load({ ...base, url, consumer: 'bench-full', body: s1Body, connections: 4, seconds: 2 });
+      await load({ ...base, url, consumer: 'bench-full', body: s2Body, connections: 2, seconds: 2 });
+    }
     await load({ ...base, url: bareUrl, consumer: 'bench-full', body: s3Body, connections: 4, seconds: 1 });
     const gw = stack.gateway.child.pid!;
 
-    // Floors: upstream round trips on the critical path x latency (bench/README.md explains each).
-    const floors = { S1: 3 * LATENCY_MS, S2: 3 * LATENCY_MS, S3: 1 * LATENCY_MS };
-    say('- S1 full profile, one request at a time (unloaded) ...');
-    rows.push(await measure('S1 full profile', '1 conn (unloaded)', gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 1, seconds: Math.min(SECONDS, 5) }]));
+    // Floors: the physical floor of each scenario, the rounds of upstream calls this gateway needs
+    // one after another (measured from the simulators' call log), x latency. The baseline's rounds
+    // are measured too; its rows are held to the same (physical) floor.
+    say('- rounds of upstream calls per scenario ...');
+    const spec = (url: string, b: string) => ({ ...base, url, consumer: 'bench-full', body: b, connections: 1 });
+    for (const [name, b] of [['S1', s1Body], ['S1 by prison number', s1ByNumberBody], ['S2', s2Body], ['S3', s3Body]] as const) {
+      rounds[name] = { gateway: await roundsOf(sims, spec(gatewayUrl, b)), baseline: baselineUrl ? await roundsOf(sims, spec(baselineUrl, b)) : null };
+      say(`  ${name}: ${rounds[name]!.gateway} rounds${baselineUrl ? ` (baseline ${BASELINE!.commit}: ${rounds[name]!.baseline})` : ''}`);
+    }
+    const floors = {
+      S1: rounds.S1!.gateway * LATENCY_MS,
+      S1n: rounds['S1 by prison number']!.gateway * LATENCY_MS,
+      S2: rounds.S2!.gateway * LATENCY_MS,
+      S3: rounds.S3!.gateway * LATENCY_MS,
+    };
+    const tag = BASELINE ? ` @${BASELINE.commit}` : '';
+    /** The same phase against the baseline gateway, right after this gateway's (same machine state). */
+    const both = async (scenario: string, mode: string, floor: number, specs: LoadSpec[]) => {
+      rows.push(await measure(scenario, mode, gw, sims, floor, specs));
+      if (baseline && baselineUrl) {
+        say(`  ... and against the baseline (${BASELINE!.commit})`);
+        rows.push(await measure(`${scenario}${tag}`, mode, baseline.child.pid!, sims, floor, specs.map((s) => ({ ...s, url: baselineUrl! }))));
+      }
+    };
+    say('- S1 full profile by CRN, one request at a time (unloaded) ...');
+    await both('S1 full profile', '1 conn (unloaded)', floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 1, seconds: Math.min(SECONDS, 5) }]);
+    say('- S1 full profile by prison number, one request at a time (unloaded) ...');
+    await both('S1 by prison number', '1 conn (unloaded)', floors.S1n, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1ByNumberBody, connections: 1, seconds: Math.min(SECONDS, 5) }]);
     say(`- S1 full profile at ${S1_LIGHT_RATE} req/s (below saturation) ...`);
     rows.push(await measure('S1 full profile', `${S1_LIGHT_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: S1_LIGHT_RATE }]));
     say(`- S1 full profile at ${S1_RATE} req/s ...`);
-    rows.push(await measure('S1 full profile', `${S1_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: S1_RATE }]));
+    await both('S1 full profile', `${S1_RATE} req/s`, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: S1_RATE }]);
     say('- S1 full profile, max throughput ...');
     rows.push(await measure('S1 full profile', `max (${CONNECTIONS} conn)`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: CONNECTIONS }]));
     say('- S2 search, 50 people with alerts and offences ...');
-    rows.push(await measure('S2 search 50', `max (8 conn)`, gw, sims, floors.S2, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s2Body, connections: 8 }]));
+    await both('S2 search 50', `max (8 conn)`, floors.S2, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s2Body, connections: 8 }]);
     say('- S3 person { firstName }, one request at a time (unloaded) ...');
     rows.push(await measure('S3 firstName', '1 conn (unloaded)', gw, sims, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: 1, seconds: Math.min(SECONDS, 5) }]));
     say('- S3 person { firstName }, real policy ...');
-    rows.push(await measure('S3 firstName', `max (${CONNECTIONS} conn), real policy`, gw, sims, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: CONNECTIONS }]));
+    await both('S3 firstName', `max (${CONNECTIONS} conn), real policy`, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: CONNECTIONS }]);
     // Real policy and allow-all at the same time, half the connections each: both see the same machine,
     // so their throughput ratio is the authorisation overhead (sequential phases differ by +-15% here).
     say('- S3 person { firstName }, real policy and allow-all at once ...');
@@ -198,9 +281,10 @@ async function main(): Promise<void> {
     }
   } finally {
     await stop(bare);
+    await stop(baseline);
     await stack?.close();
   }
-  report(rows, soak, idleCost, Date.now() - started);
+  report(rows, rounds, soak, idleCost, Date.now() - started);
 }
 
 interface Soak {
@@ -273,7 +357,13 @@ async function commonLastName(sims: SimulatorHandle): Promise<string> {
   throw new Error('no last name with 50-500 prisoners in this population: use --population between 20000 and 100000');
 }
 
-function report(rows: Measured[], soak: Soak | null, idleCost: Awaited<ReturnType<typeof idleCostRatio>>, elapsedMs: number): void {
+function report(
+  rows: Measured[],
+  rounds: Record<string, { gateway: number; baseline: number | null }>,
+  soak: Soak | null,
+  idleCost: Awaited<ReturnType<typeof idleCostRatio>>,
+  elapsedMs: number,
+): void {
   const header = ['scenario', 'mode', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'floor ms', 'upstream/op', 'CPU ms/req', 'sims CPU', 'peak RSS MB', 'errors'];
   const lines = rows.map((r) => [
     r.scenario, r.mode, String(r.requestsPerSecond), String(r.p50), String(r.p95), String(r.p99), r.floorMs === null ? '-' : String(r.floorMs),
@@ -292,6 +382,7 @@ function report(rows: Measured[], soak: Soak | null, idleCost: Awaited<ReturnTyp
   const s1 = get('S1 full profile', `${S1_RATE} `);
   const s1Light = get('S1 full profile', `${S1_LIGHT_RATE} `);
   const s1Unloaded = get('S1 full profile', '1 conn');
+  const s1ByNumberUnloaded = get('S1 by prison number', '1 conn');
   const s3Unloaded = get('S3 firstName', '1 conn');
   const real = get('S3 firstName', `max (${CONNECTIONS} conn), real`);
   const both = get('S3 firstName', 'real + allow-all at once');
@@ -303,13 +394,16 @@ function report(rows: Measured[], soak: Soak | null, idleCost: Awaited<ReturnTyp
     s1LightP50OverFloorMs: over(s1Light, 'p50'),
     s1LightP99OverFloorMs: over(s1Light, 'p99'),
     s1UnloadedP50OverFloorMs: over(s1Unloaded, 'p50'),
+    s1ByPrisonNumberUnloadedP50OverFloorMs: over(s1ByNumberUnloaded, 'p50'),
     s3UnloadedP50OverFloorMs: over(s3Unloaded, 'p50'),
     authorisationThroughputRatio: both && both.requestsPerSpec[1]! > 0 ? round(both.requestsPerSpec[0]! / both.requestsPerSpec[1]!) : null,
     s3OverBareApollo: real && ceiling ? round(real.requestsPerSecond / ceiling.requestsPerSecond) : null,
     peakRssMb: Math.max(...rows.filter((r) => r.scenario !== 'S3 bare Apollo').map((r) => r.peakRssMb ?? 0)),
   };
   say('');
-  say(`S1 at ${S1_RATE} req/s: p50 = floor + ${targets.s1P50OverFloorMs} ms (target <= 3), p99 = floor + ${targets.s1P99OverFloorMs} ms (target <= 15)`);
+  say(`rounds of upstream calls (floor = rounds x ${LATENCY_MS} ms): ${Object.entries(rounds).map(([n, r]) => `${n} ${r.gateway}${r.baseline !== null ? ` (baseline ${r.baseline})` : ''}`).join(', ')}`);
+  say(`S1 at ${S1_RATE} req/s: p50 = floor + ${targets.s1P50OverFloorMs} ms, p99 = floor + ${targets.s1P99OverFloorMs} ms (target at 150 req/s: p99 <= floor + 30)`);
+  say(`unloaded S1 by prison number: p50 = floor + ${targets.s1ByPrisonNumberUnloadedP50OverFloorMs} ms (target <= 5)`);
   say(`S1 at ${S1_LIGHT_RATE} req/s (below saturation): p50 = floor + ${targets.s1LightP50OverFloorMs} ms, p99 = floor + ${targets.s1LightP99OverFloorMs} ms`);
   say(`unloaded (one request at a time): S1 p50 = floor + ${targets.s1UnloadedP50OverFloorMs} ms, S3 p50 = floor + ${targets.s3UnloadedP50OverFloorMs} ms`);
   say(`authorisation: real policy / allow-all throughput, side by side = ${targets.authorisationThroughputRatio} (target >= 0.90)`);
@@ -317,6 +411,35 @@ function report(rows: Measured[], soak: Soak | null, idleCost: Awaited<ReturnTyp
   say(`peak gateway RSS = ${targets.peakRssMb} MB (target <= 250)`);
   if (soak) {
     say(`soak ${soak.seconds} s: ${soak.requests} requests, errors ${soak.errors}/${soak.non2xx}/${soak.graphqlErrors}, RSS ${soak.rssWarmMb} -> ${soak.rssEndMb} MB (${soak.rssGrowthPercent}%, target < 5%)`);
+  }
+
+  // Before and after in the same run: each phase measured against both gateways, one right after the other.
+  const versus = BASELINE
+    ? rows
+        .filter((r) => r.scenario.endsWith(`@${BASELINE.commit}`))
+        .map((old) => {
+          const now = rows.find((r) => r.mode === old.mode && `${r.scenario} @${BASELINE.commit}` === old.scenario)!;
+          const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? round(a / b) : null);
+          return {
+            phase: `${now.scenario}, ${now.mode}`,
+            p50: [now.p50, old.p50], p99: [now.p99, old.p99], reqPerSecond: [now.requestsPerSecond, old.requestsPerSecond],
+            cpuMsPerRequest: [now.cpuMsPerRequest, old.cpuMsPerRequest], upstreamPerOperation: [now.upstreamRequestsPerOperation, old.upstreamRequestsPerOperation],
+            cpuRatio: ratio(now.cpuMsPerRequest, old.cpuMsPerRequest), p50Ratio: ratio(now.p50, old.p50),
+          };
+        })
+    : [];
+  if (versus.length > 0) {
+    say('');
+    say(`before (${BASELINE!.commit}) and after, same run, same simulators (after / before):`);
+    for (const v of versus) {
+      say(`  ${v.phase.padEnd(52)} p50 ${v.p50[0]} vs ${v.p50[1]} ms (${v.p50Ratio}), p99 ${v.p99[0]} vs ${v.p99[1]} ms, CPU ${v.cpuMsPerRequest[0]} vs ${v.cpuMsPerRequest[1]} ms/req (${v.cpuRatio}), upstream/op ${v.upstreamPerOperation[0]} vs ${v.upstreamPerOperation[1]}, ${v.reqPerSecond[0]} vs ${v.reqPerSecond[1]} req/s`);
+    }
+  }
+  // S2: upstream calls per person listed, by route (50 people per operation).
+  for (const r of rows.filter((x) => x.scenario.startsWith('S2') && x.perRoute)) {
+    say('');
+    say(`${r.scenario}: upstream calls per person listed (50 per operation), by route`);
+    for (const [route, n] of Object.entries(r.perRoute!).sort(([a], [b]) => a.localeCompare(b))) say(`  ${route.padEnd(80)} ${Math.round((n / 50) * 1000) / 1000}`);
   }
 
   const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: Math.round(totalmem() / 2 ** 30), idleCost };
@@ -327,7 +450,10 @@ function report(rows: Measured[], soak: Soak | null, idleCost: Awaited<ReturnTyp
     machine,
     note: 'load generator (autocannon), gateway and simulators share the same cores; loopback only',
     rows,
+    rounds,
     targets,
+    versus,
+    baseline: BASELINE,
     soak,
     elapsedMs,
   };

@@ -22,6 +22,8 @@ export const UPSTREAM_NAMES: readonly UpstreamName[] = ['auth', 'prisonApi', 'pr
 /** A fault as the admin API takes it (simulators/lib/faults.ts). */
 export type { FaultConfig } from '../simulators/lib/faults.js';
 import type { FaultConfig } from '../simulators/lib/faults.js';
+export type { CallRecord } from '../simulators/lib/server.js';
+import type { CallRecord } from '../simulators/lib/server.js';
 
 /** The well-known people file's format is the simulators' own (simulators/lib/well-known.ts). */
 export type { WellKnownFile, WellKnownPerson } from '../simulators/lib/well-known.js';
@@ -35,7 +37,10 @@ export interface SimulatorHandle {
   clientId: string;
   clientSecret: string;
   counters(): Promise<Record<string, Record<string, number>>>;
+  /** Counters and the call log to zero. */
   resetCounters(): Promise<void>;
+  /** Arrival and answer times of the latest calls (simulators/lib/server.ts `CallLog`). */
+  calls(): Promise<CallRecord[]>;
   routes(): Promise<Record<string, string[]>>;
   setFault(upstream: UpstreamName, fault: FaultConfig): Promise<void>;
   clearFaults(): Promise<void>;
@@ -58,6 +63,25 @@ export { REPO_ROOT };
 const DEFAULT_CLIENT_ID = 'person-graph';
 const DEFAULT_CLIENT_SECRET = 'person-graph-dev-secret';
 const STDERR_TAIL_LINES = 40;
+
+/**
+ * Rounds of upstream calls: each call is one round deeper than the deepest call answered before it
+ * arrived (from the simulators' call log, `calls()`), so the depth is the number of sequential round
+ * trips on the critical path. Calls of one round must arrive within the configured latency of each
+ * other (true on loopback when the latency is well above the gateway's dispatch time).
+ */
+export function callRounds(calls: readonly CallRecord[]): { depth: number; byRound: string[][] } {
+  const sorted = [...calls].sort((a, b) => a.start - b.start);
+  const depth: number[] = [];
+  sorted.forEach((c, i) => {
+    let d = 1;
+    for (let j = 0; j < i; j++) if (sorted[j]!.end <= c.start) d = Math.max(d, depth[j]! + 1);
+    depth.push(d);
+  });
+  const max = Math.max(0, ...depth);
+  const byRound = Array.from({ length: max }, (_, r) => sorted.filter((_, i) => depth[i] === r + 1).map((c) => `${c.upstream} ${c.route}`));
+  return { depth: max, byRound };
+}
 
 /** The committed well-known people (simulators/well-known-people.json). */
 export function wellKnownPeople(): WellKnownFile {
@@ -160,6 +184,7 @@ export function startSimulators(opts: StartOptions = {}): Promise<SimulatorHandl
         resetCounters: async () => {
           await adminCall(admin, 'POST', '/admin/counters/reset');
         },
+        calls: async () => (await adminCall(admin, 'GET', '/admin/calls')) as CallRecord[],
         routes: async () => (await adminCall(admin, 'GET', '/admin/routes')) as Record<string, string[]>,
         setFault: async (upstream, fault) => {
           await adminCall(admin, 'PUT', `/admin/faults/${upstream}`, fault);

@@ -8,7 +8,7 @@ import { createAdminServer, listenAdmin } from './lib/admin.js';
 import { PORT_OFFSETS, UPSTREAM_NAMES, type UpstreamDefinition, type UpstreamName } from './lib/http.js';
 import { type Options, OptionsError, USAGE, parseOptions } from './lib/options.js';
 import { Population } from './lib/population.js';
-import { Counters, type SharedState, UpstreamServer } from './lib/server.js';
+import { CallLog, Counters, type SharedState, UpstreamServer } from './lib/server.js';
 import { TokenStore } from './lib/tokens.js';
 import { wellKnownFile } from './lib/well-known.js';
 import { createAlerts } from './upstreams/alerts.js';
@@ -35,7 +35,7 @@ function fail(message: string): never {
 async function start(options: Options): Promise<void> {
   const population = new Population({ size: options.population, seed: options.seed });
   const tokens = new TokenStore(options.tokenTtlSeconds);
-  const state: SharedState = { tokens, counters: new Counters(), faults: new Map(options.faults), baseLatencyMs: options.latencyMs, log };
+  const state: SharedState = { tokens, counters: new Counters(), calls: new CallLog(), faults: new Map(options.faults), baseLatencyMs: options.latencyMs, log };
 
   const definitions: Record<UpstreamName, UpstreamDefinition> = {
     auth: createAuth({ clientId: options.clientId, clientSecret: options.clientSecret, tokens }),

@@ -1,4 +1,4 @@
-/** Admin listener: faults, counters, routes, token expiry, well-known people, health. */
+/** Admin listener: faults, counters, call log, routes, token expiry, well-known people, health. */
 
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -48,9 +48,12 @@ async function route(deps: AdminDeps, method: string, path: string, rawBody: str
       if (arg === 'reset' && extra === undefined) {
         if (method !== 'POST') return notAllowed;
         deps.state.counters.reset();
+        deps.state.calls.reset();
         return { status: 200, body: { reset: true } };
       }
       return { status: 404, body: { error: 'not found' } };
+    case 'calls':
+      return method === 'GET' && arg === undefined ? { status: 200, body: deps.state.calls.snapshot() } : notAllowed;
     case 'tokens':
       if (arg === 'expire' && extra === undefined) {
         if (method !== 'POST') return notAllowed;

@@ -48,9 +48,43 @@ export class Counters {
   }
 }
 
+/** One answered upstream call: when it arrived and when its answer was sent (ms since the epoch). */
+export interface CallRecord {
+  upstream: string;
+  route: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * The most recent answered calls with their arrival and answer times, for measuring how many
+ * sequential rounds of calls a gateway request makes (tests/e2e/rounds.test.ts). Bounded: the oldest
+ * calls are dropped past `limit`, so a benchmark's hours of calls cost nothing to keep.
+ */
+export class CallLog {
+  private calls: CallRecord[] = [];
+
+  constructor(private readonly limit = 2000) {}
+
+  add(call: CallRecord): void {
+    this.calls.push(call);
+    if (this.calls.length > this.limit * 2) this.calls = this.calls.slice(-this.limit);
+  }
+
+  snapshot(): CallRecord[] {
+    return this.calls.slice(-this.limit);
+  }
+
+  reset(): void {
+    this.calls = [];
+  }
+}
+
 export interface SharedState {
   tokens: TokenStore;
   counters: Counters;
+  /** Arrival and answer times of the latest calls; reset with the counters. */
+  calls: CallLog;
   faults: Map<UpstreamName, FaultConfig>;
   baseLatencyMs: number;
   log(message: string): void;
@@ -215,6 +249,9 @@ export class UpstreamServer {
     if (latency > 0) await sleepUntil(arrival + latency);
     res.writeHead(answer.status, answer.headers);
     res.end(answer.text);
+    if (key !== null && !ping) {
+      this.state.calls.add({ upstream: this.name, route: key, start: performance.timeOrigin + arrival, end: performance.timeOrigin + performance.now() });
+    }
   }
 
   /** Bearer token check, then the route's handler (or 404/405). */

@@ -418,6 +418,25 @@ export function createPrisonApi(pop: Population): UpstreamDefinition {
         handler: (ctx) => ok(sentencesFor(pop, uniquePeople(pop, stringArrayBody(ctx, MAX_BATCH, 'offender numbers')))),
       },
       {
+        // Every charge of the bookings asked, convictions or not (the batch form has no convictionsOnly).
+        method: 'POST',
+        path: '/api/bookings/offence-history',
+        handler: (ctx) => {
+          const body = ctx.json();
+          if (!Array.isArray(body) || body.some((x) => typeof x !== 'number' || !Number.isInteger(x))) throw new HttpError(400, 'Request body must be a JSON array of booking ids');
+          if (body.length > MAX_BATCH) throw new HttpError(400, `At most ${MAX_BATCH} booking ids`);
+          const out: Record<string, unknown>[] = [];
+          for (const id of new Set(body as number[])) {
+            const hit = pop.byBookingId(id);
+            const b = hit ? bookings(pop, hit.person)[hit.bookingSeq] : undefined;
+            if (!b) continue;
+            for (const s of b.sentences) for (const c of s.charges) out.push(offenceHistoryDetail(b, c, s));
+            for (const c of b.unsentencedCharges) out.push(offenceHistoryDetail(b, c, undefined));
+          }
+          return ok(out);
+        },
+      },
+      {
         method: 'POST',
         path: '/api/offender-sentences/bookings',
         handler: (ctx) => {

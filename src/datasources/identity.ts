@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { parseHmppsId, type HmppsId } from '../domain/identifiers.js';
 import { personFrom, type PersonRef, type PrisonRecord, type ProbationRecord } from '../domain/person.js';
+import type { Side } from './speculation.js';
 
 type Settled<T> = T | Error;
 
@@ -18,6 +19,11 @@ export interface IdentityLoaders {
   readonly linkedPrisonNumber: DataLoader<string, string | null>;
   /** Core person record: prison number -> its one linked CRN (never rejects: `null` when unknown). */
   readonly linkedCrn: DataLoader<string, string | null>;
+  /**
+   * Starts the person-data lookups the operation will make for `key` (a prison number or CRN) of
+   * `side`, without waiting for them (src/datasources/speculation.ts).
+   */
+  speculate?(side: Side, key: string): void;
 }
 
 async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
@@ -84,13 +90,25 @@ export function coverIds(keys: readonly string[], perKind: number): string[] {
  *  3. only for a merged-away number whose probation half was not found under it: probation search
  *     by the surviving number.
  * An identity step that fails is never "not known": the person is the error (see settleIdentity).
+ *
+ * Alongside (ADR 19), the person data the operation selects is asked early: the given id's own
+ * side in round 1, and for a CRN the prison side in round 2 (by the number it leads to, or by the
+ * stand-in number when none), in parallel with prisoner search. Which lookups start depends only on
+ * the selection and the kinds of id, never on what the upstreams answer about the person.
  */
 export function createPersonLoader(records: IdentityLoaders) {
   return new DataLoader<string, PersonRef | null>(async (keys) => {
     const ids = keys.map((k) => parseHmppsId(k) as HmppsId);
     const anyCrn = ids.some((id) => id.kind === 'crn');
     const loadPrison = (n: string) => settle(records.prisonRecord.load(n));
-    const loadMerged = (n: string) => settle(records.mergedPrisonRecord.load(n));
+    // A number merged into another: the surviving number's prison side is asked as soon as it is known
+    // (merged-away numbers already cost more than others: round 3 below).
+    const loadMerged = (n: string) =>
+      settle(records.mergedPrisonRecord.load(n)).then((survivor) => {
+        if (survivor && !(survivor instanceof Error)) records.speculate?.('prison', survivor.prisonNumber);
+        return survivor;
+      });
+    for (const id of ids) records.speculate?.(id.kind === 'crn' ? 'probation' : 'prison', id.kind === 'crn' ? id.crn : id.prisonNumber);
 
     // Round 1
     const pending: Pending[] = await Promise.all(
@@ -116,7 +134,9 @@ export function createPersonLoader(records: IdentityLoaders) {
       }),
     );
 
-    // Round 2
+    // Round 2: the prison side of every CRN, asked early by the number it leads to (or a stand-in).
+    const crnNumbers = new Set(pending.filter((p) => p.id.kind === 'crn').map((p) => p.prisonNumber ?? COVER_PRISON_NUMBER));
+    for (const n of crnNumbers) records.speculate?.('prison', n);
     const toAsk = [...new Set(pending.filter((p) => p.prison === undefined && p.prisonNumber).map((p) => p.prisonNumber!))];
     const numbers = anyCrn && toAsk.length === 0 ? [COVER_PRISON_NUMBER] : toAsk;
     const [asked] = await Promise.all([

@@ -11,6 +11,7 @@ export type { RequestScope } from './http/upstream-client.js';
 export { RequestLoaders } from './request-loaders.js';
 export { SearchTooBroadError, type SearchMatch } from './search.js';
 export { coverIds } from './identity.js';
+export { lookupsOf, selectsField } from './speculation.js';
 
 /** Long-lived upstream clients (agents, token cache) shared by all requests. */
 export class DataSources {

@@ -1,3 +1,4 @@
+import type DataLoader from 'dataloader';
 import type { SearchCriteria } from '../domain/search.js';
 import type { Logger } from '../observability/logger.js';
 import { alertsLoader } from './alerts/loaders.js';
@@ -19,6 +20,8 @@ import {
   bookingSentencesLoader,
   imagesLoader,
   keyDatesLoader,
+  offenceHistoryLoader,
+  prisonConvictionsLoader,
   prisonAddressesLoader,
   prisonBookingsLoader,
   prisonNameLoader,
@@ -33,6 +36,7 @@ import { mergedPrisonRecordLoader, prisonRecordLoader } from './prisoner-search/
 import { probationRecordByPrisonNumberLoader, probationRecordLoader } from './probation-search/loaders.js';
 import { RequestRoutes, type UpstreamClients } from './request-routes.js';
 import { searchBothSides, type SearchMatch, type SearchOptions } from './search.js';
+import { SIDE_OF, type Lookup, type Side } from './speculation.js';
 
 /** What one request's loaders are built from: the long-lived clients and process-wide reference data. */
 export interface LoaderSources {
@@ -56,7 +60,9 @@ interface Built {
   sentenceSummary: ReturnType<typeof sentenceSummaryLoader>;
   bookingSentences: ReturnType<typeof bookingSentencesLoader>;
   prisonName: ReturnType<typeof prisonNameLoader>;
+  offenceHistory: ReturnType<typeof offenceHistoryLoader>;
   prisonOffences: ReturnType<typeof prisonOffencesLoader>;
+  prisonConvictions: ReturnType<typeof prisonConvictionsLoader>;
   prisonSentences: ReturnType<typeof prisonSentencesLoader>;
   keyDates: ReturnType<typeof keyDatesLoader>;
   images: ReturnType<typeof imagesLoader>;
@@ -85,6 +91,8 @@ interface Built {
 export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   private readonly built: Partial<Built> = {};
   private readonly routes: RequestRoutes;
+  /** Lookups the operation's person fields will make (speculation.ts), started by identity resolution. */
+  private readonly expected = new Set<Lookup>();
 
   constructor(
     private readonly sources: LoaderSources,
@@ -96,6 +104,16 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   /** hmppsId -> the person (both halves of the record, linked), staged across upstreams (identity.ts). */
   get person() {
     return this.once('person', () => createPersonLoader(this));
+  }
+
+  /** Person data the operation selects (`lookupsOf` its person fields): asked early from then on. */
+  expect(lookups: Iterable<Lookup>): void {
+    for (const l of lookups) this.expected.add(l);
+  }
+
+  /** Starts the expected lookups of `side` for `key`: the field resolvers find the answers in the loaders. */
+  speculate(side: Side, key: string): void {
+    for (const l of this.expected) if (SIDE_OF[l] === side) (this[l] as DataLoader<string, unknown>).load(key).catch(() => undefined);
   }
 
   /** People matching `criteria` in prison and probation, each once. */
@@ -145,8 +163,16 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   get prisonName() {
     return this.once('prisonName', () => prisonNameLoader(this.routes.prisonApi));
   }
+  get offenceHistory() {
+    return this.once('offenceHistory', () => offenceHistoryLoader(this.routes.prisonApi, this.prisonBookings));
+  }
+  /** Convictions with the court that dealt with each. */
   get prisonOffences() {
-    return this.once('prisonOffences', () => prisonOffencesLoader(this.routes.prisonApi, this));
+    return this.once('prisonOffences', () => prisonOffencesLoader(this));
+  }
+  /** Convictions without their courts (no sentence lookups). */
+  get prisonConvictions() {
+    return this.once('prisonConvictions', () => prisonConvictionsLoader(this.offenceHistory));
   }
   get prisonSentences() {
     return this.once('prisonSentences', () => prisonSentencesLoader(this));

@@ -1,10 +1,11 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { selectsField } from '../datasources/index.js';
 import type { PersonRef, PrisonDetails, PrisonRecord, ProbationRecord } from '../domain/person.js';
 import { identifiersOf, preferredHmppsId } from '../domain/person.js';
 import { ageOn } from '../domain/person.js';
 import { alertAppliesOn, mergeAddresses, newestFirst, type Address, type Alert, type ProbationCase } from '../domain/profile.js';
 import { londonDate } from '../domain/time.js';
 import { supervisionStatusOf } from '../domain/visibility.js';
-import type { GraphQLResolveInfo } from 'graphql';
 import type { ResolverContext } from './context.js';
 import { toConsumerError } from './errors.js';
 import { mergedList, reportOmitted, type ListSide, type RecordSource } from './partial.js';
@@ -85,8 +86,11 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
         }),
         (lists) => mergeAddresses(lists.PRISON ?? [], lists.PROBATION ?? []),
       ),
-    offences: async (person, _args, ctx, info) =>
-      withSupervisions(ctx, info, person, (n) => ctx.loaders.prisonOffences.load(n), (c) => c.offences, (o) => o.offenceDate),
+    offences: async (person, _args, ctx, info) => {
+      // The courts come from the sentences of every booking: asked only when selected.
+      const prisonOffences = selectsField(info.fieldNodes, info.fragments, 'courtName') ? ctx.loaders.prisonOffences : ctx.loaders.prisonConvictions;
+      return withSupervisions(ctx, info, person, (n) => prisonOffences.load(n), (c) => c.offences, (o) => o.offenceDate);
+    },
     sentences: async (person, _args, ctx, info) =>
       withSupervisions(ctx, info, person, (n) => ctx.loaders.prisonSentences.load(n), (c) => c.sentences, (s) => s.dateOfSentencing ?? s.startDate),
     sentenceKeyDates: async (person, _args, { loaders }) => {

@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
-import { coverIds, SearchTooBroadError, type SearchMatch } from '../datasources/index.js';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import { coverIds, lookupsOf, SearchTooBroadError, type SearchMatch } from '../datasources/index.js';
 import { hmppsIdKey, parseHmppsId } from '../domain/identifiers.js';
 import { preferredHmppsId, type PersonRef } from '../domain/person.js';
 import { compareSortKeys, criteriaProblem, joinLinked, MATCHED_HMPPS_IDS, type SearchCriteria } from '../domain/search.js';
@@ -39,19 +39,21 @@ function visibleOrNotFound(person: PersonRef | null | Error, ctx: ResolverContex
   return failure ? (identityUnavailable(failure) as GraphQLError) : notFound();
 }
 
-async function person(_root: unknown, args: { hmppsId: string }, ctx: ResolverContext): Promise<PersonRef> {
+async function person(_root: unknown, args: { hmppsId: string }, ctx: ResolverContext, info: GraphQLResolveInfo): Promise<PersonRef> {
   const [key] = idsOrRefuse([args.hmppsId], 'hmppsId');
+  ctx.loaders.expect(lookupsOf(info.fieldNodes, info.fragments));
   const found = visibleOrNotFound(await ctx.loaders.person.load(key!).catch((e: Error) => e), ctx);
   if (found instanceof GraphQLError) throw found;
   return found;
 }
 
 /** In the order asked; each missing person is null with its own NOT_FOUND error at its position. */
-async function persons(_root: unknown, args: { hmppsIds: string[] }, ctx: ResolverContext): Promise<Array<PersonRef | GraphQLError>> {
+async function persons(_root: unknown, args: { hmppsIds: string[] }, ctx: ResolverContext, info: GraphQLResolveInfo): Promise<Array<PersonRef | GraphQLError>> {
   if (args.hmppsIds.length > MAX_PERSONS) {
     throw badUserInput(`hmppsIds may hold at most ${MAX_PERSONS} ids (got ${args.hmppsIds.length}).`, 'hmppsIds');
   }
   const keys = idsOrRefuse(args.hmppsIds, 'hmppsIds');
+  ctx.loaders.expect(lookupsOf(info.fieldNodes, info.fragments));
   const found = await ctx.loaders.person.loadMany(keys);
   return found.map((p) => visibleOrNotFound(p, ctx));
 }

@@ -470,6 +470,13 @@ const BUILDERS: Record<string, Builder> = {
       { subject: 'batch:unknown only', idKind: 'unknown', path: '/api/offender-sentences/bookings', body: [UNKNOWN_BOOKING_ID] },
     ],
   },
+  'prisonApi POST /api/bookings/offence-history': {
+    phase: 2,
+    build: (ctx) => [
+      { subject: 'batch:all discovered booking ids (+unknown)', idKind: 'batch', path: '/api/bookings/offence-history', body: [...ctx.bookingIds.values(), UNKNOWN_BOOKING_ID] },
+      { subject: 'batch:unknown only', idKind: 'unknown', path: '/api/bookings/offence-history', body: [UNKNOWN_BOOKING_ID] },
+    ],
+  },
   'prisonApi GET /api/offender-sentences/booking/{bookingId}/sentences-and-offences': {
     phase: 2,
     build: (ctx) => perBookingId(ctx, (id) => `/api/offender-sentences/booking/${id}/sentences-and-offences`),

@@ -44,6 +44,7 @@ const BATCH_ROUTES: Array<[UpstreamName, string]> = [
   ['probationSearch', 'POST /nomsNumbers'],
   ['alerts', 'POST /search/alerts/prison-numbers'],
   ['prisonApi', 'POST /api/offender-sentences'],
+  ['prisonApi', 'POST /api/bookings/offence-history'],
 ];
 
 describe('searchPersons batching', () => {

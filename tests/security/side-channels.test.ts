@@ -54,6 +54,9 @@ async function measured(consumer: string, query: string, variables: Record<strin
 
 const PERSON = 'query P($id: ID!) { person(hmppsId: $id) { hmppsId firstName lastName } }';
 const PERSONS = 'query P($ids: [ID!]!) { persons(hmppsIds: $ids) { hmppsId firstName } }';
+// Person data is asked early, with identity resolution (ADR 19): by the kind of id, never by what is known.
+const PRISON_PROFILE = 'query P($id: ID!) { person(hmppsId: $id) { hmppsId prison { prisonName } alerts { totalCount } } }';
+const PROBATION_PROFILE = 'query P($id: ID!) { person(hmppsId: $id) { hmppsId probation { mappa { level } } } }';
 const SEARCH = 'query S($c: PersonSearchCriteria!) { searchPersons(criteria: $c) { totalCount nodes { hmppsId firstName } pageInfo { hasNextPage endCursor } } }';
 
 interface Case {
@@ -67,6 +70,11 @@ interface Case {
 const cases: Case[] = [
   { name: 'person by prison number, another prison', consumer: 'prison-operator', query: PERSON, filtered: { id: person('other-prison').prisonNumber }, unknown: { id: unknown.prisonNumber } },
   { name: 'person by CRN, another prison', consumer: 'prison-operator', query: PERSON, filtered: { id: person('other-prison').crn }, unknown: { id: unknown.crn } },
+  { name: 'profile by prison number, another prison', consumer: 'prison-operator', query: PRISON_PROFILE, filtered: { id: person('other-prison').prisonNumber }, unknown: { id: unknown.prisonNumber } },
+  { name: 'profile by CRN, another prison', consumer: 'prison-operator', query: PRISON_PROFILE, filtered: { id: person('other-prison').crn }, unknown: { id: unknown.crn } },
+  { name: 'profile by CRN, limited access, probation only', consumer: 'prison-operator', query: PRISON_PROFILE, filtered: { id: person('excluded').crn }, unknown: { id: unknown.crn } },
+  { name: 'profile by CRN, a prisoner to a probation-only consumer', consumer: 'probation-partner', query: PROBATION_PROFILE, filtered: { id: person('other-prison').crn }, unknown: { id: unknown.crn } },
+  { name: 'profile by prison number, a prisoner to a probation-only consumer', consumer: 'probation-partner', query: PROBATION_PROFILE, filtered: { id: person('prison-only').prisonNumber }, unknown: { id: unknown.prisonNumber } },
   { name: 'person by CRN, probation only', consumer: 'prison-operator', query: PERSON, filtered: { id: person('probation-only').crn }, unknown: { id: unknown.crn } },
   { name: 'person by CRN, limited access, probation only', consumer: 'prison-operator', query: PERSON, filtered: { id: person('excluded').crn }, unknown: { id: unknown.crn } },
   { name: 'person by prison number, a prisoner to a probation-only consumer', consumer: 'probation-partner', query: PERSON, filtered: { id: person('prison-only').prisonNumber }, unknown: { id: unknown.prisonNumber } },

@@ -37,10 +37,31 @@ export const decodeAddresses = list((a, at) => {
   );
 });
 
-export const decodeOffenceHistory = list((o, at) => {
-  fields(o, at, { offenceDate: 'date?', offenceDescription: 'string?', offenceCode: 'string?', statuteCode: 'string?', courtDate: 'date?' });
+function checkOffenceHistory(o: Record<string, unknown>, at: string): void {
+  fields(o, at, {
+    offenceDate: 'date?', offenceDescription: 'string?', offenceCode: 'string?', statuteCode: 'string?', courtDate: 'date?',
+    primaryResultConviction: 'boolean?', secondaryResultConviction: 'boolean?',
+  });
   if (o.bookingId !== undefined && o.bookingId !== null) bookingId(o.bookingId, `${at}.bookingId`);
-});
+}
+
+/**
+ * `POST /api/bookings/offence-history`, keyed by booking id: a spoiled entry makes the offences of
+ * its booking's person UPSTREAM_INVALID_RESPONSE, never a list silently missing an offence.
+ */
+export function decodeOffenceHistories(body: unknown, report: Report): KeyedBatch<unknown> {
+  return keyedBatch(
+    array(body, '$'),
+    '$',
+    (item, at) => [bookingId(object(item, at).bookingId, `${at}.bookingId`)],
+    (item, at) => {
+      const o = object(item, at);
+      checkOffenceHistory(o, at);
+      return o;
+    },
+    report,
+  );
+}
 
 export const decodeImages = list((i, at) => {
   fields(i, at, { imageId: 'integer', active: 'boolean?', captureDate: 'date?', captureDateTime: 'date?', imageView: 'string?', imageOrientation: 'string?', imageType: 'string?' });

@@ -17,8 +17,11 @@ import {
 import type { PrisonApiReferenceData } from './reference-data.js';
 import { invalidItem } from '../http/errors.js';
 import {
+  OFFENCE_HISTORIES,
+  OFFENCE_HISTORIES_MAX,
   OFFENDER_SENTENCES,
   OFFENDER_SENTENCES_MAX,
+  type OffenceHistoryDetailDto,
   type OffenderSentenceDetailDto,
   type PrisonApiRoutes,
   type SentenceAndOffencesDto,
@@ -68,8 +71,52 @@ export const sentenceSummaryLoader = (routes: PrisonApiRoutes) =>
 export const bookingSentencesLoader = (routes: PrisonApiRoutes) =>
   new DataLoader<string, SentenceAndOffencesDto[]>(perKey(async (bookingId) => sentenceList(await routes.sentencesAndOffences(Number(bookingId)))));
 
+/** A conviction, as the per-person route's `convictionsOnly` keeps them. */
+const isConviction = (o: OffenceHistoryDetailDto) => o.primaryResultConviction === true || o.secondaryResultConviction === true;
+
+/**
+ * Convictions on all bookings of each person, batched (issue 19): the booking ids come from the
+ * bookings' batch call (`prisonBookings`, which key dates and sentences ask anyway), then one
+ * offence-history call for every booking of every person of the operation - instead of one call
+ * per person. A spoiled entry makes its person's offences UPSTREAM_INVALID_RESPONSE.
+ */
+export const offenceHistoryLoader = (routes: PrisonApiRoutes, prisonBookings: ReturnType<typeof prisonBookingsLoader>) =>
+  new DataLoader<string, OffenceHistoryDetailDto[]>(async (numbers) => {
+    const bookings = await prisonBookings.loadMany(numbers);
+    const idsOf = (i: number) => {
+      const list = bookings[i]!;
+      return list instanceof Error ? [] : list.map((b) => b.bookingId);
+    };
+    const ids = [...new Set(numbers.flatMap((_, i) => idsOf(i)))];
+    const chunks = Array.from({ length: Math.ceil(ids.length / OFFENCE_HISTORIES_MAX) }, (_, c) => ids.slice(c * OFFENCE_HISTORIES_MAX, (c + 1) * OFFENCE_HISTORIES_MAX));
+    const batches = await Promise.all(chunks.map((chunk) => routes.offenceHistories(chunk).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e))))));
+    const byBooking = new Map<number, OffenceHistoryDetailDto[]>();
+    const spoiled = new Set<string>();
+    let failure: Error | null = null;
+    let unattributable = false;
+    for (const batch of batches) {
+      if (batch instanceof Error) {
+        failure ??= batch;
+        continue;
+      }
+      for (const o of batch.items) if (typeof o.bookingId === 'number' && isConviction(o)) byBooking.set(o.bookingId, [...(byBooking.get(o.bookingId) ?? []), o]);
+      for (const id of batch.spoiled) spoiled.add(id);
+      unattributable ||= batch.unattributable;
+    }
+    return numbers.map((_, i) => {
+      const list = bookings[i]!;
+      if (list instanceof Error) return list;
+      const mine = idsOf(i);
+      if (mine.length === 0) return [];
+      if (failure) return failure;
+      if (unattributable || mine.some((id) => spoiled.has(String(id)))) return invalidItem('prisonApi', OFFENCE_HISTORIES);
+      return mine.flatMap((id) => byBooking.get(id) ?? []);
+    });
+  });
+
 /** The loaders the sentences and offences of every booking are read from. */
 export interface BookingLoaders {
+  offenceHistory: ReturnType<typeof offenceHistoryLoader>;
   prisonBookings: ReturnType<typeof prisonBookingsLoader>;
   sentenceSummary: ReturnType<typeof sentenceSummaryLoader>;
   bookingSentences: ReturnType<typeof bookingSentencesLoader>;
@@ -84,13 +131,22 @@ async function earlierBookingSentences(loaders: BookingLoaders, prisonNumber: st
 }
 
 /** Convictions on all bookings, with the court named by the sentences of their case. */
-export const prisonOffencesLoader = (routes: PrisonApiRoutes, loaders: BookingLoaders) =>
-  new DataLoader<string, Offence[]>(
-    perKey(async (n) => {
-      const [history, summary] = await Promise.all([routes.offenceHistory(n), loaders.sentenceSummary.load(n)]);
-      return carryOmitted(history, toOffences(history, courtIndex(summary, await earlierBookingSentences(loaders, n, summary))));
-    }),
-  );
+export const prisonOffencesLoader = (loaders: BookingLoaders) =>
+  new DataLoader<string, Offence[]>(async (numbers) => {
+    // Every key's history in one batch call (asked before the per-key work, which runs a few at a time).
+    const [histories, summaries] = await Promise.all([loaders.offenceHistory.loadMany(numbers), loaders.sentenceSummary.loadMany(numbers)]);
+    return perKey(async (n) => {
+      const i = numbers.indexOf(n);
+      const [history, summary] = [histories[i]!, summaries[i]!];
+      if (history instanceof Error) throw history;
+      if (summary instanceof Error) throw summary;
+      return toOffences(history, courtIndex(summary, await earlierBookingSentences(loaders, n, summary)));
+    })(numbers);
+  });
+
+/** Convictions on all bookings without their courts (for a selection without `courtName`: no sentence lookups). */
+export const prisonConvictionsLoader = (offenceHistory: BookingLoaders['offenceHistory']) =>
+  new DataLoader<string, Offence[]>(async (numbers) => (await offenceHistory.loadMany(numbers)).map((h) => (h instanceof Error ? h : toOffences(h))));
 
 /** Court sentences of every booking. */
 export const prisonSentencesLoader = (loaders: BookingLoaders) =>

@@ -3,7 +3,7 @@ import type { UpstreamCaller } from '../http/upstream-client.js';
 import {
   decodeAddresses,
   decodeImages,
-  decodeOffenceHistory,
+  decodeOffenceHistories,
   decodeOffenderSentences,
   decodeReasonableAdjustments,
   decodeReferenceCodes,
@@ -44,6 +44,8 @@ export interface OffenceHistoryDetailDto {
   offenceCode?: string | null;
   statuteCode?: string | null;
   courtDate?: string | null;
+  primaryResultConviction?: boolean | null;
+  secondaryResultConviction?: boolean | null;
 }
 
 /** The length of a sentence term, as both the sentence summary and `sentences-and-offences` give it. */
@@ -196,6 +198,9 @@ export interface ReasonableAdjustmentsDto {
  */
 export const OFFENDER_SENTENCES_MAX = 200;
 export const OFFENDER_SENTENCES = 'POST /api/offender-sentences';
+export const OFFENCE_HISTORIES = 'POST /api/bookings/offence-history';
+/** Booking ids per offence-history batch call (the spec sets no limit; keep the request sane). */
+export const OFFENCE_HISTORIES_MAX = 500;
 
 /** Reference domain of the treatment codes reasonable adjustments are recorded under. */
 export const HEALTH_TREATMENT_DOMAIN = 'HEALTH_TREAT';
@@ -226,18 +231,14 @@ export function prisonApiRoutes(client: UpstreamCaller) {
     },
 
     /**
-     * Offences on all bookings. Convictions only, asked for explicitly rather than through the
-     * upstream default: a charge that ended in acquittal or was dropped is not an offence of the person.
+     * Batch: every offence of each booking asked, convictions or not (this form has no
+     * `convictionsOnly`: the loader keeps the convictions - a charge that ended in acquittal or was
+     * dropped is not an offence of the person).
      */
-    async offenceHistory(prisonNumber: string): Promise<OffenceHistoryDetailDto[]> {
+    async offenceHistories(bookingIds: readonly number[]): Promise<KeyedBatch<OffenceHistoryDetailDto>> {
       return (
-        (await client.get<OffenceHistoryDetailDto[]>(
-          'GET /api/bookings/offenderNo/{offenderNo}/offenceHistory',
-          `/api/bookings/offenderNo/${segment(prisonNumber)}/offenceHistory`,
-          { convictionsOnly: true },
-          NO_ACCEPTED_STATUS,
-          decodeOffenceHistory,
-        )) ?? []
+        (await client.post<KeyedBatch<OffenceHistoryDetailDto>>(OFFENCE_HISTORIES, '/api/bookings/offence-history', bookingIds, [], decodeOffenceHistories)) ??
+        emptyBatch()
       );
     },
 

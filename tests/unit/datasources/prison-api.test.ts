@@ -8,6 +8,7 @@ import {
   bookingSentencesLoader,
   imagesLoader,
   keyDatesLoader,
+  offenceHistoryLoader,
   prisonAddressesLoader,
   prisonBookingsLoader,
   prisonOffencesLoader,
@@ -602,7 +603,7 @@ const prisonNumberIn = (path: string) => /\/([A-Z0-9]{7})\//.exec(`${path}/`)?.[
 
 const ROUTES = {
   addresses: 'GET /api/offenders/{offenderNo}/addresses',
-  offences: 'GET /api/bookings/offenderNo/{offenderNo}/offenceHistory',
+  offences: 'POST /api/bookings/offence-history',
   sentences: 'GET /api/offenders/{offenderNo}/booking/latest/sentence-summary',
   keyDates: 'POST /api/offender-sentences',
   images: 'GET /api/images/offenders/{offenderNo}',
@@ -636,7 +637,7 @@ function simulatedNomis(overrides: Record<string, Handler> = {}) {
   };
   return fakeUpstream({
     [ROUTES.addresses]: perPerson(addresses),
-    [ROUTES.offences]: perPerson(offenceHistory),
+    [ROUTES.offences]: ({ json }) => offenceHistory.filter((o) => (json as number[]).includes(o.bookingId!)),
     [ROUTES.sentences]: perPerson(sentenceSummary),
     [ROUTES.images]: perPerson(images),
     [ROUTES.keyDates]: ({ json }) => offenderSentences.filter((d) => (json as string[]).includes(d.offenderNo)),
@@ -650,10 +651,16 @@ function simulatedNomis(overrides: Record<string, Handler> = {}) {
 
 function loadersOn(upstream: ReturnType<typeof fakeUpstream>) {
   const routes = prisonApiRoutes(upstream.caller);
-  const bookings = { prisonBookings: prisonBookingsLoader(routes), sentenceSummary: sentenceSummaryLoader(routes), bookingSentences: bookingSentencesLoader(routes) };
+  const prisonBookings = prisonBookingsLoader(routes);
+  const bookings = {
+    offenceHistory: offenceHistoryLoader(routes, prisonBookings),
+    prisonBookings,
+    sentenceSummary: sentenceSummaryLoader(routes),
+    bookingSentences: bookingSentencesLoader(routes),
+  };
   return {
     addresses: prisonAddressesLoader(routes),
-    offences: prisonOffencesLoader(routes, bookings),
+    offences: prisonOffencesLoader(bookings),
     sentences: prisonSentencesLoader(bookings),
     images: imagesLoader(routes),
     keyDates: keyDatesLoader(bookings.prisonBookings),
@@ -671,7 +678,7 @@ describe('Nomis routes', () => {
     const upstream = simulatedNomis();
     const routes = prisonApiRoutes(upstream.caller);
     await routes.addresses('G0055CE');
-    await routes.offenceHistory('G0055CE');
+    await routes.offenceHistories([1200000, 1200001]);
     await routes.sentenceSummary('G0055CE');
     await routes.images('G0055CE');
     await routes.offenderSentences(['G0055CE', 'G3993QQ']);
@@ -679,7 +686,7 @@ describe('Nomis routes', () => {
     await routes.reasonableAdjustments('1200000', ['AMP TEL', 'PEEP']);
     expect(upstream.calls).toEqual([
       { route: ROUTES.addresses, path: '/api/offenders/G0055CE/addresses' },
-      { route: ROUTES.offences, path: '/api/bookings/offenderNo/G0055CE/offenceHistory', searchParams: { convictionsOnly: true } },
+      { route: ROUTES.offences, path: '/api/bookings/offence-history', json: [1200000, 1200001] },
       { route: ROUTES.sentences, path: '/api/offenders/G0055CE/booking/latest/sentence-summary' },
       { route: ROUTES.images, path: '/api/images/offenders/G0055CE' },
       { route: ROUTES.keyDates, path: '/api/offender-sentences', json: ['G0055CE', 'G3993QQ'] },
