@@ -339,18 +339,19 @@ describe('partial results: one upstream down or hanging', () => {
   afterAll(() => stack.sims.clearFaults());
 
   const PRISON_FIELDS = ['prison', 'alerts', 'images', 'sentenceKeyDates'];
-  const cases: Array<[UpstreamName, string[], string[]]> = [
-    ['prisonApi', ['addresses', 'offences', 'sentences', 'sentenceKeyDates', 'images'], ['firstName', 'prison', 'probation', 'alerts', 'contactDetails']],
-    ['alerts', ['alerts'], ['firstName', 'prison', 'addresses', 'offences', 'images']],
-    ['managePom', ['responsibleOfficer.prisonOffenderManager'], ['firstName', 'prison', 'alerts', 'addresses', 'responsibleOfficer.communityManager']],
-    ['deliusIntegration', ['addresses', 'offences', 'sentences', 'probation.dynamicRisks', 'responsibleOfficer.communityManager'], ['firstName', 'prison', 'alerts', 'images', 'sentenceKeyDates']],
-    ['personRecord', [], ['firstName', 'identifiers', 'prison', 'probation', 'alerts', 'addresses']],
+  // [upstream, fields null with an error, fields intact, merged lists given from the other side with an error naming the missing source (ADR 21)]
+  const cases: Array<[UpstreamName, string[], string[], Array<[string, 'PRISON' | 'PROBATION']>]> = [
+    ['prisonApi', ['sentenceKeyDates', 'images'], ['firstName', 'prison', 'probation', 'alerts', 'contactDetails'], [['addresses', 'PRISON'], ['offences', 'PRISON'], ['sentences', 'PRISON']]],
+    ['alerts', ['alerts'], ['firstName', 'prison', 'addresses', 'offences', 'images'], []],
+    ['managePom', ['responsibleOfficer.prisonOffenderManager'], ['firstName', 'prison', 'alerts', 'addresses', 'responsibleOfficer.communityManager'], []],
+    ['deliusIntegration', ['probation.dynamicRisks', 'responsibleOfficer.communityManager'], ['firstName', 'prison', 'alerts', 'images', 'sentenceKeyDates'], [['addresses', 'PROBATION'], ['offences', 'PROBATION'], ['sentences', 'PROBATION']]],
+    ['personRecord', [], ['firstName', 'identifiers', 'prison', 'probation', 'alerts', 'addresses'], []],
   ];
 
   const at = (obj: any, path: string) => path.split('.').reduce((o, k) => (o == null ? o : o[k]), obj);
 
   for (const fault of ['outage', 'hang'] as const) {
-    it.each(cases)(`%s ${fault}: the rest of the person is returned, failed fields carry typed errors`, async (upstream, failed, intact) => {
+    it.each(cases)(`%s ${fault}: the rest of the person is returned, failed fields carry typed errors`, async (upstream, failed, intact, partial) => {
       await stack.sims.setFault(upstream, fault === 'outage' ? { outage: true } : { hang: true });
       try {
         const { result, p } = await profileOf(idOf('linked'), faultGateway());
@@ -361,6 +362,11 @@ describe('partial results: one upstream down or hanging', () => {
         const errors = result.body.errors ?? [];
         for (const field of failed) {
           expect(errors.some((e) => e.path?.join('.') === `person.${field}`)).toBe(true);
+        }
+        for (const [field, missing] of partial) {
+          expect(Array.isArray(at(p, field))).toBe(true);
+          const error = errors.find((e) => e.path?.join('.') === `person.${field}`);
+          expect([field, error?.extensions?.missingSources]).toEqual([field, [missing]]);
         }
         for (const e of errors) {
           expect(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_TIMEOUT']).toContain(e.extensions?.code);

@@ -48,11 +48,13 @@ interface Departure {
 const DEPARTURES: Departure[] = [
   // nomis-prison-api.json: 404 "Requested resource not found" (the offender), never "has none" (that is `[]`).
   { upstream: 'prisonApi', route: 'GET /api/offenders/{offenderNo}/addresses', errors: { addresses: ['PRISON'] } },
-  { upstream: 'prisonApi', route: 'GET /api/bookings/offenderNo/{offenderNo}/offenceHistory', errors: { offences: ['PRISON'] } },
   { upstream: 'prisonApi', route: 'GET /api/images/offenders/{offenderNo}', errors: { images: null } },
   { upstream: 'prisonApi', route: 'GET /api/bookings/{bookingId}/reasonable-adjustments', errors: { 'protectedCharacteristics.reasonableAdjustments': null } },
   // No 404 in the spec at all.
-  { upstream: 'prisonApi', route: 'GET /api/offenders/{offenderNo}/booking/latest/sentence-summary', errors: { offences: ['PRISON'], sentences: ['PRISON'] } },
+  // (Offences ask it only for their courts: not selected here.)
+  { upstream: 'prisonApi', route: 'GET /api/offenders/{offenderNo}/booking/latest/sentence-summary', errors: { sentences: ['PRISON'] } },
+  // The offence-history batch route (one call for every booking of the operation).
+  { upstream: 'prisonApi', route: 'POST /api/bookings/offence-history', errors: { offences: ['PRISON'] } },
   // delius-integration-api.json: 200 only.
   {
     upstream: 'deliusIntegration',
