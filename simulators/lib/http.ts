@@ -51,6 +51,8 @@ export interface SimResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Bytes sent as they are (e.g. image/jpeg), with `headers` naming their type; `body` is then ignored. */
+  bytes?: Buffer;
 }
 
 export type Handler = (ctx: RouteContext) => SimResponse;
