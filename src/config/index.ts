@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { EnvReader, type Env } from './env.js';
 import { ledgerConfig, type LedgerConfig } from './ledger.js';
+import { imagesConfig, type ImagesConfig } from './images.js';
 import { securityConfig, type SecurityConfig } from './security.js';
 
 /**
@@ -104,6 +105,8 @@ export interface Config {
   security: SecurityConfig;
   /** The disclosure ledger (src/config/ledger.ts). */
   ledger: LedgerConfig;
+  /** Photograph links (src/config/images.ts). */
+  images: ImagesConfig;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +146,7 @@ export function loadConfig(env: Env = process.env): Config {
     commit: read.str('GIT_COMMIT', 'unknown'),
     security: securityConfig(env, mode, problems),
     ledger: ledgerConfig(env, problems),
+    images: imagesConfig(env, problems),
   };
   if (config.shutdownDrainDelayMs + config.requestDeadlineMs > config.shutdownTimeoutMs) {
     problems.push(

@@ -31,6 +31,7 @@ import {
   sentenceSummaryLoader,
   type BookingLoaders,
 } from './prison-api/loaders.js';
+import { bookingAdjustmentsLoader, movementsLoader, sentenceAdjustmentsLoader } from './prison-api/prison-life-loaders.js';
 import type { PrisonApiReferenceData } from './prison-api/reference-data.js';
 import { mergedPrisonRecordLoader, prisonRecordLoader } from './prisoner-search/loaders.js';
 import { probationRecordByPrisonNumberLoader, probationRecordLoader } from './probation-search/loaders.js';
@@ -80,6 +81,9 @@ interface Built {
   contactEventPage: ReturnType<typeof contactEventPageLoader>;
   contactEvent: ReturnType<typeof contactEventLoader>;
   limitedAccessDetails: ReturnType<typeof limitedAccessDetailsLoader>;
+  movements: ReturnType<typeof movementsLoader>;
+  bookingAdjustments: ReturnType<typeof bookingAdjustmentsLoader>;
+  sentenceAdjustments: ReturnType<typeof sentenceAdjustmentsLoader>;
 }
 
 /**
@@ -228,6 +232,17 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   }
   get licence() {
     return this.once('licence', () => licenceLoader(this.routes.cvl));
+  }
+  // Prison life (issue 18): movements (batch), sentence adjustments (keyed by prison number; by booking id below)
+  get movements() {
+    return this.once('movements', () => movementsLoader(this.routes.prisonLife));
+  }
+  /** Keyed by booking id. */
+  get bookingAdjustments() {
+    return this.once('bookingAdjustments', () => bookingAdjustmentsLoader(this.routes.prisonLife));
+  }
+  get sentenceAdjustments() {
+    return this.once('sentenceAdjustments', () => sentenceAdjustmentsLoader(this));
   }
 
   private once<K extends keyof Built>(key: K, make: () => Built[K]): Built[K] {

@@ -7,6 +7,7 @@ import type { RequestScope, UpstreamCaller, UpstreamClient } from './http/upstre
 import { managePomRoutes } from './manage-pom/routes.js';
 import { personRecordRoutes } from './person-record/routes.js';
 import { prisonApiRoutes } from './prison-api/routes.js';
+import { prisonLifeRoutes } from './prison-api/prison-life-routes.js';
 import { prisonerSearchRoutes } from './prisoner-search/routes.js';
 import { prisonerSearchQueries } from './prisoner-search/search.js';
 import { probationSearchRoutes } from './probation-search/routes.js';
@@ -29,6 +30,7 @@ interface Routes {
   arns: ReturnType<typeof arnsRoutes>;
   cvl: ReturnType<typeof cvlRoutes>;
   caseNotes: ReturnType<typeof caseNotesRoutes>;
+  prisonLife: ReturnType<typeof prisonLifeRoutes>;
 }
 
 /**
@@ -82,6 +84,10 @@ export class RequestRoutes {
   }
   get cvl() {
     return this.once('cvl', () => cvlRoutes(this.caller('cvl')));
+  }
+  /** Prison API: movements and sentence adjustments (issue 18). */
+  get prisonLife() {
+    return this.once('prisonLife', () => prisonLifeRoutes(this.caller('prisonApi')));
   }
 
   private caller(name: UpstreamName): UpstreamCaller {

@@ -1,5 +1,6 @@
 import { entityResolvers } from './entities.js';
 import { personResolvers } from './person.js';
+import { prisonLifeResolvers } from './prison-life.js';
 import { queryResolvers } from './query.js';
 import { riskResolvers } from './risk.js';
 import { recordResolvers } from './records.js';
@@ -10,12 +11,14 @@ export const resolvers = {
   DateTime: DateTimeScalar,
   ...queryResolvers,
   ...personResolvers,
+  ...prisonLifeResolvers,
   // Federation: how a router's Person representation becomes a person (src/resolvers/entities.ts).
   Person: {
     ...personResolvers.Person,
     ...entityResolvers.Person,
     ...riskResolvers.Person,
     ...recordResolvers.Person,
+    ...prisonLifeResolvers.Person,
   },
   RiskScoreAssessment: riskResolvers.RiskScoreAssessment,
   LimitedAccess: recordResolvers.LimitedAccess,
