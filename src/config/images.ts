@@ -24,6 +24,6 @@ export function imagesConfig(env: Env, problems: string[]): ImagesConfig {
     linkKey: key === null ? randomBytes(32) : Buffer.from(key, 'utf8'),
     linkKeyGenerated: key === null,
     linkTtlSeconds: read.int('IMAGE_LINK_TTL_SECONDS', 300, 5, 3600),
-    maxBytes: read.int('IMAGE_MAX_BYTES', 2 * 1024 * 1024, 1024, 64 * 1024 * 1024),
+    maxBytes: read.int('IMAGE_MAX_BYTES', 2 * 1024 * 1024, 100, 64 * 1024 * 1024),
   };
 }
