@@ -94,7 +94,8 @@ export function prisonLifeRoutes(pop: Population): Route[] {
         if (!/^\d{1,18}$/.test(raw)) throw new HttpError(400, `Invalid image id ${raw}`);
         boolParam(ctx.query, 'fullSizeImage'); // validated only: the simulated world has one size of photograph
         const bytes = imageBytes(pop, Number(raw));
-        if (bytes === undefined) throw new HttpError(404, `Image with id ${raw} not found`);
+        // The contract declares this route's 404 body as a base64 JSON string (format byte), not the usual error object.
+        if (bytes === undefined) return { status: 404, body: Buffer.from(`Image with id ${raw} not found`).toString('base64') };
         return { status: 200, headers: { 'Content-Type': 'image/jpeg' }, bytes };
       },
     },
