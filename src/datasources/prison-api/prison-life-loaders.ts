@@ -28,14 +28,20 @@ export const bookingAdjustmentsLoader = (routes: PrisonLifeRoutes) =>
   new DataLoader<string, SentenceAdjustment[]>(perKey(async (bookingId) => toSentenceAdjustments(bookingId, await routes.bookingAdjustments(bookingId))));
 
 /**
- * The adjustments of every booking of each person: the bookings from the batch sentences call
- * (shared with key dates and sentences), then one call per booking, in parallel and deduplicated.
+ * The adjustments of every booking of each person: the bookings of all keys at once from the batch
+ * sentences call (shared with key dates and sentences), then one call per booking, in parallel and
+ * deduplicated. A person whose bookings or any booking's adjustments failed gets that failure alone.
  */
 export const sentenceAdjustmentsLoader = (loaders: Pick<BookingLoaders, 'prisonBookings'> & { bookingAdjustments: ReturnType<typeof bookingAdjustmentsLoader> }) =>
-  new DataLoader<string, SentenceAdjustment[]>(
-    perKey(async (n) => {
-      const ids = (await loaders.prisonBookings.load(n)).map((b) => String(b.bookingId));
-      const lists = await Promise.all(ids.map((id) => loaders.bookingAdjustments.load(id)));
-      return lists.flat().sort((a, b) => (b.fromDate ?? '').localeCompare(a.fromDate ?? ''));
-    }),
-  );
+  new DataLoader<string, SentenceAdjustment[]>(async (numbers) => {
+    const bookings = await loaders.prisonBookings.loadMany(numbers);
+    return Promise.all(
+      bookings.map(async (list) => {
+        if (list instanceof Error) return list;
+        const lists = await loaders.bookingAdjustments.loadMany(list.map((b) => String(b.bookingId)));
+        const failed = lists.find((l): l is Error => l instanceof Error);
+        if (failed) return failed;
+        return (lists as SentenceAdjustment[][]).flat().sort((a, b) => (b.fromDate ?? '').localeCompare(a.fromDate ?? ''));
+      }),
+    );
+  });
