@@ -20,6 +20,7 @@ export const UPSTREAMS = [
   'arns',
   'cvl',
   'caseNotes',
+  'adjudications',
 ] as const;
 export type UpstreamName = (typeof UPSTREAMS)[number];
 
@@ -35,6 +36,7 @@ export const UPSTREAM_URL_VARS: Record<UpstreamName, string> = {
   arns: 'ARNS_API_URL',
   cvl: 'CVL_API_URL',
   caseNotes: 'CASE_NOTES_API_URL',
+  adjudications: 'ADJUDICATIONS_API_URL',
 };
 
 /** The environment that points the gateway at a set of upstream base URLs (dev runner, tests, bench). */

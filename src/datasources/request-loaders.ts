@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { SearchCriteria } from '../domain/search.js';
 import type { Logger } from '../observability/logger.js';
+import { adjudicationsLoader } from './adjudications/loaders.js';
 import { alertsLoader } from './alerts/loaders.js';
 import { criminogenicNeedsLoader, riskManagementPlansLoader, riskOfSeriousHarmLoader, riskScoresLoader } from './arns/loaders.js';
 import { licenceLoader, licenceSummariesLoader } from './cvl/loaders.js';
@@ -84,6 +85,7 @@ interface Built {
   movements: ReturnType<typeof movementsLoader>;
   bookingAdjustments: ReturnType<typeof bookingAdjustmentsLoader>;
   sentenceAdjustments: ReturnType<typeof sentenceAdjustmentsLoader>;
+  adjudications: ReturnType<typeof adjudicationsLoader>;
 }
 
 /**
@@ -243,6 +245,10 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   }
   get sentenceAdjustments() {
     return this.once('sentenceAdjustments', () => sentenceAdjustmentsLoader(this));
+  }
+
+  get adjudications() {
+    return this.once('adjudications', () => adjudicationsLoader(this.routes.adjudications));
   }
 
   private once<K extends keyof Built>(key: K, make: () => Built[K]): Built[K] {

@@ -1,4 +1,5 @@
 import type { UpstreamName } from '../config/index.js';
+import { adjudicationsRoutes } from './adjudications/routes.js';
 import { alertsRoutes } from './alerts/routes.js';
 import { arnsRoutes } from './arns/routes.js';
 import { cvlRoutes } from './cvl/routes.js';
@@ -31,6 +32,7 @@ interface Routes {
   cvl: ReturnType<typeof cvlRoutes>;
   caseNotes: ReturnType<typeof caseNotesRoutes>;
   prisonLife: ReturnType<typeof prisonLifeRoutes>;
+  adjudications: ReturnType<typeof adjudicationsRoutes>;
 }
 
 /**
@@ -88,6 +90,10 @@ export class RequestRoutes {
   /** Prison API: movements and sentence adjustments (issue 18). */
   get prisonLife() {
     return this.once('prisonLife', () => prisonLifeRoutes(this.caller('prisonApi')));
+  }
+
+  get adjudications() {
+    return this.once('adjudications', () => adjudicationsRoutes(this.caller('adjudications')));
   }
 
   private caller(name: UpstreamName): UpstreamCaller {

@@ -45,3 +45,45 @@ export interface SentenceAdjustment {
   active: boolean;
   comment: string | null;
 }
+
+/** A charge of breaking prison rules, with its hearings, outcome and punishments. */
+export interface Adjudication {
+  chargeNumber: string;
+  status: string;
+  statusDescription: string | null;
+  prisonId: string | null;
+  incidentAt: string | null;
+  discoveredAt: string | null;
+  location: string | null;
+  offenceCode: string | null;
+  offenceDescription: string | null;
+  offenceParagraph: string | null;
+  offenceParagraphDescription: string | null;
+  incidentStatement: string | null;
+  hearings: AdjudicationHearing[];
+  outcome: { code: string; details: string | null } | null;
+  punishments: AdjudicationPunishment[];
+}
+
+export interface AdjudicationHearing {
+  heldAt: string | null;
+  type: string;
+  typeDescription: string | null;
+  prisonId: string | null;
+  location: string | null;
+  outcomeCode: string | null;
+  plea: string | null;
+  outcomeDetails: string | null;
+}
+
+export interface AdjudicationPunishment {
+  type: string;
+  typeDescription: string | null;
+  privilege: string | null;
+  days: number | null;
+  startDate: string | null;
+  endDate: string | null;
+  suspendedUntil: string | null;
+  earningsStoppedPercent: number | null;
+  damagesOwed: number | null;
+}

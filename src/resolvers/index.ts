@@ -1,3 +1,4 @@
+import { adjudicationResolvers } from './adjudications.js';
 import { entityResolvers } from './entities.js';
 import { personResolvers } from './person.js';
 import { prisonLifeResolvers } from './prison-life.js';
@@ -12,6 +13,7 @@ export const resolvers = {
   ...queryResolvers,
   ...personResolvers,
   ...prisonLifeResolvers,
+  ...adjudicationResolvers,
   // Federation: how a router's Person representation becomes a person (src/resolvers/entities.ts).
   Person: {
     ...personResolvers.Person,
@@ -19,6 +21,7 @@ export const resolvers = {
     ...riskResolvers.Person,
     ...recordResolvers.Person,
     ...prisonLifeResolvers.Person,
+    ...adjudicationResolvers.Person,
   },
   RiskScoreAssessment: riskResolvers.RiskScoreAssessment,
   LimitedAccess: recordResolvers.LimitedAccess,

@@ -531,6 +531,14 @@ const BUILDERS: Record<string, Builder> = {
       { subject: 'agency:unknown', idKind: 'unknown', path: '/api/agencies/ZZZ' },
     ],
   },
+  /* ----- DPS manage adjudications (issue 18) ----- */
+  'adjudications GET /reported-adjudications/prisoner/{prisonerNumber}': {
+    build: (ctx) => perPrisonNumber(ctx, (n) => `/reported-adjudications/prisoner/${enc(n)}`, {
+      expectKnown: (p) => (x) => (x.status === 200 && Array.isArray(x.body) && x.body.filter(isObj).every((a) => a.prisonerNumber === p.prisonNumber) ? undefined : `expected 200 with ${p.prisonNumber}'s adjudications, got ${x.status}`),
+      expectUnknown: expectEmptyArray,
+    }),
+  },
+
   /* ----- Nomis prison API: prison life (issue 18) ----- */
   'prisonApi POST /api/movements/offenders': {
     build: (ctx) => {

@@ -60,7 +60,8 @@ export type SpecUpstream =
   | 'personRecord'
   | 'arns'
   | 'cvl'
-  | 'caseNotes';
+  | 'caseNotes'
+  | 'adjudications';
 
 export const SPEC_FILES: Readonly<Record<SpecUpstream, string>> = {
   prisonApi: 'nomis-prison-api.json',
@@ -73,6 +74,7 @@ export const SPEC_FILES: Readonly<Record<SpecUpstream, string>> = {
   arns: 'arns-risks-and-needs.json',
   cvl: 'cvl-create-and-vary-licence.json',
   caseNotes: 'dps-case-notes.json',
+  adjudications: 'dps-manage-adjudications.json',
 };
 
 export const SPEC_UPSTREAMS = Object.keys(SPEC_FILES) as SpecUpstream[];
