@@ -1,8 +1,8 @@
 /**
- * Movements and sentence adjustments (issue 18 areas 7 and 8) through the real gateway over mutual
+ * Movements, sentence adjustments and adjudications (issue 18 areas 7, 8 and 4) through the real gateway over mutual
  * TLS against the real simulators: what the well-known people show, the upstream calls `persons`
  * of 10, 50 and 100 people costs (the movements batch route once per 100 people), and a failing
- * Prison API route nulling only the field it feeds, with its typed error at that path.
+ * route nulling only the field it feeds, with its typed error at that path.
  */
 import { describe, expect, it } from '@jest/globals';
 import { postGraphQL } from '../../local-stack/https.js';
@@ -26,7 +26,10 @@ async function gql(query: string, variables: Record<string, unknown>) {
 
 const PRISON_LIFE = `
   movements { kind direction occurredAt date reasonCode reason fromLocation fromLocationName toLocation toLocationName }
-  sentenceAdjustments { kind sentenceNumber days fromDate toDate active comment }`;
+  sentenceAdjustments { kind sentenceNumber days fromDate toDate active comment }
+  adjudications(first: 100) { totalCount nodes { chargeNumber status incidentAt prisonId offence { code paragraph description }
+    hearings { heldAt type outcomeCode plea } outcome { code details } punishments { type privilege days startDate endDate suspendedUntil } }
+    pageInfo { hasNextPage endCursor } }`;
 
 describe('movements and sentence adjustments of the well-known people', () => {
   it('linked: every booking’s movements newest first, with London times either side of the clock changes', async () => {
@@ -69,12 +72,38 @@ describe('movements and sentence adjustments of the well-known people', () => {
     expect(ual.sentenceNumber).toBeNull();
     expect(Date.parse(ual.toDate) - Date.parse(ual.fromDate)).toBe((ual.days - 1) * 86_400_000);
     expect(adjustments.find((x: Json) => x.kind === 'REMAND').sentenceNumber).toBeGreaterThan(0);
-    expect(r.body.data!.b).toEqual({ movements: null, sentenceAdjustments: null });
+    expect(r.body.data!.b).toEqual({ movements: null, sentenceAdjustments: null, adjudications: null });
+  });
+
+  it('prison-only: a proved charge with added days; many-alerts: 45 adjudications, newest first, page by page', async () => {
+    const r = await gql(`query P($id: ID!) { person(hmppsId: $id) { ${PRISON_LIFE} } }`, { id: person('prison-only').prisonNumber });
+    expect(r.body.errors).toBeUndefined();
+    const [proved] = (r.body.data!.person as Json).adjudications.nodes;
+    expect(proved).toMatchObject({ status: 'CHARGE_PROVED', outcome: { code: 'CHARGE_PROVED' }, hearings: [{ outcomeCode: 'COMPLETE' }] });
+    expect(proved.punishments[0]).toMatchObject({ type: 'ADDITIONAL_DAYS' });
+
+    const PAGE = 'query A($id: ID!, $after: String) { person(hmppsId: $id) { adjudications(first: 20, after: $after) { totalCount nodes { chargeNumber incidentAt } pageInfo { hasNextPage endCursor } } } }';
+    const seen: Json[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const page: Json = await gql(PAGE, { id: person('many-alerts').prisonNumber, after });
+      expect(page.body.errors).toBeUndefined();
+      const a = page.body.data.person.adjudications;
+      expect(a.totalCount).toBe(45);
+      seen.push(...a.nodes);
+      after = a.pageInfo.hasNextPage ? a.pageInfo.endCursor : null;
+      pages += 1;
+    } while (after);
+    expect(pages).toBe(3);
+    expect(new Set(seen.map((x) => x.chargeNumber)).size).toBe(45);
+    const instants = seen.map((x) => Date.parse(x.incidentAt));
+    expect(instants).toEqual([...instants].sort((x, y) => y - x));
   });
 });
 
-describe('upstream calls for persons of 10, 50 and 100 people with movements and adjustments selected', () => {
-  it('movements: one batch call per request; adjustments: one bookings batch call and one call per booking', async () => {
+describe('upstream calls for persons of 10, 50 and 100 people with movements, adjustments and adjudications selected', () => {
+  it('movements: one batch call per request; adjustments: one bookings batch call and one call per booking; adjudications: one per person', async () => {
     const population = new Population({ size: 2000, seed: DEFAULT_SEED });
     const prisoners = population.people.filter((p) => p.prisonNumber).slice(20, 120);
     const lines: string[] = [];
@@ -89,6 +118,8 @@ describe('upstream calls for persons of 10, 50 and 100 people with movements and
       expect(prisonApi['POST /api/movements/offenders']).toBe(1);
       expect(prisonApi['POST /api/offender-sentences']).toBe(1);
       expect(prisonApi['GET /api/adjustments/{bookingId}/sentence-and-booking']).toBe(bookings);
+      // Manage Adjudications has no route for many prisoners: one call per person.
+      expect(counters.adjudications?.['GET /reported-adjudications/prisoner/{prisonerNumber}']).toBe(n);
       const perUpstream = Object.fromEntries(
         Object.entries(counters).filter(([u]) => !u.startsWith('_') && u !== 'auth').map(([u, routes]) => [u, Object.values(routes).reduce((s, c) => s + c, 0)]),
       );
@@ -109,6 +140,20 @@ describe('partial results', () => {
       expect(data.sentenceAdjustments.length).toBeGreaterThan(0);
       expect(r.body.errors).toHaveLength(1);
       expect(r.body.errors![0]).toMatchObject({ path: ['person', 'movements'], extensions: { code: 'UPSTREAM_INVALID_RESPONSE', area: 'prison' } });
+    } finally {
+      await stack.sims.clearFaults();
+    }
+  });
+
+  it('Manage Adjudications down: adjudications null with UPSTREAM_UNAVAILABLE; the Prison API fields still come', async () => {
+    await stack.sims.setFault('adjudications', { errorRate: 1, errorStatuses: [503] });
+    try {
+      const r = await gql(`query P($id: ID!) { person(hmppsId: $id) { firstName ${PRISON_LIFE} } }`, { id: person('linked').prisonNumber });
+      const data = r.body.data!.person as Json;
+      expect(data.adjudications).toBeNull();
+      expect(data.movements.length).toBeGreaterThan(0);
+      expect(r.body.errors).toHaveLength(1);
+      expect(r.body.errors![0]).toMatchObject({ path: ['person', 'adjudications'], extensions: { code: 'UPSTREAM_UNAVAILABLE', area: 'prison' } });
     } finally {
       await stack.sims.clearFaults();
     }
