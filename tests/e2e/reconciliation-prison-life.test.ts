@@ -1,8 +1,9 @@
 /**
- * Data truth for movements and sentence adjustments (issue 18 areas 7 and 8): every person of the
- * simulated world with a prison number, through the real gateway (`persons`, 100 at a time), against
- * the raw Prison API answers read here from the spec's meaning (nothing imported from src/): the
- * movements batch route for all bookings, and each booking's sentence-and-booking adjustments.
+ * Data truth for movements, sentence adjustments and adjudications (issue 18 areas 7, 8 and 4): every
+ * person of the simulated world with a prison number, through the real gateway (`persons`, 100 at a
+ * time), against the raw upstream answers read here from the specs' meaning (nothing imported from
+ * src/): the movements batch route for all bookings, each booking's sentence-and-booking adjustments,
+ * and each prisoner's reported adjudications.
  * Prints values checked and mismatches per field; passes only with none.
  */
 import { describe, expect, it } from '@jest/globals';
@@ -50,13 +51,13 @@ async function pool<T>(items: readonly T[], limit: number, fn: (item: T) => Prom
 /** A list compared as a multiset of canonical entries (order is checked apart). */
 const bag = (xs: unknown[]) => xs.map((x) => JSON.stringify(x)).sort();
 
-describe(`reconciliation of movements and sentence adjustments (population ${POPULATION})`, () => {
-  it('matches the raw Prison API answers for every prisoner', async () => {
+describe(`reconciliation of movements, sentence adjustments and adjudications (population ${POPULATION})`, () => {
+  it('matches the raw Prison API and Manage Adjudications answers for every prisoner', async () => {
     const population = new Population({ size: POPULATION, seed: DEFAULT_SEED });
     const numbers = population.people.flatMap((p) => (p.prisonNumber ? [p.prisonNumber] : []));
     const token = await stack.sims.token();
-    const call = async (path: string, body?: unknown): Promise<Json> => {
-      const res = await fetch(`${stack.sims.urls.prisonApi}${path}`, {
+    const call = async (path: string, body?: unknown, base: string = stack.sims.urls.prisonApi): Promise<Json> => {
+      const res = await fetch(`${base}${path}`, {
         method: body === undefined ? 'GET' : 'POST',
         headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -83,6 +84,10 @@ describe(`reconciliation of movements and sentence adjustments (population ${POP
       }
       adjustments.set(n, list);
     });
+    const adjudications = new Map<string, Json[]>();
+    await pool(numbers, 16, async (n) => {
+      adjudications.set(n, (await call(`/reported-adjudications/prisoner/${n}`, undefined, stack.sims.urls.adjudications)) ?? []);
+    });
 
     // What each should be, read from the spec's meaning.
     const expectedMovements = (n: string) =>
@@ -97,6 +102,24 @@ describe(`reconciliation of movements and sentence adjustments (population ${POP
         fromDate: a.fromDate ?? null, toDate: a.toDate ?? null, active: a.active !== false, comment: a.comment ?? null,
       }));
 
+    const local = (v: unknown) => (typeof v === 'string' ? londonInstant(v.slice(0, 19)) : null);
+    const expectedAdjudications = (n: string) =>
+      adjudications.get(n)!.map((a) => {
+        const outcomes = (a.outcomes ?? []).filter((o: Json) => o.outcome?.outcome);
+        const last = outcomes.length > 0 ? outcomes[outcomes.length - 1].outcome.outcome : null;
+        return {
+          chargeNumber: a.chargeNumber, status: a.status, prisonId: a.overrideAgencyId ?? a.originatingAgencyId, incidentAt: local(a.incidentDetails.dateTimeOfIncident),
+          offence: { code: String(a.offenceDetails.offenceCode), paragraph: a.offenceDetails.offenceRule?.paragraphNumber ?? null, description: a.offenceDetails.offenceCodeDescription ?? null },
+          incidentStatement: a.incidentStatement?.statement ?? null,
+          hearings: bag((a.hearings ?? []).map((h: Json) => ({ heldAt: local(h.dateTimeOfHearing), type: h.oicHearingType, outcomeCode: h.outcome?.code ?? null, plea: h.outcome?.plea ?? null }))),
+          outcome: last ? { code: last.code, details: last.details ?? null } : null,
+          punishments: bag((a.punishments ?? []).map((p: Json) => ({
+            type: p.type, privilege: p.privilegeType === 'OTHER' ? (p.otherPrivilege ?? null) : (p.privilegeType ?? null), days: p.schedule.days,
+            startDate: p.schedule.startDate ?? null, endDate: p.schedule.endDate ?? null, suspendedUntil: p.schedule.suspendedUntil ?? null,
+          }))),
+        };
+      });
+
     // The gateway's answers.
     const answers = new Map<string, Json>();
     await pool(chunks(numbers, 100), 2, async (batch) => {
@@ -105,7 +128,9 @@ describe(`reconciliation of movements and sentence adjustments (population ${POP
         {
           query: `query P($ids: [ID!]!) { persons(hmppsIds: $ids) {
             movements { kind direction date occurredAt reasonCode reason fromLocation fromLocationName toLocation toLocationName }
-            sentenceAdjustments { kind sentenceNumber days fromDate toDate active comment } } }`,
+            sentenceAdjustments { kind sentenceNumber days fromDate toDate active comment }
+            adjudications(first: 100) { totalCount nodes { chargeNumber status prisonId incidentAt offence { code paragraph description } incidentStatement
+              hearings { heldAt type outcomeCode plea } outcome { code details } punishments { type privilege days startDate endDate suspendedUntil } } } } }`,
           variables: { ids: batch },
         },
         { ca: stack.certs.ca, ...stack.certs.client.devConsumer },
@@ -134,11 +159,18 @@ describe(`reconciliation of movements and sentence adjustments (population ${POP
       check('sentenceAdjustments', JSON.stringify(ea) === JSON.stringify(ga), () => `${n}: ${ea.find((x) => !ga.includes(x)) ?? ga.find((x) => !ea.includes(x))}`);
       const froms = (got.sentenceAdjustments ?? []).map((a: Json) => a.fromDate ?? '');
       check('sentenceAdjustments (newest first)', froms.every((d: string, i: number) => i === 0 || froms[i - 1] >= d), () => n);
+      const page = got.adjudications;
+      check('adjudications.totalCount', page.totalCount === adjudications.get(n)!.length, () => `${n}: ${page.totalCount}`);
+      const gotAdjudications = page.nodes.map((a: Json) => ({ ...a, hearings: bag(a.hearings), punishments: bag(a.punishments) }));
+      const [ej, gj] = [bag(expectedAdjudications(n)), bag(gotAdjudications)];
+      check('adjudications', JSON.stringify(ej) === JSON.stringify(gj), () => `${n}: ${ej.find((x) => !gj.includes(x)) ?? gj.find((x) => !ej.includes(x))}`);
+      const incidents = page.nodes.map((a: Json) => Date.parse(a.incidentAt));
+      check('adjudications (newest first)', incidents.every((t: number, i: number) => i === 0 || incidents[i - 1] >= t), () => n);
     }
-    const values = [...movements.values()].reduce((s, l) => s + l.length, 0) + [...adjustments.values()].reduce((s, l) => s + l.length, 0);
+    const values = [movements, adjustments, adjudications].reduce((sum, m) => sum + [...m.values()].reduce((s, l) => s + l.length, 0), 0);
     console.log(
       [
-        `prison-life reconciliation: ${numbers.length} prisoners, ${values} movements and adjustments`,
+        `prison-life reconciliation: ${numbers.length} prisoners, ${values} movements, adjustments and adjudications`,
         ...[...tally].map(([f, t]) => `  ${f.padEnd(40)} ${String(t.checked).padStart(6)} checked ${String(t.wrong).padStart(5)} wrong${t.example ? `  e.g. ${t.example}` : ''}`),
       ].join('\n'),
     );
