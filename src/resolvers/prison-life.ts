@@ -1,6 +1,7 @@
 import type { PersonRef } from '../domain/person.js';
 import type { ImageMetadata } from '../domain/profile.js';
 import type { SentenceAdjustment } from '../domain/prison-life.js';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { ResolverContext } from './context.js';
 import { personResolvers, prisonHalf, upstream } from './person.js';
 
@@ -22,8 +23,8 @@ export const prisonLifeResolvers = {
       return prison ? upstream(loaders.sentenceAdjustments.load(prison.prisonNumber)) : null;
     },
     // The photographs as before, each knowing whose it is, so that its link can name the person.
-    images: async (person: PersonRef, args: never, ctx: ResolverContext): Promise<OwnedImage[] | null> => {
-      const list = (await personImages(person, args, ctx)) as ImageMetadata[] | null;
+    images: async (person: PersonRef, args: never, ctx: ResolverContext, info: GraphQLResolveInfo): Promise<OwnedImage[] | null> => {
+      const list = (await personImages(person, args, ctx, info)) as ImageMetadata[] | null;
       const prison = person.prison;
       return list && prison ? list.map((image) => ({ ...image, ownerPrisonNumber: prison.prisonNumber })) : null;
     },

@@ -7,7 +7,8 @@ import { preferredHmppsId } from '../../domain/person.js';
 import { isLimitedAccess, visibilityOf } from '../../domain/visibility.js';
 import { errorBody } from '../../errors/contract.js';
 import type { Ledger } from '../../ledger/index.js';
-import { accessPathOf, onBehalfOf } from './ledger.js';
+import { onBehalfOf } from './declarations.js';
+import { accessPathOf } from './ledger.js';
 import { scopeOf } from '../telemetry.js';
 
 export interface ImagesOptions {
@@ -47,6 +48,7 @@ const images: FastifyPluginAsync<ImagesOptions> = async (app, options) => {
       accessPath: accessPathOf(request, developmentListener),
       onBehalfOf: onBehalfOf(request),
       purpose: consumer?.grant.purpose ?? null,
+      requestPurpose: request.requestPurpose ?? null,
       operationName: `GET ${IMAGE_PATH}{id}`,
       documentHash: null,
       outcome: subject ? 'ok' : code === 'NOT_FOUND' ? 'refused' : 'error',
