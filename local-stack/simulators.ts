@@ -11,12 +11,14 @@ import { createInterface } from 'node:readline';
 export type UpstreamName = 'auth' | 'prisonApi' | 'prisonerSearch' | 'alerts' | 'managePom' | 'probationSearch' | 'deliusIntegration' | 'personRecord'
   | 'arns'
   | 'cvl'
-  | 'caseNotes';
+  | 'caseNotes'
+  | 'adjudications';
 
 export const UPSTREAM_NAMES: readonly UpstreamName[] = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord',
   'arns',
   'cvl',
   'caseNotes',
+  'adjudications',
 ];
 
 /** A fault as the admin API takes it (simulators/lib/faults.ts). */

@@ -11,6 +11,7 @@ import { Population } from './lib/population.js';
 import { CallLog, Counters, type SharedState, UpstreamServer } from './lib/server.js';
 import { TokenStore } from './lib/tokens.js';
 import { wellKnownFile } from './lib/well-known.js';
+import { createAdjudications } from './upstreams/adjudications.js';
 import { createAlerts } from './upstreams/alerts.js';
 import { createArns } from './upstreams/arns.js';
 import { createAuth } from './upstreams/auth.js';
@@ -49,6 +50,7 @@ async function start(options: Options): Promise<void> {
     arns: createArns(population),
     cvl: createCvl(population),
     caseNotes: createCaseNotes(population),
+    adjudications: createAdjudications(population),
   };
 
   const servers = new Map<UpstreamName, UpstreamServer>();

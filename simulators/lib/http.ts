@@ -14,6 +14,7 @@ export const UPSTREAM_NAMES = [
   'arns',
   'cvl',
   'caseNotes',
+  'adjudications',
 ] as const;
 
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
@@ -36,6 +37,7 @@ export const PORT_OFFSETS: Record<UpstreamName | 'admin', number> = {
   arns: 10,
   cvl: 11,
   caseNotes: 12,
+  adjudications: 18,
 };
 
 export interface RouteContext {
@@ -51,6 +53,8 @@ export interface SimResponse {
   status: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Bytes sent as they are (e.g. image/jpeg), with `headers` naming their type; `body` is then ignored. */
+  bytes?: Buffer;
 }
 
 export type Handler = (ctx: RouteContext) => SimResponse;

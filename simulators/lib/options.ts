@@ -26,6 +26,7 @@ export const USAGE = `Usage: npx tsx simulators/main.ts [options]
   --port-base <n>             auth=n, prisonApi=n+1, prisonerSearch=n+2, alerts=n+3, managePom=n+4,
                               probationSearch=n+5, deliusIntegration=n+6, personRecord=n+7, admin=n+9
                               arns=n+10, cvl=n+11, caseNotes=n+12
+                              adjudications=n+18
                               (default 9100; 0 = every listener on a random free port)
   --population <n>            people in the synthetic population (default 2000, ${MIN_POPULATION}..${MAX_POPULATION})
   --seed <s>                  seed of the synthetic population (default ${DEFAULT_SEED})

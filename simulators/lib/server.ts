@@ -354,11 +354,15 @@ function streamBody(res: http.ServerResponse, bytes: number): void {
 interface Prepared {
   status: number;
   headers: Record<string, string>;
-  text: string | undefined;
+  text: string | Buffer | undefined;
 }
 
 function prepare(response: SimResponse): Prepared {
   const headers: Record<string, string> = { ...response.headers };
+  if (response.bytes !== undefined) {
+    headers['Content-Length'] = String(response.bytes.length);
+    return { status: response.status, headers, text: response.bytes };
+  }
   if (response.body === undefined) return { status: response.status, headers, text: undefined };
   const text = JSON.stringify(response.body);
   headers['Content-Type'] = 'application/json';

@@ -19,6 +19,7 @@ import { HttpError, type UpstreamDefinition, boolParam, hmppsError, listParam, o
 import { PRISON_NUMBER_PATTERN } from '../lib/identifiers.js';
 import type { Person, Population } from '../lib/population.js';
 import { HEALTH_TREATMENTS, PRISON_BY_CODE, prisonName } from '../lib/reference.js';
+import { prisonLifeRoutes } from './prison-api-prison-life.js';
 import { cellLocation, genderText } from './prisoner-view.js';
 
 const MAX_BATCH = 1000;
@@ -671,7 +672,7 @@ export function createPrisonApi(pop: Population): UpstreamDefinition {
           });
         },
       },
+      ...prisonLifeRoutes(pop),
     ],
   };
 }
-

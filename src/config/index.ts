@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { EnvReader, type Env } from './env.js';
 import { ledgerConfig, type LedgerConfig } from './ledger.js';
+import { imagesConfig, type ImagesConfig } from './images.js';
 import { securityConfig, type SecurityConfig } from './security.js';
 
 /**
@@ -19,6 +20,7 @@ export const UPSTREAMS = [
   'arns',
   'cvl',
   'caseNotes',
+  'adjudications',
 ] as const;
 export type UpstreamName = (typeof UPSTREAMS)[number];
 
@@ -34,6 +36,7 @@ export const UPSTREAM_URL_VARS: Record<UpstreamName, string> = {
   arns: 'ARNS_API_URL',
   cvl: 'CVL_API_URL',
   caseNotes: 'CASE_NOTES_API_URL',
+  adjudications: 'ADJUDICATIONS_API_URL',
 };
 
 /** The environment that points the gateway at a set of upstream base URLs (dev runner, tests, bench). */
@@ -104,6 +107,8 @@ export interface Config {
   security: SecurityConfig;
   /** The disclosure ledger (src/config/ledger.ts). */
   ledger: LedgerConfig;
+  /** Photograph links (src/config/images.ts). */
+  images: ImagesConfig;
 }
 
 export class ConfigError extends Error {
@@ -143,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
     commit: read.str('GIT_COMMIT', 'unknown'),
     security: securityConfig(env, mode, problems),
     ledger: ledgerConfig(env, problems),
+    images: imagesConfig(env, problems),
   };
   if (config.shutdownDrainDelayMs + config.requestDeadlineMs > config.shutdownTimeoutMs) {
     problems.push(

@@ -3,6 +3,7 @@ import type { Logger } from '../observability/logger.js';
 import type { CircuitState, Metrics } from '../observability/metrics.js';
 import { TokenProvider } from './http/token-provider.js';
 import { UpstreamClient, type RequestScope } from './http/upstream-client.js';
+import { IMAGE_DATA } from './prison-api/prison-life-routes.js';
 import { PrisonApiReferenceData } from './prison-api/reference-data.js';
 import { RequestLoaders } from './request-loaders.js';
 
@@ -43,6 +44,17 @@ export class DataSources {
   /** Fresh loaders for one GraphQL request (built on first use): batching and caching never cross requests. */
   forRequest(scope: RequestScope): RequestLoaders {
     return new RequestLoaders({ clients: this.clients, referenceData: this.referenceData, logger: this.logger }, scope);
+  }
+
+  /**
+   * A photograph's bytes from the Prison API, streamed (`GET /images/{id}` on the consumer
+   * listener); `null` when the upstream does not hold the image. At most `maxBytes`.
+   */
+  openImage(imageId: string, scope: RequestScope, maxBytes: number) {
+    return this.clients.prisonApi.openStream(
+      { route: IMAGE_DATA, path: `/api/images/${encodeURIComponent(imageId)}/data`, maxBytes, mediaTypes: ['image/jpeg', 'image/png'] },
+      scope,
+    );
   }
 
   close(): void {

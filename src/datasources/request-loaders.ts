@@ -1,6 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { SearchCriteria } from '../domain/search.js';
 import type { Logger } from '../observability/logger.js';
+import { adjudicationsLoader } from './adjudications/loaders.js';
 import { alertsLoader } from './alerts/loaders.js';
 import { criminogenicNeedsLoader, riskManagementPlansLoader, riskOfSeriousHarmLoader, riskScoresLoader } from './arns/loaders.js';
 import { licenceLoader, licenceSummariesLoader } from './cvl/loaders.js';
@@ -31,6 +32,7 @@ import {
   sentenceSummaryLoader,
   type BookingLoaders,
 } from './prison-api/loaders.js';
+import { bookingAdjustmentsLoader, movementsLoader, sentenceAdjustmentsLoader } from './prison-api/prison-life-loaders.js';
 import type { PrisonApiReferenceData } from './prison-api/reference-data.js';
 import { mergedPrisonRecordLoader, prisonRecordLoader } from './prisoner-search/loaders.js';
 import { probationRecordByPrisonNumberLoader, probationRecordLoader } from './probation-search/loaders.js';
@@ -80,6 +82,10 @@ interface Built {
   contactEventPage: ReturnType<typeof contactEventPageLoader>;
   contactEvent: ReturnType<typeof contactEventLoader>;
   limitedAccessDetails: ReturnType<typeof limitedAccessDetailsLoader>;
+  movements: ReturnType<typeof movementsLoader>;
+  bookingAdjustments: ReturnType<typeof bookingAdjustmentsLoader>;
+  sentenceAdjustments: ReturnType<typeof sentenceAdjustmentsLoader>;
+  adjudications: ReturnType<typeof adjudicationsLoader>;
 }
 
 /**
@@ -228,6 +234,21 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   }
   get licence() {
     return this.once('licence', () => licenceLoader(this.routes.cvl));
+  }
+  // Prison life (issue 18): movements (batch), sentence adjustments (keyed by prison number; by booking id below)
+  get movements() {
+    return this.once('movements', () => movementsLoader(this.routes.prisonLife));
+  }
+  /** Keyed by booking id. */
+  get bookingAdjustments() {
+    return this.once('bookingAdjustments', () => bookingAdjustmentsLoader(this.routes.prisonLife));
+  }
+  get sentenceAdjustments() {
+    return this.once('sentenceAdjustments', () => sentenceAdjustmentsLoader(this));
+  }
+
+  get adjudications() {
+    return this.once('adjudications', () => adjudicationsLoader(this.routes.adjudications));
   }
 
   private once<K extends keyof Built>(key: K, make: () => Built[K]): Built[K] {

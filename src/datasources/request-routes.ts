@@ -1,4 +1,5 @@
 import type { UpstreamName } from '../config/index.js';
+import { adjudicationsRoutes } from './adjudications/routes.js';
 import { alertsRoutes } from './alerts/routes.js';
 import { arnsRoutes } from './arns/routes.js';
 import { cvlRoutes } from './cvl/routes.js';
@@ -7,6 +8,7 @@ import type { RequestScope, UpstreamCaller, UpstreamClient } from './http/upstre
 import { managePomRoutes } from './manage-pom/routes.js';
 import { personRecordRoutes } from './person-record/routes.js';
 import { prisonApiRoutes } from './prison-api/routes.js';
+import { prisonLifeRoutes } from './prison-api/prison-life-routes.js';
 import { prisonerSearchRoutes } from './prisoner-search/routes.js';
 import { prisonerSearchQueries } from './prisoner-search/search.js';
 import { probationSearchRoutes } from './probation-search/routes.js';
@@ -29,6 +31,8 @@ interface Routes {
   arns: ReturnType<typeof arnsRoutes>;
   cvl: ReturnType<typeof cvlRoutes>;
   caseNotes: ReturnType<typeof caseNotesRoutes>;
+  prisonLife: ReturnType<typeof prisonLifeRoutes>;
+  adjudications: ReturnType<typeof adjudicationsRoutes>;
 }
 
 /**
@@ -82,6 +86,14 @@ export class RequestRoutes {
   }
   get cvl() {
     return this.once('cvl', () => cvlRoutes(this.caller('cvl')));
+  }
+  /** Prison API: movements and sentence adjustments (issue 18). */
+  get prisonLife() {
+    return this.once('prisonLife', () => prisonLifeRoutes(this.caller('prisonApi')));
+  }
+
+  get adjudications() {
+    return this.once('adjudications', () => adjudicationsRoutes(this.caller('adjudications')));
   }
 
   private caller(name: UpstreamName): UpstreamCaller {

@@ -21,4 +21,6 @@ export interface ResolverContext {
    * docs/adr/0021). Filled by resolvers; added to the response by the gateway's Apollo plugin.
    */
   partialErrors: GraphQLError[];
+  /** Links to photographs for this request's consumer (absent where the listener serves none). */
+  imageLinks?: { linkFor(prisonNumber: string, imageId: string): { url: string; expiresAt: string } };
 }

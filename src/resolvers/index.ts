@@ -1,5 +1,7 @@
+import { adjudicationResolvers } from './adjudications.js';
 import { entityResolvers } from './entities.js';
 import { personResolvers } from './person.js';
+import { prisonLifeResolvers } from './prison-life.js';
 import { queryResolvers } from './query.js';
 import { riskResolvers } from './risk.js';
 import { recordResolvers } from './records.js';
@@ -10,12 +12,16 @@ export const resolvers = {
   DateTime: DateTimeScalar,
   ...queryResolvers,
   ...personResolvers,
+  ...prisonLifeResolvers,
+  ...adjudicationResolvers,
   // Federation: how a router's Person representation becomes a person (src/resolvers/entities.ts).
   Person: {
     ...personResolvers.Person,
     ...entityResolvers.Person,
     ...riskResolvers.Person,
     ...recordResolvers.Person,
+    ...prisonLifeResolvers.Person,
+    ...adjudicationResolvers.Person,
   },
   RiskScoreAssessment: riskResolvers.RiskScoreAssessment,
   LimitedAccess: recordResolvers.LimitedAccess,

@@ -16,6 +16,8 @@ import { graphiqlPlugin } from './plugins/graphiql.js';
 import { graphqlRoutePlugin, type GraphqlRouteOptions } from './plugins/graphql-route.js';
 import { httpErrorsPlugin, type HttpErrorsOptions } from './plugins/http-errors.js';
 import { identityPlugin, type IdentityOptions } from './plugins/identity.js';
+import { imagesPlugin, type ImagesOptions } from './plugins/images.js';
+import { ImageLinks } from '../auth/image-links.js';
 import { rateLimitPlugin, type RateLimitOptions } from './plugins/rate-limit.js';
 import { accessPathOf, ledgerGatePlugin, recordRefusals } from './plugins/ledger.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
@@ -54,8 +56,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const apolloSecurity: ApolloSecurity = { limits: security.limits, maxTokens: config.security.limits.maxTokens, audit, ledger };
   const dataSources = new DataSources(config, logger, ops.metrics);
   const documents = trustedDocuments(config, logger);
+  const imageLinks = new ImageLinks(config.images.linkKey, config.images.linkTtlSeconds);
+  if (config.images.linkKeyGenerated && config.mode === 'production') {
+    logger.warn({ event: 'images-config' }, 'IMAGE_LINK_KEY is not set: photograph links work only on the replica that made them, until it restarts');
+  }
 
-  const serve: Serve = (app, listener) => serveGraphql(app, listener, { config, logger, ops, security, dataSources, apolloSecurity, ledger, documents });
+  const serve: Serve = (app, listener) =>
+    serveGraphql(app, listener, { config, logger, ops, security, dataSources, apolloSecurity, ledger, documents, imageLinks });
 
   const consumerApp = consumerListener(config, logger);
   const consumerApollo = await serve(consumerApp, {
@@ -117,9 +124,10 @@ async function serveGraphql(
     apolloSecurity: ApolloSecurity;
     ledger: Ledger;
     documents: TrustedDocuments;
+    imageLinks: ImageLinks;
   },
 ): Promise<ApolloServer<GatewayContext>> {
-  const { config, logger, ops, security, dataSources, apolloSecurity, ledger, documents } = deps;
+  const { config, logger, ops, security, dataSources, apolloSecurity, ledger, documents, imageLinks } = deps;
   const apollo = createApollo(security.schema, logger, {
     sandbox: listener.sandbox,
     security: apolloSecurity,
@@ -133,6 +141,7 @@ async function serveGraphql(
         requestId: String(request.id),
         loaders: dataSources.forRequest(scopeOf(request)),
         partialErrors: [],
+        imageLinks: { linkFor: (prisonNumber: string, imageId: string) => imageLinks.linkFor(request.consumer!.name, prisonNumber, imageId) },
         ledger: {
           accessPath: accessPathOf(request, listener.sandbox),
           onBehalfOf: onBehalfOf(request),
@@ -153,6 +162,7 @@ async function serveGraphql(
     rateLimit: { limiter: ops.limiter, rateFor: (consumer) => ops.rateOr(security.policy.consumer(consumer)?.rateLimit) },
     ledger,
     documents: { documents, metrics: ops.metrics, logger, allowGetOperations: config.security.allowGetOperations },
+    images: { links: imageLinks, dataSources, ledger, maxBytes: config.images.maxBytes, developmentListener: listener.sandbox },
     graphql: { apollo, contextFor, allowGetOperations: config.security.allowGetOperations },
   });
   return apollo;
@@ -171,6 +181,7 @@ function registerRequestPipeline(
     rateLimit: RateLimitOptions;
     ledger: Ledger;
     documents: TrustedDocumentsOptions;
+    images: ImagesOptions;
     graphql: GraphqlRouteOptions;
   },
 ): void {
@@ -181,6 +192,7 @@ function registerRequestPipeline(
   app.register(ledgerGatePlugin, { ledger: steps.ledger }); //  refused while the ledger cannot record (LEDGER_ON_ERROR=closed)
   app.register(declarationsPlugin); //                          x-purpose and x-on-behalf-of, as the consumer's policy requires them
   app.register(trustedDocumentsPlugin, steps.documents); //     documentId -> text; unregistered documents per the consumer's mode, before parsing
+  app.register(imagesPlugin, steps.images); //                  GET /images/{id}: a photograph behind a short-lived link (ADR 0018)
   app.register(graphqlRoutePlugin, steps.graphql); //           Apollo: limits and grants gate, shield, resolvers, audit
 }
 

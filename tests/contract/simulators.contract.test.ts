@@ -62,6 +62,8 @@ interface BuildContext {
   healthTreatCodes: Set<string>;
   /** Licence ids CVL listed for the well-known people (for the per-licence route). */
   licenceIds: Set<number>;
+  /** Image ids seen in image lists (phase 1), for the image-bytes route (phase 2). */
+  imageIds: Set<number>;
 }
 
 type Builder = { phase?: 1 | 2; build: (ctx: BuildContext) => Probe[] };
@@ -485,7 +487,13 @@ const BUILDERS: Record<string, Builder> = {
     build: (ctx) => perPrisonNumber(ctx, (n) => `/api/offenders/${enc(n)}/booking/latest/sentence-summary`),
   },
   'prisonApi GET /api/offenders/{offenderNo}/sentences': { build: (ctx) => perPrisonNumber(ctx, (n) => `/api/offenders/${enc(n)}/sentences`) },
-  'prisonApi GET /api/images/offenders/{offenderNo}': { build: (ctx) => perPrisonNumber(ctx, (n) => `/api/images/offenders/${enc(n)}`) },
+  'prisonApi GET /api/images/offenders/{offenderNo}': {
+    build: (ctx) => perPrisonNumber(ctx, (n) => `/api/images/offenders/${enc(n)}`, {
+      collect: () => (x) => {
+        if (x.status === 200 && Array.isArray(x.body)) for (const i of x.body.filter(isObj)) if (typeof i.imageId === 'number') ctx.imageIds.add(i.imageId);
+      },
+    }),
+  },
   'prisonApi GET /api/offenders/{offenderNo}/offender-restrictions': {
     build: (ctx) => [
       ...perPrisonNumber(ctx, (n) => `/api/offenders/${enc(n)}/offender-restrictions`),
@@ -521,6 +529,39 @@ const BUILDERS: Record<string, Builder> = {
     build: () => [
       { subject: 'agency:MDI', idKind: 'known', path: '/api/agencies/MDI', expect: expectStatus(200) },
       { subject: 'agency:unknown', idKind: 'unknown', path: '/api/agencies/ZZZ' },
+    ],
+  },
+  /* ----- DPS manage adjudications (issue 18) ----- */
+  'adjudications GET /reported-adjudications/prisoner/{prisonerNumber}': {
+    build: (ctx) => perPrisonNumber(ctx, (n) => `/reported-adjudications/prisoner/${enc(n)}`, {
+      expectKnown: (p) => (x) => (x.status === 200 && Array.isArray(x.body) && x.body.filter(isObj).every((a) => a.prisonerNumber === p.prisonNumber) ? undefined : `expected 200 with ${p.prisonNumber}'s adjudications, got ${x.status}`),
+      expectUnknown: expectEmptyArray,
+    }),
+  },
+
+  /* ----- Nomis prison API: prison life (issue 18) ----- */
+  'prisonApi POST /api/movements/offenders': {
+    build: (ctx) => {
+      const all = [...new Set([...ctx.prisonNumbers, ctx.unknown.prisonNumber])];
+      return [
+        { subject: 'batch:all prison numbers, every movement of every booking', idKind: 'batch', path: `/api/movements/offenders${qs({ latestOnly: false, allBookings: true })}`, body: all,
+          expect: expectArrayContaining((i) => i.offenderNo, ctx.prisonNumbers, 'prison numbers') },
+        { subject: 'batch:all prison numbers, defaults (latest only)', idKind: 'batch', path: '/api/movements/offenders', body: all },
+        { subject: 'batch:court and transfer movements only', idKind: 'batch', path: `/api/movements/offenders${qs({ latestOnly: false, movementTypes: ['CRT', 'TRN'] })}`, body: all },
+        { subject: 'batch:unknown only', idKind: 'unknown', path: `/api/movements/offenders${qs({ latestOnly: false, allBookings: true })}`, body: [ctx.unknown.prisonNumber], expect: expectEmptyArray },
+      ];
+    },
+  },
+  'prisonApi GET /api/adjustments/{bookingId}/sentence-and-booking': {
+    phase: 2,
+    build: (ctx) => perBookingId(ctx, (id) => `/api/adjustments/${id}/sentence-and-booking`),
+  },
+  'prisonApi GET /api/images/{imageId}/data': {
+    phase: 2,
+    build: (ctx) => [
+      ...[...ctx.imageIds].slice(0, 12).map((id): Probe => ({ subject: `image ${id}`, idKind: 'known', path: `/api/images/${id}/data`,
+        expect: (x) => (x.status === 200 && x.contentType === 'image/jpeg' && x.rawText.length > 0 ? undefined : `expected 200 image/jpeg, got ${x.status} ${x.contentType}`) })),
+      { subject: 'image: unknown id', idKind: 'unknown', path: `/api/images/${UNKNOWN_BOOKING_ID}/data` },
     ],
   },
   'prisonApi GET /api/bookings/{bookingId}/reasonable-adjustments': {
@@ -692,7 +733,9 @@ async function runProbe(upstream: SpecUpstream, method: string, template: string
   else if (cls === 5) st.s5xx++;
 
   const problems: string[] = [];
-  if (x.notJson) problems.push(`body is not JSON: ${x.rawText.slice(0, 80)}`);
+  // A body declared as something else (a JPEG) is checked by its content type below, not parsed.
+  const binary = x.contentType !== null && !/json/i.test(x.contentType) && x.status < 300;
+  if (x.notJson && !binary) problems.push(`body is not JSON: ${x.rawText.slice(0, 80)}`);
   const v = validateResponse(upstream, method, probe.path, x.status, x.body, { contentType: x.rawText.length ? x.contentType : undefined });
 
   if (auth !== 'valid') {
@@ -701,7 +744,7 @@ async function runProbe(upstream: SpecUpstream, method: string, template: string
     if (x.status !== 401) problems.push(`expected 401 for a request with ${auth === 'none' ? 'no' : `an ${auth}`} token, got ${x.status}`);
     else if (!v.valid && v.undeclaredStatus) st.u401++;
     else if (!v.valid) problems.push(...v.errors.slice(0, 6));
-  } else if (x.notJson) {
+  } else if (x.notJson && !binary) {
     // Already reported above; schema errors on a body that is not JSON would only add noise.
   } else if (x.status >= 500) {
     problems.push(`server error ${x.status}: ${x.rawText.slice(0, 120)}`);
@@ -763,6 +806,7 @@ function buildContext(): BuildContext {
     bookingIds: new Map(),
     healthTreatCodes: new Set(),
     licenceIds: new Set(),
+    imageIds: new Set(),
   };
 }
 

@@ -165,6 +165,7 @@ const REQUIRED_SECRETS = {
   redis: 'person-graph-redis',
   audit: 'person-graph-audit',
   heartbeat: 'person-graph-heartbeat',
+  imageLinks: 'person-graph-image-links',
 };
 
 /** Parts the manifests rely on that other work has not delivered yet: printed once, after the suite. */

@@ -24,6 +24,7 @@ const UPSTREAMS = ['prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probat
   'arns',
   'cvl',
   'caseNotes',
+  'adjudications',
 ];
 /** 15 s between samples: 20 intervals are the healthy 5 minutes, the fault starts at 5m. */
 const HEALTHY = 20;
@@ -96,6 +97,7 @@ function healthyTraffic(except: string[] = []): Series[] {
     arns: 'GET /risks/rosh/{crn}',
     cvl: 'GET /public/licence-summaries/crn/{crn}',
     caseNotes: 'POST /search/case-notes/{personIdentifier}',
+    adjudications: 'GET /reported-adjudications/prisoner/{prisonerNumber}',
   };
   return UPSTREAMS.filter((u) => !except.includes(u)).map((u) => upstreamCalls(u, routes[u]!, '200', steady(60)));
 }

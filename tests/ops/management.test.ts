@@ -18,6 +18,7 @@ const UPSTREAMS = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom',
   'arns',
   'cvl',
   'caseNotes',
+  'adjudications',
 ];
 
 /** Registered as dev-consumer's trusted documents: their operation names may be logged and used as labels. */

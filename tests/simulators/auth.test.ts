@@ -19,6 +19,7 @@ const probes: Record<Exclude<UpstreamName, 'auth'>, (s: SimulatorHandle) => stri
   arns: (s) => `${s.urls.arns}/risks/predictors/unsafe/all/CRN/${linked.crn!}`,
   cvl: (s) => `${s.urls.cvl}/public/licence-summaries/crn/${linked.crn!}`,
   caseNotes: (s) => `${s.urls.caseNotes}/search/case-notes/${linked.prisonNumber!}`,
+  adjudications: (s) => `${s.urls.adjudications}/reported-adjudications/prisoner/${linked.prisonNumber!}`,
 };
 
 async function tokenFrom(s: SimulatorHandle, auth: string, body = 'grant_type=client_credentials') {

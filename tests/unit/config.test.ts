@@ -25,6 +25,7 @@ const valid = {
   ARNS_API_URL: 'http://127.0.0.1:10',
   CVL_API_URL: 'http://127.0.0.1:11',
   CASE_NOTES_API_URL: 'http://127.0.0.1:9',
+  ADJUDICATIONS_API_URL: 'http://127.0.0.1:18',
 };
 
 function problemsOf(env: Record<string, string>): string[] {

@@ -14,6 +14,7 @@ export const UPSTREAM_AREA: Record<UpstreamName | 'auth', DataArea> = {
   arns: 'probation',
   cvl: 'probation',
   caseNotes: 'prison',
+  adjudications: 'prison',
   auth: 'identity',
 };
 

@@ -1,3 +1,4 @@
+import { Transform, type Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { UpstreamConfig, UpstreamName } from '../../config/index.js';
 import type { Logger } from '../../observability/logger.js';
@@ -187,6 +188,118 @@ export class UpstreamClient {
   close(): void {
     this.untrackLoad();
     void this.pool.destroy();
+  }
+
+  /**
+   * Opens a binary answer (an image) as a stream, within the same breaker, bulkhead, token and
+   * deadline as every other call, never retried: `null` when the upstream does not hold it (404).
+   * The answer must be of one of `mediaTypes`; a declared length over `maxBytes` is refused before
+   * a byte is read, and a body that grows past it is cut (the stream fails with the contract fault).
+   * The bulkhead slot is held until the stream ends or is destroyed.
+   */
+  async openStream(
+    options: { route: string; path: string; maxBytes: number; mediaTypes: readonly string[] },
+    scope: RequestScope,
+  ): Promise<{ contentType: string; contentLength: number | null; body: Readable } | null> {
+    const { route, maxBytes } = options;
+    this.refuseIfOver(scope, route);
+    const permit = this.breaker.allow();
+    if (!permit) {
+      this.count(route, 'circuit_open');
+      throw new UpstreamError(this.name, route, 'unavailable', null, 'circuit open: failing fast');
+    }
+    let release: () => void;
+    try {
+      release = this.bulkhead.tryAcquire() ?? (await this.bulkhead.acquire(scope.signal, scope.deadline));
+    } catch {
+      permit.neutral();
+      this.count(route, 'queue_full');
+      throw new UpstreamError(this.name, route, 'unavailable', null, 'no slot');
+    }
+    const fault = (reason: ContractReason, status: number | null, detail: string) => {
+      permit.failure();
+      this.violation(route, reason, detail, scope.requestId);
+      return new UpstreamError(this.name, route, 'bad-response', status, detail, reason);
+    };
+    const started = performance.now();
+    let handedOver = false;
+    try {
+      let token = this.tokens.cachedToken() ?? (await this.tokens.token(scope));
+      const budget = Math.max(1, Math.floor(Math.min(this.config.timeoutMs, timeLeft(scope))));
+      const send = (bearer: string) => {
+        if (scope.stats) scope.stats.upstreamCalls++;
+        const headers: Record<string, string> = { authorization: `Bearer ${bearer}`, 'x-request-id': scope.requestId, accept: options.mediaTypes.join(', ') };
+        if (scope.traceparent) headers.traceparent = childTraceparent(scope.traceparent);
+        const signals = [AbortSignal.timeout(budget), ...(scope.signal ? [scope.signal] : [])];
+        return this.pool.request({ path: this.basePath + options.path, method: 'GET', headers, signal: AbortSignal.any(signals), headersTimeout: budget, bodyTimeout: budget });
+      };
+      let response = await send(token);
+      if (response.statusCode === 401) {
+        await response.body.dump();
+        token = await this.tokens.renewAfterRejection(token, scope);
+        response = await send(token);
+      }
+      const status = response.statusCode;
+      this.count(route, String(status), elapsed(started));
+      if (status === 404) {
+        await response.body.dump();
+        permit.success();
+        return null;
+      }
+      if (status >= 500 || status === 429) {
+        await response.body.dump();
+        permit.failure();
+        throw new UpstreamError(this.name, route, 'unavailable', status, 'unexpected status');
+      }
+      if (status < 200 || status > 299) {
+        await response.body.dump();
+        throw fault(status >= 300 && status < 400 ? 'redirect' : 'unexpected_status', status, `HTTP ${status}`);
+      }
+      const contentType = String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (!options.mediaTypes.includes(contentType)) {
+        await response.body.dump();
+        throw fault('shape', status, `content-type ${contentType || '(none)'} is not ${options.mediaTypes.join(' or ')}`);
+      }
+      const declared = Number(response.headers['content-length']);
+      const contentLength = Number.isSafeInteger(declared) && declared >= 0 ? declared : null;
+      if (contentLength !== null && contentLength > maxBytes) {
+        response.body.destroy();
+        this.count(route, 'too_large');
+        throw fault('too_large', status, `body over ${maxBytes} bytes`);
+      }
+      let seen = 0;
+      let finished = false;
+      const finish = (outcome: 'success' | 'failure' | 'neutral') => {
+        if (finished) return;
+        finished = true;
+        permit[outcome]();
+        release();
+      };
+      const capped = new Transform({
+        transform: (chunk: Buffer, _encoding, done) => {
+          seen += chunk.length;
+          if (seen <= maxBytes) return done(null, chunk);
+          this.violation(route, 'too_large', `body over ${maxBytes} bytes`, scope.requestId);
+          finish('failure');
+          done(new UpstreamError(this.name, route, 'bad-response', status, `body over ${maxBytes} bytes`, 'too_large'));
+        },
+      });
+      capped.on('end', () => finish('success'));
+      // Destroyed before its end (the consumer went away, or the upstream broke off): says nothing about the upstream.
+      capped.on('close', () => finish('neutral'));
+      response.body.on('error', (e) => capped.destroy(e));
+      response.body.pipe(capped);
+      handedOver = true;
+      return { contentType, contentLength, body: capped };
+    } catch (e) {
+      if (e instanceof UpstreamError) throw e;
+      const timedOut = timeLeft(scope) <= 0 || (e instanceof Error && e.name === 'TimeoutError');
+      permit.failure();
+      this.count(route, timedOut ? 'timeout' : 'connection_error', elapsed(started));
+      throw new UpstreamError(this.name, route, timedOut ? 'timeout' : 'unavailable', null, errorCode(e));
+    } finally {
+      if (!handedOver) release();
+    }
   }
 
   /** One attempt: refusals are thrown synchronously; with a free slot, no extra async hop before the exchange. */

@@ -42,6 +42,7 @@ function fakeClients() {
     arns: client('arns'),
     cvl: client('cvl'),
     caseNotes: client('caseNotes'),
+    adjudications: client('adjudications'),
   };
   return { clients, scoped, calls };
 }
