@@ -12,13 +12,21 @@ export type UpstreamName = 'auth' | 'prisonApi' | 'prisonerSearch' | 'alerts' | 
   | 'arns'
   | 'cvl'
   | 'caseNotes'
-  | 'adjudications';
+  | 'adjudications'
+  | 'incentives'
+  | 'healthAndMedication'
+  | 'nonAssociations'
+  | 'personalRelationships';
 
 export const UPSTREAM_NAMES: readonly UpstreamName[] = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord',
   'arns',
   'cvl',
   'caseNotes',
   'adjudications',
+  'incentives',
+  'healthAndMedication',
+  'nonAssociations',
+  'personalRelationships',
 ];
 
 /** A fault as the admin API takes it (simulators/lib/faults.ts). */

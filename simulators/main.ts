@@ -23,6 +23,10 @@ import { createPrisonApi } from './upstreams/prison-api.js';
 import { createPrisonerSearch } from './upstreams/prisoner-search.js';
 import { createProbationSearch } from './upstreams/probation-search.js';
 import { createCaseNotes } from './upstreams/case-notes.js';
+import { createIncentives } from './upstreams/incentives.js';
+import { createHealthAndMedication } from './upstreams/health-and-medication.js';
+import { createNonAssociations } from './upstreams/non-associations.js';
+import { createPersonalRelationships } from './upstreams/personal-relationships.js';
 
 function log(message: string): void {
   process.stderr.write(`[simulators] ${message}\n`);
@@ -51,6 +55,10 @@ async function start(options: Options): Promise<void> {
     cvl: createCvl(population),
     caseNotes: createCaseNotes(population),
     adjudications: createAdjudications(population),
+    incentives: createIncentives(population),
+    healthAndMedication: createHealthAndMedication(population),
+    nonAssociations: createNonAssociations(population),
+    personalRelationships: createPersonalRelationships(population),
   };
 
   const servers = new Map<UpstreamName, UpstreamServer>();

@@ -15,6 +15,10 @@ export const UPSTREAM_NAMES = [
   'cvl',
   'caseNotes',
   'adjudications',
+  'incentives',
+  'healthAndMedication',
+  'nonAssociations',
+  'personalRelationships',
 ] as const;
 
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
@@ -38,6 +42,10 @@ export const PORT_OFFSETS: Record<UpstreamName | 'admin', number> = {
   cvl: 11,
   caseNotes: 12,
   adjudications: 18,
+  incentives: 15,
+  healthAndMedication: 16,
+  nonAssociations: 17,
+  personalRelationships: 13,
 };
 
 export interface RouteContext {

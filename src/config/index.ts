@@ -21,6 +21,10 @@ export const UPSTREAMS = [
   'cvl',
   'caseNotes',
   'adjudications',
+  'incentives',
+  'healthAndMedication',
+  'nonAssociations',
+  'personalRelationships',
 ] as const;
 export type UpstreamName = (typeof UPSTREAMS)[number];
 
@@ -37,6 +41,10 @@ export const UPSTREAM_URL_VARS: Record<UpstreamName, string> = {
   cvl: 'CVL_API_URL',
   caseNotes: 'CASE_NOTES_API_URL',
   adjudications: 'ADJUDICATIONS_API_URL',
+  incentives: 'INCENTIVES_API_URL',
+  healthAndMedication: 'HEALTH_AND_MEDICATION_API_URL',
+  nonAssociations: 'NON_ASSOCIATIONS_API_URL',
+  personalRelationships: 'PERSONAL_RELATIONSHIPS_API_URL',
 };
 
 /** The environment that points the gateway at a set of upstream base URLs (dev runner, tests, bench). */

@@ -39,6 +39,10 @@ import { probationRecordByPrisonNumberLoader, probationRecordLoader } from './pr
 import { RequestRoutes, type UpstreamClients } from './request-routes.js';
 import { searchBothSides, type SearchMatch, type SearchOptions } from './search.js';
 import { SIDE_OF, type Lookup, type Side } from './speculation.js';
+import { currentIncentiveLevelLoader, incentiveHistoryLoader } from './incentives/loaders.js';
+import { dietLoader } from './health-and-medication/loaders.js';
+import { nonAssociationsLoader } from './non-associations/loaders.js';
+import { contactsLoader, numberOfChildrenLoader } from './personal-relationships/loaders.js';
 
 /** What one request's loaders are built from: the long-lived clients and process-wide reference data. */
 export interface LoaderSources {
@@ -86,6 +90,12 @@ interface Built {
   bookingAdjustments: ReturnType<typeof bookingAdjustmentsLoader>;
   sentenceAdjustments: ReturnType<typeof sentenceAdjustmentsLoader>;
   adjudications: ReturnType<typeof adjudicationsLoader>;
+  currentIncentiveLevel: ReturnType<typeof currentIncentiveLevelLoader>;
+  incentiveHistory: ReturnType<typeof incentiveHistoryLoader>;
+  diet: ReturnType<typeof dietLoader>;
+  nonAssociations: ReturnType<typeof nonAssociationsLoader>;
+  contacts: ReturnType<typeof contactsLoader>;
+  numberOfChildren: ReturnType<typeof numberOfChildrenLoader>;
 }
 
 /**
@@ -214,6 +224,26 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   }
   get limitedAccessDetails() {
     return this.once('limitedAccessDetails', () => limitedAccessDetailsLoader(this.routes.deliusIntegration));
+  }
+  /** Keyed by booking id: one batch request per operation. */
+  get currentIncentiveLevel() {
+    return this.once('currentIncentiveLevel', () => currentIncentiveLevelLoader(this.routes.incentives));
+  }
+  get incentiveHistory() {
+    return this.once('incentiveHistory', () => incentiveHistoryLoader(this.routes.incentives));
+  }
+  get diet() {
+    return this.once('diet', () => dietLoader(this.routes.healthAndMedication));
+  }
+  /** One batch request per operation. */
+  get nonAssociations() {
+    return this.once('nonAssociations', () => nonAssociationsLoader(this.routes.nonAssociations));
+  }
+  get contacts() {
+    return this.once('contacts', () => contactsLoader(this.routes.personalRelationships));
+  }
+  get numberOfChildren() {
+    return this.once('numberOfChildren', () => numberOfChildrenLoader(this.routes.personalRelationships));
   }
 
   // Risks, needs and licences (issue 17): keyed by CRN; `licence` by licence id

@@ -14,6 +14,10 @@ import { prisonerSearchQueries } from './prisoner-search/search.js';
 import { probationSearchRoutes } from './probation-search/routes.js';
 import { probationSearchQueries } from './probation-search/search.js';
 import { caseNotesRoutes } from './case-notes/routes.js';
+import { incentivesRoutes } from './incentives/routes.js';
+import { healthAndMedicationRoutes } from './health-and-medication/routes.js';
+import { nonAssociationsRoutes } from './non-associations/routes.js';
+import { personalRelationshipsRoutes } from './personal-relationships/routes.js';
 
 /** The long-lived client of each upstream, as far as one request needs it: bound to its scope. */
 export type UpstreamClients = Record<UpstreamName, Pick<UpstreamClient, 'scoped'>>;
@@ -33,6 +37,10 @@ interface Routes {
   caseNotes: ReturnType<typeof caseNotesRoutes>;
   prisonLife: ReturnType<typeof prisonLifeRoutes>;
   adjudications: ReturnType<typeof adjudicationsRoutes>;
+  incentives: ReturnType<typeof incentivesRoutes>;
+  healthAndMedication: ReturnType<typeof healthAndMedicationRoutes>;
+  nonAssociations: ReturnType<typeof nonAssociationsRoutes>;
+  personalRelationships: ReturnType<typeof personalRelationshipsRoutes>;
 }
 
 /**
@@ -79,6 +87,18 @@ export class RequestRoutes {
   }
   get caseNotes() {
     return this.once('caseNotes', () => caseNotesRoutes(this.caller('caseNotes')));
+  }
+  get incentives() {
+    return this.once('incentives', () => incentivesRoutes(this.caller('incentives')));
+  }
+  get healthAndMedication() {
+    return this.once('healthAndMedication', () => healthAndMedicationRoutes(this.caller('healthAndMedication')));
+  }
+  get nonAssociations() {
+    return this.once('nonAssociations', () => nonAssociationsRoutes(this.caller('nonAssociations')));
+  }
+  get personalRelationships() {
+    return this.once('personalRelationships', () => personalRelationshipsRoutes(this.caller('personalRelationships')));
   }
 
   get arns() {

@@ -33,6 +33,8 @@ export interface PrisonRecord extends PersonRecord {
   status: string | null;
   bookingId: string | null;
   maritalStatus: string | null;
+  /** Prisoner search's `smoker`: `Y`, `N` or `V` (vapes); absent when not read. */
+  smoker?: string | null;
   details: PrisonDetails;
 }
 

@@ -5,6 +5,7 @@ import { prisonLifeResolvers } from './prison-life.js';
 import { queryResolvers } from './query.js';
 import { riskResolvers } from './risk.js';
 import { recordResolvers } from './records.js';
+import { prisonWelfarePersonFields, prisonWelfareResolvers } from './prison-welfare.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
 
 export const resolvers = {
@@ -14,6 +15,7 @@ export const resolvers = {
   ...personResolvers,
   ...prisonLifeResolvers,
   ...adjudicationResolvers,
+  ...prisonWelfareResolvers,
   // Federation: how a router's Person representation becomes a person (src/resolvers/entities.ts).
   Person: {
     ...personResolvers.Person,
@@ -22,6 +24,7 @@ export const resolvers = {
     ...recordResolvers.Person,
     ...prisonLifeResolvers.Person,
     ...adjudicationResolvers.Person,
+    ...prisonWelfarePersonFields,
   },
   RiskScoreAssessment: riskResolvers.RiskScoreAssessment,
   LimitedAccess: recordResolvers.LimitedAccess,

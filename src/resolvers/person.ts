@@ -13,7 +13,7 @@ import { fingerprint, pageOf, pageSize } from './pagination.js';
 
 /** Field resolvers of Person and the types hanging off it: thin, each reads one thing. */
 
-type Resolver<Parent, Args = Record<string, never>> = (parent: Parent, args: Args, ctx: ResolverContext, info: GraphQLResolveInfo) => unknown;
+export type Resolver<Parent, Args = Record<string, never>> = (parent: Parent, args: Args, ctx: ResolverContext, info: GraphQLResolveInfo) => unknown;
 
 /** Awaits an upstream lookup; a failure becomes the consumer-facing error of that field only. */
 export async function upstream<T>(lookup: Promise<T>): Promise<T> {

@@ -435,6 +435,53 @@ const BUILDERS: Record<string, Builder> = {
   'managePom GET /api/allocation/{nomsNumber}/primary_pom': { build: (ctx) => perPrisonNumber(ctx, (n) => `/api/allocation/${enc(n)}/primary_pom`) },
   'managePom GET /api/allocation/{nomsNumber}': { build: (ctx) => perPrisonNumber(ctx, (n) => `/api/allocation/${enc(n)}`) },
 
+  /* ----- DPS incentives, health and medication, non-associations (issue 18) ----- */
+  'incentives GET /incentive-reviews/prisoner/{prisonerNumber}': {
+    // `no-addresses` has never had an incentive review: the service answers 404 for it.
+    build: (ctx) => perPrisonNumber(ctx, (n) => `/incentive-reviews/prisoner/${enc(n)}`, { notHeld: (p) => p.key === 'no-addresses' }),
+  },
+  'incentives POST /incentive-reviews/bookings': {
+    phase: 2,
+    build: (ctx) => [
+      { subject: 'batch:all discovered booking ids (+unknown)', idKind: 'batch', path: '/incentive-reviews/bookings', body: [...ctx.bookingIds.values(), UNKNOWN_BOOKING_ID],
+        expect: (x) => Array.isArray(x.body) && x.body.length >= ctx.bookingIds.size - 1 ? undefined : 'expected a level for every reviewed booking' },
+      { subject: 'batch:unknown only', idKind: 'unknown', path: '/incentive-reviews/bookings', body: [UNKNOWN_BOOKING_ID] },
+    ],
+  },
+  'healthAndMedication GET /prisoners/{prisonerNumber}': {
+    // `no-addresses` has no health and medication record (404, like an unknown prisoner).
+    build: (ctx) => perPrisonNumber(ctx, (n) => `/prisoners/${enc(n)}`, { notHeld: (p) => p.key === 'no-addresses' }),
+  },
+  'nonAssociations POST /non-associations/involving': {
+    build: (ctx) => [
+      { subject: 'batch:all prison numbers (+unknown), open', idKind: 'batch', path: '/non-associations/involving',
+        body: [...new Set([...ctx.prisonNumbers, ctx.unknown.prisonNumber])],
+        expect: (x) => Array.isArray(x.body) && x.body.length > 0 ? undefined : 'expected the well-known non-associations' },
+      { subject: 'batch:all prison numbers, open and closed', idKind: 'batch', path: `/non-associations/involving${qs({ includeOpen: true, includeClosed: true })}`,
+        body: [...new Set(ctx.prisonNumbers)] },
+      { subject: 'batch:all prison numbers, in MDI only', idKind: 'batch', path: `/non-associations/involving${qs({ prisonId: 'MDI', includeClosed: true })}`,
+        body: [...new Set(ctx.prisonNumbers)] },
+      { subject: 'batch:unknown only', idKind: 'unknown', path: '/non-associations/involving', body: [ctx.unknown.prisonNumber] },
+    ],
+  },
+  'personalRelationships GET /prisoner/{prisonNumber}/contact': {
+    build: (ctx) => [
+      ...perPrisonNumber(ctx, (n) => `/prisoner/${enc(n)}/contact`),
+      ...perPrisonNumber(ctx, (n) => `/prisoner/${enc(n)}/contact${qs({ page: 0, size: 100, sort: 'lastName,asc' })}`, { merged: false }),
+      ...perPrisonNumber(ctx, (n) => `/prisoner/${enc(n)}/contact${qs({ emergencyContactOrNextOfKin: true, active: true, relationshipType: 'S' })}`, { merged: false }),
+    ],
+  },
+  'personalRelationships GET /prisoner/{prisonerNumber}/number-of-children': {
+    // `no-addresses` has no number of children recorded (404).
+    build: (ctx) => perPrisonNumber(ctx, (n) => `/prisoner/${enc(n)}/number-of-children`, { notHeld: (p) => p.key === 'no-addresses' }),
+  },
+  'nonAssociations GET /prisoner/{prisonerNumber}/non-associations': {
+    build: (ctx) => [
+      ...perPrisonNumber(ctx, (n) => `/prisoner/${enc(n)}/non-associations`),
+      ...perPrisonNumber(ctx, (n) => `/prisoner/${enc(n)}/non-associations${qs({ includeClosed: true, includeOtherPrisons: true })}`, { merged: false }),
+    ],
+  },
+
   /* ----- Nomis prison API ----- */
   'prisonApi GET /api/offenders/{offenderNo}': {
     build: (ctx) => perPrisonNumber(ctx, (n) => `/api/offenders/${enc(n)}`, {

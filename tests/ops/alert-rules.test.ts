@@ -25,6 +25,10 @@ const UPSTREAMS = ['prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probat
   'cvl',
   'caseNotes',
   'adjudications',
+  'incentives',
+  'healthAndMedication',
+  'nonAssociations',
+  'personalRelationships',
 ];
 /** 15 s between samples: 20 intervals are the healthy 5 minutes, the fault starts at 5m. */
 const HEALTHY = 20;
@@ -98,6 +102,10 @@ function healthyTraffic(except: string[] = []): Series[] {
     cvl: 'GET /public/licence-summaries/crn/{crn}',
     caseNotes: 'POST /search/case-notes/{personIdentifier}',
     adjudications: 'GET /reported-adjudications/prisoner/{prisonerNumber}',
+    incentives: 'POST /incentive-reviews/bookings',
+    healthAndMedication: 'GET /prisoners/{prisonerNumber}',
+    nonAssociations: 'POST /non-associations/involving',
+    personalRelationships: 'GET /prisoner/{prisonNumber}/contact',
   };
   return UPSTREAMS.filter((u) => !except.includes(u)).map((u) => upstreamCalls(u, routes[u]!, '200', steady(60)));
 }

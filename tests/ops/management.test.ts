@@ -19,6 +19,10 @@ const UPSTREAMS = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom',
   'cvl',
   'caseNotes',
   'adjudications',
+  'incentives',
+  'healthAndMedication',
+  'nonAssociations',
+  'personalRelationships',
 ];
 
 /** Registered as dev-consumer's trusted documents: their operation names may be logged and used as labels. */

@@ -37,6 +37,10 @@ function defaults(): BreakerOptions {
     PROBATION_SEARCH_URL: 'http://127.0.0.1:1',
     DELIUS_INTEGRATION_URL: 'http://127.0.0.1:1',
     PERSON_RECORD_URL: 'http://127.0.0.1:1',
+    INCENTIVES_API_URL: 'http://127.0.0.1:1',
+    HEALTH_AND_MEDICATION_API_URL: 'http://127.0.0.1:1',
+    NON_ASSOCIATIONS_API_URL: 'http://127.0.0.1:1',
+    PERSONAL_RELATIONSHIPS_API_URL: 'http://127.0.0.1:1',
   };
   try {
     return loadConfig(env).upstreams.alerts.breaker;

@@ -20,6 +20,10 @@ const probes: Record<Exclude<UpstreamName, 'auth'>, (s: SimulatorHandle) => stri
   cvl: (s) => `${s.urls.cvl}/public/licence-summaries/crn/${linked.crn!}`,
   caseNotes: (s) => `${s.urls.caseNotes}/search/case-notes/${linked.prisonNumber!}`,
   adjudications: (s) => `${s.urls.adjudications}/reported-adjudications/prisoner/${linked.prisonNumber!}`,
+  incentives: (s) => `${s.urls.incentives}/incentive-reviews/prisoner/${linked.prisonNumber!}`,
+  healthAndMedication: (s) => `${s.urls.healthAndMedication}/prisoners/${linked.prisonNumber!}`,
+  nonAssociations: (s) => `${s.urls.nonAssociations}/prisoner/${linked.prisonNumber!}/non-associations`,
+  personalRelationships: (s) => `${s.urls.personalRelationships}/prisoner/${linked.prisonNumber!}/contact`,
 };
 
 async function tokenFrom(s: SimulatorHandle, auth: string, body = 'grant_type=client_credentials') {

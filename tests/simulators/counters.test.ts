@@ -59,6 +59,10 @@ const EXPECTED_ROUTES: Record<string, string[]> = {
   ],
   cvl: ['GET /public/licence-summaries/crn/{crn}', 'GET /public/licences/id/{licenceId}'],
   caseNotes: ['POST /search/case-notes/{personIdentifier}'],
+  incentives: ['GET /incentive-reviews/prisoner/{prisonerNumber}', 'POST /incentive-reviews/bookings'],
+  healthAndMedication: ['GET /prisoners/{prisonerNumber}'],
+  nonAssociations: ['POST /non-associations/involving', 'GET /prisoner/{prisonerNumber}/non-associations'],
+  personalRelationships: ['GET /prisoner/{prisonNumber}/contact', 'GET /prisoner/{prisonerNumber}/number-of-children'],
 };
 
 describe('admin', () => {

@@ -61,7 +61,11 @@ export type SpecUpstream =
   | 'arns'
   | 'cvl'
   | 'caseNotes'
-  | 'adjudications';
+  | 'adjudications'
+  | 'incentives'
+  | 'healthAndMedication'
+  | 'nonAssociations'
+  | 'personalRelationships';
 
 export const SPEC_FILES: Readonly<Record<SpecUpstream, string>> = {
   prisonApi: 'nomis-prison-api.json',
@@ -75,6 +79,10 @@ export const SPEC_FILES: Readonly<Record<SpecUpstream, string>> = {
   cvl: 'cvl-create-and-vary-licence.json',
   caseNotes: 'dps-case-notes.json',
   adjudications: 'dps-manage-adjudications.json',
+  incentives: 'dps-incentives.json',
+  healthAndMedication: 'dps-health-and-medication.json',
+  nonAssociations: 'dps-non-associations.json',
+  personalRelationships: 'dps-personal-relationships.json',
 };
 
 export const SPEC_UPSTREAMS = Object.keys(SPEC_FILES) as SpecUpstream[];

@@ -26,6 +26,10 @@ const valid = {
   CVL_API_URL: 'http://127.0.0.1:11',
   CASE_NOTES_API_URL: 'http://127.0.0.1:9',
   ADJUDICATIONS_API_URL: 'http://127.0.0.1:18',
+  INCENTIVES_API_URL: 'http://127.0.0.1:15',
+  HEALTH_AND_MEDICATION_API_URL: 'http://127.0.0.1:16',
+  NON_ASSOCIATIONS_API_URL: 'http://127.0.0.1:17',
+  PERSONAL_RELATIONSHIPS_API_URL: 'http://127.0.0.1:13',
 };
 
 function problemsOf(env: Record<string, string>): string[] {

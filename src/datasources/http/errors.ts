@@ -15,6 +15,10 @@ export const UPSTREAM_AREA: Record<UpstreamName | 'auth', DataArea> = {
   cvl: 'probation',
   caseNotes: 'prison',
   adjudications: 'prison',
+  incentives: 'prison',
+  healthAndMedication: 'prison',
+  nonAssociations: 'prison',
+  personalRelationships: 'prison',
   auth: 'identity',
 };
 

@@ -53,6 +53,9 @@ export const READ_ONLY_POST_ROUTES: ReadonlySet<string> = new Set([
   'prisonApi POST /api/bookings/offenderNo/personal-care-needs',
   // DPS case notes: a search that takes its criteria in a body
   'caseNotes POST /search/case-notes/{personIdentifier}',
+  // DPS incentives and non-associations (issue 18)
+  'incentives POST /incentive-reviews/bookings',
+  'nonAssociations POST /non-associations/involving',
 ]);
 
 /** Whether a call may be repeated safely: GET/HEAD always, POST only for the read-only routes above. */

@@ -25,7 +25,7 @@ export function decodePrisoner(value: unknown, path: string, report: Report): Pr
   fields(o, path, {
     pncNumber: 'string?', croNumber: 'string?', firstName: 'string?', middleNames: 'string?', lastName: 'string?',
     dateOfBirth: 'date?', gender: 'string?', prisonId: 'string?', status: 'string?', ethnicity: 'string?',
-    nationality: 'string?', religion: 'string?', maritalStatus: 'string?', inOutStatus: 'string?', prisonName: 'string?',
+    nationality: 'string?', religion: 'string?', maritalStatus: 'string?', smoker: 'string?', inOutStatus: 'string?', prisonName: 'string?',
     cellLocation: 'string?', receptionDate: 'date?', category: 'string?', csra: 'string?', youthOffender: 'boolean?',
     heightCentimetres: 'number?', weightKilograms: 'number?', hairColour: 'string?', rightEyeColour: 'string?',
     leftEyeColour: 'string?', facialHair: 'string?', shapeOfFace: 'string?', build: 'string?', shoeSize: 'number?',

@@ -58,6 +58,7 @@ export function toPrisonRecord(dto: PrisonerDto): PrisonRecord {
     status: dto.status ?? null,
     bookingId: dto.bookingId ?? null,
     maritalStatus: dto.maritalStatus ?? null,
+    smoker: dto.smoker ?? null,
     ethnicity: dto.ethnicity ?? null,
     nationality: dto.nationality ?? null,
     religion: dto.religion ?? null,

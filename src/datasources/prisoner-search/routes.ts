@@ -40,6 +40,8 @@ export interface PrisonerDto {
   nationality?: string | null;
   religion?: string | null;
   maritalStatus?: string | null;
+  /** `Y`, `N` or `V` (vapes). */
+  smoker?: string | null;
   inOutStatus?: string | null;
   prisonName?: string | null;
   cellLocation?: string | null;
@@ -82,7 +84,7 @@ export const PRISONER_NUMBERS_MAX = 1000;
  */
 export const PRISONER_FIELDS = [
   'prisonerNumber', 'pncNumber', 'pncNumberCanonicalLong', 'croNumber', 'bookingId', 'firstName', 'middleNames', 'lastName', 'dateOfBirth',
-  'gender', 'ethnicity', 'nationality', 'religion', 'maritalStatus', 'status', 'inOutStatus', 'prisonId', 'lastPrisonId', 'prisonName',
+  'gender', 'ethnicity', 'nationality', 'religion', 'maritalStatus', 'smoker', 'status', 'inOutStatus', 'prisonId', 'lastPrisonId', 'prisonName',
   'cellLocation', 'receptionDate', 'category', 'csra', 'youthOffender', 'heightCentimetres', 'weightKilograms',
   'hairColour', 'rightEyeColour', 'leftEyeColour', 'facialHair', 'shapeOfFace', 'build', 'shoeSize', 'tattoos', 'scars',
   'marks', 'languages', 'personalCareNeeds', 'aliases', 'identifiers',

@@ -43,6 +43,10 @@ function fakeClients() {
     cvl: client('cvl'),
     caseNotes: client('caseNotes'),
     adjudications: client('adjudications'),
+    incentives: client('incentives'),
+    healthAndMedication: client('healthAndMedication'),
+    nonAssociations: client('nonAssociations'),
+    personalRelationships: client('personalRelationships'),
   };
   return { clients, scoped, calls };
 }
