@@ -37,10 +37,15 @@ export async function searchBothSides(
   criteria: SearchCriteria,
   options: SearchOptions,
 ): Promise<SearchMatch[]> {
-  const [prison, probation] = await Promise.all([
+  // Both sides are waited for even when one fails: the work (and the time) of a search does not depend on
+  // which side failed first, so a failing side cannot make the other's call disappear (equal work, ADR 1).
+  const [prisonSide, probationSide] = await Promise.allSettled([
     prisonerSearch.search(criteria, options.prisonIds, options.limit),
     options.includeProbation ? probationSearch.search(criteria, options.limit) : { content: [], total: 0 },
   ]);
+  if (prisonSide.status === 'rejected') throw prisonSide.reason;
+  if (probationSide.status === 'rejected') throw probationSide.reason;
+  const [prison, probation] = [prisonSide.value, probationSide.value];
   if (prison.total > options.limit || probation.total > options.limit) throw new SearchTooBroadError(options.limit);
 
   const matches: SearchMatch[] = [];

@@ -196,8 +196,8 @@ describe('bad input corpus', () => {
     expect(upstreamCalls(await stack.sims.counters())).toBe(0);
   });
 
-  it('a persisted-query hash is answered as Apollo clients expect: PERSISTED_QUERY_NOT_SUPPORTED (HTTP 200, so they fall back)', async () => {
+  it('an unregistered persisted-query hash is answered as Apollo clients expect: PERSISTED_QUERY_NOT_FOUND (they resend the text; ADR 20)', async () => {
     const r = await dev.send(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }));
-    expect({ status: r.status, code: r.body.errors?.[0]?.extensions?.code, data: r.body.data }).toEqual({ status: 200, code: 'PERSISTED_QUERY_NOT_SUPPORTED', data: undefined });
+    expect({ status: r.status, code: r.body.errors?.[0]?.extensions?.code, data: r.body.data }).toEqual({ status: 404, code: 'PERSISTED_QUERY_NOT_FOUND', data: undefined });
   });
 });

@@ -167,15 +167,21 @@ describe('row filters apply to the risk fields too', () => {
     const inPrison = await as('prison-operator').gql(q, { id: wk('linked').crn });
     expect(inPrison.body.errors).toBeUndefined();
     expect(inPrison.body.data.person.riskOfSeriousHarm.overallLevel).toBe('HIGH');
-    await stack.sims.resetCounters();
+    // The risk lookups a CRN's selection starts early (ADR 19) are the same for a person outside the filters
+    // and for nobody: equal work, and nothing of them reaches the consumer.
+    const riskCalls = async () => {
+      const counters = await stack.sims.counters();
+      return { arns: counters.arns ?? {}, cvl: counters.cvl ?? {} };
+    };
     for (const key of ['other-prison', 'probation-only', 'excluded']) {
+      await stack.sims.resetCounters();
       const outside = await as('prison-operator').gql(q, { id: wk(key).crn });
+      const outsideCalls = await riskCalls();
+      await stack.sims.resetCounters();
       const nobody = await as('prison-operator').gql(q, { id: 'Z999999' });
       expect(outside.raw).toBe(nobody.raw);
       expect(outside.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect({ key, calls: outsideCalls }).toEqual({ key, calls: await riskCalls() });
     }
-    const counters = await stack.sims.counters();
-    expect(Object.values(counters.arns ?? {}).reduce((a, b) => a + b, 0)).toBe(0);
-    expect(Object.values(counters.cvl ?? {}).reduce((a, b) => a + b, 0)).toBe(0);
   });
 });
