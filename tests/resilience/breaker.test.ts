@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { loadConfig } from '../../src/config/index.js';
+import { UPSTREAMS, loadConfig, upstreamUrlEnv, type UpstreamName } from '../../src/config/index.js';
 import { CircuitBreaker, type BreakerOptions } from '../../src/datasources/http/breaker.js';
 import { TokenProvider } from '../../src/datasources/http/token-provider.js';
 import { UpstreamClient } from '../../src/datasources/http/upstream-client.js';
@@ -30,17 +30,8 @@ function defaults(): BreakerOptions {
     HMPPS_AUTH_URL: 'http://127.0.0.1:1',
     CLIENT_ID: 'id',
     CLIENT_SECRET: 'secret',
-    PRISON_API_URL: 'http://127.0.0.1:1',
-    PRISONER_SEARCH_URL: 'http://127.0.0.1:1',
-    ALERTS_API_URL: 'http://127.0.0.1:1',
-    MANAGE_POM_URL: 'http://127.0.0.1:1',
-    PROBATION_SEARCH_URL: 'http://127.0.0.1:1',
-    DELIUS_INTEGRATION_URL: 'http://127.0.0.1:1',
-    PERSON_RECORD_URL: 'http://127.0.0.1:1',
-    INCENTIVES_API_URL: 'http://127.0.0.1:1',
-    HEALTH_AND_MEDICATION_API_URL: 'http://127.0.0.1:1',
-    NON_ASSOCIATIONS_API_URL: 'http://127.0.0.1:1',
-    PERSONAL_RELATIONSHIPS_API_URL: 'http://127.0.0.1:1',
+    // Every upstream's URL (the list grows with the data areas).
+    ...upstreamUrlEnv(Object.fromEntries(UPSTREAMS.map((name) => [name, 'http://127.0.0.1:1'])) as Record<UpstreamName, string>),
   };
   try {
     return loadConfig(env).upstreams.alerts.breaker;

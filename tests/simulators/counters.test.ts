@@ -19,6 +19,10 @@ afterAll(async () => {
 const EXPECTED_ROUTES: Record<string, string[]> = {
   auth: ['POST /auth/oauth/token'],
   prisonApi: [
+    'GET /api/adjustments/{bookingId}/sentence-and-booking',
+    'GET /api/images/{imageId}/data',
+    'POST /api/bookings/offence-history',
+    'POST /api/movements/offenders',
     'GET /api/offenders/{offenderNo}',
     'GET /api/offenders/{offenderNo}/addresses',
     'GET /api/bookings/offenderNo/{offenderNo}/offenceHistory',
@@ -63,6 +67,7 @@ const EXPECTED_ROUTES: Record<string, string[]> = {
   healthAndMedication: ['GET /prisoners/{prisonerNumber}'],
   nonAssociations: ['POST /non-associations/involving', 'GET /prisoner/{prisonerNumber}/non-associations'],
   personalRelationships: ['GET /prisoner/{prisonNumber}/contact', 'GET /prisoner/{prisonerNumber}/number-of-children'],
+  adjudications: ['GET /reported-adjudications/prisoner/{prisonerNumber}'],
 };
 
 describe('admin', () => {
