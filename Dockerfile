@@ -5,7 +5,7 @@
 #   build       compiles TypeScript to dist/ (the gateway, and the heartbeat/certificate CLIs when present)
 #   prod-deps   production dependencies only (npm ci --omit=dev)
 #   tools       development image for docker compose: simulators and development certificates (not for production)
-#   runtime     the production image: node, dist/, production node_modules, schema/ -- nothing else
+#   runtime     the production image: node, dist/, production node_modules, schema/, the policy JSON Schema -- nothing else
 #
 # Build:  docker build -t person-graph .
 # Run:    see docker-compose.yml (development) and k8s/ (environments).
@@ -66,6 +66,8 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY schema ./schema
+# The policy file's JSON Schema (the gateway checks every policy with it: src/auth/policy-schema.ts), not a policy.
+COPY policy/policy.schema.json ./policy/policy.schema.json
 # No policy file is baked in: POLICY_FILE must point at a mounted policy (ConfigMap / compose volume), so an
 # image started without one fails fast instead of running with the development policy.
 USER 10001:10001

@@ -12,6 +12,7 @@ import {
 } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import type { RowFilters, SupervisionStatus } from '../domain/visibility.js';
+import { policySchemaProblems } from './policy-schema.js';
 import { parseStoredKey, type StoredApiKey } from './api-keys.js';
 import { normaliseSerial } from './certificates.js';
 
@@ -143,7 +144,11 @@ export function parsePolicy(file: string, text: string, schema: GraphQLSchema, o
     throw new PolicyError(file, [`not valid YAML: ${(e as Error).message.split('\n')[0]}`]);
   }
   const hash = createHash('sha256').update(text).digest('hex').slice(0, 16);
-  return buildPolicy(file, doc, schema, options, hash);
+  const policy = buildPolicy(file, doc, schema, options, hash);
+  // The published JSON Schema holds too (policy-schema.ts): what it refuses and the checks above let through.
+  const shapeProblems = policySchemaProblems(doc);
+  if (shapeProblems.length > 0) throw new PolicyError(file, shapeProblems);
+  return policy;
 }
 
 type Doc = Record<string, unknown>;

@@ -37,3 +37,22 @@ describe('policy reference (docs/policy-reference.md)', () => {
     expect(readFileSync(REFERENCE_FILE, 'utf8')).toBe(policyReference());
   });
 });
+
+describe('the gateway checks a policy with the same JSON Schema', () => {
+  it('refuses what the schema refuses even where its own checks let it through (a description that is not text)', async () => {
+    const { parsePolicy, PolicyError } = await import('../../src/auth/policy.js');
+    const { buildSchema } = await import('../../src/server/schema.js');
+    const graph = buildSchema();
+    const text = (description: string) =>
+      `roles:\n  r:\n    description: ${description}\n    grants: [Query.person, Person.firstName]\nconsumers:\n  c:\n    roles: [r]\n`;
+    expect(() => parsePolicy('ok.yaml', text('Names only.'), graph)).not.toThrow();
+    let refused: unknown;
+    try {
+      parsePolicy('bad.yaml', text('42'), graph);
+    } catch (e) {
+      refused = e;
+    }
+    expect(refused).toBeInstanceOf(PolicyError);
+    expect((refused as InstanceType<typeof PolicyError>).problems).toEqual(['roles.r.description: must be string (policy/policy.schema.json)']);
+  });
+});
