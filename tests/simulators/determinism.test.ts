@@ -62,11 +62,16 @@ describe('determinism', () => {
 
   it('--latency-ms is the response time from arrival: never sooner, and not much later when unloaded', async () => {
     const token = await second.token();
-    const res = await call(`${second.urls.prisonerSearch}/prisoner/${linked.prisonNumber!}`, { token });
-    expect(res.status).toBe(200);
-    expect(res.ms).toBeGreaterThanOrEqual(40);
-    // The simulator's own work is inside the 40 ms; the rest is timer granularity, a new connection and noise.
-    expect(res.ms).toBeLessThan(40 + 20);
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await call(`${second.urls.prisonerSearch}/prisoner/${linked.prisonNumber!}`, { token });
+      expect(res.status).toBe(200);
+      expect(res.ms).toBeGreaterThanOrEqual(40);
+      times.push(res.ms);
+    }
+    // The simulator's own work is inside the 40 ms; the rest is timer granularity, a new connection and noise:
+    // the quickest of five calls shows it (one call alone is at the mercy of whatever else the machine runs).
+    expect(Math.min(...times)).toBeLessThan(40 + 20);
   });
 
   it('another seed gives other people (and another well-known file)', async () => {
