@@ -8,26 +8,10 @@ import { join } from 'node:path';
 import { REPO_ROOT } from './repo-root.js';
 import { createInterface } from 'node:readline';
 
-export type UpstreamName = 'auth' | 'prisonApi' | 'prisonerSearch' | 'alerts' | 'managePom' | 'probationSearch' | 'deliusIntegration' | 'personRecord'
-  | 'arns'
-  | 'cvl'
-  | 'caseNotes'
-  | 'adjudications'
-  | 'incentives'
-  | 'healthAndMedication'
-  | 'nonAssociations'
-  | 'personalRelationships';
+/** The simulated upstreams: the simulators' own list (simulators/lib/http.ts). */
+import { UPSTREAM_NAMES, type UpstreamName } from '../simulators/lib/http.js';
 
-export const UPSTREAM_NAMES: readonly UpstreamName[] = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord',
-  'arns',
-  'cvl',
-  'caseNotes',
-  'adjudications',
-  'incentives',
-  'healthAndMedication',
-  'nonAssociations',
-  'personalRelationships',
-];
+export { UPSTREAM_NAMES, type UpstreamName };
 
 /** A fault as the admin API takes it (simulators/lib/faults.ts). */
 export type { FaultConfig } from '../simulators/lib/faults.js';

@@ -182,6 +182,14 @@ export function stringArrayBody(ctx: RouteContext, max: number, what = 'identifi
   return body as string[];
 }
 
+/** A batch route's body of booking ids (whole numbers), at most `max` of them, each once. */
+export function bookingIdsBody(ctx: RouteContext, max: number): number[] {
+  const body = ctx.json();
+  if (!Array.isArray(body) || body.some((x) => !Number.isInteger(x))) throw new HttpError(400, 'Request body must be a JSON array of booking ids');
+  if (body.length > max) throw new HttpError(400, `At most ${max} booking ids may be requested at once`);
+  return [...new Set(body as number[])];
+}
+
 export function objectBody(ctx: RouteContext): Record<string, unknown> {
   const body = ctx.json();
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {

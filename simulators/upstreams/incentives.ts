@@ -1,6 +1,6 @@
 /** DPS Incentives API (dps-incentives.json): incentive level reviews, per prisoner and in batch by booking id. */
 
-import { HttpError, type UpstreamDefinition, hmppsError, ok } from '../lib/http.js';
+import { HttpError, type UpstreamDefinition, bookingIdsBody, hmppsError, ok } from '../lib/http.js';
 import { type IncentiveHistoryModel, incentiveHistory } from '../lib/incentives-data.js';
 import type { Population } from '../lib/population.js';
 
@@ -47,11 +47,8 @@ export function createIncentives(pop: Population): UpstreamDefinition {
         method: 'POST',
         path: '/incentive-reviews/bookings',
         handler: (ctx) => {
-          const body = ctx.json();
-          if (!Array.isArray(body) || body.some((x) => !Number.isInteger(x))) throw new HttpError(400, 'Request body must be a JSON array of booking ids');
-          if (body.length > MAX_BATCH) throw new HttpError(400, `At most ${MAX_BATCH} booking ids may be requested at once`);
           const levels: Array<{ bookingId: number; iepLevel: string }> = [];
-          for (const id of new Set(body as number[])) {
+          for (const id of bookingIdsBody(ctx, MAX_BATCH)) {
             const hit = pop.byBookingId(id);
             const history = hit && hit.bookingSeq === 0 ? incentiveHistory(pop, hit.person) : null;
             const latest = history?.reviews[0];

@@ -15,7 +15,7 @@ import {
   reasonableAdjustments,
   visitRestrictions,
 } from '../lib/details.js';
-import { HttpError, type UpstreamDefinition, boolParam, hmppsError, listParam, ok, stringArrayBody } from '../lib/http.js';
+import { HttpError, type UpstreamDefinition, boolParam, bookingIdsBody, hmppsError, listParam, ok, stringArrayBody } from '../lib/http.js';
 import { PRISON_NUMBER_PATTERN } from '../lib/identifiers.js';
 import type { Person, Population } from '../lib/population.js';
 import { HEALTH_TREATMENTS, PRISON_BY_CODE, prisonName } from '../lib/reference.js';
@@ -423,11 +423,8 @@ export function createPrisonApi(pop: Population): UpstreamDefinition {
         method: 'POST',
         path: '/api/bookings/offence-history',
         handler: (ctx) => {
-          const body = ctx.json();
-          if (!Array.isArray(body) || body.some((x) => typeof x !== 'number' || !Number.isInteger(x))) throw new HttpError(400, 'Request body must be a JSON array of booking ids');
-          if (body.length > MAX_BATCH) throw new HttpError(400, `At most ${MAX_BATCH} booking ids`);
           const out: Record<string, unknown>[] = [];
-          for (const id of new Set(body as number[])) {
+          for (const id of bookingIdsBody(ctx, MAX_BATCH)) {
             const hit = pop.byBookingId(id);
             const b = hit ? bookings(pop, hit.person)[hit.bookingSeq] : undefined;
             if (!b) continue;
@@ -441,11 +438,8 @@ export function createPrisonApi(pop: Population): UpstreamDefinition {
         method: 'POST',
         path: '/api/offender-sentences/bookings',
         handler: (ctx) => {
-          const body = ctx.json();
-          if (!Array.isArray(body) || body.some((x) => typeof x !== 'number' || !Number.isInteger(x))) throw new HttpError(400, 'Request body must be a JSON array of booking ids');
-          if (body.length > MAX_BATCH) throw new HttpError(400, `At most ${MAX_BATCH} booking ids`);
           const out: Record<string, unknown>[] = [];
-          for (const id of new Set(body as number[])) {
+          for (const id of bookingIdsBody(ctx, MAX_BATCH)) {
             const hit = pop.byBookingId(id);
             const b = hit ? bookings(pop, hit.person)[hit.bookingSeq] : undefined;
             if (hit && b) out.push(offenderSentenceDetail(pop, hit.person, b));

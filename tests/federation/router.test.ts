@@ -148,18 +148,22 @@ async function listedThroughRouter(consumer: string, court: string, endpoint?: s
   return { r, personGraphRequests, hearingsEntityCalls: hearings.counts.entities - entitiesBefore, simulators: flatten(await sims.counters()) };
 }
 
-describe('Person Graph behind Hive Gateway (a real router from npm)', () => {
-  it('a query spanning both subgraphs gets merged data: Person Graph’s person with the hearings subgraph’s nextHearing', async () => {
-    const p = wk('linked');
-    const r = await viaRouter('police-force', 'query($id: ID!) { person(hmppsId: $id) { hmppsId firstName lastName nextHearing { court startsAt } } }', { id: p.prisonNumber });
-    expect(r.body.errors).toBeUndefined();
-    expect(r.body.data!.person).toEqual({
-      hmppsId: p.crn,
-      firstName: p.firstName,
-      lastName: p.lastName,
-      nextHearing: { court: MIXED_COURT, startsAt: expect.stringMatching(/^2030-01-/) },
-    });
+/** The well-known linked person asked through a router: Person Graph's fields with the hearings subgraph's nextHearing. */
+async function expectMergedPerson(endpoint?: string): Promise<void> {
+  const p = wk('linked');
+  const query = 'query($id: ID!) { person(hmppsId: $id) { hmppsId firstName lastName nextHearing { court startsAt } } }';
+  const r = await viaRouter('police-force', query, { id: p.prisonNumber }, endpoint);
+  expect(r.body.errors).toBeUndefined();
+  expect(r.body.data!.person).toEqual({
+    hmppsId: p.crn,
+    firstName: p.firstName,
+    lastName: p.lastName,
+    nextHearing: { court: MIXED_COURT, startsAt: expect.stringMatching(/^2030-01-/) },
   });
+}
+
+describe('Person Graph behind Hive Gateway (a real router from npm)', () => {
+  it('a query spanning both subgraphs gets merged data: Person Graph’s person with the hearings subgraph’s nextHearing', () => expectMergedPerson());
 
   it('1 and 20 people from the hearings subgraph: ONE _entities request to Person Graph each, and the simulator calls of persons(hmppsIds) with the same ids', async () => {
     const one = await listedThroughRouter('police-force', ONE_COURT);
@@ -244,17 +248,7 @@ describe('Person Graph behind Hive Gateway (a real router from npm)', () => {
 describe('Person Graph behind Apollo Gateway (@apollo/gateway from npm: Apollo\'s query planner, the same supergraph)', () => {
   const viaApollo = (name: string | null, query: string, variables?: Record<string, unknown>) => viaRouter(name, query, variables, apollo.url);
 
-  it('a query spanning both subgraphs gets merged data', async () => {
-    const p = wk('linked');
-    const r = await viaApollo('police-force', 'query($id: ID!) { person(hmppsId: $id) { hmppsId firstName lastName nextHearing { court startsAt } } }', { id: p.prisonNumber });
-    expect(r.body.errors).toBeUndefined();
-    expect(r.body.data!.person).toEqual({
-      hmppsId: p.crn,
-      firstName: p.firstName,
-      lastName: p.lastName,
-      nextHearing: { court: MIXED_COURT, startsAt: expect.stringMatching(/^2030-01-/) },
-    });
-  });
+  it('a query spanning both subgraphs gets merged data', () => expectMergedPerson(apollo.url));
 
   it('20 people: ONE _entities request to Person Graph, costing the simulator calls of persons with the same ids', async () => {
     const many = await listedThroughRouter('police-force', TWENTY_COURT, apollo.url);

@@ -17,19 +17,11 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { answerOutcome } from '../../src/observability/metrics.js';
 import { REPO_ROOT } from '../../local-stack/repo-root.js';
+import { UPSTREAMS as CONFIGURED_UPSTREAMS } from '../../src/config/index.js';
 
 const NS = 'person-graph-prod';
 const PODS = ['person-graph-7d9f-a', 'person-graph-7d9f-b'];
-const UPSTREAMS = ['prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord',
-  'arns',
-  'cvl',
-  'caseNotes',
-  'adjudications',
-  'incentives',
-  'healthAndMedication',
-  'nonAssociations',
-  'personalRelationships',
-];
+const UPSTREAMS = [...CONFIGURED_UPSTREAMS];
 /** 15 s between samples: 20 intervals are the healthy 5 minutes, the fault starts at 5m. */
 const HEALTHY = 20;
 const FAULT_AT_MIN = 5;

@@ -11,19 +11,11 @@ import { postGraphQL } from '../../local-stack/https.js';
 import { wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
 import { asConsumer, freePort, scrape, writeTestPolicy } from './support.js';
+import { UPSTREAMS as CONFIGURED_UPSTREAMS } from '../../src/config/index.js';
 
 const people = wellKnownPeople();
 const linked = people.people.find((p) => p.key === 'linked')!;
-const UPSTREAMS = ['auth', 'prisonApi', 'prisonerSearch', 'alerts', 'managePom', 'probationSearch', 'deliusIntegration', 'personRecord',
-  'arns',
-  'cvl',
-  'caseNotes',
-  'adjudications',
-  'incentives',
-  'healthAndMedication',
-  'nonAssociations',
-  'personalRelationships',
-];
+const UPSTREAMS = ['auth', ...CONFIGURED_UPSTREAMS];
 
 /** Registered as dev-consumer's trusted documents: their operation names may be logged and used as labels. */
 const OPS_PROBE = 'query OpsProbe($id: ID!) { person(hmppsId: $id) { firstName } }';

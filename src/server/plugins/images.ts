@@ -7,8 +7,7 @@ import { preferredHmppsId } from '../../domain/person.js';
 import { isLimitedAccess, visibilityOf } from '../../domain/visibility.js';
 import { errorBody } from '../../errors/contract.js';
 import type { Ledger } from '../../ledger/index.js';
-import { onBehalfOf } from './declarations.js';
-import { accessPathOf } from './ledger.js';
+import { requestLedgerFields } from './ledger.js';
 import { scopeOf } from '../telemetry.js';
 
 export interface ImagesOptions {
@@ -37,18 +36,10 @@ const images: FastifyPluginAsync<ImagesOptions> = async (app, options) => {
   const { links, dataSources, ledger, maxBytes, developmentListener } = options;
 
   const record = (request: FastifyRequest, status: number, code: string | null, subject: string | null) => {
-    const consumer = request.consumer;
     request.ledgerRecorded = true;
     ledger.record({
       kind: subject ? 'disclosure' : 'refusal',
-      at: new Date().toISOString(),
-      requestId: String(request.id),
-      consumer: consumer?.name ?? null,
-      certificateSerial: consumer?.certificateSerial ?? null,
-      accessPath: accessPathOf(request, developmentListener),
-      onBehalfOf: onBehalfOf(request),
-      purpose: consumer?.grant.purpose ?? null,
-      requestPurpose: request.requestPurpose ?? null,
+      ...requestLedgerFields(request, developmentListener),
       operationName: `GET ${IMAGE_PATH}{id}`,
       documentHash: null,
       outcome: subject ? 'ok' : code === 'NOT_FOUND' ? 'refused' : 'error',

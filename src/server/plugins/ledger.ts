@@ -20,6 +20,20 @@ export function accessPathOf(request: FastifyRequest, developmentListener: boole
   return request.identifiedVia === 'proxy' ? 'trusted-proxy' : 'direct-mtls';
 }
 
+/** What every ledger record of an HTTP request says about who asked, how and why (the rest is the record's own). */
+export function requestLedgerFields(request: FastifyRequest, developmentListener: boolean) {
+  const consumer = request.consumer;
+  return {
+    at: new Date().toISOString(),
+    requestId: String(request.id),
+    consumer: consumer?.name ?? null,
+    certificateSerial: consumer?.certificateSerial ?? null,
+    accessPath: accessPathOf(request, developmentListener),
+    onBehalfOf: onBehalfOf(request),
+    purpose: consumer?.grant.purpose ?? null,
+    requestPurpose: request.requestPurpose ?? null,
+  };
+}
 
 /** Statuses of requests refused before GraphQL ran: identity (401, 403), rate limit (429), GET (405), ledger closed (503). */
 const REFUSED: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 405: 'BAD_REQUEST', 429: 'RATE_LIMITED', 503: 'SERVICE_UNAVAILABLE' };
@@ -36,17 +50,9 @@ export function recordRefusals(app: FastifyInstance, ledger: Ledger, development
     const t = request.telemetry;
     const code = t?.errorCodes.find((c) => NAMED_REFUSALS.has(c)) ?? REFUSED[reply.statusCode];
     if (request.ledgerRecorded || code === undefined) return;
-    const consumer = request.consumer;
     ledger.record({
       kind: 'refusal',
-      at: new Date().toISOString(),
-      requestId: String(request.id),
-      consumer: consumer?.name ?? null,
-      certificateSerial: consumer?.certificateSerial ?? null,
-      accessPath: accessPathOf(request, developmentListener),
-      onBehalfOf: onBehalfOf(request),
-      purpose: consumer?.grant.purpose ?? null,
-      requestPurpose: request.requestPurpose ?? null,
+      ...requestLedgerFields(request, developmentListener),
       operationName: null,
       documentHash: t?.document?.id ?? null,
       ...(t?.document ? { documentTrusted: t.document.trusted } : {}),
