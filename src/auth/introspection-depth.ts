@@ -9,9 +9,14 @@ import { graphQLError } from '../errors/contract.js';
  */
 export const MAX_OF_TYPE_DEPTH = 10;
 
-/** Refuses a document whose `ofType` selections nest deeper than `max` (through fragments too). */
+/**
+ * Refuses a document whose `ofType` selections nest deeper than `max` (through fragments too). A
+ * fragment's depth is measured once per document: a fragment that spreads the previous one twice,
+ * forty times over, is 2^40 selections expanded but 41 fragments measured.
+ */
 export function maxOfTypeDepthRule(max = MAX_OF_TYPE_DEPTH): ValidationRule {
   return (context: ValidationContext): ASTVisitor => {
+    const fragmentDepth = new Map<string, number>();
     const deepest = (set: SelectionSetNode | undefined, visiting: Set<string>): number => {
       let out = 0;
       for (const selection of set?.selections ?? []) {
@@ -22,11 +27,16 @@ export function maxOfTypeDepthRule(max = MAX_OF_TYPE_DEPTH): ValidationRule {
           depth = deepest(selection.selectionSet, visiting);
         } else {
           const name = selection.name.value;
-          if (visiting.has(name)) continue; // a fragment cycle is reported by NoFragmentCyclesRule
-          const fragment = context.getFragment(name);
-          visiting.add(name);
-          depth = deepest(fragment?.selectionSet, visiting);
-          visiting.delete(name);
+          const known = fragmentDepth.get(name);
+          if (known !== undefined) depth = known;
+          else {
+            if (visiting.has(name)) continue; // a fragment cycle is reported by NoFragmentCyclesRule
+            const fragment = context.getFragment(name);
+            visiting.add(name);
+            depth = deepest(fragment?.selectionSet, visiting);
+            visiting.delete(name);
+            fragmentDepth.set(name, depth);
+          }
         }
         out = Math.max(out, depth);
         if (out > max) return out;

@@ -73,17 +73,31 @@ const LOOKUPS_OF: Record<string, readonly Lookup[]> = {
   licences: ['licenceSummaries'],
 };
 
-/** The field names of a selection set, through fragments, as `name` and `parent.name` (two levels). */
-function selectedPaths(set: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, prefix: string, depth: number, out: Set<string>): void {
+/**
+ * The field names of a selection set, through fragments, as `name` and `parent.name` (two levels). A
+ * fragment adds the same paths wherever it is spread at the same place, so it is walked once per place
+ * (`seen`): a fragment bomb of free fields (`__typename`, which the cost limit does not count) stays linear.
+ */
+function selectedPaths(
+  set: SelectionSetNode | undefined,
+  fragments: Record<string, FragmentDefinitionNode>,
+  prefix: string,
+  depth: number,
+  out: Set<string>,
+  seen = new Set<string>(),
+): void {
   for (const s of set?.selections ?? []) {
     if (s.kind === Kind.FIELD) {
       const path = prefix + s.name.value;
       out.add(path);
-      if (depth > 1) selectedPaths(s.selectionSet, fragments, `${path}.`, depth - 1, out);
+      if (depth > 1) selectedPaths(s.selectionSet, fragments, `${path}.`, depth - 1, out, seen);
     } else if (s.kind === Kind.INLINE_FRAGMENT) {
-      selectedPaths(s.selectionSet, fragments, prefix, depth, out);
+      selectedPaths(s.selectionSet, fragments, prefix, depth, out, seen);
     } else {
-      selectedPaths(fragments[s.name.value]?.selectionSet, fragments, prefix, depth, out);
+      const place = `${prefix}|${s.name.value}`;
+      if (seen.has(place)) continue;
+      seen.add(place);
+      selectedPaths(fragments[s.name.value]?.selectionSet, fragments, prefix, depth, out, seen);
     }
   }
 }
@@ -99,8 +113,7 @@ export function selectsField(fieldNodes: readonly FieldNode[], fragments: Record
 const known = new WeakMap<FieldNode, ReadonlySet<Lookup>>();
 
 /**
- * The lookups the selection of a field returning Person (or a list of them) will make. (The walk
- * expands fragments: the operation gate's cost limit, checked before execution, bounds the expansion.)
+ * The lookups the selection of a field returning Person (or a list of them) will make.
  */
 export function lookupsOf(fieldNodes: readonly FieldNode[], fragments: Record<string, FragmentDefinitionNode>): ReadonlySet<Lookup> {
   const single = fieldNodes.length === 1 ? fieldNodes[0]! : null;

@@ -56,8 +56,16 @@ export function disclosureOf(
     return named !== undefined && isAbstractType(named) && schema.isSubType(named, type);
   };
 
-  /** The fields selected on an object of `type`, fragments that apply flattened, by response key (first node per key). */
-  const fieldsOf = (set: SelectionSetNode, type: GraphQLObjectType, out = new Map<string, FieldNode>()): Map<string, FieldNode> => {
+  /**
+   * The fields selected on an object of `type`, fragments that apply flattened, by response key (first node per key).
+   * A named fragment is taken once per selection (as graphql-js collects fields): a fragment bomb stays linear.
+   */
+  const fieldsOf = (
+    set: SelectionSetNode,
+    type: GraphQLObjectType,
+    out = new Map<string, FieldNode>(),
+    visited = new Set<string>(),
+  ): Map<string, FieldNode> => {
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
         const key = sel.alias?.value ?? sel.name.value;
@@ -70,10 +78,11 @@ export function disclosureOf(
           }
         }
       } else if (sel.kind === Kind.INLINE_FRAGMENT) {
-        if (applies(sel.typeCondition?.name.value, type)) fieldsOf(sel.selectionSet, type, out);
-      } else {
+        if (applies(sel.typeCondition?.name.value, type)) fieldsOf(sel.selectionSet, type, out, visited);
+      } else if (!visited.has(sel.name.value)) {
+        visited.add(sel.name.value);
         const fragment = fragments.get(sel.name.value);
-        if (fragment && applies(fragment.typeCondition.name.value, type)) fieldsOf(fragment.selectionSet, type, out);
+        if (fragment && applies(fragment.typeCondition.name.value, type)) fieldsOf(fragment.selectionSet, type, out, visited);
       }
     }
     return out;

@@ -5,6 +5,7 @@
  * false while start-up waits for Redis.
  */
 import { spawn } from 'node:child_process';
+import { type AddressInfo, type Socket, createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -123,13 +124,16 @@ describe('rate limit per consumer', () => {
     await until(async () => (await health(shared.closed)) === 'UP');
   });
 
-  it('readiness is false until start-up completes (here: waiting for an unreachable Redis), then the gateway serves, failing open', async () => {
+  it('readiness is false until start-up completes (here: waiting for a Redis that never answers), then the gateway serves, failing open', async () => {
     const managementPort = await freePort();
     const observed: number[] = [];
+    // A Redis that accepts connections and never answers: start-up waits its full time for it. (A
+    // refused connection ends the wait at once, and readiness could then turn 200 before the first poll.)
+    const silent = await silentServer();
     // Spawned by hand, not by startGatewayProcess: this test watches readiness before the `ready` line.
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts')], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', ...stack.env({ REDIS_URL: `redis://127.0.0.1:${await freePort()}`, MANAGEMENT_PORT: String(managementPort) }) },
+      env: { PATH: process.env.PATH ?? '', ...stack.env({ REDIS_URL: `redis://127.0.0.1:${silent.port}`, MANAGEMENT_PORT: String(managementPort) }) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const logs: string[] = [];
@@ -149,6 +153,7 @@ describe('rate limit per consumer', () => {
       }, 15_000);
       expect(observed).toEqual([503, 200]);
       expect(await loggedLine({ logs }, (l) => l.includes('rate-limit store not reachable at start-up'))).toBeDefined();
+      await until(async () => consumerUrl !== '', 5000); // the `ready` line may follow readiness by a moment
       const result = await asConsumer(consumerUrl, stack.certs, stack.policy, 'devConsumer')(QUERY);
       expect(result.status).toBe(200);
     } finally {
@@ -156,9 +161,29 @@ describe('rate limit per consumer', () => {
       const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       expect(await exited).toBe(0);
       clearTimeout(timer);
+      await silent.close();
     }
   });
 });
+
+/** A TCP listener on a free loopback port that accepts connections and never writes a byte. */
+async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
 
 async function until(check: () => Promise<boolean>, timeoutMs = 3000): Promise<void> {
   const end = Date.now() + timeoutMs;

@@ -93,6 +93,7 @@ function corpus(): Bad[] {
     ['aliases multiplied by fragment spreads', `{ ${Array.from({ length: 6 }, (_, i) => `p${i}: person(hmppsId: "${ID}") { ...F }`).join(' ')} } fragment F on Person { ${fields(5)} }`],
     ['30 root fields', `{ ${Array.from({ length: 30 }, (_, i) => `r${i}: person(hmppsId: "${ID}") { firstName }`).join(' ')} }`],
     ['fragment bomb (2^20 fields)', `{ person(hmppsId: "${ID}") { ...F20 } } fragment F0 on Person { hmppsId } ${Array.from({ length: 20 }, (_, i) => `fragment F${i + 1} on Person { ...F${i} ...F${i} }`).join(' ')}`],
+    ['fragment bomb (2^40 fields)', `{ person(hmppsId: "${ID}") { ...F40 } } fragment F0 on Person { hmppsId } ${Array.from({ length: 40 }, (_, i) => `fragment F${i + 1} on Person { ...F${i} ...F${i} }`).join(' ')}`],
     ['fragment bomb through aliases', `{ person(hmppsId: "${ID}") { ...G12 } } fragment G0 on Person { a: hmppsId b: firstName } ${Array.from({ length: 12 }, (_, i) => `fragment G${i + 1} on Person { ...G${i} ...G${i} }`).join(' ')}`],
     ['page size in the millions', `{ searchPersons(criteria: {lastName: "Smith"}, first: 5000000) { nodes { hmppsId } } }`],
     ['page size from a variable', `query Q($n: Int) { searchPersons(criteria: {lastName: "Smith"}, first: $n) { nodes { aliases { firstName } } } }`, { n: 100_000 }],
@@ -195,6 +196,14 @@ describe('bad input corpus', () => {
     }
     expect(upstreamCalls(await stack.sims.counters())).toBe(0);
   });
+
+  it('a fragment bomb of free fields (2^40 __typename: nothing to refuse, the cost is 1) is answered, in linear time, like its one-spread form', async () => {
+    const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
+    const frags = ['fragment T0 on Person { __typename }', ...Array.from({ length: 40 }, (_, i) => `fragment T${i + 1} on Person { ...T${i} ...T${i} }`)];
+    // Every walk of the selection (speculative lookups, the disclosure ledger, the ofType rule) used to expand each spread.
+    const bomb = await dev.gql(`{ person(hmppsId: "${linked.crn}") { firstName ...T40 } } ${frags.join(' ')}`);
+    expect(bomb.body).toEqual({ data: { person: { firstName: linked.firstName, __typename: 'Person' } } });
+  }, 60_000);
 
   it('an unregistered persisted-query hash is answered as Apollo clients expect: PERSISTED_QUERY_NOT_FOUND (they resend the text; ADR 20)', async () => {
     const r = await dev.send(JSON.stringify({ extensions: { persistedQuery: { version: 1, sha256Hash: 'a'.repeat(64) } } }));
