@@ -135,6 +135,23 @@ export function client(baseUrl: string, options: ClientOptions) {
 
 export type Client = ReturnType<typeof client>;
 
+/**
+ * Resets the simulators' counters once no upstream call has arrived for a moment. A request answered
+ * early (a person found filtered while the speculative reads of its side were in flight, ADR 19)
+ * leaves calls that reach a loaded simulator only after its answer: counted after a plain reset, they
+ * would be charged to the next test.
+ */
+export async function resetCountersWhenQuiet(sims: { counters(): Promise<Record<string, Record<string, number>>>; resetCounters(): Promise<void> }): Promise<void> {
+  let last = JSON.stringify(await sims.counters());
+  for (let i = 0; i < 20; i++) {
+    await new Promise((r) => setTimeout(r, 150));
+    const now = JSON.stringify(await sims.counters());
+    if (now === last) break;
+    last = now;
+  }
+  await sims.resetCounters();
+}
+
 /** Upstream requests the simulators saw, health pings left out (they are the gateway's own checks). */
 export function upstreamCalls(counters: Record<string, Record<string, number>>): number {
   return Object.entries(counters)
