@@ -4,7 +4,7 @@
  * As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root).
  */
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../ops/support.js';
@@ -31,12 +31,23 @@ export async function startPostgres(): Promise<PostgresHandle> {
   if (asRoot) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
   const run = (tool: string, args: string[]) =>
     execFileSync(asRoot ? 'runuser' : join(bin, tool), asRoot ? ['-u', 'postgres', '--', join(bin, tool), ...args] : args, { stdio: 'pipe' });
-  const port = await freePort();
   run('initdb', ['-D', join(dir, 'data'), '-U', 'ledger', '--auth=trust', '-E', 'UTF8', '--no-locale']);
-  const opts = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`;
-  const start = () => void run('pg_ctl', ['-D', join(dir, 'data'), '-o', opts, '-l', join(dir, 'log'), '-w', 'start']);
+  let port = 0;
+  const start = () => void run('pg_ctl', ['-D', join(dir, 'data'), '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c full_page_writes=off`, '-l', join(dir, 'log'), '-w', 'start']);
   const stop = () => void run('pg_ctl', ['-D', join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
-  start();
+  // A free port can be taken by another test's process between finding it and the server binding it
+  // (initdb takes a while): on "Address already in use", another port.
+  for (let attempt = 1; ; attempt++) {
+    port = await freePort();
+    try {
+      start();
+      break;
+    } catch (err) {
+      const log = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8') : '';
+      if (attempt >= 5 || !log.includes('Address already in use')) throw new Error(`PostgreSQL did not start: ${String(err)}\n${log.slice(-2000)}`);
+      rmSync(join(dir, 'log'), { force: true });
+    }
+  }
   return {
     url: `postgres://ledger@127.0.0.1:${port}/postgres`,
     start,
