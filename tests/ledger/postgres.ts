@@ -44,7 +44,7 @@ export async function startPostgres(): Promise<PostgresHandle> {
       break;
     } catch (err) {
       const log = existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8') : '';
-      if (attempt >= 5 || !log.includes('Address already in use')) throw new Error(`PostgreSQL did not start: ${String(err)}\n${log.slice(-2000)}`);
+      if (attempt >= 5 || !log.includes('Address already in use')) throw new Error(`PostgreSQL did not start: ${String(err)}\n${log.slice(-2000)}`, { cause: err });
       rmSync(join(dir, 'log'), { force: true });
     }
   }
