@@ -2,11 +2,13 @@
  * Prison life (issue 18): incentive level, health and diet, non-associations. Thin resolvers over the
  * loaders; a failing system nulls only the fields it feeds, with the consumer error at their path.
  */
+import type { GraphQLResolveInfo } from 'graphql';
 import { hmppsIdKey, parseHmppsId } from '../domain/identifiers.js';
 import type { PersonRef } from '../domain/person.js';
 import type { Diet, NonAssociation } from '../domain/prison-welfare.js';
 import { visibilityOf } from '../domain/visibility.js';
 import type { ResolverContext } from './context.js';
+import { reportOmitted } from './partial.js';
 import { toConsumerError } from './errors.js';
 import { fingerprint, pageOf, pageSize } from './pagination.js';
 import { prisonHalf as prisonOf, upstream, type Resolver } from './person.js';
@@ -94,8 +96,11 @@ export const prisonWelfareResolvers: Record<string, Record<string, Resolver<neve
       (await upstream(ctx.loaders.incentiveHistory.load(p.prisonNumber)))?.nextReviewDue ?? null) as Resolver<never, never>,
     daysSinceReview: (async (p: IncentiveParent, _a: unknown, ctx: ResolverContext) =>
       (await upstream(ctx.loaders.incentiveHistory.load(p.prisonNumber)))?.daysSinceReview ?? null) as Resolver<never, never>,
-    reviews: (async (p: IncentiveParent, _a: unknown, ctx: ResolverContext) =>
-      (await upstream(ctx.loaders.incentiveHistory.load(p.prisonNumber)))?.reviews ?? []) as Resolver<never, never>,
+    reviews: (async (p: IncentiveParent, _a: unknown, ctx: ResolverContext, info: GraphQLResolveInfo) => {
+      const reviews = (await upstream(ctx.loaders.incentiveHistory.load(p.prisonNumber)))?.reviews ?? [];
+      reportOmitted(ctx, info, reviews, 'PRISON');
+      return reviews;
+    }) as Resolver<never, never>,
   },
 
   HealthAndDiet: {

@@ -155,3 +155,24 @@ describe('entries a source gave that broke its contract: never silently fewer it
     ]);
   });
 });
+
+describe('single-source lists inside an answer: entries left out are counted at the list', () => {
+  it('incentive reviews that broke their contract: the level stands, an error at reviews counts the omitted reviews', async () => {
+    const query = 'query Incentive($id: ID!) { person(hmppsId: $id) { incentiveLevel { level reviews { level } } } }';
+    const ask = () => asConsumer(stack.gateway.consumerUrl, stack.certs, stack.policy)(query, { id: linked.prisonNumber! });
+    const whole = await ask();
+    const reviews = (whole.body.data?.person as { incentiveLevel: { reviews: unknown[] } }).incentiveLevel.reviews.length;
+    expect(reviews).toBeGreaterThan(0);
+    // `nulls` empties every object below the top: the summary stands, each review in it is all null.
+    await stack.sims.setFault('incentives', { drift: 'nulls', routes: ['GET /incentive-reviews/prisoner/{prisonerNumber}'] });
+    try {
+      const result = await ask();
+      expect(result.body.data?.person).toEqual({ incentiveLevel: { level: expect.any(String), reviews: [] } });
+      expect((result.body.errors ?? []).map((e) => [e.path, e.extensions])).toEqual([
+        [['person', 'incentiveLevel', 'reviews'], expect.objectContaining({ code: 'UPSTREAM_INVALID_RESPONSE', missingSources: ['PRISON'], omittedEntries: reviews })],
+      ]);
+    } finally {
+      await stack.sims.clearFaults();
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { carryOmitted } from '../../domain/omitted.js';
 import { calendarDate } from '../../domain/person.js';
 import type { IncentiveHistory, IncentiveReview } from '../../domain/prison-welfare.js';
 import { londonLocalToInstant } from '../../domain/time.js';
@@ -15,7 +16,10 @@ export function toIncentiveReview(dto: IncentiveReviewDetailDto): IncentiveRevie
   };
 }
 
-/** The history newest first (the spec says the upstream sends it so; sorted here so a consumer can rely on it). */
+/**
+ * The history newest first (the spec says the upstream sends it so; sorted here so a consumer can rely on it),
+ * missing what the decoder left out (docs/adr/0021).
+ */
 export function toIncentiveHistory(dto: IncentiveReviewSummaryDto): IncentiveHistory {
   const reviews = dto.iepDetails.map(toIncentiveReview);
   const key = (r: IncentiveReview) => r.reviewedAt ?? r.reviewedOn ?? '';
@@ -25,6 +29,6 @@ export function toIncentiveHistory(dto: IncentiveReviewSummaryDto): IncentiveHis
     reviewedOn: calendarDate(dto.iepDate),
     nextReviewDue: calendarDate(dto.nextReviewDate),
     daysSinceReview: dto.daysSinceReview,
-    reviews: reviews.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0)),
+    reviews: carryOmitted(dto.iepDetails, reviews.sort((a, b) => (key(a) < key(b) ? 1 : key(a) > key(b) ? -1 : 0))),
   };
 }
