@@ -46,7 +46,7 @@ export function gatewayEnv(sims: SimulatorHandle, certs: ServerCertificateFiles)
  * Starts the real gateway (src/main.ts) as its own process and waits for its `ready` log line.
  * Resolves with the exit code instead if it exits first (for start-up refusal tests).
  */
-export function startGatewayProcess(env: Record<string, string>, timeoutMs = 20_000): Promise<GatewayHandle> {
+export function startGatewayProcess(env: Record<string, string>, timeoutMs = 45_000): Promise<GatewayHandle> {
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'main.ts')], {
       cwd: repoRoot,

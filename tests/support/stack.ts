@@ -14,7 +14,7 @@ export interface GatewayStackOptions<C extends StackCertificates, P extends { fi
   population?: number;
   /** Extra simulator command-line options, e.g. ['--fault', 'alerts:latencyMs=200']. */
   simulatorArgs?: string[];
-  /** How long the simulators, and each gateway, may take to start (a gateway at least 20 s; the `beforeAll` gets twice this and 30 s more). */
+  /** How long the simulators, and each gateway, may take to start (a gateway at least 45 s: a loaded CI machine compiles it slowly; the `beforeAll` gets twice this and 30 s more). */
   timeoutMs?: number;
   /** Makes the certificates (default `createTestCertificates`; the security tests make their own set). */
   certificates?: () => C;
@@ -63,7 +63,7 @@ export function useGatewayStack<C extends StackCertificates = TestCertificates, 
       return { ...gatewayEnv(stack.sims, stack.certs), POLICY_FILE: stack.policy.file, ...opts.env, ...extra };
     },
     async startGateway(extra: Record<string, string> = {}) {
-      const gateway = await startGatewayProcess(stack.env(extra), Math.max(20_000, opts.timeoutMs ?? 0));
+      const gateway = await startGatewayProcess(stack.env(extra), Math.max(45_000, opts.timeoutMs ?? 0));
       started.push(gateway);
       return gateway;
     },
@@ -80,7 +80,7 @@ export function useGatewayStack<C extends StackCertificates = TestCertificates, 
     stack.policy = opts.policy ? opts.policy(dir, stack.certs) : ({ file: gatewayEnv(stack.sims, stack.certs).POLICY_FILE } as P);
     stack.gateways = await Promise.all((opts.gateways ?? [{}]).map((extra) => stack.startGateway(extra)));
     stack.gateway = stack.gateways[0]!;
-  }, 2 * (opts.timeoutMs ?? 30_000) + 30_000);
+  }, 2 * Math.max(45_000, opts.timeoutMs ?? 0) + 30_000);
 
   afterAll(async () => {
     await Promise.all(started.map((g) => g.stop()));
