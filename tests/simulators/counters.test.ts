@@ -67,6 +67,7 @@ const EXPECTED_ROUTES: Record<string, string[]> = {
   healthAndMedication: ['GET /prisoners/{prisonerNumber}'],
   nonAssociations: ['POST /non-associations/involving', 'GET /prisoner/{prisonerNumber}/non-associations'],
   personalRelationships: ['GET /prisoner/{prisonNumber}/contact', 'GET /prisoner/{prisonerNumber}/number-of-children'],
+  prisonVisits: ['GET /visits/search/future/{prisonerId}', 'GET /visits/search'],
   adjudications: ['GET /reported-adjudications/prisoner/{prisonerNumber}'],
 };
 
