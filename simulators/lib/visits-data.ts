@@ -72,15 +72,17 @@ function build(pop: Population, p: Person, prisonNumber: string): VisitModel[] {
   const reference = () => [0, 1, 2, 3].map(() => rng.letters(2, LOWER)).join('-');
   for (let i = 0; i < future + past; i++) {
     const isFuture = i < future;
-    // Future visits within the booking window (28 days); past ones over the last 400 days (some beyond a year).
-    const dayOffset = isFuture ? rng.between(1, 28) : -rng.between(1, 400);
+    // Future visits within the booking window (28 days); past ones over the last 400 days (some beyond a
+    // year), those of the well-known people (but `long-lists`) within the last 300.
+    const pastSpan = p.key !== null && p.key !== 'long-lists' ? 300 : 400;
+    const dayOffset = isFuture ? rng.between(1, 28) : -rng.between(1, pastSpan);
     const cancelled = (p.key === 'linked' && i === future + 1) || (!isFuture && rng.chance(0.12));
     const closed = (p.key === 'linked' && i === 0) || rng.chance(0.08);
     const guests = approved.length > 0 ? approved.slice(0, rng.between(1, Math.min(3, approved.length))) : [];
     const visitorIds = guests.length > 0 ? guests.map((c) => c.contactId) : [9_500_000 + p.index * 16 + (i % 16)];
     const lead = guests[0];
     const notes: VisitModel['notes'] = [];
-    if (p.key === 'restricted' || (p.key === 'linked' && i === 1) || rng.chance(0.1)) notes.push({ type: 'VISITOR_CONCERN', text: rng.pick(CONCERNS) });
+    if (p.key === 'restricted' || (p.key === 'linked' && i === future) || rng.chance(0.1)) notes.push({ type: 'VISITOR_CONCERN', text: rng.pick(CONCERNS) });
     if (rng.chance(0.1)) notes.push({ type: 'VISIT_COMMENT', text: rng.pick(COMMENTS) });
     if (cancelled) notes.push({ type: 'STATUS_CHANGED_REASON', text: 'Visitor unwell on the day.' });
     out.push({
