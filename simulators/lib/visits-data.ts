@@ -6,11 +6,12 @@
  * moved with the calendar. Visitors are the person's approved social contacts (contacts-data.ts) where
  * there are any. Edge cases: no visits, dozens of past visits (paging), cancelled visits with their
  * outcome, closed visits, visit notes (free text), visitor support, a released person with past
- * visits only.
+ * visits only. Also the visit orders balance the Prison API keeps (`visitBalancesOf`): none for a
+ * released person or `no-addresses` (404).
  */
 
 import { contactsOf } from './contacts-data.js';
-import { addDays, localDateTime, wallClockToday } from './dates.js';
+import { SNAPSHOT_DATE, addDays, localDateTime, wallClockToday } from './dates.js';
 import type { Person, Population } from './population.js';
 import { Rng } from './prng.js';
 import { prisonName } from './reference.js';
@@ -136,5 +137,25 @@ export function visitDto(p: Person, v: VisitModel, today: string = wallClockToda
     createdTimestamp: booked,
     modifiedTimestamp: booked,
     firstBookedDateTime: booked,
+  };
+}
+
+export interface VisitBalancesModel {
+  remainingVo: number;
+  remainingPvo: number;
+  latestIepAdjustDate: string | null;
+  latestPrivIepAdjustDate: string | null;
+}
+
+/** The visit orders balance (nomis-prison-api.json VisitBalances), from a PRNG of its own; null when none is held. */
+export function visitBalancesOf(pop: Population, p: Person): VisitBalancesModel | null {
+  if (p.prisonNumber === null || p.prisonId === null || p.prisonId === 'OUT' || p.key === 'no-addresses') return null;
+  const rng = Rng.of(pop.seed, p.prisonNumber, 'visit-balances');
+  if (p.key === null && rng.chance(0.1)) return null;
+  return {
+    remainingVo: p.key === 'linked' ? 2 : rng.between(0, 4),
+    remainingPvo: p.key === 'linked' ? 1 : rng.between(0, 2),
+    latestIepAdjustDate: rng.chance(0.8) ? addDays(SNAPSHOT_DATE, -rng.between(1, 28)) : null,
+    latestPrivIepAdjustDate: rng.chance(0.6) ? addDays(SNAPSHOT_DATE, -rng.between(1, 28)) : null,
   };
 }

@@ -44,6 +44,7 @@ import { dietLoader } from './health-and-medication/loaders.js';
 import { nonAssociationsLoader } from './non-associations/loaders.js';
 import { contactsLoader, numberOfChildrenLoader } from './personal-relationships/loaders.js';
 import { futureVisitsLoader, visitPageLoader } from './prison-visits/loaders.js';
+import { visitBalanceLoader, visitRestrictionsLoader } from './prison-api/visit-loaders.js';
 
 /** What one request's loaders are built from: the long-lived clients and process-wide reference data. */
 export interface LoaderSources {
@@ -99,6 +100,8 @@ interface Built {
   numberOfChildren: ReturnType<typeof numberOfChildrenLoader>;
   futureVisits: ReturnType<typeof futureVisitsLoader>;
   visitPage: ReturnType<typeof visitPageLoader>;
+  visitBalance: ReturnType<typeof visitBalanceLoader>;
+  visitRestrictions: ReturnType<typeof visitRestrictionsLoader>;
 }
 
 /**
@@ -253,6 +256,12 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   }
   get visitPage() {
     return this.once('visitPage', () => visitPageLoader(this.routes.prisonVisits));
+  }
+  get visitBalance() {
+    return this.once('visitBalance', () => visitBalanceLoader(this.routes.prisonApiVisits));
+  }
+  get visitRestrictions() {
+    return this.once('visitRestrictions', () => visitRestrictionsLoader(this.routes.prisonApiVisits));
   }
 
   // Risks, needs and licences (issue 17): keyed by CRN; `licence` by licence id

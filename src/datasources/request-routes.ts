@@ -19,6 +19,7 @@ import { healthAndMedicationRoutes } from './health-and-medication/routes.js';
 import { nonAssociationsRoutes } from './non-associations/routes.js';
 import { personalRelationshipsRoutes } from './personal-relationships/routes.js';
 import { prisonVisitsRoutes } from './prison-visits/routes.js';
+import { prisonVisitRoutes } from './prison-api/visit-routes.js';
 
 /** The long-lived client of each upstream, as far as one request needs it: bound to its scope. */
 export type UpstreamClients = Record<UpstreamName, Pick<UpstreamClient, 'scoped'>>;
@@ -43,6 +44,7 @@ interface Routes {
   nonAssociations: ReturnType<typeof nonAssociationsRoutes>;
   personalRelationships: ReturnType<typeof personalRelationshipsRoutes>;
   prisonVisits: ReturnType<typeof prisonVisitsRoutes>;
+  prisonApiVisits: ReturnType<typeof prisonVisitRoutes>;
 }
 
 /**
@@ -104,6 +106,9 @@ export class RequestRoutes {
   }
   get prisonVisits() {
     return this.once('prisonVisits', () => prisonVisitsRoutes(this.caller('prisonVisits')));
+  }
+  get prisonApiVisits() {
+    return this.once('prisonApiVisits', () => prisonVisitRoutes(this.caller('prisonApi')));
   }
 
   get arns() {

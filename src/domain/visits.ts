@@ -17,3 +17,21 @@ export interface Visit {
   notes: Array<{ type: string; text: string }>;
   visitorSupport: string | null;
 }
+
+/** The visit orders a prisoner has left (Prison API). */
+export interface VisitBalance {
+  remainingVisitOrders: number;
+  remainingPrivilegedVisitOrders: number;
+  visitOrdersAdjustedOn: string | null;
+  privilegedVisitOrdersAdjustedOn: string | null;
+}
+
+/** A restriction on the prisoner's visits (Prison API), e.g. closed visits. */
+export interface VisitRestriction {
+  code: string;
+  description: string;
+  comment: string | null;
+  startDate: string | null;
+  expiryDate: string | null;
+  active: boolean;
+}

@@ -43,6 +43,16 @@ export const visitResolvers = {
         upstream(ctx.loaders.visitPage.load({ prisonNumber: prison.prisonNumber, search: { from, to, page, size: first } })),
       );
     },
+    visitBalance: async (person: PersonRef, _args: unknown, ctx: ResolverContext) => {
+      const prison = prisonHalf(person);
+      return prison ? upstream(ctx.loaders.visitBalance.load(prison.prisonNumber)) : null;
+    },
+    visitRestrictions: async (person: PersonRef, args: { includeExpired?: boolean | null }, ctx: ResolverContext) => {
+      const prison = prisonHalf(person);
+      if (!prison) return null;
+      const all = await upstream(ctx.loaders.visitRestrictions.load(prison.prisonNumber));
+      return args.includeExpired ? all : all.filter((r) => r.active);
+    },
   },
   Visit: {
     visitorCount: (v: Visit) => v.visitors.length,

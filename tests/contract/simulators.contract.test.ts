@@ -565,6 +565,14 @@ const BUILDERS: Record<string, Builder> = {
       },
     }),
   },
+  'prisonApi GET /api/bookings/offenderNo/{offenderNo}/visit/balances': {
+    // A released person and `no-addresses` hold no visit orders balance (404).
+    build: (ctx) => perPrisonNumber(ctx, (n) => `/api/bookings/offenderNo/${enc(n)}/visit/balances`, {
+      notHeld: (p) => p.key === 'released' || p.key === 'no-addresses',
+      expectKnown: () => (x) => (x.status === 200 && isObj(x.body) && typeof x.body.remainingVo === 'number' ? undefined : `expected 200 with a balance, got ${x.status}`),
+      expectUnknown: expectStatus(404),
+    }),
+  },
   'prisonApi GET /api/offenders/{offenderNo}/offender-restrictions': {
     build: (ctx) => [
       ...perPrisonNumber(ctx, (n) => `/api/offenders/${enc(n)}/offender-restrictions`),

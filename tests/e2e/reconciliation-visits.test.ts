@@ -22,7 +22,10 @@ const stack = useGatewayStack({
 
 const VISIT = `reference prisonId prisonName startAt endAt status outcome type restriction room visitorCount
   visitors { contactId mainContact } mainContact { name telephone } notes { type text } visitorSupport`;
-const FIELDS = `identifiers { prisonNumber } futureVisits { ${VISIT} } recentVisits(days: ${DAYS}, first: 100) { totalCount nodes { ${VISIT} } }`;
+const FIELDS = `identifiers { prisonNumber } futureVisits { ${VISIT} } recentVisits(days: ${DAYS}, first: 100) { totalCount nodes { ${VISIT} } }
+  visitBalance { remainingVisitOrders remainingPrivilegedVisitOrders visitOrdersAdjustedOn privilegedVisitOrdersAdjustedOn }
+  visitRestrictions(includeExpired: true) { code description comment startDate expiryDate active }
+  active: visitRestrictions { code }`;
 
 type Json = any;
 
@@ -75,6 +78,7 @@ describe('reconciliation: visits against the raw Manage Prison Visits answers', 
       if (JSON.stringify(got) !== JSON.stringify(want)) mismatches.set(field, [...(mismatches.get(field) ?? []), `${n}: got ${JSON.stringify(got)?.slice(0, 300)} want ${JSON.stringify(want)?.slice(0, 300)}`]);
     };
     let visits = 0;
+    let restrictionCount = 0;
     for (let i = 0; i < numbers.length; i += BATCH) {
       const batch = numbers.slice(i, i + BATCH);
       const today = londonToday();
@@ -85,9 +89,11 @@ describe('reconciliation: visits against the raw Manage Prison Visits answers', 
       const got = gateway.body.data?.persons as Json[];
       const byNumber = new Map<string, Json>(got.map((p) => [p.identifiers?.prisonNumber, p]));
       await Promise.all(batch.map(async (n) => {
-        const [future, search] = await Promise.all([
+        const [future, search, balance, restrictions] = await Promise.all([
           call(stack.sims.urls.prisonVisits, `/visits/search/future/${n}`),
           call(stack.sims.urls.prisonVisits, `/visits/search?prisonerId=${n}&${window}&visitStatus=BOOKED&visitStatus=CANCELLED&page=0&size=1000`),
+          call(stack.sims.urls.prisonApi, `/api/bookings/offenderNo/${n}/visit/balances`),
+          call(stack.sims.urls.prisonApi, `/api/offenders/${n}/offender-restrictions?activeRestrictionsOnly=false`),
         ]);
         const person = byNumber.get(n);
         compare('identifiers.prisonNumber', n, person?.identifiers?.prisonNumber, n);
@@ -96,12 +102,24 @@ describe('reconciliation: visits against the raw Manage Prison Visits answers', 
         visits += recent.length + (future ?? []).length;
         compare('recentVisits.totalCount', n, person?.recentVisits?.totalCount, search?.totalElements ?? 0);
         compare('recentVisits.nodes', n, person?.recentVisits?.nodes, recent.slice(0, 100).map(expectedVisit));
+        compare('visitBalance', n, person?.visitBalance, balance === null ? null : {
+          remainingVisitOrders: balance.remainingVo, remainingPrivilegedVisitOrders: balance.remainingPvo,
+          visitOrdersAdjustedOn: balance.latestIepAdjustDate ?? null, privilegedVisitOrdersAdjustedOn: balance.latestPrivIepAdjustDate ?? null,
+        });
+        // Newest start first (the spec gives no order); ties in the upstream's order.
+        const all = ((restrictions?.offenderRestrictions ?? []) as Json[])
+          .map((r, i) => ({ r, i })).sort((a, b) => (b.r.startDate < a.r.startDate ? -1 : b.r.startDate > a.r.startDate ? 1 : a.i - b.i))
+          .map(({ r }) => ({ code: r.restrictionType, description: r.restrictionTypeDescription, comment: blank(r.comment), startDate: r.startDate, expiryDate: r.expiryDate ?? null, active: r.active }));
+        restrictionCount += all.length;
+        compare('visitRestrictions', n, person?.visitRestrictions, all);
+        compare('visitRestrictions (in force)', n, person?.active, all.filter((r) => r.active).map((r) => ({ code: r.code })));
       }));
     }
-    const lines = [`\nreconciliation (visits): ${numbers.length} prisoners, ${visits} visits; values checked and mismatches per field`];
+    const lines = [`\nreconciliation (visits): ${numbers.length} prisoners, ${visits} visits, ${restrictionCount} visit restrictions; values checked and mismatches per field`];
     for (const [field, count] of checked) lines.push(`${field.padEnd(30)}${String(count).padStart(8)}${String(mismatches.get(field)?.length ?? 0).padStart(8)}`);
     process.stdout.write(`${lines.join('\n')}\n`);
     expect([...mismatches.entries()].map(([f, m]) => `${f}: ${m.length} (${m.slice(0, 2).join(' | ')})`)).toEqual([]);
     expect(visits).toBeGreaterThan(1000);
+    expect(restrictionCount).toBeGreaterThan(100);
   }, 600_000);
 });

@@ -18,7 +18,9 @@ const person = (key: string) => {
 const VISIT = `reference prisonId prisonName startAt endAt status outcome type restriction room visitorCount
   visitors { contactId mainContact } mainContact { name telephone } notes { type text } visitorSupport`;
 export const VISITS = `futureVisits { ${VISIT} }
-  recentVisits(days: 366, first: 100) { totalCount nodes { ${VISIT} } pageInfo { hasNextPage endCursor } }`;
+  recentVisits(days: 366, first: 100) { totalCount nodes { ${VISIT} } pageInfo { hasNextPage endCursor } }
+  visitBalance { remainingVisitOrders remainingPrivilegedVisitOrders visitOrdersAdjustedOn privilegedVisitOrdersAdjustedOn }
+  visitRestrictions(includeExpired: true) { code description comment startDate expiryDate active }`;
 
 const stack = useGatewayStack({ env: { MAX_QUERY_COST: '10000000' } });
 
@@ -123,6 +125,18 @@ describe('visits for the well-known people', () => {
     expect(bad.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('visit orders balance and visit restrictions (Prison API): given, or null and empty when none is held', async () => {
+    expect(linked.visitBalance).toEqual({ remainingVisitOrders: 2, remainingPrivilegedVisitOrders: 1, visitOrdersAdjustedOn: '2026-07-31', privilegedVisitOrdersAdjustedOn: '2026-07-31' });
+    expect(linked.visitRestrictions).toEqual([]);
+    const many = (await profileOf(person('many-alerts').prisonNumber!)).body.data?.person as Json;
+    expect((many.visitRestrictions as Json[]).map((r) => r.code).sort()).toEqual(['DIHCON', 'NONCON']);
+    for (const r of many.visitRestrictions as Json[]) expect(r).toMatchObject({ active: true, comment: expect.any(String), startDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    const released = (await profileOf(person('released').prisonNumber!)).body.data?.person as Json;
+    expect(released.visitBalance).toBeNull();
+    const probation = (await profileOf(person('probation-only').crn!)).body.data?.person as Json;
+    expect(probation).toMatchObject({ visitBalance: null, visitRestrictions: null });
+  });
+
   it('a cursor from one window does not page another', async () => {
     const n = person('long-lists').prisonNumber!;
     const first = await asDev('query V($id: ID!) { person(hmppsId: $id) { recentVisits(days: 366, first: 5) { pageInfo { endCursor } } } }', { id: n });
@@ -142,6 +156,8 @@ describe('partial results: Manage Prison Visits failing nulls only the visit fie
       expect(r.status).toBe(200);
       const p = r.body.data?.person as Json;
       expect(p).toMatchObject({ firstName: person('linked').firstName, identifiers: { prisonNumber: person('linked').prisonNumber }, futureVisits: null, recentVisits: null });
+      // The balance comes from the Prison API: still answered.
+      expect(p.visitBalance).toMatchObject({ remainingVisitOrders: 2 });
       const errors = r.body.errors ?? [];
       expect(errors.map((e) => e.path?.[1]).sort()).toEqual(['futureVisits', 'recentVisits']);
       for (const e of errors) expect(e.extensions).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', area: 'prison' });
@@ -193,7 +209,7 @@ describe('batching: persons of 10, 50 and 100 people with visits selected', () =
   afterAll(() => {
     const routes = [...new Set(Object.values(table).flatMap((r) => Object.keys(r)))].sort();
     const ns = Object.keys(table).map(Number);
-    const lines = ['\nupstream requests per route for persons(N ids) with futureVisits and recentVisits(first: 20)'];
+    const lines = ['\nupstream requests per route for persons(N ids) with futureVisits, recentVisits(first: 20), visitBalance, visitRestrictions'];
     lines.push(`${'route'.padEnd(70)}${ns.map((n) => `N=${n}`.padStart(8)).join('')}`);
     for (const r of routes) lines.push(`${r.padEnd(70)}${ns.map((n) => String(table[n]![r] ?? 0).padStart(8)).join('')}`);
     process.stdout.write(`${lines.join('\n')}\n`);
@@ -207,7 +223,8 @@ describe('batching: persons of 10, 50 and 100 people with visits selected', () =
       // Each person twice (aliases): deduplicated within the operation.
       const r = await asDev(`query P($ids: [ID!]!) { persons(hmppsIds: $ids) { hmppsId
         a: futureVisits { reference } b: futureVisits { startAt }
-        c: recentVisits { totalCount nodes { reference } } d: recentVisits { nodes { startAt } } } }`, { ids: all.slice(0, n) });
+        c: recentVisits { totalCount nodes { reference } } d: recentVisits { nodes { startAt } }
+        visitBalance { remainingVisitOrders } visitRestrictions { code } } }`, { ids: all.slice(0, n) });
       expect(r.status).toBe(200);
       expect(r.body.errors).toBeUndefined();
       const counters = await stack.sims.counters();
@@ -219,6 +236,8 @@ describe('batching: persons of 10, 50 and 100 people with visits selected', () =
       table[n] = row;
       expect(row['prisonVisits GET /visits/search/future/{prisonerId}']).toBe(n);
       expect(row['prisonVisits GET /visits/search']).toBe(n);
+      expect(row['prisonApi GET /api/bookings/offenderNo/{offenderNo}/visit/balances']).toBe(n);
+      expect(row['prisonApi GET /api/offenders/{offenderNo}/offender-restrictions']).toBe(n);
     }
   }, 120_000);
 });

@@ -24,8 +24,8 @@ const person = (key: string) => {
   return p;
 };
 
-const AREA_TYPES = ['VisitPage', 'Visit', 'Visitor', 'VisitContact', 'VisitNote'];
-const AREA_PERSON_FIELDS = ['Person.futureVisits', 'Person.recentVisits'];
+const AREA_TYPES = ['VisitPage', 'Visit', 'Visitor', 'VisitContact', 'VisitNote', 'VisitBalance', 'VisitRestriction'];
+const AREA_PERSON_FIELDS = ['Person.futureVisits', 'Person.recentVisits', 'Person.visitBalance', 'Person.visitRestrictions'];
 /** The main contact is another person: the sample role gives who came (contact ids), never their name or number. */
 const OPERATOR_WITHHELD = ['Visit.mainContact', 'VisitContact.name', 'VisitContact.telephone'];
 const isAreaCoordinate = (c: string) => AREA_PERSON_FIELDS.includes(c) || AREA_TYPES.includes(c.split('.')[0]!);
@@ -89,7 +89,7 @@ describe('ungranted visit coordinates are refused however written, before any up
 });
 
 describe('row filters apply to the visit fields', () => {
-  const q = 'query V($id: ID!) { person(hmppsId: $id) { futureVisits { reference } recentVisits { totalCount } } }';
+  const q = 'query V($id: ID!) { person(hmppsId: $id) { futureVisits { reference } recentVisits { totalCount } visitBalance { remainingVisitOrders } visitRestrictions { code } } }';
 
   it('a person outside the consumer’s prisons (CFI) is byte-for-byte an unknown id; Manage Prison Visits is never asked', async () => {
     await stack.sims.resetCounters();
@@ -100,6 +100,8 @@ describe('row filters apply to the visit fields', () => {
     expect(outside.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const counters = await stack.sims.counters();
     expect(upstreamCalls({ prisonVisits: counters.prisonVisits ?? {} })).toBe(0);
+    expect(counters.prisonApi?.['GET /api/bookings/offenderNo/{offenderNo}/visit/balances'] ?? 0).toBe(0);
+    expect(counters.prisonApi?.['GET /api/offenders/{offenderNo}/offender-restrictions'] ?? 0).toBe(0);
   });
 
   it('in persons, the person outside the filters is left out and their visits are never asked for', async () => {

@@ -33,6 +33,7 @@ const EXPECTED_ROUTES: Record<string, string[]> = {
     'GET /api/offenders/{offenderNo}/booking/latest/sentence-summary',
     'GET /api/offenders/{offenderNo}/sentences',
     'GET /api/images/offenders/{offenderNo}',
+    'GET /api/bookings/offenderNo/{offenderNo}/visit/balances',
     'GET /api/offenders/{offenderNo}/offender-restrictions',
     'POST /api/bookings/offenders',
     'GET /api/agencies/{agencyId}',
