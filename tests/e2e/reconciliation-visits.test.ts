@@ -1,7 +1,7 @@
 /**
- * Data truth for issue 18's visits: every prisoner of the simulated world (2,000 people by default),
+ * Data truth for issue 18's visits (and the Prison API's visit orders balance and visit restrictions): every prisoner of the simulated world (2,000 people by default),
  * fetched through the real gateway in batches (`persons(hmppsIds:)`), value by value against the raw
- * Manage Prison Visits answers read here over HTTP and interpreted from the spec's meaning (nothing
+ * Manage Prison Visits and Prison API answers read here over HTTP and interpreted from the spec's meaning (nothing
  * imported from src/). Prints values checked and mismatches per field; passes only with no mismatch.
  */
 import { describe, expect, it } from '@jest/globals';

@@ -1,5 +1,5 @@
 /**
- * Issue 18 visits datasource (Manage Prison Visits): decoders and pure mapping over spec-shaped
+ * Issue 18 visits datasources (Manage Prison Visits; the Prison API's visit balance and restrictions): decoders and pure mapping over spec-shaped
  * samples, and the loaders' per-person calls, deduplication and per-key failures.
  */
 import { describe, expect, it } from '@jest/globals';
@@ -8,6 +8,8 @@ import { decodeFutureVisits, decodeVisitPage } from '../../../src/datasources/pr
 import { futureVisitsLoader, visitPageLoader } from '../../../src/datasources/prison-visits/loaders.js';
 import { toVisit } from '../../../src/datasources/prison-visits/mapping.js';
 import type { PrisonVisitsRoutes, VisitDto } from '../../../src/datasources/prison-visits/routes.js';
+import { decodeOffenderRestrictions, decodeVisitBalances } from '../../../src/datasources/prison-api/visit-decode.js';
+import { toVisitBalance, toVisitRestrictions } from '../../../src/datasources/prison-api/visit-mapping.js';
 import { expectSpecShaped } from './spec-sample.js';
 
 // dps-manage-prison-visits.json, VisitDto (synthetic): one visit in summer time, one in winter.
@@ -101,5 +103,43 @@ describe('prison visits: loaders', () => {
     expect(a).toBe(b);
     expect(a.totalCount).toBe(7);
     expect(a.items.map((v) => v.reference)).toEqual(['ab-cd-ef-gh', 'zz-yy-xx-ww']);
+  });
+});
+
+describe('prison API: visit orders balance and visit restrictions', () => {
+  const balances = { remainingVo: 2, remainingPvo: 1, latestIepAdjustDate: '2026-07-31' };
+  const restrictions = {
+    bookingId: 1200000,
+    offenderRestrictions: [
+      { restrictionId: 1, restrictionType: 'CCTV', restrictionTypeDescription: 'CCTV', startDate: '2025-01-01', expiryDate: '2025-06-01', active: false },
+      { restrictionId: 2, restrictionType: 'CLOSED', restrictionTypeDescription: 'Closed', comment: ' Following a security review ', startDate: '2026-03-01', active: true },
+    ],
+  };
+
+  it('the samples are answers as the spec defines them', () => {
+    expectSpecShaped('prisonApi', 'GET', '/api/bookings/offenderNo/A0001AA/visit/balances', balances);
+    expectSpecShaped('prisonApi', 'GET', '/api/offenders/A0001AA/offender-restrictions', restrictions);
+  });
+
+  it('maps the balance; none held is null', () => {
+    expect(toVisitBalance(decodeVisitBalances(balances))).toEqual({
+      remainingVisitOrders: 2, remainingPrivilegedVisitOrders: 1, visitOrdersAdjustedOn: '2026-07-31', privilegedVisitOrdersAdjustedOn: null,
+    });
+    expect(toVisitBalance(null)).toBeNull();
+  });
+
+  it('maps restrictions newest first, comments trimmed', () => {
+    expect(toVisitRestrictions(decodeOffenderRestrictions(restrictions))).toEqual([
+      { code: 'CLOSED', description: 'Closed', comment: 'Following a security review', startDate: '2026-03-01', expiryDate: null, active: true },
+      { code: 'CCTV', description: 'CCTV', comment: null, startDate: '2025-01-01', expiryDate: '2025-06-01', active: false },
+    ]);
+    expect(decodeOffenderRestrictions({ bookingId: 1 })).toEqual([]);
+  });
+
+  it('a balance or restriction that breaks the contract is a contract fault', () => {
+    expect(() => decodeVisitBalances({ remainingVo: '2', remainingPvo: 1 })).toThrow(ContractViolation);
+    expect(() => decodeVisitBalances({ remainingPvo: 1 })).toThrow(ContractViolation);
+    expect(() => decodeOffenderRestrictions({ offenderRestrictions: [{ ...restrictions.offenderRestrictions[0], active: 'yes' }] })).toThrow(ContractViolation);
+    expect(() => decodeOffenderRestrictions({ offenderRestrictions: [{ ...restrictions.offenderRestrictions[0], startDate: undefined }] })).toThrow(ContractViolation);
   });
 });
