@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { postGraphQL, type GraphQLResult } from '../../local-stack/https.js';
 import { wellKnownPeople } from '../../local-stack/simulators.js';
+import { callTable, prisonersInPrison, requestsByRoute } from '../support/call-counts.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const people = wellKnownPeople();
@@ -187,36 +188,15 @@ describe('partial results: Manage Prison Visits failing nulls only the visit fie
   });
 });
 
-/** `n` prison numbers of people in prison, from the population itself. */
-async function prisonNumbers(n: number): Promise<string[]> {
-  const token = await stack.sims.token();
-  const res = await fetch(`${stack.sims.urls.prisonerSearch}/attribute-search?page=0&size=${n}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      joinType: 'AND',
-      queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'status', condition: 'IS', searchTerm: 'ACTIVE IN' }] }],
-      pagination: { page: 0, size: n },
-    }),
-  });
-  const body = (await res.json()) as { content: Array<{ prisonerNumber: string }> };
-  return body.content.map((p) => p.prisonerNumber);
-}
-
 describe('batching: persons of 10, 50 and 100 people with visits selected', () => {
   const table: Record<number, Record<string, number>> = {};
 
   afterAll(() => {
-    const routes = [...new Set(Object.values(table).flatMap((r) => Object.keys(r)))].sort();
-    const ns = Object.keys(table).map(Number);
-    const lines = ['\nupstream requests per route for persons(N ids) with futureVisits, recentVisits(first: 20), visitBalance, visitRestrictions'];
-    lines.push(`${'route'.padEnd(70)}${ns.map((n) => `N=${n}`.padStart(8)).join('')}`);
-    for (const r of routes) lines.push(`${r.padEnd(70)}${ns.map((n) => String(table[n]![r] ?? 0).padStart(8)).join('')}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
+    process.stdout.write(callTable('upstream requests per route for persons(N ids) with futureVisits, recentVisits(first: 20), visitBalance, visitRestrictions', table));
   });
 
   it('one future-visits call and one search page per person (no batch route in the spec), never more', async () => {
-    const all = await prisonNumbers(100);
+    const all = await prisonersInPrison(stack.sims, 100);
     expect(all).toHaveLength(100);
     for (const n of [10, 50, 100]) {
       await stack.sims.resetCounters();
@@ -227,12 +207,7 @@ describe('batching: persons of 10, 50 and 100 people with visits selected', () =
         visitBalance { remainingVisitOrders } visitRestrictions { code } } }`, { ids: all.slice(0, n) });
       expect(r.status).toBe(200);
       expect(r.body.errors).toBeUndefined();
-      const counters = await stack.sims.counters();
-      const row: Record<string, number> = {};
-      for (const [upstream, routes] of Object.entries(counters)) {
-        if (upstream.startsWith('_') || upstream === 'auth') continue;
-        for (const [route, count] of Object.entries(routes)) if (count > 0) row[`${upstream} ${route}`] = count;
-      }
+      const row = Object.fromEntries(Object.entries(requestsByRoute(await stack.sims.counters())).filter(([, count]) => count > 0));
       table[n] = row;
       expect(row['prisonVisits GET /visits/search/future/{prisonerId}']).toBe(n);
       expect(row['prisonVisits GET /visits/search']).toBe(n);

@@ -13,7 +13,7 @@ import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, upstreamCalls, type Client } from './support/harness.js';
+import { client, createSecurityCertificates, refusalFailures, resetCountersWhenQuiet, upstreamCalls, type Client } from './support/harness.js';
 import { probesFor, VARIANTS } from './support/matrix.js';
 
 const POLICY_FILE = join(REPO_ROOT, 'policy', 'sample.yaml');
@@ -61,15 +61,7 @@ describe('ungranted visit coordinates are refused however written, before any up
     expect([...operatorTargets].sort()).toEqual([...OPERATOR_WITHHELD].sort());
     expect(new Set(probes.map((p) => p.variant)).size).toBe(VARIANTS.length);
     await stack.sims.resetCounters();
-    const failures: string[] = [];
-    for (const probe of probes) {
-      const r = await as(probe.consumer).gql(probe.query, probe.variables, probe.operationName);
-      const error = r.body.errors?.[0];
-      const ok = r.status === 403 && error?.extensions?.code === 'FORBIDDEN' && r.body.data === undefined
-        && ((error.extensions.coordinates as string[]) ?? []).includes(probe.target);
-      if (!ok) failures.push(`${probe.consumer} ${probe.target} ${probe.variant}: ${r.status} ${r.raw.slice(0, 160)}`);
-    }
-    expect(failures.slice(0, 10)).toEqual([]);
+    expect((await refusalFailures(probes, as)).slice(0, 10)).toEqual([]);
     const { auth: _tokenChecks, ...dataUpstreams } = await stack.sims.counters();
     expect(upstreamCalls(dataUpstreams)).toBe(0);
   }, 120_000);
@@ -92,7 +84,7 @@ describe('row filters apply to the visit fields', () => {
   const q = 'query V($id: ID!) { person(hmppsId: $id) { futureVisits { reference } recentVisits { totalCount } visitBalance { remainingVisitOrders } visitRestrictions { code } } }';
 
   it('a person outside the consumer’s prisons (CFI) is byte-for-byte an unknown id; Manage Prison Visits is never asked', async () => {
-    await stack.sims.resetCounters();
+    await resetCountersWhenQuiet(stack.sims);
     const outside = await as('prison-operator').gql(q, { id: person('other-prison').prisonNumber });
     const nobody = await as('prison-operator').gql(q, { id: people.unknown.prisonNumber });
     expect(outside.status).toBe(nobody.status);
