@@ -27,6 +27,7 @@ import { createIncentives } from './upstreams/incentives.js';
 import { createHealthAndMedication } from './upstreams/health-and-medication.js';
 import { createNonAssociations } from './upstreams/non-associations.js';
 import { createPersonalRelationships } from './upstreams/personal-relationships.js';
+import { createPrisonVisits } from './upstreams/prison-visits.js';
 
 function log(message: string): void {
   process.stderr.write(`[simulators] ${message}\n`);
@@ -59,6 +60,7 @@ async function start(options: Options): Promise<void> {
     healthAndMedication: createHealthAndMedication(population),
     nonAssociations: createNonAssociations(population),
     personalRelationships: createPersonalRelationships(population),
+    prisonVisits: createPrisonVisits(population),
   };
 
   const servers = new Map<UpstreamName, UpstreamServer>();

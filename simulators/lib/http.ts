@@ -19,6 +19,7 @@ export const UPSTREAM_NAMES = [
   'healthAndMedication',
   'nonAssociations',
   'personalRelationships',
+  'prisonVisits',
 ] as const;
 
 export type UpstreamName = (typeof UPSTREAM_NAMES)[number];
@@ -46,6 +47,7 @@ export const PORT_OFFSETS: Record<UpstreamName | 'admin', number> = {
   healthAndMedication: 16,
   nonAssociations: 17,
   personalRelationships: 13,
+  prisonVisits: 14,
 };
 
 export interface RouteContext {

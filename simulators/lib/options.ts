@@ -30,6 +30,7 @@ export const USAGE = `Usage: npx tsx simulators/main.ts [options]
                               arns=n+10, cvl=n+11
                               probationSearch=n+5, deliusIntegration=n+6, personRecord=n+7, admin=n+9,
                               personalRelationships=n+13, incentives=n+15, healthAndMedication=n+16, nonAssociations=n+17
+                              prisonVisits=n+14
                               (default 9100; 0 = every listener on a random free port)
   --population <n>            people in the synthetic population (default 2000, ${MIN_POPULATION}..${MAX_POPULATION})
   --seed <s>                  seed of the synthetic population (default ${DEFAULT_SEED})

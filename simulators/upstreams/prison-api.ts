@@ -19,6 +19,7 @@ import { HttpError, type UpstreamDefinition, boolParam, bookingIdsBody, hmppsErr
 import { PRISON_NUMBER_PATTERN } from '../lib/identifiers.js';
 import type { Person, Population } from '../lib/population.js';
 import { HEALTH_TREATMENTS, PRISON_BY_CODE, prisonName } from '../lib/reference.js';
+import { visitBalancesOf } from '../lib/visits-data.js';
 import { prisonLifeRoutes } from './prison-api-prison-life.js';
 import { cellLocation, genderText } from './prisoner-view.js';
 
@@ -563,6 +564,21 @@ export function createPrisonApi(pop: Population): UpstreamDefinition {
               objectId: 1_200_000 + p.index * 2,
             })),
           );
+        },
+      },
+      {
+        method: 'GET',
+        path: '/api/bookings/offenderNo/{offenderNo}/visit/balances',
+        handler: (ctx) => {
+          const p = offender(pop, ctx.params.offenderNo);
+          const b = visitBalancesOf(pop, p);
+          if (b === null) throw new HttpError(404, `No visit balances found for offender ${p.prisonNumber ?? ''}`);
+          return ok({
+            remainingVo: b.remainingVo,
+            remainingPvo: b.remainingPvo,
+            ...(b.latestIepAdjustDate ? { latestIepAdjustDate: b.latestIepAdjustDate } : {}),
+            ...(b.latestPrivIepAdjustDate ? { latestPrivIepAdjustDate: b.latestPrivIepAdjustDate } : {}),
+          });
         },
       },
       {

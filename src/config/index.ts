@@ -25,6 +25,7 @@ export const UPSTREAMS = [
   'healthAndMedication',
   'nonAssociations',
   'personalRelationships',
+  'prisonVisits',
 ] as const;
 export type UpstreamName = (typeof UPSTREAMS)[number];
 
@@ -45,6 +46,7 @@ export const UPSTREAM_URL_VARS: Record<UpstreamName, string> = {
   healthAndMedication: 'HEALTH_AND_MEDICATION_API_URL',
   nonAssociations: 'NON_ASSOCIATIONS_API_URL',
   personalRelationships: 'PERSONAL_RELATIONSHIPS_API_URL',
+  prisonVisits: 'PRISON_VISITS_API_URL',
 };
 
 /** The environment that points the gateway at a set of upstream base URLs (dev runner, tests, bench). */

@@ -43,6 +43,8 @@ import { currentIncentiveLevelLoader, incentiveHistoryLoader } from './incentive
 import { dietLoader } from './health-and-medication/loaders.js';
 import { nonAssociationsLoader } from './non-associations/loaders.js';
 import { contactsLoader, numberOfChildrenLoader } from './personal-relationships/loaders.js';
+import { futureVisitsLoader, visitPageLoader } from './prison-visits/loaders.js';
+import { visitBalanceLoader, visitRestrictionsLoader } from './prison-api/visit-loaders.js';
 
 /** What one request's loaders are built from: the long-lived clients and process-wide reference data. */
 export interface LoaderSources {
@@ -96,6 +98,10 @@ interface Built {
   nonAssociations: ReturnType<typeof nonAssociationsLoader>;
   contacts: ReturnType<typeof contactsLoader>;
   numberOfChildren: ReturnType<typeof numberOfChildrenLoader>;
+  futureVisits: ReturnType<typeof futureVisitsLoader>;
+  visitPage: ReturnType<typeof visitPageLoader>;
+  visitBalance: ReturnType<typeof visitBalanceLoader>;
+  visitRestrictions: ReturnType<typeof visitRestrictionsLoader>;
 }
 
 /**
@@ -244,6 +250,18 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   }
   get numberOfChildren() {
     return this.once('numberOfChildren', () => numberOfChildrenLoader(this.routes.personalRelationships));
+  }
+  get futureVisits() {
+    return this.once('futureVisits', () => futureVisitsLoader(this.routes.prisonVisits));
+  }
+  get visitPage() {
+    return this.once('visitPage', () => visitPageLoader(this.routes.prisonVisits));
+  }
+  get visitBalance() {
+    return this.once('visitBalance', () => visitBalanceLoader(this.routes.prisonApiVisits));
+  }
+  get visitRestrictions() {
+    return this.once('visitRestrictions', () => visitRestrictionsLoader(this.routes.prisonApiVisits));
   }
 
   // Risks, needs and licences (issue 17): keyed by CRN; `licence` by licence id

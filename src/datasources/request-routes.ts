@@ -18,6 +18,8 @@ import { incentivesRoutes } from './incentives/routes.js';
 import { healthAndMedicationRoutes } from './health-and-medication/routes.js';
 import { nonAssociationsRoutes } from './non-associations/routes.js';
 import { personalRelationshipsRoutes } from './personal-relationships/routes.js';
+import { prisonVisitsRoutes } from './prison-visits/routes.js';
+import { prisonVisitRoutes } from './prison-api/visit-routes.js';
 
 /** The long-lived client of each upstream, as far as one request needs it: bound to its scope. */
 export type UpstreamClients = Record<UpstreamName, Pick<UpstreamClient, 'scoped'>>;
@@ -41,6 +43,8 @@ interface Routes {
   healthAndMedication: ReturnType<typeof healthAndMedicationRoutes>;
   nonAssociations: ReturnType<typeof nonAssociationsRoutes>;
   personalRelationships: ReturnType<typeof personalRelationshipsRoutes>;
+  prisonVisits: ReturnType<typeof prisonVisitsRoutes>;
+  prisonApiVisits: ReturnType<typeof prisonVisitRoutes>;
 }
 
 /**
@@ -99,6 +103,12 @@ export class RequestRoutes {
   }
   get personalRelationships() {
     return this.once('personalRelationships', () => personalRelationshipsRoutes(this.caller('personalRelationships')));
+  }
+  get prisonVisits() {
+    return this.once('prisonVisits', () => prisonVisitsRoutes(this.caller('prisonVisits')));
+  }
+  get prisonApiVisits() {
+    return this.once('prisonApiVisits', () => prisonVisitRoutes(this.caller('prisonApi')));
   }
 
   get arns() {

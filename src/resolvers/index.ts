@@ -7,6 +7,7 @@ import { riskResolvers } from './risk.js';
 import { recordResolvers } from './records.js';
 import { prisonWelfarePersonFields, prisonWelfareResolvers } from './prison-welfare.js';
 import { DateScalar, DateTimeScalar } from './scalars.js';
+import { visitResolvers } from './visits.js';
 
 export const resolvers = {
   Date: DateScalar,
@@ -16,6 +17,7 @@ export const resolvers = {
   ...prisonLifeResolvers,
   ...adjudicationResolvers,
   ...prisonWelfareResolvers,
+  ...visitResolvers,
   // Federation: how a router's Person representation becomes a person (src/resolvers/entities.ts).
   Person: {
     ...personResolvers.Person,
@@ -25,6 +27,7 @@ export const resolvers = {
     ...prisonLifeResolvers.Person,
     ...adjudicationResolvers.Person,
     ...prisonWelfarePersonFields,
+    ...visitResolvers.Person,
   },
   RiskScoreAssessment: riskResolvers.RiskScoreAssessment,
   LimitedAccess: recordResolvers.LimitedAccess,

@@ -84,7 +84,7 @@ export function mappaCategoriesToAsk(allowed: ReadonlySet<string> | null | undef
  * cover [offset, offset + first) - one page when the offset falls on a page boundary (a consumer
  * paging with the same `first`), else two - read in parallel.
  */
-async function upstreamPaged<T>(
+export async function upstreamPaged<T>(
   offset: number,
   first: number,
   question: string,

@@ -475,6 +475,30 @@ const BUILDERS: Record<string, Builder> = {
     // `no-addresses` has no number of children recorded (404).
     build: (ctx) => perPrisonNumber(ctx, (n) => `/prisoner/${enc(n)}/number-of-children`, { notHeld: (p) => p.key === 'no-addresses' }),
   },
+  /* ----- DPS manage prison visits (issue 18) ----- */
+  'prisonVisits GET /visits/search/future/{prisonerId}': {
+    build: (ctx) => perPrisonNumber(ctx, (n) => `/visits/search/future/${enc(n)}`, {
+      expectKnown: (p) => (x) => (x.status === 200 && Array.isArray(x.body) && x.body.filter(isObj).every((v) => v.prisonerId === p.prisonNumber && v.visitStatus === 'BOOKED')
+        ? undefined : `expected 200 with ${p.prisonNumber}'s booked visits, got ${x.status}`),
+      expectUnknown: expectEmptyArray,
+    }),
+  },
+  'prisonVisits GET /visits/search': {
+    build: (ctx) => {
+      const search = (n: string, extra: Record<string, string | number | undefined> = {}) =>
+        `/visits/search${qs({ prisonerId: n, visitStatus: 'BOOKED,CANCELLED', page: 0, size: 20, ...extra })}`;
+      const inPrisonerPage = (p: Person) => (x: Exchange) => (x.status === 200 && isObj(x.body) && Array.isArray(x.body.content)
+        && x.body.content.filter(isObj).every((v) => v.prisonerId === p.prisonNumber) ? undefined : `expected 200 with a page of ${p.prisonNumber}'s visits, got ${x.status}`);
+      return [
+        ...perPrisonNumber(ctx, (n) => search(n), { expectKnown: inPrisonerPage }),
+        ...perPrisonNumber(ctx, (n) => search(n, { visitStartDate: '2025-01-01', visitEndDate: '2030-12-31', page: 1, size: 5 }), { merged: false }),
+        ...perPrisonNumber(ctx, (n) => search(n, { visitStatus: 'CANCELLED', size: 100 }), { merged: false }),
+        ...perPrisonNumber(ctx, (n) => search(n, { prisonId: 'MDI' }), { merged: false }),
+        { subject: 'search:no status', idKind: 'search', path: `/visits/search${qs({ prisonerId: ctx.unknown.prisonNumber, page: 0, size: 20 })}`, expect: expectStatus(400) },
+        { subject: 'search:no prisoner or prison', idKind: 'search', path: `/visits/search${qs({ visitStatus: 'BOOKED', page: 0, size: 20 })}`, expect: expectStatus(400) },
+      ];
+    },
+  },
   'nonAssociations GET /prisoner/{prisonerNumber}/non-associations': {
     build: (ctx) => [
       ...perPrisonNumber(ctx, (n) => `/prisoner/${enc(n)}/non-associations`),
@@ -539,6 +563,14 @@ const BUILDERS: Record<string, Builder> = {
       collect: () => (x) => {
         if (x.status === 200 && Array.isArray(x.body)) for (const i of x.body.filter(isObj)) if (typeof i.imageId === 'number') ctx.imageIds.add(i.imageId);
       },
+    }),
+  },
+  'prisonApi GET /api/bookings/offenderNo/{offenderNo}/visit/balances': {
+    // A released person and `no-addresses` hold no visit orders balance (404).
+    build: (ctx) => perPrisonNumber(ctx, (n) => `/api/bookings/offenderNo/${enc(n)}/visit/balances`, {
+      notHeld: (p) => p.key === 'released' || p.key === 'no-addresses',
+      expectKnown: () => (x) => (x.status === 200 && isObj(x.body) && typeof x.body.remainingVo === 'number' ? undefined : `expected 200 with a balance, got ${x.status}`),
+      expectUnknown: expectStatus(404),
     }),
   },
   'prisonApi GET /api/offenders/{offenderNo}/offender-restrictions': {

@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { postGraphQL, type GraphQLResult } from '../../local-stack/https.js';
 import { wellKnownPeople } from '../../local-stack/simulators.js';
+import { prisonersInPrison } from '../support/call-counts.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const people = wellKnownPeople();
@@ -191,22 +192,6 @@ describe('partial results: one failing upstream nulls only the fields it feeds',
   }
 });
 
-/** `n` prison numbers of people in prison, from the population itself. */
-async function prisonNumbers(n: number): Promise<string[]> {
-  const token = await stack.sims.token();
-  const res = await fetch(`${stack.sims.urls.prisonerSearch}/attribute-search?page=0&size=${n}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      joinType: 'AND',
-      queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'status', condition: 'IS', searchTerm: 'ACTIVE IN' }] }],
-      pagination: { page: 0, size: n },
-    }),
-  });
-  const body = (await res.json()) as { content: Array<{ prisonerNumber: string }> };
-  return body.content.map((p) => p.prisonerNumber);
-}
-
 describe('batching: persons of 10, 50 and 100 people with these areas selected', () => {
   const table: Record<number, Record<string, number>> = {};
   const AREAS = ['incentives', 'healthAndMedication', 'nonAssociations', 'personalRelationships'];
@@ -221,7 +206,7 @@ describe('batching: persons of 10, 50 and 100 people with these areas selected',
   });
 
   it('calls the incentives and non-associations batch routes once, whatever the number of people', async () => {
-    const all = await prisonNumbers(100);
+    const all = await prisonersInPrison(stack.sims, 100);
     expect(all).toHaveLength(100);
     for (const n of [10, 50, 100]) {
       await stack.sims.resetCounters();

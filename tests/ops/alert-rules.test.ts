@@ -98,6 +98,7 @@ function healthyTraffic(except: string[] = []): Series[] {
     healthAndMedication: 'GET /prisoners/{prisonerNumber}',
     nonAssociations: 'POST /non-associations/involving',
     personalRelationships: 'GET /prisoner/{prisonNumber}/contact',
+    prisonVisits: 'GET /visits/search/future/{prisonerId}',
   };
   return UPSTREAMS.filter((u) => !except.includes(u)).map((u) => upstreamCalls(u, routes[u]!, '200', steady(60)));
 }

@@ -15,7 +15,7 @@ import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, upstreamCalls, type Client } from './support/harness.js';
+import { client, createSecurityCertificates, refusalFailures, upstreamCalls, type Client } from './support/harness.js';
 import { probesFor, VARIANTS } from './support/matrix.js';
 
 const people = wellKnownPeople();
@@ -87,15 +87,7 @@ describe('ungranted prison-life coordinates are refused however written, before 
     expect([...operatorTargets].sort()).toEqual([...CONTACT_WITHHELD].sort());
     expect(new Set(probes.map((p) => p.variant)).size).toBe(VARIANTS.length);
     await stack.sims.resetCounters();
-    const failures: string[] = [];
-    for (const probe of probes) {
-      const r = await as(probe.consumer).gql(probe.query, probe.variables, probe.operationName);
-      const error = r.body.errors?.[0];
-      const ok = r.status === 403 && error?.extensions?.code === 'FORBIDDEN' && r.body.data === undefined
-        && ((error.extensions.coordinates as string[]) ?? []).includes(probe.target);
-      if (!ok) failures.push(`${probe.consumer} ${probe.target} ${probe.variant}: ${r.status} ${r.raw.slice(0, 160)}`);
-    }
-    expect(failures.slice(0, 10)).toEqual([]);
+    expect((await refusalFailures(probes, as)).slice(0, 10)).toEqual([]);
     // No data upstream was asked. (The token endpoint is left out: /health's background check requests a real
     // token every HEALTH_CHECK_INTERVAL_MS, and this many probes take longer than that on a loaded machine.)
     const { auth: _tokenChecks, ...dataUpstreams } = await stack.sims.counters();

@@ -13,7 +13,7 @@ import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, upstreamCalls, type Client } from './support/harness.js';
+import { client, createSecurityCertificates, refusalFailures, upstreamCalls, type Client } from './support/harness.js';
 import { probesFor, VARIANTS } from './support/matrix.js';
 
 const POLICY_FILE = join(REPO_ROOT, 'policy', 'sample.yaml');
@@ -72,14 +72,7 @@ describe('leak matrix: the case-record coordinates', () => {
     for (const target of RECORD_FIELDS) expect(probes.some((p) => p.target === target)).toBe(true);
     expect(new Set(probes.map((p) => p.variant)).size).toBe(VARIANTS.length);
     await stack.sims.resetCounters();
-    const failures: string[] = [];
-    for (const probe of probes) {
-      const r = await clients[probe.consumer]!.gql(probe.query, probe.variables, probe.operationName);
-      const error = r.body.errors?.[0];
-      const ok = r.status === 403 && error?.extensions?.code === 'FORBIDDEN' && r.body.data === undefined && ((error.extensions.coordinates as string[]) ?? []).includes(probe.target);
-      if (!ok) failures.push(`${probe.consumer} ${probe.target} ${probe.variant}: ${r.status} ${r.raw.slice(0, 160)}`);
-    }
-    expect(failures).toEqual([]);
+    expect(await refusalFailures(probes, (c) => clients[c]!)).toEqual([]);
     expect(upstreamCalls(await stack.sims.counters())).toBe(0);
   });
 

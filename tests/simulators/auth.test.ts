@@ -24,6 +24,7 @@ const probes: Record<Exclude<UpstreamName, 'auth'>, (s: SimulatorHandle) => stri
   healthAndMedication: (s) => `${s.urls.healthAndMedication}/prisoners/${linked.prisonNumber!}`,
   nonAssociations: (s) => `${s.urls.nonAssociations}/prisoner/${linked.prisonNumber!}/non-associations`,
   personalRelationships: (s) => `${s.urls.personalRelationships}/prisoner/${linked.prisonNumber!}/contact`,
+  prisonVisits: (s) => `${s.urls.prisonVisits}/visits/search/future/${linked.prisonNumber!}`,
 };
 
 async function tokenFrom(s: SimulatorHandle, auth: string, body = 'grant_type=client_credentials') {

@@ -33,6 +33,7 @@ const EXPECTED_ROUTES: Record<string, string[]> = {
     'GET /api/offenders/{offenderNo}/booking/latest/sentence-summary',
     'GET /api/offenders/{offenderNo}/sentences',
     'GET /api/images/offenders/{offenderNo}',
+    'GET /api/bookings/offenderNo/{offenderNo}/visit/balances',
     'GET /api/offenders/{offenderNo}/offender-restrictions',
     'POST /api/bookings/offenders',
     'GET /api/agencies/{agencyId}',
@@ -67,6 +68,7 @@ const EXPECTED_ROUTES: Record<string, string[]> = {
   healthAndMedication: ['GET /prisoners/{prisonerNumber}'],
   nonAssociations: ['POST /non-associations/involving', 'GET /prisoner/{prisonerNumber}/non-associations'],
   personalRelationships: ['GET /prisoner/{prisonNumber}/contact', 'GET /prisoner/{prisonerNumber}/number-of-children'],
+  prisonVisits: ['GET /visits/search/future/{prisonerId}', 'GET /visits/search'],
   adjudications: ['GET /reported-adjudications/prisoner/{prisonerNumber}'],
 };
 

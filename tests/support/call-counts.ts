@@ -19,3 +19,18 @@ export function callTable(title: string, table: Record<number, Record<string, nu
   for (const r of routes) lines.push(`${mark(r)}${r.padEnd(width - 1)}${ns.map((n) => String(table[n]![r] ?? 0).padStart(8)).join('')}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** `n` prison numbers of people in prison, read from the population itself (prisoner search's attribute search). */
+export async function prisonersInPrison(sims: { urls: { prisonerSearch: string }; token(): Promise<string> }, n: number): Promise<string[]> {
+  const res = await fetch(`${sims.urls.prisonerSearch}/attribute-search?page=0&size=${n}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${await sims.token()}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      joinType: 'AND',
+      queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'status', condition: 'IS', searchTerm: 'ACTIVE IN' }] }],
+      pagination: { page: 0, size: n },
+    }),
+  });
+  const body = (await res.json()) as { content: Array<{ prisonerNumber: string }> };
+  return body.content.map((p) => p.prisonerNumber);
+}

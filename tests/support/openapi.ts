@@ -65,7 +65,8 @@ export type SpecUpstream =
   | 'incentives'
   | 'healthAndMedication'
   | 'nonAssociations'
-  | 'personalRelationships';
+  | 'personalRelationships'
+  | 'prisonVisits';
 
 export const SPEC_FILES: Readonly<Record<SpecUpstream, string>> = {
   prisonApi: 'nomis-prison-api.json',
@@ -83,6 +84,7 @@ export const SPEC_FILES: Readonly<Record<SpecUpstream, string>> = {
   healthAndMedication: 'dps-health-and-medication.json',
   nonAssociations: 'dps-non-associations.json',
   personalRelationships: 'dps-personal-relationships.json',
+  prisonVisits: 'dps-manage-prison-visits.json',
 };
 
 export const SPEC_UPSTREAMS = Object.keys(SPEC_FILES) as SpecUpstream[];

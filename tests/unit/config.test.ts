@@ -30,6 +30,7 @@ const valid = {
   HEALTH_AND_MEDICATION_API_URL: 'http://127.0.0.1:16',
   NON_ASSOCIATIONS_API_URL: 'http://127.0.0.1:17',
   PERSONAL_RELATIONSHIPS_API_URL: 'http://127.0.0.1:13',
+  PRISON_VISITS_API_URL: 'http://127.0.0.1:14',
 };
 
 function problemsOf(env: Record<string, string>): string[] {

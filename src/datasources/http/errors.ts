@@ -19,6 +19,7 @@ export const UPSTREAM_AREA: Record<UpstreamName | 'auth', DataArea> = {
   healthAndMedication: 'prison',
   nonAssociations: 'prison',
   personalRelationships: 'prison',
+  prisonVisits: 'prison',
   auth: 'identity',
 };
 

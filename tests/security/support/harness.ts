@@ -160,3 +160,22 @@ export function upstreamCalls(counters: Record<string, Record<string, number>>):
     .filter(([route]) => !route.includes('/health'))
     .reduce((sum, [, n]) => sum + n, 0);
 }
+
+/**
+ * Sends each probe as its consumer, one after another: the ones not refused as they must be (403
+ * FORBIDDEN naming the probe's coordinate, no data), described for a failure message.
+ */
+export async function refusalFailures(
+  probes: ReadonlyArray<{ consumer: string; target: string; variant: string; query: string; variables?: Record<string, unknown>; operationName?: string }>,
+  as: (consumer: string) => Client,
+): Promise<string[]> {
+  const failures: string[] = [];
+  for (const probe of probes) {
+    const r = await as(probe.consumer).gql(probe.query, probe.variables, probe.operationName);
+    const error = r.body.errors?.[0];
+    const ok = r.status === 403 && error?.extensions?.code === 'FORBIDDEN' && r.body.data === undefined
+      && ((error.extensions.coordinates as string[]) ?? []).includes(probe.target);
+    if (!ok) failures.push(`${probe.consumer} ${probe.target} ${probe.variant}: ${r.status} ${r.raw.slice(0, 160)}`);
+  }
+  return failures;
+}

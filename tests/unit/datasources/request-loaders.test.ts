@@ -47,6 +47,7 @@ function fakeClients() {
     healthAndMedication: client('healthAndMedication'),
     nonAssociations: client('nonAssociations'),
     personalRelationships: client('personalRelationships'),
+    prisonVisits: client('prisonVisits'),
   };
   return { clients, scoped, calls };
 }
