@@ -21,15 +21,10 @@ import { loadavg } from 'node:os';
 import pg from 'pg';
 import { wellKnownPeople } from '../local-stack/simulators.js';
 import { startPostgres, type PostgresHandle } from '../tests/ledger/postgres.js';
-import { body, load, percentile, ROOT, S1, S3, sample, startProcess, startStack, stop, type LoadSpec, type Proc, type Stack } from './lib.js';
+import { body, numberOption, load, percentile, ROOT, S1, S3, sample, startProcess, startStack, stop, type LoadSpec, type Proc, type Stack } from './lib.js';
 
 const argv = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number`);
-  return value;
-};
+const option = (name: string, fallback: number) => numberOption(argv, name, fallback);
 const SECONDS = option('seconds', 10);
 const CONNECTIONS = option('connections', 16);
 /** Fixed arrival rates (open loop), the same for both gateways: CPU per request is compared at equal load. */
