@@ -18,15 +18,10 @@ import { subgraphSdl } from '../src/server/federation.js';
 import { HEARINGS_SDL_FILE, hearingsFor, startHearingsSubgraph, type HearingsSubgraph } from '../local-stack/federation/hearings-subgraph.js';
 import { composeSupergraph, forwardedIdentity, startRouter, writeSupergraph, type RouterHandle } from '../local-stack/federation/router.js';
 import { wellKnownPeople } from '../local-stack/simulators.js';
-import { body, load, percentile, ROOT, S3, sample, startStack, type LoadSpec, type Stack } from './lib.js';
+import { body, numberOption, load, percentile, ROOT, S3, sample, startStack, type LoadSpec, type Stack } from './lib.js';
 
 const argv = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number`);
-  return value;
-};
+const option = (name: string, fallback: number) => numberOption(argv, name, fallback);
 const SECONDS = option('seconds', 10);
 const CONNECTIONS = option('connections', 16);
 const POPULATION = option('population', 20_000);

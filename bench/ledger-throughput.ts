@@ -1,7 +1,8 @@
 /**
  * The disclosure ledger's write throughput into a real PostgreSQL (started here like the tests do):
  * N records of a typical size (two subjects, 15 coordinates each) through PostgresLedger's queue
- * and batched inserts; prints records per second, then verifies the chain.
+ * and batched inserts; prints records per second, then verifies the chain; writes
+ * bench/results/<stamp>-ledger-throughput.json.
  *
  *   npx tsx bench/ledger-throughput.ts [records=20000]
  */
@@ -11,8 +12,10 @@ import { ChainVerifier, type DisclosureBody } from '../src/ledger/record.js';
 import { SELECT_ROWS, rowOf } from '../src/ledger/store.js';
 import { startPostgres } from '../tests/ledger/postgres.js';
 import { pino } from 'pino';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const N = Number(process.argv[2] ?? 20_000);
 const db = await startPostgres();
@@ -70,6 +73,20 @@ try {
   const broken = rows.map((r) => v.check(r)).find((p) => p !== null);
   console.log(`rows: ${rows.length} (incl. anchors); verify: ${broken ? JSON.stringify(broken) : 'OK'}`);
   await client.end();
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const file = join(dirname(fileURLToPath(import.meta.url)), 'results', `${stamp}-ledger-throughput.json`);
+  const result = {
+    settings: { records: N, batchSize: 500, flushIntervalMs: 20, subjectsPerRecord: 2, coordinatesPerSubject: 15 },
+    loadAverage: loadavg(),
+    enqueueUsPerRecord: Math.round((enqueued / N) * 1000 * 10) / 10,
+    writtenMs: Math.round(ms),
+    recordsPerSecond: Math.round(N / (ms / 1000)),
+    gatewaySideCpuUsPerRecord: Math.round((cpu.user + cpu.system) / N),
+    rows: rows.length,
+    verify: broken ? broken : 'OK',
+  };
+  writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`wrote ${file}`);
 } finally {
   db.destroy();
 }

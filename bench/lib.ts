@@ -326,6 +326,14 @@ export async function startStack(opts: {
   }
 }
 
+/** A numeric command-line option (`--name N`) of a bench script; `fallback` when absent. */
+export function numberOption(argv: string[], name: string, fallback: number): number {
+  const i = argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(argv[i + 1]) : fallback;
+  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number`);
+  return value;
+}
+
 /** A JSON request body. */
 export const body = (query: string, variables: Record<string, unknown>) => JSON.stringify({ query, variables });
 

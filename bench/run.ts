@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { callRounds, UPSTREAM_NAMES, wellKnownPeople, type SimulatorHandle } from '../local-stack/simulators.js';
-import { body, idleCostRatio, load, percentile, ROOT, S1, S2, S3, sample, startProcess, startStack, stop, type LoadSpec, type Proc, type Stack } from './lib.js';
+import { body, numberOption, idleCostRatio, load, percentile, ROOT, S1, S2, S3, sample, startProcess, startStack, stop, type LoadSpec, type Proc, type Stack } from './lib.js';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--side-channels')) {
@@ -28,12 +28,7 @@ if (argv.includes('--side-channels')) {
   process.exit(0);
 }
 const flag = (name: string) => argv.includes(`--${name}`);
-const option = (name: string, fallback: number) => {
-  const i = argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number`);
-  return value;
-};
+const option = (name: string, fallback: number) => numberOption(argv, name, fallback);
 
 const QUICK = flag('quick');
 const SECONDS = option('seconds', QUICK ? 4 : 20);

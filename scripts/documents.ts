@@ -2,7 +2,8 @@
  * `npm run documents`: a consumer's trusted documents (docs/adr/0020-trusted-documents.md), kept beside the
  * policy in `policy/documents/<consumer>/*.graphql` and identified by `sha256:<hex of the document text>`.
  * `add` checks a document against the schema and the consumer's grants with the gateway's own operation gate
- * before it writes it. Usage: `npm run documents -- --help`.
+ * before it writes it; add and remove also rewrite the folder's kustomize Component (scripts/documents-lib.ts)
+ * when it has one, so the overlays deploy exactly the registered documents. Usage: `npm run documents -- --help`.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -11,6 +12,7 @@ import { loadPolicy, PolicyError } from '../src/auth/policy.js';
 import { documentIdOf, documentProblems, documentsDirFor, isSafeConsumerFolder, readDocuments, type TrustedDocument } from '../src/auth/trusted-documents.js';
 import { securityConfig } from '../src/config/security.js';
 import { commandLine, usageFailure, type CommandLine } from './cli.js';
+import { DOCUMENTS_KUSTOMIZATION, refreshDocumentsKustomization } from './documents-lib.js';
 import { DEFAULT_SCHEMA_DIR, loadSchema } from './schema-lib.js';
 
 const USAGE = `A consumer's trusted documents: the operations it registered, kept beside the policy in
@@ -91,6 +93,7 @@ function add(consumer: string, file: string): void {
   if (existsSync(target)) throw new Failure(`${target} exists and holds another document: remove it first, or give --name`);
   mkdirSync(join(dir, consumer), { recursive: true });
   writeFileSync(target, text);
+  if (refreshDocumentsKustomization(dir)) process.stdout.write(`updated ${join(dir, DOCUMENTS_KUSTOMIZATION)} (the documents ConfigMap the overlays deploy)\n`);
   process.stdout.write(`registered ${id}\n  consumer  ${consumer}\n  file      ${target}\nSend {"documentId": "${id}"} (or the text itself) with the variables.\n`);
 }
 
@@ -127,6 +130,7 @@ function remove(consumer: string, which: string): void {
   if (!found) throw new Failure(`${consumer} has no registered document ${which} in ${dir}`);
   rmSync(join(dir, consumer, found.file.split('/').pop()!));
   process.stdout.write(`removed ${show(found)}\n`);
+  if (refreshDocumentsKustomization(dir)) process.stdout.write(`updated ${join(dir, DOCUMENTS_KUSTOMIZATION)} (the documents ConfigMap the overlays deploy)\n`);
 }
 
 try {

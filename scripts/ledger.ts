@@ -13,6 +13,7 @@ are intact.
 
 usage:
   npm run ledger -- subject <hmppsId> [--from <time>] [--to <time>]   every record that disclosed anything about this person
+                                                                      (by hmppsId, or a linked or merged number)
   npm run ledger -- consumer <name> --from <time> --to <time>         every record of what this consumer was told
   npm run ledger -- verify                                            check every chain (links, hashes, numbering)
 
@@ -112,7 +113,7 @@ async function list(db: pg.Client, by: 'subject' | 'consumer', target: string, f
   const rows = (await db.query(`${SELECT_ROWS} WHERE ${where.join(' AND ')} ORDER BY at, chain, seq`, params)).rows.map(rowOf);
   for (const row of rows) {
     const b = row.body as DisclosureBody;
-    const subjects = by === 'subject' ? b.subjects.filter((s) => s.hmppsId === target) : b.subjects;
+    const subjects = by === 'subject' ? b.subjects.filter((s) => s.hmppsId === target || (s.alsoKnownAs ?? []).includes(target)) : b.subjects;
     const searches = by === 'subject' ? b.searches.filter((s) => s.confirmed.includes(target)) : b.searches;
     if (json) {
       console.log(JSON.stringify({ ...b, subjects, searches, chain: row.chain, seq: row.seq }));
@@ -124,7 +125,8 @@ async function list(db: pg.Client, by: 'subject' | 'consumer', target: string, f
         (b.errorCodes.length > 0 ? ` errors=${b.errorCodes.join(',')}` : ''),
     );
     for (const s of subjects) {
-      console.log(`  ${s.hmppsId}: disclosed ${s.disclosed.join(' ') || '(nothing)'}${s.redacted.length > 0 ? `; redacted ${s.redacted.join(' ')}` : ''}`);
+      const aka = s.alsoKnownAs?.length ? `; also known as ${s.alsoKnownAs.join(' ')}` : '';
+      console.log(`  ${s.hmppsId}: disclosed ${s.disclosed.join(' ') || '(nothing)'}${s.redacted.length > 0 ? `; redacted ${s.redacted.join(' ')}` : ''}${aka}`);
     }
     for (const s of searches) console.log(`  search ${s.field} criteria=${JSON.stringify(s.criteria)} confirmed ${s.confirmed.length}: ${s.confirmed.join(' ')}`);
   }

@@ -52,6 +52,12 @@ export class AuditCollector {
   readonly redactedPaths = new Map<string, string>();
   /** Every person a search matched (the count discloses them all), by the search's response key. */
   readonly searchMatches = new Map<string, string[]>();
+  /**
+   * For the disclosure ledger: each admitted person's other identifiers the gateway resolved (a linked prison
+   * number beside the CRN, a merged number asked with), by preferred hmppsId, so that `ledger subject` finds the
+   * person by any of them. Identifiers only; whether a consumer saw them is what `disclosed` says.
+   */
+  readonly otherIdentifiers = new Map<string, Set<string>>();
 
   constructor(private readonly hashKey: Buffer) {}
 
@@ -87,6 +93,12 @@ export class AuditCollector {
     const id = preferredHmppsId(person);
     if (this.returned_.size < MAX_IDS) this.returned_.add(id);
     this.personAtPath.set(path, id);
+    for (const other of [person.crn, person.prisonNumber, person.requestedPrisonNumber]) {
+      if (!other || other === id) continue;
+      let known = this.otherIdentifiers.get(id);
+      if (!known) this.otherIdentifiers.set(id, (known = new Set()));
+      known.add(other);
+    }
   }
 
   redacted(path: string, coordinate: string): void {

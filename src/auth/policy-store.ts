@@ -1,11 +1,9 @@
-import { watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { GraphQLSchema } from 'graphql';
 import type { Logger } from '../observability/logger.js';
+import { watchDebounced, type DebouncedWatch } from './file-watch.js';
 import { loadPolicy, PolicyError, type Policy, type PolicyOptions } from './policy.js';
 import { wideningsOf } from './policy-widening.js';
-
-const DEBOUNCE_MS = 100;
 
 /**
  * The policy in force, replaced as a whole when the file changes or on SIGHUP. A request takes the
@@ -17,8 +15,7 @@ const DEBOUNCE_MS = 100;
  */
 export class PolicyStore {
   private policy: Policy;
-  private watcher: FSWatcher | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private watcher: DebouncedWatch | null = null;
   private readonly onSighup = () => this.reload('signal');
 
   constructor(
@@ -76,27 +73,17 @@ export class PolicyStore {
   watch(): void {
     if (this.watcher) return;
     const name = basename(this.file);
-    try {
-      this.watcher = watch(dirname(this.file), { persistent: false }, (_event, changed) => {
-        if (changed && changed !== name && !changed.startsWith('..')) return;
-        if (this.timer) clearTimeout(this.timer);
-        this.timer = setTimeout(() => {
-          this.timer = null;
-          this.reload('file');
-        }, DEBOUNCE_MS);
-        this.timer.unref();
-      });
-      this.watcher.on('error', (e) => this.logger.warn({ event: 'policy-watch', err: e.message }, 'policy file watch failed; SIGHUP still reloads'));
-    } catch (e) {
-      this.logger.warn({ event: 'policy-watch', err: (e as Error).message }, 'cannot watch the policy file; SIGHUP still reloads');
-    }
+    this.watcher = watchDebounced(
+      dirname(this.file),
+      { event: 'policy-watch', logger: this.logger, relevant: (changed) => !changed || changed === name || changed.startsWith('..') },
+      () => this.reload('file'),
+    );
     process.on('SIGHUP', this.onSighup);
   }
 
   close(): void {
     this.watcher?.close();
     this.watcher = null;
-    if (this.timer) clearTimeout(this.timer);
     process.off('SIGHUP', this.onSighup);
   }
 }

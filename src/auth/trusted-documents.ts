@@ -7,8 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Kind, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import type { Logger } from '../observability/logger.js';
+import { watchDebounced, type DebouncedWatch } from './file-watch.js';
 import { operationRefusal, type QueryLimits } from './gate.js';
 import type { ConsumerGrant } from './policy.js';
 
@@ -43,27 +45,44 @@ export function isSafeConsumerFolder(name: string): boolean {
   return SAFE_NAME.test(name) && name !== '.' && name !== '..';
 }
 
-/** Every consumer's registered documents, read from `dir` (a missing folder means none). */
+/**
+ * Every consumer's registered documents, read from `dir` (a missing folder means none). At start-up a file
+ * that cannot be read as a document is left out (and named in `problems`); a reload that finds any such file
+ * keeps the set in force as a whole, like a policy file that does not load (src/auth/policy-store.ts).
+ */
 export class TrustedDocuments {
   private byConsumer = new Map<string, Map<string, TrustedDocument>>();
-  /** Files that could not be read as GraphQL (logged by the caller; never served). */
+  /** Files that could not be read as GraphQL at the last read (logged by the caller; never served). */
   problems: string[] = [];
+  /** The ids in force, per consumer, as one string: a reload that changes nothing is not news. */
+  private fingerprint = '';
 
   constructor(readonly dir: string) {
-    this.reload();
+    const { documents, problems } = readDocuments(dir);
+    this.replace(documents);
+    this.problems = problems;
   }
 
-  /** Re-reads the folder; the new set replaces the old one as a whole. */
-  reload(): void {
+  /** Re-reads the folder: `applied` (a new set in force), `unchanged`, or `rejected` (`problems` say why; the old set stays). */
+  reload(): 'applied' | 'unchanged' | 'rejected' {
     const { documents, problems } = readDocuments(this.dir);
+    this.problems = problems;
+    if (problems.length > 0) return 'rejected';
+    return this.replace(documents) ? 'applied' : 'unchanged';
+  }
+
+  private replace(documents: TrustedDocument[]): boolean {
     const next = new Map<string, Map<string, TrustedDocument>>();
     for (const d of documents) {
       let own = next.get(d.consumer);
       if (!own) next.set(d.consumer, (own = new Map()));
       own.set(d.id, d);
     }
+    const fingerprint = documents.map((d) => `${d.consumer} ${d.id} ${d.file}`).sort().join('\n');
+    if (fingerprint === this.fingerprint) return false;
     this.byConsumer = next;
-    this.problems = problems;
+    this.fingerprint = fingerprint;
+    return true;
   }
 
   /** The consumer's document with this id, if it registered one. */
@@ -84,21 +103,79 @@ export class TrustedDocuments {
   }
 }
 
+/**
+ * Keeps the documents in force current: re-read on SIGHUP and, with `watch` (POLICY_WATCH, as the policy),
+ * when a file under the folder changes (debounced; the folder and its parent are watched, so a folder created
+ * later or a Kubernetes `..data` swap is seen). A rejected set is logged with every problem and counted; the
+ * previous set stays in force. Logs name files and counts, never document text.
+ */
+export function keepTrustedDocumentsCurrent(
+  documents: TrustedDocuments,
+  opts: { logger: Logger; watch: boolean; onReload?: (outcome: 'applied' | 'rejected') => void },
+): { close(): void } {
+  const log = opts.logger.child({ component: 'trusted-documents' });
+  const reload = (trigger: 'start' | 'file' | 'signal') => {
+    const outcome = trigger === 'start' ? 'applied' : documents.reload();
+    for (const problem of documents.problems) log.error({ event: 'trusted-documents', trigger, outcome, problem }, 'a trusted document cannot be read');
+    if (outcome === 'rejected') {
+      opts.onReload?.('rejected');
+      log.error({ event: 'trusted-documents', trigger, outcome, dir: documents.dir, documents: documents.size }, 'trusted documents rejected; the previous set stays in force');
+    } else if (outcome === 'applied') {
+      if (trigger !== 'start') opts.onReload?.('applied');
+      log.info({ event: 'trusted-documents', trigger, outcome, dir: documents.dir, documents: documents.size }, 'trusted documents loaded');
+    }
+  };
+  reload('start');
+  const onSighup = () => reload('signal');
+  process.on('SIGHUP', onSighup);
+  let parentWatch: DebouncedWatch | null = null;
+  let folderWatch: DebouncedWatch | null = null;
+  const dir = documents.dir;
+  const watchFolder = () => {
+    if (!folderWatch && existsSync(dir)) folderWatch = watchDebounced(dir, { event: 'trusted-documents-watch', logger: log, recursive: true }, () => reload('file'));
+  };
+  if (opts.watch) {
+    const name = basename(dir);
+    // The parent: the folder appearing or being replaced, or a ConfigMap's `..data` swap; the folder itself, recursively.
+    parentWatch = watchDebounced(dirname(dir), { event: 'trusted-documents-watch', logger: log, relevant: (c) => !c || c === name || c.startsWith('..') }, () => {
+      watchFolder();
+      reload('file');
+    });
+    watchFolder();
+  }
+  return {
+    close() {
+      process.off('SIGHUP', onSighup);
+      parentWatch?.close();
+      folderWatch?.close();
+    },
+  };
+}
+
 /** Reads `dir/<consumer>/*.graphql`. A file that does not parse is a problem, not a document. */
 export function readDocuments(dir: string): { documents: TrustedDocument[]; problems: string[] } {
   const documents: TrustedDocument[] = [];
   const problems: string[] = [];
   if (!existsSync(dir)) return { documents, problems };
   for (const consumer of readdirSync(dir).sort()) {
+    // Hidden entries are not consumers: a Kubernetes volume keeps its `..data` generations there.
+    if (consumer.startsWith('.')) continue;
     const folder = join(dir, consumer);
-    if (!statSync(folder).isDirectory()) continue;
+    if (!isDirectory(folder)) continue;
     if (!isSafeConsumerFolder(consumer)) {
       problems.push(`${consumer}: not a consumer name`);
       continue;
     }
     for (const name of readdirSync(folder).filter((f) => f.endsWith('.graphql')).sort()) {
-      const text = readFileSync(join(folder, name), 'utf8');
       const file = join('documents', consumer, name);
+      let text: string;
+      try {
+        text = readFileSync(join(folder, name), 'utf8');
+      } catch (e) {
+        // Removed or replaced while the folder was read (an editor, a sync): the next change event reads it again.
+        problems.push(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+        continue;
+      }
       let document: DocumentNode;
       try {
         document = parse(text);
@@ -110,6 +187,14 @@ export function readDocuments(dir: string): { documents: TrustedDocument[]; prob
     }
   }
   return { documents, problems };
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // removed since the folder was listed
+  }
 }
 
 function operationsOf(document: DocumentNode): OperationDefinitionNode[] {

@@ -148,7 +148,10 @@ export function disclosureOf(
   }
 
   return {
-    subjects: [...subjects].map(([hmppsId, s]) => ({ hmppsId, disclosed: [...s.disclosed].sort(), redacted: [...s.redacted].sort() })),
+    subjects: [...subjects].map(([hmppsId, s]) => {
+      const others = [...(audit.otherIdentifiers.get(hmppsId) ?? [])].sort();
+      return { hmppsId, ...(others.length > 0 ? { alsoKnownAs: others } : {}), disclosed: [...s.disclosed].sort(), redacted: [...s.redacted].sort() };
+    }),
     searches,
   };
 }

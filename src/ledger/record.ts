@@ -11,6 +11,12 @@ export type Outcome = 'ok' | 'partial' | 'error' | 'refused';
 
 export interface SubjectDisclosure {
   hmppsId: string;
+  /**
+   * The person's other identifiers the gateway resolved (a linked prison number beside the CRN, a merged number
+   * asked with); indexed with hmppsId, so a subject access request by any of them finds the record. Absent when
+   * there are none, and in records made before it existed.
+   */
+  alsoKnownAs?: string[];
   /** Schema coordinates with a value in the response under this person (after redaction). */
   disclosed: string[];
   /** Coordinates whose value was withheld or masked by a redaction. */
@@ -94,7 +100,7 @@ export function recordHash(chain: string, seq: number, prevHash: string, body: L
 /** The subjects a record names (an indexed column, for `ledger subject`). */
 export function subjectsOf(body: LedgerBody): string[] {
   if (body.kind === 'anchor') return [];
-  const ids = new Set<string>(body.subjects.map((s) => s.hmppsId));
+  const ids = new Set<string>(body.subjects.flatMap((s) => [s.hmppsId, ...(s.alsoKnownAs ?? [])]));
   for (const s of body.searches) for (const id of s.confirmed) ids.add(id);
   return [...ids];
 }

@@ -200,6 +200,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly trustedDocumentReloads = new Counter({
+    name: 'gateway_trusted_document_reloads_total',
+    help: 'Trusted document set reloads (file change or SIGHUP), by outcome: applied, or rejected (the previous set stays in force).',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly batchSize = new Histogram({
     name: 'gateway_dataloader_batch_size',
     help: 'Keys per batched upstream call (one DataLoader batch), by upstream and route template.',

@@ -24,7 +24,7 @@ import { createLedger, type Ledger } from '../ledger/index.js';
 import { requestTelemetryPlugin, type RequestTelemetryOptions } from './plugins/request-telemetry.js';
 import { trustedDocumentsPlugin, type TrustedDocumentsOptions } from './plugins/trusted-documents.js';
 import { declarationsPlugin, onBehalfOf } from './plugins/declarations.js';
-import { documentsDirFor, TrustedDocuments } from '../auth/trusted-documents.js';
+import { documentsDirFor, keepTrustedDocumentsCurrent, TrustedDocuments } from '../auth/trusted-documents.js';
 import { shutDown } from './shutdown.js';
 import { bindTelemetry, scopeOf } from './telemetry.js';
 import { buildSchema } from './schema.js';
@@ -55,7 +55,13 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   });
   const apolloSecurity: ApolloSecurity = { limits: security.limits, maxTokens: config.security.limits.maxTokens, audit, ledger };
   const dataSources = new DataSources(config, logger, ops.metrics);
-  const documents = trustedDocuments(config, logger);
+  // The consumers' trusted documents (documents/ beside the policy file), reloaded like the policy.
+  const documents = new TrustedDocuments(documentsDirFor(config.policyFile));
+  const documentsKeeper = keepTrustedDocumentsCurrent(documents, {
+    logger,
+    watch: config.security.policyWatch,
+    onReload: (outcome) => ops.metrics.trustedDocumentReloads.inc({ outcome }),
+  });
   const imageLinks = new ImageLinks(config.images.linkKey, config.images.linkTtlSeconds);
   if (config.images.linkKeyGenerated && config.mode === 'production') {
     logger.warn({ event: 'images-config' }, 'IMAGE_LINK_KEY is not set: photograph links work only on the replica that made them, until it restarts');
@@ -94,7 +100,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
           () => security.close(),
           () => ledger.close(),
           () => audit.close(),
-          () => documents.close(),
+          () => documentsKeeper.close(),
         ],
       });
       return stopping;
@@ -194,26 +200,6 @@ function registerRequestPipeline(
   app.register(trustedDocumentsPlugin, steps.documents); //     documentId -> text; unregistered documents per the consumer's mode, before parsing
   app.register(imagesPlugin, steps.images); //                  GET /images/{id}: a photograph behind a short-lived link (ADR 0018)
   app.register(graphqlRoutePlugin, steps.graphql); //           Apollo: limits and grants gate, shield, resolvers, audit
-}
-
-/**
- * The consumers' trusted documents (policy/documents/ beside the policy file), re-read on SIGHUP like the
- * policy. A file that does not parse is logged and never served.
- */
-function trustedDocuments(config: Config, logger: Logger): TrustedDocuments & { close(): void } {
-  const log = logger.child({ component: 'trusted-documents' });
-  const documents = new TrustedDocuments(documentsDirFor(config.policyFile));
-  const report = (trigger: string) => {
-    for (const problem of documents.problems) log.error({ event: 'trusted-documents', trigger, problem }, 'a trusted document cannot be read; it is not served');
-    log.info({ event: 'trusted-documents', trigger, dir: documents.dir, documents: documents.size }, 'trusted documents loaded');
-  };
-  report('start');
-  const onSighup = () => {
-    documents.reload();
-    report('signal');
-  };
-  process.on('SIGHUP', onSighup);
-  return Object.assign(documents, { close: () => void process.off('SIGHUP', onSighup) });
 }
 
 function consumerListener(config: Config, logger: Logger): FastifyInstance {

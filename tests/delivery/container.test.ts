@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { DockerfileParser, type Copy, type Instruction } from 'dockerfile-ast';
 import { parse as parseYaml } from 'yaml';
 import { UPSTREAM_URL_VARS } from '../../src/config/index.js';
+import { documentsDirFor, readDocuments } from '../../src/auth/trusted-documents.js';
 import { PORT_OFFSETS } from '../../simulators/lib/http.js';
 import { parseOptions } from '../../simulators/lib/options.js';
 import { productionNodeOptions } from '../../bench/lib.js';
@@ -234,6 +235,27 @@ describe('docker-compose.yml', () => {
     expect(existsSync(join(ROOT, 'scripts/certs.ts'))).toBe(true);
     for (const file of ['server.key', 'server.crt', 'ca.crt']) expect(String(certs.command)).toContain(file);
     expect(gateway.depends_on?.certs?.condition).toBe('service_completed_successfully');
+  });
+
+  it('shows the gateway the trusted documents where it reads them (documents/ beside POLICY_FILE); the image bakes in none', () => {
+    const policyFile = gatewayEnv.POLICY_FILE!;
+    const documentsDir = documentsDirFor(policyFile);
+    // The bind mount that holds the policy holds its documents folder too, read-only.
+    const bind = (gateway.volumes ?? []).map((v) => v.split(':')).find(([host, container]) => host?.startsWith('.') && policyFile.startsWith(`${container}/`))!;
+    expect(bind).toBeDefined();
+    expect(bind[2]).toBe('ro');
+    expect(documentsDir.startsWith(`${bind[1]}/`)).toBe(true);
+    const onHost = join(ROOT, bind[0]!, documentsDir.slice(bind[1]!.length + 1));
+    const { documents, problems } = readDocuments(onHost);
+    expect(problems).toEqual([]);
+    expect(documents.length).toBeGreaterThan(0);
+    expect(onHost).toBe(join(ROOT, 'policy', 'documents')); // the folder npm run documents and the overlays use
+    // No policy and no documents in the production image: both come from the mount (compose) or the ConfigMaps (k8s).
+    for (const copy of inFinal('COPY')) {
+      if (copyFrom(copy) !== null) continue;
+      const sources = (copy.getArgumentsContent() ?? '').split(/\s+/).slice(0, -1);
+      for (const source of sources) expect([source, /^policy(\/documents)?\/?$|\.graphql$|\.ya?ml$/.test(source)]).toEqual([source, false]);
+    }
   });
 
   it('runs the gateway locked down: read-only, no capabilities, as the image user', () => {

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { documentIdOf } from '../../src/auth/trusted-documents.js';
+import { documentKey, documentsKustomization } from '../../scripts/documents-lib.js';
 import { ROOT } from './support.js';
 
 const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
@@ -95,5 +96,18 @@ describe('npm run documents', () => {
     expect([removed.code, removed.stdout]).toEqual([0, expect.stringContaining(`removed ${id}`)]);
     expect(existsSync(stored)).toBe(false);
     expect((await documents('list', 'police-test')).stdout).toContain('no trusted documents for police-test');
+  }, 60_000);
+
+  it('add and remove rewrite the folder\'s kustomize Component (the ConfigMap the overlays deploy) where there is one', async () => {
+    const component = join(work, 'documents', 'kustomization.yaml');
+    writeFileSync(component, '# placeholder\n');
+    writeFileSync(policy, readFileSync(policy, 'utf8').replace('Person.firstName]', 'Person.firstName, Person.lastName]'));
+    const added = await documents('add', 'police-test', file('good3.graphql', GOOD));
+    expect([added.code, added.stderr]).toEqual([0, '']);
+    expect(readFileSync(component, 'utf8')).toBe(documentsKustomization(join(work, 'documents')));
+    expect(readFileSync(component, 'utf8')).toContain(`- ${documentKey('police-test', 'PersonName.graphql')}=police-test/PersonName.graphql`);
+    expect((await documents('remove', 'police-test', 'PersonName')).code).toBe(0);
+    expect(readFileSync(component, 'utf8')).toBe(documentsKustomization(join(work, 'documents')));
+    expect(readFileSync(component, 'utf8')).not.toContain('police-test');
   }, 60_000);
 });

@@ -5,12 +5,15 @@
  * checked for every workload, and the alert rules and dashboard checked against the metrics the code exports.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { monitoringCoreosCom } from '@kubernetes-models/prometheus-operator';
 import * as kubernetesModels from 'kubernetes-models';
 import { parse as parseYaml } from 'yaml';
+import { documentKey, documentsKustomization, refreshDocumentsKustomization } from '../../scripts/documents-lib.js';
 import { loadSchema, readPolicyGrants } from '../../scripts/schema-lib.js';
+import { documentsDirFor, readDocuments, TrustedDocuments } from '../../src/auth/trusted-documents.js';
 import {
   ENVIRONMENTS,
   EXTERNAL_METRICS,
@@ -100,8 +103,8 @@ interface Probe {
 interface Volume {
   name: string;
   secret?: { secretName: string };
-  configMap?: { name: string };
-  projected?: { sources: Array<{ secret?: { name: string }; configMap?: { name: string; optional?: boolean } }> };
+  configMap?: { name: string; items?: Array<{ key: string; path: string }> };
+  projected?: { sources: Array<{ secret?: { name: string }; configMap?: { name: string; optional?: boolean; items?: Array<{ key: string; path: string }> } }> };
 }
 interface PodSpec {
   containers: Container[];
@@ -207,6 +210,34 @@ function effectiveEnv(env: Environment, container: Container): Map<string, { val
     else out.set(e.name, { value: e.value ?? '' });
   }
   return out;
+}
+
+/**
+ * The files a ConfigMap-backed volume shows in the pod (path inside the mount -> content): a ConfigMap's keys, or
+ * a projected volume's ConfigMap sources with their `items` paths; null for a volume with a Secret in it.
+ */
+function volumeFiles(env: Environment, volume: Volume): Map<string, string> | null {
+  const sources = volume.configMap ? [{ configMap: volume.configMap }] : volume.projected?.sources ?? [];
+  if (sources.length === 0 || sources.some((s) => !s.configMap)) return null;
+  const files = new Map<string, string>();
+  for (const { configMap } of sources) {
+    const data = one<ConfigMap>(env, 'ConfigMap', configMap!.name).data ?? {};
+    const items = configMap!.items ?? Object.keys(data).map((key) => ({ key, path: key }));
+    for (const { key, path } of items) {
+      expect([configMap!.name, key, key in data]).toEqual([configMap!.name, key, true]);
+      expect([path, files.has(path)]).toEqual([path, false]); // two sources must not write the same file
+      files.set(path, data[key]!);
+    }
+  }
+  return files;
+}
+
+/** The volume mounted where `path` is, and the path inside it. */
+function mountedAt(env: Environment, path: string): { volume: Volume; inside: string; mountPath: string } {
+  const mount = (gatewayContainer(env).volumeMounts ?? []).find((m) => path.startsWith(`${m.mountPath}/`));
+  expect([path, mount?.mountPath]).toEqual([path, expect.any(String)]);
+  const volume = gatewayOf(env).spec.template.spec.volumes!.find((v) => v.name === mount!.name)!;
+  return { volume, inside: path.slice(mount!.mountPath.length + 1), mountPath: mount!.mountPath };
 }
 
 const matches = (selector: Record<string, string> | undefined, labels: Record<string, string>) =>
@@ -331,8 +362,6 @@ describe.each(ENVIRONMENTS)('k8s/overlays/%s', (env) => {
     const { read: readByConfig, required } = configVariables();
     const resolved: Record<string, string> = {};
     const pem = dummyPem();
-    const mounts = new Map((c.volumeMounts ?? []).map((m) => [m.mountPath, m.name]));
-    const volumes = new Map((gatewayOf(env).spec.template.spec.volumes ?? []).map((v) => [v.name, v]));
     for (const [name, v] of vars) {
       if (v.secret) {
         // A stand-in of the shape the gateway validates (URLs, keys of at least 32 characters).
@@ -342,14 +371,11 @@ describe.each(ENVIRONMENTS)('k8s/overlays/%s', (env) => {
       let value = v.value ?? '';
       if (value.startsWith('/')) {
         // A file: it must be inside a mounted volume; a ConfigMap's file is used as it is, a Secret's is a dummy.
-        const mount = [...mounts.keys()].find((m) => value.startsWith(`${m}/`));
-        expect([name, mount]).toEqual([name, expect.any(String)]);
-        const volume = volumes.get(mounts.get(mount!)!)!;
-        if (volume.configMap) {
-          const data = one<ConfigMap>(env, 'ConfigMap', volume.configMap.name).data ?? {};
-          const key = value.slice(mount!.length + 1);
-          expect([name, key in data]).toEqual([name, true]);
-          value = tempFile(key, data[key]!);
+        const { volume, inside } = mountedAt(env, value);
+        const files = volumeFiles(env, volume);
+        if (files) {
+          expect([name, files.has(inside)]).toEqual([name, true]);
+          value = tempFile(inside.split('/').pop()!, files.get(inside)!);
         } else {
           expect([name, !!volume.secret]).toEqual([name, true]);
           value = pem;
@@ -369,10 +395,11 @@ describe.each(ENVIRONMENTS)('k8s/overlays/%s', (env) => {
   it('mounts the policy from a ConfigMap, and the policy names only schema coordinates that exist', () => {
     const c = gatewayContainer(env);
     const policyPath = effectiveEnv(env, c).get('POLICY_FILE')?.value ?? '';
-    const mount = (c.volumeMounts ?? []).find((m) => policyPath.startsWith(`${m.mountPath}/`))!;
-    const volume = gatewayOf(env).spec.template.spec.volumes!.find((v) => v.name === mount.name)!;
-    expect(volume.configMap).toBeDefined();
-    const policy = one<ConfigMap>(env, 'ConfigMap', volume.configMap!.name).data![policyPath.slice(mount.mountPath.length + 1)]!;
+    const { volume, inside } = mountedAt(env, policyPath);
+    const files = volumeFiles(env, volume);
+    expect(files).not.toBeNull(); // ConfigMaps only
+    expect((c.volumeMounts ?? []).find((m) => m.name === volume.name)?.readOnly).toBe(true);
+    const policy = files!.get(inside)!;
     const dir = join(tempFile('policy.yaml', policy), '..');
     const schema = loadSchema(join(ROOT, 'schema'));
     const doc = parseYaml(policy) as { roles?: Record<string, unknown>; consumers?: Record<string, unknown> };
@@ -383,6 +410,41 @@ describe.each(ENVIRONMENTS)('k8s/overlays/%s', (env) => {
         const t = schema.getType(type ?? '') as { getFields?: () => Record<string, unknown> } | undefined;
         expect([grant, !!t?.getFields && (field === '*' || field! in t.getFields())]).toEqual([grant, true]);
       }
+    }
+  });
+
+  it('ships every consumer\'s trusted documents where the gateway reads them (documents/ beside POLICY_FILE), read-only', () => {
+    const c = gatewayContainer(env);
+    const vars = effectiveEnv(env, c);
+    const policyPath = vars.get('POLICY_FILE')?.value ?? '';
+    const documentsDir = documentsDirFor(policyPath);
+    const { volume, inside, mountPath } = mountedAt(env, policyPath);
+    expect(documentsDir.startsWith(`${mountPath}/`)).toBe(true); // the same volume as the policy
+    expect((c.volumeMounts ?? []).find((m) => m.name === volume.name)?.readOnly).toBe(true);
+    const files = volumeFiles(env, volume)!;
+    // The pod's folder, materialised, read by the gateway's own reader: the same documents as the repository's.
+    const pod = mkdtempSync(join(tmpdir(), 'pg-delivery-pod-'));
+    for (const [path, content] of files) {
+      mkdirSync(join(pod, dirname(path)), { recursive: true });
+      writeFileSync(join(pod, path), content);
+    }
+    const inPod = new TrustedDocuments(documentsDirFor(join(pod, inside)));
+    const inRepo = readDocuments(join(ROOT, 'policy', 'documents'));
+    expect(inRepo.problems).toEqual([]);
+    expect(inPod.problems).toEqual([]);
+    const idsOf = (docs: Array<{ consumer: string; id: string; file: string }>) => docs.map((d) => `${d.consumer} ${d.file} ${d.id}`).sort();
+    expect(idsOf(inPod.all())).toEqual(idsOf(inRepo.documents));
+    expect(inRepo.documents.length).toBeGreaterThan(0);
+    // Every consumer folder of the repository is there.
+    const consumers = readdirSync(join(ROOT, 'policy', 'documents'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+    expect([...new Set(inPod.all().map((d) => d.consumer))].sort()).toEqual(consumers);
+    // Nothing else under documents/ (a stray key would be read as a consumer's document).
+    expect([...files.keys()].filter((p) => p.startsWith('documents/')).sort()).toEqual(inRepo.documents.map((d) => d.file).sort());
+    rmSync(pod, { recursive: true, force: true });
+    // The ConfigMaps that carry them are hash-named (generated), so that a change rolls the pods.
+    for (const source of volume.projected?.sources ?? [volume]) {
+      const name = source.configMap!.name;
+      expect([name, /-[a-z0-9]{10}$/.test(name)]).toEqual([name, true]);
     }
   });
 
@@ -544,4 +606,35 @@ describe.each(ENVIRONMENTS)('k8s/overlays/%s', (env) => {
       for (const s of selectors) expect([t.panel, s.metric, app.has(s.metric) || defaults.has(s.metric) || EXTERNAL_METRICS.has(s.metric)]).toEqual([t.panel, s.metric, true]);
     }
   });
+});
+
+describe('policy/documents (the trusted documents Component every overlay includes)', () => {
+  it('is the Component `npm run documents` generates from the folder\'s files (add and remove rewrite it)', () => {
+    const dir = join(ROOT, 'policy', 'documents');
+    expect(read('policy/documents/kustomization.yaml')).toBe(documentsKustomization(dir));
+    for (const env of ENVIRONMENTS) expect([env, read(`k8s/overlays/${env}/kustomization.yaml`)]).toEqual([env, expect.stringContaining('- ../../../policy/documents')]);
+  });
+
+  it('rolls the pods when a document is added: the ConfigMap gets a new name, and the Deployment points at it', () => {
+    const copy = mkdtempSync(join(tmpdir(), 'pg-delivery-roll-'));
+    try {
+      for (const dir of ['k8s', 'policy']) cpSync(join(ROOT, dir), join(copy, dir), { recursive: true });
+      const volumeSources = (objects: K8sObject[]) => {
+        const d = objects.find((o) => o.kind === 'Deployment' && o.metadata.name === 'person-graph') as Deployment;
+        return d.spec.template.spec.volumes!.find((v) => v.name === 'policy')!.projected!.sources.map((s) => s.configMap!.name);
+      };
+      const before = volumeSources(renderOverlay('dev', copy));
+      mkdirSync(join(copy, 'policy', 'documents', 'delivery-test'));
+      writeFileSync(join(copy, 'policy', 'documents', 'delivery-test', 'Name.graphql'), 'query Name { __typename }\n');
+      expect(refreshDocumentsKustomization(join(copy, 'policy', 'documents'))).toBe(true);
+      const afterObjects = renderOverlay('dev', copy);
+      const after = volumeSources(afterObjects);
+      expect(after[0]).toBe(before[0]); // the policy did not change
+      expect(after[1]).not.toBe(before[1]);
+      const cm = afterObjects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === after[1]) as ConfigMap;
+      expect(cm.data?.[documentKey('delivery-test', 'Name.graphql')]).toBe('query Name { __typename }\n');
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

@@ -132,9 +132,10 @@ function kustomizeCommand(): [string, string[]] {
   throw new Error('neither kubectl nor .ci/tools kustomize is installed: run .ci/run (it installs kustomize) or install kubectl');
 }
 
-export function renderOverlay(env: Environment): K8sObject[] {
+/** `kubectl kustomize k8s/overlays/<env>` of this repository, or of a copy of its k8s/ and policy/ under `root`. */
+export function renderOverlay(env: Environment, root = ROOT): K8sObject[] {
   const [cmd, args] = kustomizeCommand();
-  const out = execFileSync(cmd, [...args, join(ROOT, 'k8s', 'overlays', env)], { encoding: 'utf8', timeout: 60_000 });
+  const out = execFileSync(cmd, [...args, join(root, 'k8s', 'overlays', env)], { encoding: 'utf8', timeout: 60_000 });
   return parseAllDocuments(out)
     .map((d) => {
       if (d.errors.length > 0) throw new Error(`kubectl kustomize ${env}: ${d.errors[0]?.message}`);

@@ -144,6 +144,19 @@ describe('disclosure ledger on PostgreSQL', () => {
     }
   });
 
+  it('finds a subject by any identifier the gateway resolved: a person asked for by prison number is recorded under the CRN, and `ledger subject <prison number>` finds it', async () => {
+    const ask = asConsumer(spoolGw.consumerUrl, certs, policy, 'policeDev');
+    const r = await ask(`{ person(hmppsId: "${linked.prisonNumber}") { __typename hmppsId firstName } }`);
+    expect(r.status).toBe(200);
+    await drained(spoolGw);
+    const record = await recordOf(String(r.headers['x-request-id']));
+    expect(record!.subjects).toEqual([{ hmppsId: linked.crn, alsoKnownAs: [linked.prisonNumber], disclosed: ['Person.firstName', 'Person.hmppsId'], redacted: [] }]);
+    const byNumber = await cli('subject', linked.prisonNumber!, '--json');
+    const found = byNumber.stdout.trim().split('\n').map((l) => JSON.parse(l) as DisclosureBody & { chain: string; seq: number });
+    expect(found.map((b) => b.requestId)).toContain(String(r.headers['x-request-id']));
+    for (const b of found) expect(b.subjects.every((s) => s.hmppsId === linked.crn && s.alsoKnownAs?.includes(linked.prisonNumber!))).toBe(true);
+  }, 60_000);
+
   it('a federation router\'s _entities request is recorded like person: per subject, the coordinates in the response', async () => {
     const ask = asConsumer(spoolGw.consumerUrl, certs, policy, 'policeDev');
     const representations = [linked.crn, 'A9999ZZ'].map((hmppsId) => ({ __typename: 'Person', hmppsId }));
