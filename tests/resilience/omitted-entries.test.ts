@@ -172,3 +172,55 @@ describe('case notes and adjudications', () => {
     });
   });
 });
+
+describe('prisoner search and probation search: lists inside a person\'s record', () => {
+  // Entries deep in each prisoner (depth 3: the entries of its lists) drift; the prisoners stay whole.
+  const prisonerLists: FaultConfig = { drift: 'types', driftDepth: 3, routes: ['POST /prisoner-search/prisoner-numbers'] };
+
+  it('languages that broke their contract: an error at prison.languages counts them', async () => {
+    await expectCounted({ upstream: 'prisonerSearch', fault: prisonerLists, selection: 'prison { languages { code } }', list: 'prison.languages', source: 'PRISON', id: linked.prisonNumber! });
+  });
+
+  it('personal care needs that broke their contract: an error at prison.personalCareNeeds counts them', async () => {
+    await expectCounted({ upstream: 'prisonerSearch', fault: prisonerLists, selection: 'prison { personalCareNeeds { code } }', list: 'prison.personalCareNeeds', source: 'PRISON', id: linked.prisonNumber! });
+  });
+
+  it('distinguishing marks that broke their contract: an error at distinguishingMarks counts them', async () => {
+    await expectCounted({
+      upstream: 'prisonerSearch', fault: prisonerLists, selection: 'prison { physicalCharacteristics { distinguishingMarks { kind } } }',
+      list: 'prison.physicalCharacteristics.distinguishingMarks', source: 'PRISON', id: person('aliases').prisonNumber!,
+    });
+  });
+
+  it('disabilities that broke their contract: an error at protectedCharacteristics.disabilities counts them', async () => {
+    await expectCounted({
+      upstream: 'probationSearch', fault: { drift: 'dates', driftDepth: 3, routes: ['POST /crns'] }, selection: 'protectedCharacteristics { disabilities { type } }',
+      list: 'protectedCharacteristics.disabilities', source: 'PROBATION', id: person('other-prison').crn!,
+    });
+  });
+
+  it('phone numbers that broke their contract: an error at contactDetails.phoneNumbers counts them', async () => {
+    await expectCounted({
+      upstream: 'probationSearch', fault: { drift: 'types', driftDepth: 5, routes: ['POST /crns'] }, selection: 'contactDetails { phoneNumbers { number } }',
+      list: 'contactDetails.phoneNumbers', source: 'PROBATION',
+    });
+  });
+
+  it('aliases that broke their contract on both sides: the error(s) at aliases count what each source lost', async () => {
+    const id = person('aliases').crn!;
+    const selection = 'aliases { firstName }';
+    const whole = await ask(selection, id);
+    expect(errors(whole)).toEqual([]);
+    const count = (at(whole, 'aliases') as unknown[]).length;
+    expect(count).toBeGreaterThan(0);
+    await stack.sims.setFault('prisonerSearch', { drift: 'dates', driftDepth: 3, routes: ['POST /prisoner-search/prisoner-numbers'] });
+    const spoiled = await withFault('probationSearch', { drift: 'dates', driftDepth: 3, routes: ['POST /crns'] }, () => ask(selection, id));
+    expect(at(spoiled, 'aliases')).toEqual([]);
+    const found = errors(spoiled);
+    expect(found.map(([path]) => path)).toEqual(found.map(() => 'person.aliases'));
+    const extensions = found.map(([, e]) => e as { code: string; missingSources: string[]; omittedEntries: number });
+    expect(extensions.every((e) => e.code === 'UPSTREAM_INVALID_RESPONSE')).toBe(true);
+    // The merged list drops duplicates: the sources may have given more than it showed, never fewer.
+    expect(extensions.reduce((n, e) => n + e.omittedEntries, 0)).toBeGreaterThanOrEqual(count);
+  });
+});
