@@ -18,7 +18,8 @@ const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
 
 const stack = useGatewayStack<TestCertificates, TestPolicy>({
   population: 500,
-  policy: (dir) => writeTestPolicy(dir),
+  // police-dev sees only people in prison or on probation: a row filter the gateway applies to search results itself.
+  policy: (dir) => writeTestPolicy(dir, {}, {}, { policeDev: '{ supervisionStatuses: [PRISONS, PROBATION] }' }),
   // Failures on purpose must not open the breakers between cases.
   env: { BREAKER_MIN_CALLS: '1000000', REQUEST_DEADLINE_MS: '4000', HEALTH_CHECK_INTERVAL_MS: '60000' },
 });
@@ -222,5 +223,44 @@ describe('prisoner search and probation search: lists inside a person\'s record'
     expect(extensions.every((e) => e.code === 'UPSTREAM_INVALID_RESPONSE')).toBe(true);
     // The merged list drops duplicates: the sources may have given more than it showed, never fewer.
     expect(extensions.reduce((n, e) => n + e.omittedEntries, 0)).toBeGreaterThanOrEqual(count);
+  });
+});
+
+describe('searchPersons: a search hit that broke its contract', () => {
+  const query = `query Search($c: PersonSearchCriteria!) { searchPersons(criteria: $c, first: 50) { totalCount nodes { hmppsId } } }`;
+  const criteria = { firstName: linked.firstName, lastName: linked.lastName, dateOfBirth: linked.dateOfBirth };
+  // Each prisoner or case of the page of hits (depth 2) spoiled; the page itself whole.
+  const prisonHits: FaultConfig = { drift: 'dates', driftDepth: 2, routes: ['POST /attribute-search'] };
+  const probationHits: FaultConfig = { drift: 'dates', driftDepth: 2, routes: ['POST /search/people'] };
+  const search = (who: 'devConsumer' | 'policeDev' = 'devConsumer') => asConsumer(stack.gateway.consumerUrl, stack.certs, stack.policy, who)(query, { c: criteria });
+  const found = (result: GraphQLResult) => result.body.data?.searchPersons as { totalCount: number; nodes: Array<{ hmppsId: string }> } | null;
+
+  it('unreadable prisoner search hits: the person is still found through probation, and an error at searchPersons says how many prison records could not be read', async () => {
+    const whole = await search();
+    expect(errors(whole)).toEqual([]);
+    expect(found(whole)).toEqual({ totalCount: 1, nodes: [{ hmppsId: linked.crn }] });
+    const spoiled = await withFault('prisonerSearch', prisonHits, () => search());
+    expect(found(spoiled)).toEqual({ totalCount: 1, nodes: [{ hmppsId: linked.crn }] });
+    expect(errors(spoiled)).toEqual([
+      ['searchPersons', expect.objectContaining({ code: 'UPSTREAM_INVALID_RESPONSE', missingSources: ['PRISON'], omittedEntries: 1 })],
+    ]);
+  });
+
+  it('unreadable hits on both sides: no match, totalCount 0 (they are not counted as matches), and an error per source', async () => {
+    await stack.sims.setFault('prisonerSearch', prisonHits);
+    const spoiled = await withFault('probationSearch', probationHits, () => search());
+    expect(found(spoiled)).toEqual({ totalCount: 0, nodes: [] });
+    expect(errors(spoiled)).toEqual([
+      ['searchPersons', expect.objectContaining({ code: 'UPSTREAM_INVALID_RESPONSE', missingSources: ['PRISON'], omittedEntries: 1 })],
+      ['searchPersons', expect.objectContaining({ code: 'UPSTREAM_INVALID_RESPONSE', missingSources: ['PROBATION'], omittedEntries: 1 })],
+    ]);
+  });
+
+  it('under a row filter the gateway applies itself (supervision status), an unreadable hit is not counted to the consumer: it may be a person it may not see', async () => {
+    expect(found(await search('policeDev'))).toEqual({ totalCount: 1, nodes: [{ hmppsId: linked.crn }] });
+    await stack.sims.setFault('prisonerSearch', prisonHits);
+    const spoiled = await withFault('probationSearch', probationHits, () => search('policeDev'));
+    expect(found(spoiled)).toEqual({ totalCount: 0, nodes: [] });
+    expect(errors(spoiled)).toEqual([]);
   });
 });
