@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectsField } from '../datasources/index.js';
 import type { PersonRef, PrisonDetails, PrisonRecord, ProbationRecord } from '../domain/person.js';
-import { identifiersOf, preferredHmppsId } from '../domain/person.js';
+import { identifiersOf, mergeAliases, preferredHmppsId } from '../domain/person.js';
 import { ageOn } from '../domain/person.js';
 import { alertAppliesOn, mergeAddresses, newestFirst, type Address, type Alert, type ProbationCase } from '../domain/profile.js';
 import { londonDate } from '../domain/time.js';
@@ -59,12 +59,12 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     dateOfBirth: (person) => person.combined.dateOfBirth,
     gender: (person) => person.combined.gender,
     ethnicity: (person) => person.combined.ethnicity,
-    aliases: (person, _args, ctx, info) => {
-      // Aliases a half gave that broke their contract are counted, per source (ADR 21).
-      if (person.prison) reportOmitted(ctx, info, person.prison.aliases, 'PRISON');
-      if (person.probation) reportOmitted(ctx, info, person.probation.aliases, 'PROBATION');
-      return person.combined.aliases;
-    },
+    // Fed by both halves as the combined record is (ADR 21): a half that could not be had, or aliases a
+    // half gave that broke their contract, give an error at aliases naming the source.
+    aliases: async (person, _args, ctx, info) =>
+      mergedList(ctx, info, halves(person, { prison: async () => person.prison!.aliases, probation: async () => person.probation!.aliases }), (lists) =>
+        lists.PROBATION && lists.PRISON ? mergeAliases(lists.PROBATION, lists.PRISON) : (lists.PROBATION ?? lists.PRISON ?? []),
+      ),
     knownToPrison: (person) => prisonHalf(person) !== null,
     knownToProbation: (person) => probationHalf(person) !== null,
     supervisionStatus: (person) => {

@@ -226,6 +226,17 @@ describe('prisoner search and probation search: lists inside a person\'s record'
   });
 });
 
+describe('aliases: one half of the person could not be had', () => {
+  it('probation search down: the prison aliases stand, an error at aliases names PROBATION (before: the prison aliases alone, passed off as all)', async () => {
+    const id = person('aliases').prisonNumber!;
+    const spoiled = await withFault('probationSearch', { outage: true }, () => ask('aliases { firstName }', id));
+    expect(at(spoiled, 'aliases')).toEqual(expect.any(Array));
+    expect(errors(spoiled).filter(([path]) => path === 'person.aliases')).toEqual([
+      ['person.aliases', expect.objectContaining({ code: 'UPSTREAM_UNAVAILABLE', area: 'probation', missingSources: ['PROBATION'] })],
+    ]);
+  });
+});
+
 describe('searchPersons: a search hit that broke its contract', () => {
   const query = `query Search($c: PersonSearchCriteria!) { searchPersons(criteria: $c, first: 50) { totalCount nodes { hmppsId } } }`;
   const criteria = { firstName: linked.firstName, lastName: linked.lastName, dateOfBirth: linked.dateOfBirth };
