@@ -85,21 +85,21 @@ export function mappaCategoriesToAsk(allowed: ReadonlySet<string> | null | undef
 /**
  * A cursor page read from an upstream that pages by number: the upstream pages of `first` items that
  * cover [offset, offset + first) - one page when the offset falls on a page boundary (a consumer
- * paging with the same `first`), else two - read in parallel. Entries of those upstream pages that
- * broke their contract are reported at the connection (ADR 21); `totalCount` is the upstream's and
- * still counts them.
+ * paging with the same `first`), else two - read in parallel. With `omissions`, entries of those
+ * upstream pages that broke their contract are reported at the connection (ADR 21); `totalCount` is
+ * the upstream's and still counts them.
  */
 export async function upstreamPaged<T>(
   offset: number,
   first: number,
   question: string,
   fetchPage: (page: number) => Promise<UpstreamPage<T>>,
-  omissions: { ctx: ResolverContext; info: GraphQLResolveInfo; source: RecordSource },
+  omissions?: { ctx: ResolverContext; info: GraphQLResolveInfo; source: RecordSource },
 ): Promise<Page<T>> {
   const firstPage = Math.floor(offset / first);
   const skip = offset - firstPage * first;
   const pages = await Promise.all((skip === 0 ? [firstPage] : [firstPage, firstPage + 1]).map(fetchPage));
-  reportOmittedEntries(omissions.ctx, omissions.info, pages.reduce((n, p) => n + omittedFrom(p.items), 0), omissions.source);
+  if (omissions) reportOmittedEntries(omissions.ctx, omissions.info, pages.reduce((n, p) => n + omittedFrom(p.items), 0), omissions.source);
   const nodes = pages.flatMap((p) => p.items).slice(skip, skip + first);
   const totalCount = pages[0]!.totalCount;
   const end = offset + nodes.length;
