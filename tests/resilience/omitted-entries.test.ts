@@ -226,6 +226,22 @@ describe('prisoner search and probation search: lists inside a person\'s record'
   });
 });
 
+describe('Prison API reference codes', () => {
+  it('treatment codes that broke their contract: reasonable adjustments cannot all be asked for, so the field is UPSTREAM_INVALID_RESPONSE (before: a silently empty list)', async () => {
+    const selection = 'protectedCharacteristics { reasonableAdjustments { treatmentCode } }';
+    const id = linked.prisonNumber!;
+    // The codes are kept for an hour once fetched whole: spoiled first, so this process has not kept them.
+    const spoiled = await withFault('prisonApi', nulls('GET /api/reference-domains/domains/{domain}/codes'), () => ask(selection, id));
+    expect(at(spoiled, 'protectedCharacteristics.reasonableAdjustments') ?? null).toBeNull();
+    expect(errors(spoiled)).toEqual([
+      ['person.protectedCharacteristics.reasonableAdjustments', expect.objectContaining({ code: 'UPSTREAM_INVALID_RESPONSE', area: 'prison' })],
+    ]);
+    const whole = await ask(selection, id);
+    expect(errors(whole)).toEqual([]);
+    expect((at(whole, 'protectedCharacteristics.reasonableAdjustments') as unknown[]).length).toBeGreaterThan(0);
+  });
+});
+
 describe('aliases: one half of the person could not be had', () => {
   it('probation search down: the prison aliases stand, an error at aliases names PROBATION (before: the prison aliases alone, passed off as all)', async () => {
     const id = person('aliases').prisonNumber!;
