@@ -226,6 +226,15 @@ describe('prisoner search and probation search: lists inside a person\'s record'
   });
 });
 
+describe('Prison API sentence adjustments', () => {
+  it('adjustments (days added or remitted) that broke their contract: an error at sentenceAdjustments counts them', async () => {
+    await expectCounted({
+      upstream: 'prisonApi', fault: { drift: 'types', driftDepth: 2, routes: ['GET /api/adjustments/{bookingId}/sentence-and-booking'] },
+      selection: 'sentenceAdjustments { days }', list: 'sentenceAdjustments', source: 'PRISON', id: person('long-lists').prisonNumber!,
+    });
+  });
+});
+
 describe('Prison API reference codes', () => {
   it('treatment codes that broke their contract: reasonable adjustments cannot all be asked for, so the field is UPSTREAM_INVALID_RESPONSE (before: a silently empty list)', async () => {
     const selection = 'protectedCharacteristics { reasonableAdjustments { treatmentCode } }';
