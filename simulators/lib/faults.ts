@@ -25,6 +25,12 @@ export interface FaultConfig {
    * document altogether.
    */
   drift?: DriftKind;
+  /**
+   * Drift only this deep and deeper (0, the default: the whole body; the top-level object or list is
+   * depth 0, its entries 1, and so on): e.g. `3` spoils the entries of a list inside each item of a
+   * top-level list and leaves the items themselves whole.
+   */
+  driftDepth?: number;
   /** A 2xx body of this many bytes (a JSON array of strings, streamed in chunks) instead of the answer. */
   bodyBytes?: number;
   /** A 2xx body that never ends (streamed until the client goes away). */
@@ -37,7 +43,7 @@ export type Impostor = (typeof IMPOSTORS)[number];
 export type DriftKind = 'types' | 'nulls' | 'dates' | 'shape';
 const DRIFT_KINDS = new Set<string>(['types', 'nulls', 'dates', 'shape']);
 
-const KEYS = new Set(['latencyMs', 'latencyJitterMs', 'errorRate', 'errorStatuses', 'hang', 'malformedJson', 'outage', 'respondWith', 'routes', 'drift', 'bodyBytes', 'endlessBody']);
+const KEYS = new Set(['latencyMs', 'latencyJitterMs', 'errorRate', 'errorStatuses', 'hang', 'malformedJson', 'outage', 'respondWith', 'routes', 'drift', 'driftDepth', 'bodyBytes', 'endlessBody']);
 
 export class FaultError extends Error {}
 
@@ -79,6 +85,10 @@ export function parseFaultConfig(input: unknown): FaultConfig {
   if (o.drift !== undefined) {
     if (typeof o.drift !== 'string' || !DRIFT_KINDS.has(o.drift)) throw new FaultError(`drift must be one of ${[...DRIFT_KINDS].join(', ')}`);
     out.drift = o.drift as DriftKind;
+  }
+  if (o.driftDepth !== undefined) {
+    if (typeof o.driftDepth !== 'number' || !Number.isInteger(o.driftDepth) || o.driftDepth < 0 || o.driftDepth > 32) throw new FaultError('driftDepth must be an integer between 0 and 32');
+    out.driftDepth = o.driftDepth;
   }
   if (o.bodyBytes !== undefined) out.bodyBytes = nonNegativeNumber('bodyBytes', o.bodyBytes, 1024 * 1024 * 1024);
   if (o.endlessBody !== undefined) out.endlessBody = bool('endlessBody', o.endlessBody);
@@ -132,10 +142,18 @@ export function faultApplies(config: FaultConfig, key: string | null): boolean {
 
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}/;
 
-/** The body of a lying upstream (see FaultConfig.drift). Deterministic: the same body drifts the same way. */
-export function driftBody(body: unknown, kind: DriftKind): unknown {
+/**
+ * The body of a lying upstream (see FaultConfig.drift), drifted from depth `from` down (see
+ * FaultConfig.driftDepth). Deterministic: the same body drifts the same way.
+ */
+export function driftBody(body: unknown, kind: DriftKind, from = 0): unknown {
   if (kind === 'shape') return { message: 'Welcome', links: [{ rel: 'self', href: '/' }], version: 3 };
   const walk = (value: unknown, depth: number): unknown => {
+    if (depth < from) {
+      if (Array.isArray(value)) return value.map((v) => walk(v, depth + 1));
+      if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, walk(v, depth + 1)]));
+      return value;
+    }
     if (Array.isArray(value)) {
       const items = value.map((v) => walk(v, depth + 1));
       return kind === 'types' ? Object.fromEntries(items.map((v, i) => [String(i), v])) : items;

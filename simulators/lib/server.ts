@@ -236,7 +236,7 @@ export class UpstreamServer {
         return;
       }
       if (active && !ping && fault.drift !== undefined && response.status >= 200 && response.status < 300 && response.body !== undefined) {
-        response = { ...response, body: driftBody(response.body, fault.drift) };
+        response = { ...response, body: driftBody(response.body, fault.drift, fault.driftDepth) };
       }
       if (active && fault.malformedJson === true) {
         const text = JSON.stringify(response.body ?? {});

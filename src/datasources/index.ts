@@ -10,7 +10,7 @@ import { RequestLoaders } from './request-loaders.js';
 export { UpstreamError, type DataArea } from './http/errors.js';
 export type { RequestScope } from './http/upstream-client.js';
 export { RequestLoaders } from './request-loaders.js';
-export { SearchTooBroadError, type SearchMatch } from './search.js';
+export { SearchTooBroadError, unreadableHits, type SearchMatch } from './search.js';
 export { coverIds } from './identity.js';
 export { lookupsOf, selectsField } from './speculation.js';
 

@@ -1,3 +1,4 @@
+import { omittedFrom } from '../domain/omitted.js';
 import type { PrisonRecord, ProbationRecord } from '../domain/person.js';
 import { recordMatches, type SearchCriteria } from '../domain/search.js';
 import { toProbationRecord } from './probation-search/mapping.js';
@@ -18,6 +19,22 @@ export interface SearchOptions {
   includeProbation: boolean;
   /** Most matches taken from each side. */
   limit: number;
+}
+
+/** Per side, how many records the search returned that broke their contract and could not be read. */
+export interface UnreadableHits {
+  PRISON: number;
+  PROBATION: number;
+}
+
+const UNREADABLE = new WeakMap<readonly SearchMatch[], UnreadableHits>();
+
+/**
+ * The records each side's search returned that broke their contract (left out at the datasource
+ * boundary): whether they match cannot be known, so they are neither matches nor counted (ADR 21).
+ */
+export function unreadableHits(matches: readonly SearchMatch[]): UnreadableHits {
+  return UNREADABLE.get(matches) ?? { PRISON: 0, PROBATION: 0 };
 }
 
 export class SearchTooBroadError extends Error {
@@ -67,5 +84,6 @@ export async function searchBothSides(
     if (same && !same.probation) same.probation = record;
     else matches.push({ prison: null, probation: record });
   }
+  UNREADABLE.set(matches, { PRISON: omittedFrom(prison.content), PROBATION: omittedFrom(probation.content) });
   return matches;
 }

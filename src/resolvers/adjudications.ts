@@ -1,7 +1,9 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { PersonRef } from '../domain/person.js';
 import type { Adjudication } from '../domain/prison-life.js';
 import type { ResolverContext } from './context.js';
 import { fingerprint, pageOf, pageSize } from './pagination.js';
+import { reportOmitted } from './partial.js';
 import { prisonHalf, upstream } from './person.js';
 
 /** Adjudications (issue 18 area 4): read whole from Manage Adjudications, paged here. */
@@ -13,11 +15,12 @@ interface AdjudicationArgs {
 
 export const adjudicationResolvers = {
   Person: {
-    adjudications: async (person: PersonRef, args: AdjudicationArgs, ctx: ResolverContext) => {
+    adjudications: async (person: PersonRef, args: AdjudicationArgs, ctx: ResolverContext, info: GraphQLResolveInfo) => {
       const prison = prisonHalf(person);
       if (!prison) return null;
       const first = pageSize(args.first ?? 20, 'first');
       const all = await upstream(ctx.loaders.adjudications.load(prison.prisonNumber));
+      reportOmitted(ctx, info, all, 'PRISON');
       return pageOf(all, first, args.after, fingerprint(['adjudications', prison.prisonNumber]));
     },
   },

@@ -30,5 +30,6 @@ export const resolvers = {
     ...visitResolvers.Person,
   },
   RiskScoreAssessment: riskResolvers.RiskScoreAssessment,
+  CriminogenicNeeds: riskResolvers.CriminogenicNeeds,
   LimitedAccess: recordResolvers.LimitedAccess,
 };

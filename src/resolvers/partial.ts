@@ -71,13 +71,26 @@ export async function mergedList<T>(
  * contract (left out at the datasource boundary), an error at its path says how many.
  */
 export function reportOmitted(ctx: ResolverContext, info: GraphQLResolveInfo, list: readonly unknown[] | null, source: RecordSource): void {
-  const omitted = omittedFrom(list);
+  reportOmittedEntries(ctx, info, omittedFrom(list), source);
+}
+
+/**
+ * `omitted` entries a source gave that broke its contract, reported at the field's path (for a page
+ * made of several upstream pages: what was left out of the pages read for it).
+ */
+export function reportOmittedEntries(
+  ctx: ResolverContext,
+  info: GraphQLResolveInfo,
+  omitted: number,
+  source: RecordSource,
+  then = 'The list holds the others.',
+): void {
   if (omitted === 0) return;
   const entries = omitted === 1 ? '1 entry' : `${omitted} entries`;
   ctx.partialErrors.push(
     graphQLError(
       'UPSTREAM_INVALID_RESPONSE',
-      `${entries} from ${NAME[source]} could not be used: a source system gave an invalid answer. The list holds the others.`,
+      `${entries} from ${NAME[source]} could not be used: a source system gave an invalid answer. ${then}`,
       { area: AREA[source], retryable: false, missingSources: [source], omittedEntries: omitted },
       { nodes: info.fieldNodes, path: responsePathAsArray(info.path) },
     ),

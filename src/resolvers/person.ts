@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { selectsField } from '../datasources/index.js';
 import type { PersonRef, PrisonDetails, PrisonRecord, ProbationRecord } from '../domain/person.js';
-import { identifiersOf, preferredHmppsId } from '../domain/person.js';
+import { identifiersOf, mergeAliases, preferredHmppsId } from '../domain/person.js';
 import { ageOn } from '../domain/person.js';
 import { alertAppliesOn, mergeAddresses, newestFirst, type Address, type Alert, type ProbationCase } from '../domain/profile.js';
 import { londonDate } from '../domain/time.js';
@@ -59,7 +59,12 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     dateOfBirth: (person) => person.combined.dateOfBirth,
     gender: (person) => person.combined.gender,
     ethnicity: (person) => person.combined.ethnicity,
-    aliases: (person) => person.combined.aliases,
+    // Fed by both halves as the combined record is (ADR 21): a half that could not be had, or aliases a
+    // half gave that broke their contract, give an error at aliases naming the source.
+    aliases: async (person, _args, ctx, info) =>
+      mergedList(ctx, info, halves(person, { prison: async () => person.prison!.aliases, probation: async () => person.probation!.aliases }), (lists) =>
+        lists.PROBATION && lists.PRISON ? mergeAliases(lists.PROBATION, lists.PRISON) : (lists.PROBATION ?? lists.PRISON ?? []),
+      ),
     knownToPrison: (person) => prisonHalf(person) !== null,
     knownToProbation: (person) => probationHalf(person) !== null,
     supervisionStatus: (person) => {
@@ -134,13 +139,24 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     croNumber: (person) => identifiersOf(person).croNumber,
   },
 
+  // Lists inside a half's record, with an error at their path when entries were left out (ADR 21).
   PrisonDetails: {
+    languages: reportedList('PRISON', (details: PrisonDetails) => details.languages),
+    personalCareNeeds: reportedList('PRISON', (details: PrisonDetails) => details.personalCareNeeds),
     // Prisoner search names only the prison a person is in; a released person's last prison is looked up.
     prisonName: (async (details: PrisonDetails, _args: never, { loaders }: ResolverContext) =>
       details.prisonName ?? (details.prisonId ? upstream(loaders.prisonName.load(details.prisonId)) : null)) as unknown as Resolver<
       PersonRef,
       never
     >,
+  },
+
+  PhysicalCharacteristics: {
+    distinguishingMarks: reportedList('PRISON', (c: PrisonDetails['physicalCharacteristics']) => c.distinguishingMarks),
+  },
+
+  ContactDetails: {
+    phoneNumbers: reportedList('PROBATION', (c: ProbationRecord['contactDetails']) => c.phoneNumbers),
   },
 
   Address: {
@@ -173,7 +189,7 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
     nationality: (person) => person.combined.nationality,
     religion: (person) => person.combined.religion,
     maritalStatus: (person) => prisonHalf(person)?.maritalStatus ?? null,
-    disabilities: (person) => probationHalf(person)?.disabilities ?? [],
+    disabilities: (person, _args, ctx, info) => withOmissionsReported(ctx, info, 'PROBATION', probationHalf(person)?.disabilities ?? []),
     reasonableAdjustments: async (person, _args, ctx, info) => {
       const bookingId = prisonHalf(person)?.bookingId;
       return bookingId ? withOmissionsReported(ctx, info, 'PRISON', await upstream(ctx.loaders.reasonableAdjustments.load(bookingId))) : [];
@@ -201,6 +217,11 @@ function withSupervisions<T>(
 function withOmissionsReported<T>(ctx: ResolverContext, info: GraphQLResolveInfo, source: RecordSource, list: T[]): T[] {
   reportOmitted(ctx, info, list, source);
   return list;
+}
+
+/** A resolver of a list inside a record (`pick`), reporting the entries left out of it (ADR 21). */
+function reportedList<P>(source: RecordSource, pick: (parent: P) => unknown[]): Resolver<PersonRef, never> {
+  return ((parent: P, _args: unknown, ctx: ResolverContext, info: GraphQLResolveInfo) => withOmissionsReported(ctx, info, source, pick(parent))) as unknown as Resolver<PersonRef, never>;
 }
 
 /** Instants with different offsets do not sort as strings: order by their UTC form. */

@@ -3,6 +3,7 @@ import type { ImageMetadata } from '../domain/profile.js';
 import type { SentenceAdjustment } from '../domain/prison-life.js';
 import type { GraphQLResolveInfo } from 'graphql';
 import type { ResolverContext } from './context.js';
+import { reportOmitted } from './partial.js';
 import { personResolvers, prisonHalf, upstream } from './person.js';
 
 /** Prison life (issue 18): movements, sentence adjustments, and links to photographs. */
@@ -18,9 +19,12 @@ export const prisonLifeResolvers = {
       const prison = prisonHalf(person);
       return prison ? upstream(loaders.movements.load(prison.prisonNumber)) : null;
     },
-    sentenceAdjustments: async (person: PersonRef, _args: unknown, { loaders }: ResolverContext) => {
+    sentenceAdjustments: async (person: PersonRef, _args: unknown, ctx: ResolverContext, info: GraphQLResolveInfo) => {
       const prison = prisonHalf(person);
-      return prison ? upstream(loaders.sentenceAdjustments.load(prison.prisonNumber)) : null;
+      if (!prison) return null;
+      const adjustments = await upstream(ctx.loaders.sentenceAdjustments.load(prison.prisonNumber));
+      reportOmitted(ctx, info, adjustments, 'PRISON');
+      return adjustments;
     },
     // The photographs as before, each knowing whose it is, so that its link can name the person.
     images: async (person: PersonRef, args: never, ctx: ResolverContext, info: GraphQLResolveInfo): Promise<OwnedImage[] | null> => {

@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
-import { coverIds, lookupsOf, SearchTooBroadError, type SearchMatch } from '../datasources/index.js';
+import { coverIds, lookupsOf, SearchTooBroadError, unreadableHits, type SearchMatch } from '../datasources/index.js';
 import { hmppsIdKey, parseHmppsId } from '../domain/identifiers.js';
 import { preferredHmppsId, type PersonRef } from '../domain/person.js';
 import { compareSortKeys, criteriaProblem, joinLinked, MATCHED_HMPPS_IDS, type SearchCriteria } from '../domain/search.js';
@@ -7,6 +7,7 @@ import { isLimitedAccess, visibilityOf } from '../domain/visibility.js';
 import type { ResolverContext } from './context.js';
 import { badUserInput, identityUnavailable, notFound, toConsumerError } from './errors.js';
 import { fingerprint, pageSize, startOffset, cursorAt, type Page } from './pagination.js';
+import { reportOmittedEntries } from './partial.js';
 
 export const MAX_PERSONS = 100;
 /** Most matches taken from each of prison and probation search; a broader search must be narrowed. */
@@ -74,7 +75,7 @@ interface SearchArgs {
  * Searches prison and probation at once, each person once, in a stable order; only the page asked
  * for is resolved into full people (batched).
  */
-async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverContext): Promise<Page<PersonRef> & { [MATCHED_HMPPS_IDS]: string[] }> {
+async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverContext, info: GraphQLResolveInfo): Promise<Page<PersonRef> & { [MATCHED_HMPPS_IDS]: string[] }> {
   const criteria: SearchCriteria = {
     firstName: args.criteria.firstName ?? null,
     lastName: args.criteria.lastName ?? null,
@@ -99,6 +100,7 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
     throw toConsumerError(e);
   }
 
+  const unreadable = unreadableHits(matches);
   matches = await joinedByCorePersonRecord(matches, ctx);
 
   let ordered = matches
@@ -134,6 +136,16 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
     for (const m of matches) {
       if (m.prison) ctx.loaders.prisonRecord.prime(m.prison.prisonNumber, m.prison);
       if (m.probation) ctx.loaders.probationRecord.prime(m.probation.crn, m.probation);
+    }
+  }
+
+  // Records a search returned that could not be read may be people who match: the consumer is told how
+  // many, at `searchPersons` (they are not in totalCount: whether they match is not known). Not when the
+  // gateway itself hides some matches (a row filter or limited access applied here): an unreadable
+  // record may be one of the hidden, and counting it would say such people exist (ADR 21).
+  if (ctx.rowFilters.supervisionStatuses === null && !hideLimitedAccess) {
+    for (const source of ['PRISON', 'PROBATION'] as const) {
+      reportOmittedEntries(ctx, info, unreadable[source], source, 'They may be people who match; totalCount does not count them.');
     }
   }
 

@@ -1,10 +1,13 @@
+import type { GraphQLResolveInfo } from 'graphql';
 import type { TypeSubTypes } from '../datasources/case-notes/routes.js';
+import { omittedFrom } from '../domain/omitted.js';
 import type { PersonRef } from '../domain/person.js';
 import type { ContactEvent, UpstreamPage } from '../domain/records.js';
 import { londonDate } from '../domain/time.js';
 import { graphQLError } from '../errors/contract.js';
 import type { ResolverContext } from './context.js';
 import { badUserInput } from './errors.js';
+import { reportOmittedEntries, type RecordSource } from './partial.js';
 import { cursorAt, fingerprint, pageSize, startOffset, type Page } from './pagination.js';
 import { prisonHalf, probationHalf, upstream } from './person.js';
 
@@ -82,17 +85,21 @@ export function mappaCategoriesToAsk(allowed: ReadonlySet<string> | null | undef
 /**
  * A cursor page read from an upstream that pages by number: the upstream pages of `first` items that
  * cover [offset, offset + first) - one page when the offset falls on a page boundary (a consumer
- * paging with the same `first`), else two - read in parallel.
+ * paging with the same `first`), else two - read in parallel. With `omissions`, entries of those
+ * upstream pages that broke their contract are reported at the connection (ADR 21); `totalCount` is
+ * the upstream's and still counts them.
  */
 export async function upstreamPaged<T>(
   offset: number,
   first: number,
   question: string,
   fetchPage: (page: number) => Promise<UpstreamPage<T>>,
+  omissions?: { ctx: ResolverContext; info: GraphQLResolveInfo; source: RecordSource },
 ): Promise<Page<T>> {
   const firstPage = Math.floor(offset / first);
   const skip = offset - firstPage * first;
   const pages = await Promise.all((skip === 0 ? [firstPage] : [firstPage, firstPage + 1]).map(fetchPage));
+  if (omissions) reportOmittedEntries(omissions.ctx, omissions.info, pages.reduce((n, p) => n + omittedFrom(p.items), 0), omissions.source);
   const nodes = pages.flatMap((p) => p.items).slice(skip, skip + first);
   const totalCount = pages[0]!.totalCount;
   const end = offset + nodes.length;
@@ -103,7 +110,7 @@ const contactDay = (c: ContactEvent): string | null => (c.contactDate ? londonDa
 
 export const recordResolvers = {
   Person: {
-    caseNotes: async (person: PersonRef, args: CaseNoteArgs, ctx: ResolverContext): Promise<Page<unknown> | null> => {
+    caseNotes: async (person: PersonRef, args: CaseNoteArgs, ctx: ResolverContext, info: GraphQLResolveInfo): Promise<Page<unknown> | null> => {
       const prison = prisonHalf(person);
       if (!prison) return null;
       const first = pageSize(args.first ?? 20, 'first');
@@ -130,10 +137,11 @@ export const recordResolvers = {
             },
           }),
         ),
+        { ctx, info, source: 'PRISON' },
       );
     },
 
-    contactEvents: async (person: PersonRef, args: ContactEventArgs, ctx: ResolverContext): Promise<Page<ContactEvent> | null> => {
+    contactEvents: async (person: PersonRef, args: ContactEventArgs, ctx: ResolverContext, info: GraphQLResolveInfo): Promise<Page<ContactEvent> | null> => {
       const probation = probationHalf(person);
       if (!probation) return null;
       const first = pageSize(args.first ?? 20, 'first');
@@ -145,16 +153,20 @@ export const recordResolvers = {
       if (mappaCategories.length === 0) return emptyPage();
       const load = async (page: number, size: number): Promise<UpstreamPage<ContactEvent>> =>
         (await upstream(ctx.loaders.contactEventPage.load({ crn: probation.crn, query: { page, size, mappaCategories } }))) ?? { items: [], totalCount: 0 };
-      if (!args.from && !args.to && !types) return upstreamPaged(offset, first, question, (page) => load(page, first));
+      if (!args.from && !args.to && !types) return upstreamPaged(offset, first, question, (page) => load(page, first), { ctx, info, source: 'PROBATION' });
       // Delius cannot filter contacts: the gateway reads them newest first and stops once past `from`.
       const wanted = types ? new Set(types) : null;
       const matches: ContactEvent[] = [];
+      // Contacts left out of the pages read: whether they would have matched cannot be known, so
+      // `totalCount` (the matches) does not count them; the error at the connection does (ADR 21).
+      let omitted = 0;
       let page = 0;
       for (;;) {
         if (page === CONTACT_SCAN_PAGES) {
           throw badUserInput(`Too many contact events to filter (over ${CONTACT_SCAN_PAGE * CONTACT_SCAN_PAGES}): give a narrower from/to.`, 'from');
         }
         const { items, totalCount } = await load(page, CONTACT_SCAN_PAGE);
+        omitted += omittedFrom(items);
         let pastFrom = false;
         for (const c of items) {
           const day = contactDay(c);
@@ -167,8 +179,9 @@ export const recordResolvers = {
           matches.push(c);
         }
         page++;
-        if (pastFrom || items.length < CONTACT_SCAN_PAGE || page * CONTACT_SCAN_PAGE >= totalCount) break;
+        if (pastFrom || items.length + omittedFrom(items) < CONTACT_SCAN_PAGE || page * CONTACT_SCAN_PAGE >= totalCount) break;
       }
+      reportOmittedEntries(ctx, info, omitted, 'PROBATION');
       const nodes = matches.slice(offset, offset + first);
       const end = offset + nodes.length;
       return { totalCount: matches.length, nodes, pageInfo: { hasNextPage: end < matches.length, endCursor: nodes.length > 0 ? cursorAt(end, question) : null } };

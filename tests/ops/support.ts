@@ -21,19 +21,22 @@ export interface TestPolicy {
 
 /**
  * A policy granting the whole schema to dev-consumer and police-dev, each with a fresh API key and
- * an optional rate limit; `extraGrants` adds coordinates no wildcard grants (e.g. `Query._entities`) to a consumer.
+ * an optional rate limit; `extraGrants` adds coordinates no wildcard grants (e.g. `Query._entities`) to a consumer;
+ * `filters` gives a consumer row filters (YAML flow mappings, e.g. `{ supervisionStatuses: [PRISONS] }`).
  */
 export function writeTestPolicy(
   dir: string,
   rateLimits: Partial<Record<ConsumerKey, { perSecond: number; burst: number }>> = {},
   extraGrants: Partial<Record<ConsumerKey, string[]>> = {},
+  filters: Partial<Record<ConsumerKey, string>> = {},
 ): TestPolicy {
   const apiKeys = { devConsumer: generateApiKey(), policeDev: generateApiKey() };
   const lines = ['roles:', '  everything:', "    grants: ['*']"];
+  for (const [key, rows] of Object.entries(filters)) lines.push(`  filtered-${CN[key as ConsumerKey]}:`, "    grants: ['*']", `    filters: ${rows}`);
   for (const [key, grants] of Object.entries(extraGrants)) lines.push(`  extra-${CN[key as ConsumerKey]}:`, `    grants: ${JSON.stringify(grants)}`);
   lines.push('consumers:');
   for (const key of Object.keys(CN) as ConsumerKey[]) {
-    const roles = extraGrants[key] ? `[everything, extra-${CN[key]}]` : '[everything]';
+    const roles = filters[key] ? `[filtered-${CN[key]}]` : extraGrants[key] ? `[everything, extra-${CN[key]}]` : '[everything]';
     lines.push(`  ${CN[key]}:`, `    roles: ${roles}`, `    apiKeys: ["${hashApiKey(apiKeys[key])}"]`);
     const rate = rateLimits[key];
     if (rate) lines.push(`    rateLimit: { perSecond: ${rate.perSecond}, burst: ${rate.burst} }`);

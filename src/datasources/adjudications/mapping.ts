@@ -1,3 +1,4 @@
+import { carryOmitted } from '../../domain/omitted.js';
 import type { Adjudication, AdjudicationHearing, AdjudicationPunishment } from '../../domain/prison-life.js';
 import { calendarDate } from '../../domain/person.js';
 import { londonLocalToInstant } from '../../domain/time.js';
@@ -14,10 +15,12 @@ const instant = (value: string | null | undefined): string | null => londonLocal
 export function toAdjudications(dtos: readonly ReportedAdjudicationDto[]): Adjudication[] {
   const list = dtos.map(toAdjudication);
   const key = (a: Adjudication) => (a.incidentAt ? Date.parse(a.incidentAt) : Number.NEGATIVE_INFINITY);
-  return list
+  const sorted = list
     .map((a, i) => ({ a, i }))
     .sort((x, y) => key(y.a) - key(x.a) || x.i - y.i)
     .map(({ a }) => a);
+  // Missing what the decoder left out (docs/adr/0021).
+  return carryOmitted(dtos, sorted);
 }
 
 export function toAdjudication(dto: ReportedAdjudicationDto): Adjudication {

@@ -1,3 +1,4 @@
+import { carryOmitted } from '../../domain/omitted.js';
 import type {
   CriminogenicNeed,
   CriminogenicNeeds,
@@ -194,8 +195,8 @@ const need = (dto: NeedDto): CriminogenicNeed => ({
 export function toCriminogenicNeeds(dto: NeedsDto): CriminogenicNeeds {
   return {
     assessedAt: londonLocalToInstant(dto.assessedOn),
-    identified: dto.identifiedNeeds.map(need),
-    notIdentified: dto.notIdentifiedNeeds.map(need),
-    unanswered: dto.unansweredNeeds.map(need),
+    identified: carryOmitted(dto.identifiedNeeds, dto.identifiedNeeds.map(need)),
+    notIdentified: carryOmitted(dto.notIdentifiedNeeds, dto.notIdentifiedNeeds.map(need)),
+    unanswered: carryOmitted(dto.unansweredNeeds, dto.unansweredNeeds.map(need)),
   };
 }

@@ -47,7 +47,7 @@ export interface ContactPageKey {
 export const contactEventPageLoader = (routes: DeliusIntegrationRoutes) =>
   perQuestion<ContactPageKey, UpstreamPage<ContactEvent> | null>(async ({ crn, query }) => {
     const page = await routes.contacts(crn, query);
-    return page ? { items: page.content.map(toContactEvent), totalCount: page.totalResults } : null;
+    return page ? { items: carryOmitted(page.content, page.content.map(toContactEvent)), totalCount: page.totalResults } : null;
   });
 
 /** (CRN, contact id, MAPPA categories) -> the contact event, or `null`. */

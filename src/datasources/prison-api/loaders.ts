@@ -55,8 +55,10 @@ export const prisonBookingsLoader = (routes: PrisonApiRoutes) =>
       }
       return numbers.map((n) => {
         const found = byNumber.get(n.toUpperCase()) ?? [];
-        // A key whose entry broke the contract is UPSTREAM_INVALID_RESPONSE, never a silent empty list.
-        if (found.length === 0 && (batch.spoiled.has(n) || batch.unattributable)) return invalidItem('prisonApi', OFFENDER_SENTENCES);
+        // A key whose entry broke the contract (or any key, when an entry's number is unreadable) is
+        // UPSTREAM_INVALID_RESPONSE, never a silent empty list, nor the other bookings passed off as all of
+        // them (the spoiled one may be the latest: ADR 21).
+        if (batch.spoiled.has(n) || batch.unattributable) return invalidItem('prisonApi', OFFENDER_SENTENCES);
         return found;
       });
     },

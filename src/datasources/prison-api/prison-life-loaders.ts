@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { omittedFrom, withOmitted } from '../../domain/omitted.js';
 import type { Movement, SentenceAdjustment } from '../../domain/prison-life.js';
 import { perKey } from '../batching.js';
 import { invalidItem } from '../http/errors.js';
@@ -41,7 +42,12 @@ export const sentenceAdjustmentsLoader = (loaders: Pick<BookingLoaders, 'prisonB
         const lists = await loaders.bookingAdjustments.loadMany(list.map((b) => String(b.bookingId)));
         const failed = lists.find((l): l is Error => l instanceof Error);
         if (failed) return failed;
-        return (lists as SentenceAdjustment[][]).flat().sort((a, b) => (b.fromDate ?? '').localeCompare(a.fromDate ?? ''));
+        const whole = lists as SentenceAdjustment[][];
+        // Missing what was left out of any booking's adjustments (ADR 21).
+        return withOmitted(
+          whole.flat().sort((a, b) => (b.fromDate ?? '').localeCompare(a.fromDate ?? '')),
+          whole.reduce((n, l) => n + omittedFrom(l), 0),
+        );
       }),
     );
   });

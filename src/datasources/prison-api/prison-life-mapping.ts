@@ -1,3 +1,4 @@
+import { omittedFrom, withOmitted } from '../../domain/omitted.js';
 import { calendarDate } from '../../domain/person.js';
 import type { Movement, MovementKind, SentenceAdjustment, SentenceAdjustmentKind } from '../../domain/prison-life.js';
 import { londonLocalToInstant } from '../../domain/time.js';
@@ -88,8 +89,10 @@ export function toSentenceAdjustments(bookingId: string, dto: BookingAndSentence
     ...(dto?.sentenceAdjustments ?? []).map((a) => one(a, 'sentence')),
     ...(dto?.bookingAdjustments ?? []).map((a) => one(a, 'booking')),
   ].filter((a): a is SentenceAdjustment => a !== null);
-  return all
+  const sorted = all
     .map((a, i) => ({ a, i }))
     .sort((x, y) => (y.a.fromDate ?? '').localeCompare(x.a.fromDate ?? '') || x.i - y.i)
     .map(({ a }) => a);
+  // Missing what the decoder left out of either list (docs/adr/0021).
+  return withOmitted(sorted, omittedFrom(dto?.sentenceAdjustments) + omittedFrom(dto?.bookingAdjustments));
 }

@@ -1,3 +1,5 @@
+import { omittedFrom } from '../../domain/omitted.js';
+import { invalidItem } from '../http/errors.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
 import { treatmentCodes } from './mapping.js';
 import { HEALTH_TREATMENT_DOMAIN, prisonApiRoutes } from './routes.js';
@@ -9,12 +11,13 @@ export interface PrisonApiReferenceDataOptions {
 }
 
 const ONE_HOUR_MS = 3600_000;
+const REFERENCE_CODES = 'GET /api/reference-domains/domains/{domain}/codes';
 
 /**
  * Nomis reference codes the gateway needs to form its questions (the HEALTH_TREAT treatment codes
  * reasonable adjustments are asked for by). One per process: codes are fetched once and kept for an
- * hour; concurrent callers share one fetch (single flight). A failed fetch, or an empty answer, is
- * not kept: the next caller asks again.
+ * hour; concurrent callers share one fetch (single flight). A failed fetch, an empty answer, or one
+ * with a code that broke the contract (UPSTREAM_INVALID_RESPONSE), is not kept: the next caller asks again.
  *
  * `caller` gives the client the fetch runs on. It should carry a process scope, not one request's:
  * the fetch is shared, so one request's cancellation must not fail it for the others.
@@ -43,7 +46,11 @@ export class PrisonApiReferenceData {
   }
 
   private async fetch(): Promise<readonly string[]> {
-    const codes = treatmentCodes(await prisonApiRoutes(this.caller()).referenceCodes(HEALTH_TREATMENT_DOMAIN));
+    const dtos = await prisonApiRoutes(this.caller()).referenceCodes(HEALTH_TREATMENT_DOMAIN);
+    // A code left out (it broke the contract) may be one adjustments are recorded under: asking without
+    // it would give lists silently short, so the codes cannot be had (docs/adr/0021).
+    if (omittedFrom(dtos) > 0) throw invalidItem('prisonApi', REFERENCE_CODES);
+    const codes = treatmentCodes(dtos);
     if (codes.length > 0) this.cached = { codes, expiresAt: this.now() + this.ttlMs };
     return codes;
   }

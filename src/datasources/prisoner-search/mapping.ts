@@ -1,4 +1,5 @@
 import { pncCanonicalLong } from '../../domain/identifiers.js';
+import { carryOmitted, omittedFrom, withOmitted } from '../../domain/omitted.js';
 import { calendarDate, type PrisonDetails, type PrisonRecord } from '../../domain/person.js';
 import type { BodyPartDetailDto, PrisonerDto } from './routes.js';
 
@@ -36,18 +37,28 @@ function prisonDetails(dto: PrisonerDto): PrisonDetails {
       shapeOfFace: dto.shapeOfFace ?? null,
       build: dto.build ?? null,
       shoeSize: dto.shoeSize ?? null,
-      distinguishingMarks: [...marks('TATTOO', dto.tattoos), ...marks('SCAR', dto.scars), ...marks('MARK', dto.marks)],
+      // Each list missing what the decoder left out of it (docs/adr/0021).
+      distinguishingMarks: withOmitted(
+        [...marks('TATTOO', dto.tattoos), ...marks('SCAR', dto.scars), ...marks('MARK', dto.marks)],
+        omittedFrom(dto.tattoos) + omittedFrom(dto.scars) + omittedFrom(dto.marks),
+      ),
     },
-    languages: (dto.languages ?? [])
-      .filter((l) => l.code)
-      .map((l) => ({ code: l.code as string, primary: l.type === 'PRIM', interpreterRequested: l.interpreterRequested === true })),
-    personalCareNeeds: (dto.personalCareNeeds ?? []).map((n) => ({
-      type: n.problemType ?? null,
-      code: n.problemCode ?? null,
-      description: n.problemDescription ?? null,
-      startDate: calendarDate(n.startDate),
-      endDate: calendarDate(n.endDate),
-    })),
+    languages: carryOmitted(
+      dto.languages,
+      (dto.languages ?? [])
+        .filter((l) => l.code)
+        .map((l) => ({ code: l.code as string, primary: l.type === 'PRIM', interpreterRequested: l.interpreterRequested === true })),
+    ),
+    personalCareNeeds: carryOmitted(
+      dto.personalCareNeeds,
+      (dto.personalCareNeeds ?? []).map((n) => ({
+        type: n.problemType ?? null,
+        code: n.problemCode ?? null,
+        description: n.problemDescription ?? null,
+        startDate: calendarDate(n.startDate),
+        endDate: calendarDate(n.endDate),
+      })),
+    ),
   };
 }
 
@@ -70,13 +81,16 @@ export function toPrisonRecord(dto: PrisonerDto): PrisonRecord {
     gender: dto.gender || null,
     pncNumber: pncCanonicalLong(dto.pncNumberCanonicalLong || dto.pncNumber, new Date().getUTCFullYear()) ?? (dto.pncNumber || null),
     croNumber: dto.croNumber || null,
-    aliases: (dto.aliases ?? []).map((a) => ({
-      firstName: a.firstName || null,
-      middleNames: a.middleNames || null,
-      lastName: a.lastName || null,
-      dateOfBirth: calendarDate(a.dateOfBirth),
-      gender: a.gender || null,
-    })),
+    aliases: carryOmitted(
+      dto.aliases,
+      (dto.aliases ?? []).map((a) => ({
+        firstName: a.firstName || null,
+        middleNames: a.middleNames || null,
+        lastName: a.lastName || null,
+        dateOfBirth: calendarDate(a.dateOfBirth),
+        gender: a.gender || null,
+      })),
+    ),
   };
 }
 

@@ -1,4 +1,5 @@
 import { pncCanonicalLong } from '../../domain/identifiers.js';
+import { carryOmitted } from '../../domain/omitted.js';
 import { calendarDate, type ProbationRecord } from '../../domain/person.js';
 import type { OffenderDetailDto } from './routes.js';
 
@@ -15,17 +16,22 @@ export function toProbationRecord(dto: OffenderDetailDto): ProbationRecord {
     religion: dto.offenderProfile?.religion ?? null,
     sexualOrientation: dto.offenderProfile?.sexualOrientation ?? null,
     age: dto.age ?? null,
-    disabilities: (dto.offenderProfile?.disabilities ?? []).map((d) => ({
-      type: d.disabilityType?.description ?? d.disabilityType?.code ?? null,
-      condition: d.condition?.description ?? d.condition?.code ?? null,
-      startDate: calendarDate(d.startDate),
-      endDate: calendarDate(d.endDate),
-      notes: d.notes ?? null,
-    })),
+    // Each list missing what the decoder left out of it (docs/adr/0021).
+    disabilities: carryOmitted(
+      dto.offenderProfile?.disabilities,
+      (dto.offenderProfile?.disabilities ?? []).map((d) => ({
+        type: d.disabilityType?.description ?? d.disabilityType?.code ?? null,
+        condition: d.condition?.description ?? d.condition?.code ?? null,
+        startDate: calendarDate(d.startDate),
+        endDate: calendarDate(d.endDate),
+        notes: d.notes ?? null,
+      })),
+    ),
     contactDetails: {
-      phoneNumbers: (dto.contactDetails?.phoneNumbers ?? [])
-        .filter((p) => p.number)
-        .map((p) => ({ number: p.number as string, type: p.type ?? null })),
+      phoneNumbers: carryOmitted(
+        dto.contactDetails?.phoneNumbers,
+        (dto.contactDetails?.phoneNumbers ?? []).filter((p) => p.number).map((p) => ({ number: p.number as string, type: p.type ?? null })),
+      ),
       emails: (dto.contactDetails?.emailAddresses ?? []).filter((e) => e),
     },
     currentExclusion: dto.currentExclusion === true,
@@ -37,12 +43,15 @@ export function toProbationRecord(dto: OffenderDetailDto): ProbationRecord {
     gender: dto.gender || null,
     pncNumber: pncCanonicalLong(dto.otherIds.pncNumber, new Date().getUTCFullYear()) ?? (dto.otherIds.pncNumber || null),
     croNumber: dto.otherIds.croNumber || null,
-    aliases: (dto.offenderAliases ?? []).map((a) => ({
-      firstName: a.firstName || null,
-      middleNames: joinNames(a.middleNames),
-      lastName: a.surname || null,
-      dateOfBirth: calendarDate(a.dateOfBirth),
-      gender: a.gender || null,
-    })),
+    aliases: carryOmitted(
+      dto.offenderAliases,
+      (dto.offenderAliases ?? []).map((a) => ({
+        firstName: a.firstName || null,
+        middleNames: joinNames(a.middleNames),
+        lastName: a.surname || null,
+        dateOfBirth: calendarDate(a.dateOfBirth),
+        gender: a.gender || null,
+      })),
+    ),
   };
 }

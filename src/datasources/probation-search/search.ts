@@ -1,3 +1,4 @@
+import { omittedFrom, withOmitted } from '../../domain/omitted.js';
 import type { SearchCriteria } from '../../domain/search.js';
 import { nameVariants } from '../../domain/search.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
@@ -27,7 +28,8 @@ export function probationSearchQueries(client: UpstreamCaller) {
      * Probation search compares whole names, ignoring case only: with a date of birth or a PNC
      * number, the cases are asked for by those alone and the names are left to the caller;
      * otherwise over every typed spelling of the names (in parallel). `total` is the largest
-     * upstream count of any one request (the counts overlap).
+     * upstream count of any one request (the counts overlap). Cases the decoder left out are counted
+     * on `content` the same way: the most any one request left out (ADR 21).
      */
     async search(c: SearchCriteria, limit: number) {
       const byOthers = c.dateOfBirth !== null || c.pncNumber !== null;
@@ -50,7 +52,8 @@ export function probationSearchQueries(client: UpstreamCaller) {
       );
       const byCrn = new Map<string, OffenderDetailDto>();
       for (const r of results) for (const dto of r.content) byCrn.set(dto.otherIds.crn, dto);
-      return { content: [...byCrn.values()], total: Math.max(...results.map((r) => r.total)) };
+      const omitted = Math.max(...results.map((r) => omittedFrom(r.content)));
+      return { content: withOmitted([...byCrn.values()], omitted), total: Math.max(...results.map((r) => r.total)) };
     },
   };
 }

@@ -758,6 +758,14 @@ describe('Nomis loaders', () => {
     expect(unknown).toBeNull();
   });
 
+  it('keyDates: a booking that broke its contract fails its person even when another booking stands (the older booking\'s dates are not a guess passed off as the latest)', async () => {
+    const spoiled = offenderSentences.map((d) => (d.bookingId === 1200000 ? { ...d, sentenceDetail: { ...d.sentenceDetail, sentenceStartDate: '2023-13-45' } } : d));
+    const upstream = simulatedNomis({ [ROUTES.keyDates]: ({ json }) => spoiled.filter((d) => (json as string[]).includes(d.offenderNo)) });
+    const [linked, released] = await loadersOn(upstream).keyDates.loadMany(['G0055CE', 'G3993QQ']);
+    expect(linked).toBeInstanceOf(UpstreamError);
+    expect(released).toEqual(expect.objectContaining({ releaseDate: '2024-11-13' }));
+  });
+
   it('keyDates: a failing batch call fails every person of that batch', async () => {
     const upstream = simulatedNomis({ [ROUTES.keyDates]: () => Promise.reject(failure(ROUTES.keyDates)) });
     const results = await loadersOn(upstream).keyDates.loadMany(['G0055CE', 'G3993QQ']);
