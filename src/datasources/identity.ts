@@ -24,6 +24,12 @@ export interface IdentityLoaders {
    * `side`, without waiting for them (src/datasources/speculation.ts).
    */
   speculate?(side: Side, key: string): void;
+  /**
+   * Whether the consumer could see a person with this prison record, whatever their probation half
+   * (`mayBeVisibleByPrison`, src/domain/visibility.ts, with the consumer's row filters); absent: yes.
+   * A merged-away number whose surviving record it rejects costs no more than an unknown number.
+   */
+  mayBeVisible?(prison: PrisonRecord): boolean;
 }
 
 async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
@@ -87,8 +93,9 @@ export function coverIds(keys: readonly string[], perKind: number): string[] {
  *  2. only when a CRN was asked: prisoner search and the merged-record lookup for the prison numbers
  *     the CRNs lead to (or, when none does, for a stand-in number); probation search for a CRN only
  *     the core person record links;
- *  3. only for a merged-away number whose probation half was not found under it: probation search
- *     by the surviving number.
+ *  3. only for a merged-away number whose probation half was not found under it, and whose surviving
+ *     record the consumer may see (`mayBeVisible`): probation search by the surviving number. A
+ *     merged-away number of a person the consumer may not see costs what an unknown number costs.
  * An identity step that fails is never "not known": the person is the error (see settleIdentity).
  *
  * Alongside (ADR 19), the person data the operation selects is asked early: the given id's own
@@ -101,11 +108,13 @@ export function createPersonLoader(records: IdentityLoaders) {
     const ids = keys.map((k) => parseHmppsId(k) as HmppsId);
     const anyCrn = ids.some((id) => id.kind === 'crn');
     const loadPrison = (n: string) => settle(records.prisonRecord.load(n));
-    // A number merged into another: the surviving number's prison side is asked as soon as it is known
-    // (merged-away numbers already cost more than others: round 3 below).
+    // A number merged into another: the surviving number's prison side is asked as soon as it is known,
+    // only when the consumer may see the surviving record (else it costs what an unknown number costs).
+    const visibleSurvivor = (survivor: Settled<PrisonRecord | null> | undefined): survivor is PrisonRecord =>
+      !!survivor && !(survivor instanceof Error) && (records.mayBeVisible?.(survivor) ?? true);
     const loadMerged = (n: string) =>
       settle(records.mergedPrisonRecord.load(n)).then((survivor) => {
-        if (survivor && !(survivor instanceof Error)) records.speculate?.('prison', survivor.prisonNumber);
+        if (visibleSurvivor(survivor)) records.speculate?.('prison', survivor.prisonNumber);
         return survivor;
       });
     for (const id of ids) records.speculate?.(id.kind === 'crn' ? 'probation' : 'prison', id.kind === 'crn' ? id.crn : id.prisonNumber);
@@ -167,7 +176,9 @@ export function createPersonLoader(records: IdentityLoaders) {
         if (survivor instanceof Error || !survivor) return;
         if (p.id.kind === 'prisonNumber') p.requestedPrisonNumber = p.prisonNumber;
         p.prisonNumber = survivor.prisonNumber;
-        if (!(p.probation instanceof Error) && !p.probation) {
+        // A surviving record the consumer may not see is answered as it is (not found to them) without
+        // asking more: an unknown number asks nothing here either (issue 14).
+        if (!(p.probation instanceof Error) && !p.probation && visibleSurvivor(survivor)) {
           p.probation = await settle(records.probationRecordByPrisonNumber.load(survivor.prisonNumber));
         }
       }),

@@ -28,7 +28,15 @@ export type Lookup =
   | 'riskOfSeriousHarm'
   | 'riskManagementPlans'
   | 'criminogenicNeeds'
-  | 'licenceSummaries';
+  | 'licenceSummaries'
+  | 'movements'
+  | 'sentenceAdjustments'
+  | 'adjudications'
+  | 'incentiveHistory'
+  | 'diet'
+  | 'nonAssociations'
+  | 'contacts'
+  | 'numberOfChildren';
 
 export const SIDE_OF: Record<Lookup, Side> = {
   prisonAddresses: 'prison',
@@ -45,6 +53,14 @@ export const SIDE_OF: Record<Lookup, Side> = {
   riskManagementPlans: 'probation',
   criminogenicNeeds: 'probation',
   licenceSummaries: 'probation',
+  movements: 'prison',
+  sentenceAdjustments: 'prison',
+  adjudications: 'prison',
+  incentiveHistory: 'prison',
+  diet: 'prison',
+  nonAssociations: 'prison',
+  contacts: 'prison',
+  numberOfChildren: 'prison',
 };
 
 /**
@@ -71,6 +87,28 @@ const LOOKUPS_OF: Record<string, readonly Lookup[]> = {
   riskManagementPlans: ['riskManagementPlans'],
   criminogenicNeeds: ['criminogenicNeeds'],
   licences: ['licenceSummaries'],
+  // Prison life (src/resolvers/prison-life.ts, prison-welfare.ts, adjudications.ts), by prison number.
+  // Sentence adjustments start the bookings batch, then each booking's adjustments by its booking id.
+  movements: ['movements'],
+  sentenceAdjustments: ['sentenceAdjustments'],
+  adjudications: ['adjudications'],
+  'incentiveLevel.code': ['incentiveHistory'],
+  'incentiveLevel.reviewedOn': ['incentiveHistory'],
+  'incentiveLevel.nextReviewDue': ['incentiveHistory'],
+  'incentiveLevel.daysSinceReview': ['incentiveHistory'],
+  'incentiveLevel.reviews': ['incentiveHistory'],
+  'healthAndDiet.dietRecorded': ['diet'],
+  'healthAndDiet.foodAllergies': ['diet'],
+  'healthAndDiet.medicalDietaryRequirements': ['diet'],
+  'healthAndDiet.personalisedDietaryRequirements': ['diet'],
+  'healthAndDiet.cateringInstructions': ['diet'],
+  nonAssociations: ['nonAssociations'],
+  contacts: ['contacts'],
+  numberOfChildren: ['numberOfChildren'],
+  // Not started early: the current incentive level (by booking id, from prisoner search); case notes and
+  // contact events (each page is keyed by the question - page, size, types, dates, the consumer's row
+  // filters - which the field's arguments decide); limited-access details (asked only for a limited-access
+  // case, which probation search's answer tells).
 };
 
 /**
