@@ -93,9 +93,10 @@ export function coverIds(keys: readonly string[], perKind: number): string[] {
  *  2. only when a CRN was asked: prisoner search and the merged-record lookup for the prison numbers
  *     the CRNs lead to (or, when none does, for a stand-in number); probation search for a CRN only
  *     the core person record links;
- *  3. only for a merged-away number whose probation half was not found under it, and whose surviving
- *     record the consumer may see (`mayBeVisible`): probation search by the surviving number. A
- *     merged-away number of a person the consumer may not see costs what an unknown number costs.
+ *  3. only for a merged-away number whose surviving record the consumer may see (`mayBeVisible`):
+ *     the core person record's link of the surviving number, and probation search by that number
+ *     when the old one found no probation half. A merged-away number of a person the consumer may not
+ *     see costs what an unknown number costs (the record service's 301 for it is not followed).
  * An identity step that fails is never "not known": the person is the error (see settleIdentity).
  *
  * Alongside (ADR 19), the person data the operation selects is asked early: the given id's own
@@ -178,9 +179,15 @@ export function createPersonLoader(records: IdentityLoaders) {
         p.prisonNumber = survivor.prisonNumber;
         // A surviving record the consumer may not see is answered as it is (not found to them) without
         // asking more: an unknown number asks nothing here either (issue 14).
-        if (!(p.probation instanceof Error) && !p.probation && visibleSurvivor(survivor)) {
-          p.probation = await settle(records.probationRecordByPrisonNumber.load(survivor.prisonNumber));
-        }
+        if (!visibleSurvivor(survivor) || p.probation instanceof Error) return;
+        // The core person record's link of the surviving number (the old number's 301 is not followed),
+        // and probation search by it when the old number found no probation half.
+        const [link, byNumber] = await Promise.all([
+          records.linkedCrn.load(survivor.prisonNumber),
+          p.probation ? p.probation : settle(records.probationRecordByPrisonNumber.load(survivor.prisonNumber)),
+        ]);
+        p.probation = byNumber;
+        if (link && !(byNumber instanceof Error) && byNumber?.crn !== link) p.probation = await settle(records.probationRecord.load(link));
       }),
     );
 
