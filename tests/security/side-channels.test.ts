@@ -48,10 +48,26 @@ function flatten(counters: Record<string, Record<string, number>>): Counts {
   return out;
 }
 
+/**
+ * The counters once no more calls arrive: the answer can leave before an early (speculative) read
+ * nobody awaits reaches a loaded simulator (ADR 19), and that read is work done all the same.
+ */
+async function settledCounts(): Promise<Counts> {
+  let last = JSON.stringify(flatten(await stack.sims.counters()));
+  for (let i = 0; i < 20; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const next = JSON.stringify(flatten(await stack.sims.counters()));
+    if (next === last) break;
+    last = next;
+  }
+  return JSON.parse(last) as Counts;
+}
+
 async function measured(consumer: string, query: string, variables: Record<string, unknown>) {
+  await settledCounts();
   await stack.sims.resetCounters();
   const r = await clients[consumer]!.gql(query, variables);
-  return { status: r.status, raw: r.raw, body: r.body, calls: flatten(await stack.sims.counters()) };
+  return { status: r.status, raw: r.raw, body: r.body, calls: await settledCounts() };
 }
 
 const PERSON = 'query P($id: ID!) { person(hmppsId: $id) { hmppsId firstName lastName } }';
