@@ -36,7 +36,10 @@ export type Lookup =
   | 'diet'
   | 'nonAssociations'
   | 'contacts'
-  | 'numberOfChildren';
+  | 'numberOfChildren'
+  | 'futureVisits'
+  | 'visitBalance'
+  | 'visitRestrictions';
 
 export const SIDE_OF: Record<Lookup, Side> = {
   prisonAddresses: 'prison',
@@ -61,6 +64,9 @@ export const SIDE_OF: Record<Lookup, Side> = {
   nonAssociations: 'prison',
   contacts: 'prison',
   numberOfChildren: 'prison',
+  futureVisits: 'prison',
+  visitBalance: 'prison',
+  visitRestrictions: 'prison',
 };
 
 /**
@@ -105,7 +111,12 @@ const LOOKUPS_OF: Record<string, readonly Lookup[]> = {
   nonAssociations: ['nonAssociations'],
   contacts: ['contacts'],
   numberOfChildren: ['numberOfChildren'],
-  // Not started early: the current incentive level (by booking id, from prisoner search); case notes and
+  // Visits (src/resolvers/visits.ts), by prison number.
+  futureVisits: ['futureVisits'],
+  visitBalance: ['visitBalance'],
+  visitRestrictions: ['visitRestrictions'],
+  // Not started early: recent visits (a page keyed by the question, like case notes); the current
+  // incentive level (by booking id, from prisoner search); case notes and
   // contact events (each page is keyed by the question - page, size, types, dates, the consumer's row
   // filters - which the field's arguments decide); limited-access details (asked only for a limited-access
   // case, which probation search's answer tells).

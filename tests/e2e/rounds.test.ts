@@ -74,7 +74,8 @@ describe('rounds of upstream calls for a full profile', () => {
   // A person with two bookings: the earlier booking's sentences are asked by its booking id.
   /**
    * Routes of the prison-life areas keyed by prison number (movements, adjudications, incentive reviews,
-   * diet, non-associations, contacts, number of children): started with identity resolution, so in the
+   * diet, non-associations, contacts, number of children, future visits, visit balance and restrictions):
+   * started with identity resolution, so in the
    * round the prison number is known - round 1 by prison number, round 2 by CRN (the link gives it).
    */
   const PRISON_LIFE_BY_NUMBER = [
@@ -85,6 +86,9 @@ describe('rounds of upstream calls for a full profile', () => {
     'nonAssociations POST /non-associations/involving',
     'personalRelationships GET /prisoner/{prisonNumber}/contact',
     'personalRelationships GET /prisoner/{prisonerNumber}/number-of-children',
+    'prisonVisits GET /visits/search/future/{prisonerId}',
+    'prisonApi GET /api/bookings/offenderNo/{offenderNo}/visit/balances',
+    'prisonApi GET /api/offenders/{offenderNo}/offender-restrictions',
   ];
   const cases: Array<[string, string, string, number, { round: number; routes: string[] }?]> = [
     ['full profile by prison number', S1, person('linked').prisonNumber!, 2],
