@@ -21,9 +21,10 @@ export interface IdentityLoaders {
   readonly linkedCrn: DataLoader<string, string | null>;
   /**
    * Starts the person-data lookups the operation will make for `key` (a prison number or CRN) of
-   * `side`, without waiting for them (src/datasources/speculation.ts).
+   * `side`, without waiting for them (src/datasources/speculation.ts): those that the fields which
+   * asked for the hmppsIds `origins` (the ids `key` was found from) select.
    */
-  speculate?(side: Side, key: string): void;
+  speculate?(origins: readonly string[], side: Side, key: string): void;
   /**
    * Whether the consumer could see a person with this prison record, whatever their probation half
    * (`mayBeVisibleByPrison`, src/domain/visibility.ts, with the consumer's row filters); absent: yes.
@@ -113,16 +114,16 @@ export function createPersonLoader(records: IdentityLoaders) {
     // only when the consumer may see the surviving record (else it costs what an unknown number costs).
     const visibleSurvivor = (survivor: Settled<PrisonRecord | null> | undefined): survivor is PrisonRecord =>
       !!survivor && !(survivor instanceof Error) && (records.mayBeVisible?.(survivor) ?? true);
-    const loadMerged = (n: string) =>
+    const loadMerged = (n: string, origins: readonly string[]) =>
       settle(records.mergedPrisonRecord.load(n)).then((survivor) => {
-        if (visibleSurvivor(survivor)) records.speculate?.('prison', survivor.prisonNumber);
+        if (visibleSurvivor(survivor)) records.speculate?.(origins, 'prison', survivor.prisonNumber);
         return survivor;
       });
-    for (const id of ids) records.speculate?.(id.kind === 'crn' ? 'probation' : 'prison', id.kind === 'crn' ? id.crn : id.prisonNumber);
+    ids.forEach((id, i) => records.speculate?.([keys[i]!], id.kind === 'crn' ? 'probation' : 'prison', id.kind === 'crn' ? id.crn : id.prisonNumber));
 
     // Round 1
     const pending: Pending[] = await Promise.all(
-      ids.map(async (id): Promise<Pending> => {
+      ids.map(async (id, i): Promise<Pending> => {
         if (id.kind === 'crn') {
           const [probation, linked] = await Promise.all([
             settle(records.probationRecord.load(id.crn)),
@@ -138,19 +139,26 @@ export function createPersonLoader(records: IdentityLoaders) {
           settle(records.probationRecordByPrisonNumber.load(n)),
           records.linkedCrn.load(n),
           anyCrn ? undefined : loadPrison(n),
-          anyCrn ? undefined : loadMerged(n),
+          anyCrn ? undefined : loadMerged(n, [keys[i]!]),
         ]);
         return { id, probation, prisonNumber: n, prison, merged, linkedCrn, requestedPrisonNumber: null };
       }),
     );
 
     // Round 2: the prison side of every CRN, asked early by the number it leads to (or a stand-in).
-    const crnNumbers = new Set(pending.filter((p) => p.id.kind === 'crn').map((p) => p.prisonNumber ?? COVER_PRISON_NUMBER));
-    for (const n of crnNumbers) records.speculate?.('prison', n);
+    // Each number with the hmppsIds it was found from (their selections decide what is started for it).
+    const originsOf = new Map<string, string[]>();
+    pending.forEach((p, i) => {
+      const n = p.id.kind === 'crn' ? (p.prisonNumber ?? COVER_PRISON_NUMBER) : p.prison === undefined ? p.prisonNumber : null;
+      if (n) originsOf.set(n, [...(originsOf.get(n) ?? []), keys[i]!]);
+    });
+    pending.forEach((p, i) => {
+      if (p.id.kind === 'crn') records.speculate?.([keys[i]!], 'prison', p.prisonNumber ?? COVER_PRISON_NUMBER);
+    });
     const toAsk = [...new Set(pending.filter((p) => p.prison === undefined && p.prisonNumber).map((p) => p.prisonNumber!))];
     const numbers = anyCrn && toAsk.length === 0 ? [COVER_PRISON_NUMBER] : toAsk;
     const [asked] = await Promise.all([
-      Promise.all(numbers.map(async (n) => [n, await Promise.all([loadPrison(n), loadMerged(n)])] as const)),
+      Promise.all(numbers.map(async (n) => [n, await Promise.all([loadPrison(n), loadMerged(n, originsOf.get(n) ?? [])])] as const)),
       ...pending.map(async (p) => {
         // The record service links a CRN that probation search did not return for this number.
         if (p.linkedCrn && !(p.probation instanceof Error) && p.probation?.crn !== p.linkedCrn) {

@@ -32,7 +32,6 @@ export type Lookup =
   | 'movements'
   | 'sentenceAdjustments'
   | 'adjudications'
-  | 'incentiveHistory'
   | 'diet'
   | 'nonAssociations'
   | 'contacts'
@@ -59,7 +58,6 @@ export const SIDE_OF: Record<Lookup, Side> = {
   movements: 'prison',
   sentenceAdjustments: 'prison',
   adjudications: 'prison',
-  incentiveHistory: 'prison',
   diet: 'prison',
   nonAssociations: 'prison',
   contacts: 'prison',
@@ -98,11 +96,6 @@ const LOOKUPS_OF: Record<string, readonly Lookup[]> = {
   movements: ['movements'],
   sentenceAdjustments: ['sentenceAdjustments'],
   adjudications: ['adjudications'],
-  'incentiveLevel.code': ['incentiveHistory'],
-  'incentiveLevel.reviewedOn': ['incentiveHistory'],
-  'incentiveLevel.nextReviewDue': ['incentiveHistory'],
-  'incentiveLevel.daysSinceReview': ['incentiveHistory'],
-  'incentiveLevel.reviews': ['incentiveHistory'],
   'healthAndDiet.dietRecorded': ['diet'],
   'healthAndDiet.foodAllergies': ['diet'],
   'healthAndDiet.medicalDietaryRequirements': ['diet'],
@@ -115,8 +108,9 @@ const LOOKUPS_OF: Record<string, readonly Lookup[]> = {
   futureVisits: ['futureVisits'],
   visitBalance: ['visitBalance'],
   visitRestrictions: ['visitRestrictions'],
-  // Not started early: recent visits (a page keyed by the question, like case notes); the current
-  // incentive level (by booking id, from prisoner search); case notes and
+  // Not started early: recent visits (a page keyed by the question, like case notes); the incentive
+  // level (the current level by booking id, from prisoner search; the review history only for a person
+  // that level says has one); case notes and
   // contact events (each page is keyed by the question - page, size, types, dates, the consumer's row
   // filters - which the field's arguments decide); limited-access details (asked only for a limited-access
   // case, which probation search's answer tells).
