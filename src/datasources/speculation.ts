@@ -36,6 +36,7 @@ export type Lookup =
   | 'nonAssociations'
   | 'contacts'
   | 'numberOfChildren'
+  | 'incentiveHistory'
   | 'futureVisits'
   | 'visitBalance'
   | 'visitRestrictions';
@@ -62,6 +63,7 @@ export const SIDE_OF: Record<Lookup, Side> = {
   nonAssociations: 'prison',
   contacts: 'prison',
   numberOfChildren: 'prison',
+  incentiveHistory: 'prison',
   futureVisits: 'prison',
   visitBalance: 'prison',
   visitRestrictions: 'prison',
@@ -104,13 +106,19 @@ const LOOKUPS_OF: Record<string, readonly Lookup[]> = {
   nonAssociations: ['nonAssociations'],
   contacts: ['contacts'],
   numberOfChildren: ['numberOfChildren'],
+  // The review history, for a current level's review fields: asked whether or not there is a level (the
+  // level comes by booking id, a round later), so a person without one costs that call.
+  'incentiveLevel.code': ['incentiveHistory'],
+  'incentiveLevel.reviewedOn': ['incentiveHistory'],
+  'incentiveLevel.nextReviewDue': ['incentiveHistory'],
+  'incentiveLevel.daysSinceReview': ['incentiveHistory'],
+  'incentiveLevel.reviews': ['incentiveHistory'],
   // Visits (src/resolvers/visits.ts), by prison number.
   futureVisits: ['futureVisits'],
   visitBalance: ['visitBalance'],
   visitRestrictions: ['visitRestrictions'],
-  // Not started early: recent visits (a page keyed by the question, like case notes); the incentive
-  // level (the current level by booking id, from prisoner search; the review history only for a person
-  // that level says has one); case notes and
+  // Not started early: recent visits (a page keyed by the question, like case notes); the current
+  // incentive level (by booking id, from prisoner search); case notes and
   // contact events (each page is keyed by the question - page, size, types, dates, the consumer's row
   // filters - which the field's arguments decide); limited-access details (asked only for a limited-access
   // case, which probation search's answer tells).

@@ -73,14 +73,15 @@ describe('rounds of upstream calls for a full profile', () => {
 
   // A person with two bookings: the earlier booking's sentences are asked by its booking id.
   /**
-   * Routes of the prison-life areas keyed by prison number (movements, adjudications, diet,
-   * non-associations, contacts, number of children, future visits, visit balance and restrictions):
+   * Routes of the prison-life areas keyed by prison number (movements, adjudications, incentive reviews,
+   * diet, non-associations, contacts, number of children, future visits, visit balance and restrictions):
    * started with identity resolution, so in the
    * round the prison number is known - round 1 by prison number, round 2 by CRN (the link gives it).
    */
   const PRISON_LIFE_BY_NUMBER = [
     'prisonApi POST /api/movements/offenders',
     'adjudications GET /reported-adjudications/prisoner/{prisonerNumber}',
+    'incentives GET /incentive-reviews/prisoner/{prisonerNumber}',
     'healthAndMedication GET /prisoners/{prisonerNumber}',
     'nonAssociations POST /non-associations/involving',
     'personalRelationships GET /prisoner/{prisonNumber}/contact',
