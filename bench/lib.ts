@@ -39,6 +39,22 @@ export const FULL_PROFILE = `hmppsId firstName middleNames lastName dateOfBirth 
   protectedCharacteristics { age religion maritalStatus reasonableAdjustments { treatmentCode } }`;
 
 export const S1 = `query S1($id: ID!) { person(hmppsId: $id) { ${FULL_PROFILE} } }`;
+/**
+ * The areas added after FULL_PROFILE (issues 17 and 18): risks, needs and licences; case records; prison
+ * life; visits. With FULL_PROFILE: a profile with every area selected (S1A).
+ */
+export const NEWER_AREAS = `riskScores(first: 5) { totalCount nodes { completedAt outputVersion } }
+  riskOfSeriousHarm { assessedAt overallLevel } riskManagementPlans(first: 5) { totalCount nodes { assessmentId completedAt } }
+  criminogenicNeeds { assessedAt } licences { id type status }
+  caseNotes(first: 5) { totalCount nodes { id occurredAt } } contactEvents(first: 5) { totalCount nodes { id contactDate } }
+  movements { kind direction date } sentenceAdjustments { kind days fromDate }
+  adjudications(first: 5) { totalCount nodes { chargeNumber status } }
+  incentiveLevel { level code reviewedOn reviews { level reviewedOn } }
+  healthAndDiet { smoker dietRecorded foodAllergies { code } }
+  nonAssociations { id role } contacts(first: 5) { totalCount nodes { firstName lastName } } numberOfChildren
+  futureVisits { reference startAt } recentVisits(first: 5) { totalCount nodes { reference startAt } }
+  visitBalance { remainingVisitOrders } visitRestrictions { code startDate }`;
+export const S1A = `query S1A($id: ID!) { person(hmppsId: $id) { ${FULL_PROFILE} ${NEWER_AREAS} } }`;
 export const S2 = `query S2($c: PersonSearchCriteria!) { searchPersons(criteria: $c, first: 50) { totalCount
   nodes { hmppsId firstName lastName alerts(first: 10) { totalCount nodes { code active } } offences { source description offenceDate } } } }`;
 export const S3 = `query S3($id: ID!) { person(hmppsId: $id) { firstName } }`;

@@ -19,7 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { callRounds, UPSTREAM_NAMES, wellKnownPeople, type SimulatorHandle } from '../local-stack/simulators.js';
-import { body, numberOption, idleCostRatio, load, percentile, ROOT, S1, S2, S3, sample, startProcess, startStack, stop, type LoadSpec, type Proc, type Stack } from './lib.js';
+import { body, numberOption, idleCostRatio, load, percentile, ROOT, S1, S1A, S2, S3, sample, startProcess, startStack, stop, type ConsumerName, type LoadSpec, type Proc, type Stack } from './lib.js';
 
 const argv = process.argv.slice(2);
 if (argv.includes('--side-channels')) {
@@ -187,6 +187,9 @@ async function main(): Promise<void> {
     const base = { certs, seconds: SECONDS };
     const s1Body = body(S1, { id: linked.crn });
     const s1ByNumberBody = body(S1, { id: linked.prisonNumber });
+    // Every area (S1A: the full profile and the areas added after it); rounds only, by a consumer granted all.
+    const s1aBody = body(S1A, { id: linked.crn });
+    const s1aByNumberBody = body(S1A, { id: linked.prisonNumber });
     const s3Body = body(S3, { id: linked.prisonNumber });
     const s2Body = body(S2, { c: { lastName: await commonLastName(sims) } });
 
@@ -209,9 +212,17 @@ async function main(): Promise<void> {
     // one after another (measured from the simulators' call log), x latency. The baseline's rounds
     // are measured too; its rows are held to the same (physical) floor.
     say('- rounds of upstream calls per scenario ...');
-    const spec = (url: string, b: string) => ({ ...base, url, consumer: 'bench-full', body: b, connections: 1 });
-    for (const [name, b] of [['S1', s1Body], ['S1 by prison number', s1ByNumberBody], ['S2', s2Body], ['S3', s3Body]] as const) {
-      rounds[name] = { gateway: await roundsOf(sims, spec(gatewayUrl, b)), baseline: baselineUrl ? await roundsOf(sims, spec(baselineUrl, b)) : null };
+    const spec = (url: string, b: string, consumer: ConsumerName) => ({ ...base, url, consumer, body: b, connections: 1 });
+    const scenarios: Array<[string, string, ConsumerName]> = [
+      ['S1', s1Body, 'bench-full'],
+      ['S1 by prison number', s1ByNumberBody, 'bench-full'],
+      ['S1A every area', s1aBody, 'bench-allow-all'],
+      ['S1A every area by prison number', s1aByNumberBody, 'bench-allow-all'],
+      ['S2', s2Body, 'bench-full'],
+      ['S3', s3Body, 'bench-full'],
+    ];
+    for (const [name, b, consumer] of scenarios) {
+      rounds[name] = { gateway: await roundsOf(sims, spec(gatewayUrl, b, consumer)), baseline: baselineUrl ? await roundsOf(sims, spec(baselineUrl, b, consumer)) : null };
       say(`  ${name}: ${rounds[name]!.gateway} rounds${baselineUrl ? ` (baseline ${BASELINE!.commit}: ${rounds[name]!.baseline})` : ''}`);
     }
     const floors = {

@@ -41,6 +41,8 @@ export async function main(): Promise<void> {
     { name: 'person, prison number in another prison', consumer: 'prison-operator', query: PERSON, filtered: { id: person('other-prison').prisonNumber }, unknown: { id: unknown.prisonNumber } },
     { name: 'person, CRN of a prisoner in another prison', consumer: 'prison-operator', query: PERSON, filtered: { id: person('other-prison').crn }, unknown: { id: unknown.crn } },
     { name: 'person, CRN of a limited-access probation-only case', consumer: 'prison-operator', query: PERSON, filtered: { id: person('excluded').crn }, unknown: { id: unknown.crn } },
+    // A merged-away (old) number whose surviving record is in another prison (ADR 19, "Merged-away numbers").
+    { name: 'person, merged-away number, another prison', consumer: 'prison-operator', query: PERSON, filtered: { id: person('merged').mergedPrisonNumbers[0] }, unknown: { id: unknown.prisonNumber } },
     { name: 'person, a prisoner to a probation-only consumer', consumer: 'probation-partner', query: PERSON, filtered: { id: person('prison-only').prisonNumber }, unknown: { id: unknown.prisonNumber } },
     { name: 'persons, one visible + one filtered', consumer: 'prison-operator', query: PERSONS, filtered: { ids: [person('linked').crn, person('other-prison').crn] }, unknown: { ids: [person('linked').crn, unknown.crn] } },
     {

@@ -21,9 +21,16 @@ export interface IdentityLoaders {
   readonly linkedCrn: DataLoader<string, string | null>;
   /**
    * Starts the person-data lookups the operation will make for `key` (a prison number or CRN) of
-   * `side`, without waiting for them (src/datasources/speculation.ts).
+   * `side`, without waiting for them (src/datasources/speculation.ts): those that the fields which
+   * asked for the hmppsIds `origins` (the ids `key` was found from) select.
    */
-  speculate?(side: Side, key: string): void;
+  speculate?(origins: readonly string[], side: Side, key: string): void;
+  /**
+   * Whether the consumer could see a person with this prison record, whatever their probation half
+   * (`mayBeVisibleByPrison`, src/domain/visibility.ts, with the consumer's row filters); absent: yes.
+   * A merged-away number whose surviving record it rejects costs no more than an unknown number.
+   */
+  mayBeVisible?(prison: PrisonRecord): boolean;
 }
 
 async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
@@ -87,8 +94,10 @@ export function coverIds(keys: readonly string[], perKind: number): string[] {
  *  2. only when a CRN was asked: prisoner search and the merged-record lookup for the prison numbers
  *     the CRNs lead to (or, when none does, for a stand-in number); probation search for a CRN only
  *     the core person record links;
- *  3. only for a merged-away number whose probation half was not found under it: probation search
- *     by the surviving number.
+ *  3. only for a merged-away number whose surviving record the consumer may see (`mayBeVisible`):
+ *     the core person record's link of the surviving number, and probation search by that number
+ *     when the old one found no probation half. A merged-away number of a person the consumer may not
+ *     see costs what an unknown number costs (the record service's 301 for it is not followed).
  * An identity step that fails is never "not known": the person is the error (see settleIdentity).
  *
  * Alongside (ADR 19), the person data the operation selects is asked early: the given id's own
@@ -101,18 +110,20 @@ export function createPersonLoader(records: IdentityLoaders) {
     const ids = keys.map((k) => parseHmppsId(k) as HmppsId);
     const anyCrn = ids.some((id) => id.kind === 'crn');
     const loadPrison = (n: string) => settle(records.prisonRecord.load(n));
-    // A number merged into another: the surviving number's prison side is asked as soon as it is known
-    // (merged-away numbers already cost more than others: round 3 below).
-    const loadMerged = (n: string) =>
+    // A number merged into another: the surviving number's prison side is asked as soon as it is known,
+    // only when the consumer may see the surviving record (else it costs what an unknown number costs).
+    const visibleSurvivor = (survivor: Settled<PrisonRecord | null> | undefined): survivor is PrisonRecord =>
+      !!survivor && !(survivor instanceof Error) && (records.mayBeVisible?.(survivor) ?? true);
+    const loadMerged = (n: string, origins: readonly string[]) =>
       settle(records.mergedPrisonRecord.load(n)).then((survivor) => {
-        if (survivor && !(survivor instanceof Error)) records.speculate?.('prison', survivor.prisonNumber);
+        if (visibleSurvivor(survivor)) records.speculate?.(origins, 'prison', survivor.prisonNumber);
         return survivor;
       });
-    for (const id of ids) records.speculate?.(id.kind === 'crn' ? 'probation' : 'prison', id.kind === 'crn' ? id.crn : id.prisonNumber);
+    ids.forEach((id, i) => records.speculate?.([keys[i]!], id.kind === 'crn' ? 'probation' : 'prison', id.kind === 'crn' ? id.crn : id.prisonNumber));
 
     // Round 1
     const pending: Pending[] = await Promise.all(
-      ids.map(async (id): Promise<Pending> => {
+      ids.map(async (id, i): Promise<Pending> => {
         if (id.kind === 'crn') {
           const [probation, linked] = await Promise.all([
             settle(records.probationRecord.load(id.crn)),
@@ -128,19 +139,26 @@ export function createPersonLoader(records: IdentityLoaders) {
           settle(records.probationRecordByPrisonNumber.load(n)),
           records.linkedCrn.load(n),
           anyCrn ? undefined : loadPrison(n),
-          anyCrn ? undefined : loadMerged(n),
+          anyCrn ? undefined : loadMerged(n, [keys[i]!]),
         ]);
         return { id, probation, prisonNumber: n, prison, merged, linkedCrn, requestedPrisonNumber: null };
       }),
     );
 
     // Round 2: the prison side of every CRN, asked early by the number it leads to (or a stand-in).
-    const crnNumbers = new Set(pending.filter((p) => p.id.kind === 'crn').map((p) => p.prisonNumber ?? COVER_PRISON_NUMBER));
-    for (const n of crnNumbers) records.speculate?.('prison', n);
+    // Each number with the hmppsIds it was found from (their selections decide what is started for it).
+    const originsOf = new Map<string, string[]>();
+    pending.forEach((p, i) => {
+      const n = p.id.kind === 'crn' ? (p.prisonNumber ?? COVER_PRISON_NUMBER) : p.prison === undefined ? p.prisonNumber : null;
+      if (n) originsOf.set(n, [...(originsOf.get(n) ?? []), keys[i]!]);
+    });
+    pending.forEach((p, i) => {
+      if (p.id.kind === 'crn') records.speculate?.([keys[i]!], 'prison', p.prisonNumber ?? COVER_PRISON_NUMBER);
+    });
     const toAsk = [...new Set(pending.filter((p) => p.prison === undefined && p.prisonNumber).map((p) => p.prisonNumber!))];
     const numbers = anyCrn && toAsk.length === 0 ? [COVER_PRISON_NUMBER] : toAsk;
     const [asked] = await Promise.all([
-      Promise.all(numbers.map(async (n) => [n, await Promise.all([loadPrison(n), loadMerged(n)])] as const)),
+      Promise.all(numbers.map(async (n) => [n, await Promise.all([loadPrison(n), loadMerged(n, originsOf.get(n) ?? [])])] as const)),
       ...pending.map(async (p) => {
         // The record service links a CRN that probation search did not return for this number.
         if (p.linkedCrn && !(p.probation instanceof Error) && p.probation?.crn !== p.linkedCrn) {
@@ -167,9 +185,17 @@ export function createPersonLoader(records: IdentityLoaders) {
         if (survivor instanceof Error || !survivor) return;
         if (p.id.kind === 'prisonNumber') p.requestedPrisonNumber = p.prisonNumber;
         p.prisonNumber = survivor.prisonNumber;
-        if (!(p.probation instanceof Error) && !p.probation) {
-          p.probation = await settle(records.probationRecordByPrisonNumber.load(survivor.prisonNumber));
-        }
+        // A surviving record the consumer may not see is answered as it is (not found to them) without
+        // asking more: an unknown number asks nothing here either (issue 14).
+        if (!visibleSurvivor(survivor) || p.probation instanceof Error) return;
+        // The core person record's link of the surviving number (the old number's 301 is not followed),
+        // and probation search by it when the old number found no probation half.
+        const [link, byNumber] = await Promise.all([
+          records.linkedCrn.load(survivor.prisonNumber),
+          p.probation ? p.probation : settle(records.probationRecordByPrisonNumber.load(survivor.prisonNumber)),
+        ]);
+        p.probation = byNumber;
+        if (link && !(byNumber instanceof Error) && byNumber?.crn !== link) p.probation = await settle(records.probationRecord.load(link));
       }),
     );
 

@@ -1,4 +1,5 @@
 import { UPSTREAMS, type Config, type UpstreamName } from '../config/index.js';
+import type { RowFilters } from '../domain/visibility.js';
 import type { Logger } from '../observability/logger.js';
 import type { CircuitState, Metrics } from '../observability/metrics.js';
 import { TokenProvider } from './http/token-provider.js';
@@ -42,8 +43,8 @@ export class DataSources {
   }
 
   /** Fresh loaders for one GraphQL request (built on first use): batching and caching never cross requests. */
-  forRequest(scope: RequestScope): RequestLoaders {
-    return new RequestLoaders({ clients: this.clients, referenceData: this.referenceData, logger: this.logger }, scope);
+  forRequest(scope: RequestScope, filters?: RowFilters): RequestLoaders {
+    return new RequestLoaders({ clients: this.clients, referenceData: this.referenceData, logger: this.logger }, scope, filters);
   }
 
   /**

@@ -1,5 +1,7 @@
 import type DataLoader from 'dataloader';
+import type { PrisonRecord } from '../domain/person.js';
 import type { SearchCriteria } from '../domain/search.js';
+import { mayBeVisibleByPrison, type RowFilters } from '../domain/visibility.js';
 import type { Logger } from '../observability/logger.js';
 import { adjudicationsLoader } from './adjudications/loaders.js';
 import { alertsLoader } from './alerts/loaders.js';
@@ -113,14 +115,27 @@ interface Built {
 export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   private readonly built: Partial<Built> = {};
   private readonly routes: RequestRoutes;
-  /** Lookups the operation's person fields will make (speculation.ts), started by identity resolution. */
-  private readonly expected = new Set<Lookup>();
+  /**
+   * By hmppsId: the lookups the person fields that asked for it will make (speculation.ts), started by
+   * identity resolution. Only for the ids those fields asked: a person reached another way (a
+   * non-association's other person) starts nothing nobody selected for them.
+   */
+  private readonly expected = new Map<string, Set<Lookup>>();
 
+  /**
+   * @param filters the consumer's row filters, for identity resolution to ask no more about a person the
+   *   consumer may not see than about an unknown id (`mayBeVisible`); absent (image bytes): none.
+   */
   constructor(
     private readonly sources: LoaderSources,
     scope: RequestScope,
+    private readonly filters?: RowFilters,
   ) {
     this.routes = new RequestRoutes(sources.clients, scope);
+  }
+
+  mayBeVisible(prison: PrisonRecord): boolean {
+    return !this.filters || mayBeVisibleByPrison(prison, this.filters);
   }
 
   /** hmppsId -> the person (both halves of the record, linked), staged across upstreams (identity.ts). */
@@ -128,14 +143,25 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
     return this.once('person', () => createPersonLoader(this));
   }
 
-  /** Person data the operation selects (`lookupsOf` its person fields): asked early from then on. */
-  expect(lookups: Iterable<Lookup>): void {
-    for (const l of lookups) this.expected.add(l);
+  /** Person data a person field selects (`lookupsOf`) for the hmppsIds it asks: asked early for them. */
+  expect(keys: readonly string[], lookups: Iterable<Lookup>): void {
+    for (const key of keys) {
+      const set = this.expected.get(key) ?? new Set<Lookup>();
+      for (const l of lookups) set.add(l);
+      this.expected.set(key, set);
+    }
   }
 
-  /** Starts the expected lookups of `side` for `key`: the field resolvers find the answers in the loaders. */
-  speculate(side: Side, key: string): void {
-    for (const l of this.expected) if (SIDE_OF[l] === side) (this[l] as DataLoader<string, unknown>).load(key).catch(() => undefined);
+  /** Starts the lookups of `side` expected for `origins`, by `key`: the field resolvers find the answers in the loaders. */
+  speculate(origins: readonly string[], side: Side, key: string): void {
+    const started = new Set<Lookup>();
+    for (const origin of origins) {
+      for (const l of this.expected.get(origin) ?? []) {
+        if (SIDE_OF[l] !== side || started.has(l)) continue;
+        started.add(l);
+        (this[l] as DataLoader<string, unknown>).load(key).catch(() => undefined);
+      }
+    }
   }
 
   /** People matching `criteria` in prison and probation, each once. */

@@ -28,7 +28,18 @@ export type Lookup =
   | 'riskOfSeriousHarm'
   | 'riskManagementPlans'
   | 'criminogenicNeeds'
-  | 'licenceSummaries';
+  | 'licenceSummaries'
+  | 'movements'
+  | 'sentenceAdjustments'
+  | 'adjudications'
+  | 'diet'
+  | 'nonAssociations'
+  | 'contacts'
+  | 'numberOfChildren'
+  | 'incentiveHistory'
+  | 'futureVisits'
+  | 'visitBalance'
+  | 'visitRestrictions';
 
 export const SIDE_OF: Record<Lookup, Side> = {
   prisonAddresses: 'prison',
@@ -45,6 +56,17 @@ export const SIDE_OF: Record<Lookup, Side> = {
   riskManagementPlans: 'probation',
   criminogenicNeeds: 'probation',
   licenceSummaries: 'probation',
+  movements: 'prison',
+  sentenceAdjustments: 'prison',
+  adjudications: 'prison',
+  diet: 'prison',
+  nonAssociations: 'prison',
+  contacts: 'prison',
+  numberOfChildren: 'prison',
+  incentiveHistory: 'prison',
+  futureVisits: 'prison',
+  visitBalance: 'prison',
+  visitRestrictions: 'prison',
 };
 
 /**
@@ -71,6 +93,35 @@ const LOOKUPS_OF: Record<string, readonly Lookup[]> = {
   riskManagementPlans: ['riskManagementPlans'],
   criminogenicNeeds: ['criminogenicNeeds'],
   licences: ['licenceSummaries'],
+  // Prison life (src/resolvers/prison-life.ts, prison-welfare.ts, adjudications.ts), by prison number.
+  // Sentence adjustments start the bookings batch, then each booking's adjustments by its booking id.
+  movements: ['movements'],
+  sentenceAdjustments: ['sentenceAdjustments'],
+  adjudications: ['adjudications'],
+  'healthAndDiet.dietRecorded': ['diet'],
+  'healthAndDiet.foodAllergies': ['diet'],
+  'healthAndDiet.medicalDietaryRequirements': ['diet'],
+  'healthAndDiet.personalisedDietaryRequirements': ['diet'],
+  'healthAndDiet.cateringInstructions': ['diet'],
+  nonAssociations: ['nonAssociations'],
+  contacts: ['contacts'],
+  numberOfChildren: ['numberOfChildren'],
+  // The review history, for a current level's review fields: asked whether or not there is a level (the
+  // level comes by booking id, a round later), so a person without one costs that call.
+  'incentiveLevel.code': ['incentiveHistory'],
+  'incentiveLevel.reviewedOn': ['incentiveHistory'],
+  'incentiveLevel.nextReviewDue': ['incentiveHistory'],
+  'incentiveLevel.daysSinceReview': ['incentiveHistory'],
+  'incentiveLevel.reviews': ['incentiveHistory'],
+  // Visits (src/resolvers/visits.ts), by prison number.
+  futureVisits: ['futureVisits'],
+  visitBalance: ['visitBalance'],
+  visitRestrictions: ['visitRestrictions'],
+  // Not started early: recent visits (a page keyed by the question, like case notes); the current
+  // incentive level (by booking id, from prisoner search); case notes and
+  // contact events (each page is keyed by the question - page, size, types, dates, the consumer's row
+  // filters - which the field's arguments decide); limited-access details (asked only for a limited-access
+  // case, which probation search's answer tells).
 };
 
 /**

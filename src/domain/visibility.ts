@@ -43,6 +43,18 @@ export function isVisible(person: PersonRef, filters: RowFilters): boolean {
   return true;
 }
 
+/**
+ * Whether a consumer with these filters could see a person with this prison record, whatever their
+ * probation half: false when the prison half alone already hides them (outside the prison filter; in
+ * prison - ACTIVE - under a supervision filter without PRISONS). Identity resolution asks nothing more
+ * about such a person than about an id nobody holds (ADR 1, issue 14: a merged-away number).
+ */
+export function mayBeVisibleByPrison(prison: { prisonId?: string | null; status?: string | null }, filters: RowFilters): boolean {
+  if (filters.prisons !== null && (!prison.prisonId || !filters.prisons.has(prison.prisonId))) return false;
+  if (filters.supervisionStatuses !== null && prison.status?.startsWith('ACTIVE') && !filters.supervisionStatuses.has('PRISONS')) return false;
+  return true;
+}
+
 export function isLimitedAccess(person: PersonRef): boolean {
   return person.probation?.currentExclusion === true || person.probation?.currentRestriction === true;
 }

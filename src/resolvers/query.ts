@@ -42,7 +42,7 @@ function visibleOrNotFound(person: PersonRef | null | Error, ctx: ResolverContex
 
 async function person(_root: unknown, args: { hmppsId: string }, ctx: ResolverContext, info: GraphQLResolveInfo): Promise<PersonRef> {
   const [key] = idsOrRefuse([args.hmppsId], 'hmppsId');
-  ctx.loaders.expect(lookupsOf(info.fieldNodes, info.fragments));
+  ctx.loaders.expect([key!], lookupsOf(info.fieldNodes, info.fragments));
   const found = visibleOrNotFound(await ctx.loaders.person.load(key!).catch((e: Error) => e), ctx);
   if (found instanceof GraphQLError) throw found;
   return found;
@@ -54,7 +54,7 @@ async function persons(_root: unknown, args: { hmppsIds: string[] }, ctx: Resolv
     throw badUserInput(`hmppsIds may hold at most ${MAX_PERSONS} ids (got ${args.hmppsIds.length}).`, 'hmppsIds');
   }
   const keys = idsOrRefuse(args.hmppsIds, 'hmppsIds');
-  ctx.loaders.expect(lookupsOf(info.fieldNodes, info.fragments));
+  ctx.loaders.expect(keys, lookupsOf(info.fieldNodes, info.fragments));
   const found = await ctx.loaders.person.loadMany(keys);
   return found.map((p) => visibleOrNotFound(p, ctx));
 }

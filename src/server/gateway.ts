@@ -140,12 +140,13 @@ async function serveGraphql(
     plugins: [fastifyApolloDrainPlugin(app), ops.apolloPlugin()],
   });
   await apollo.start();
-  const contextFor = (request: FastifyRequest): GatewayContext =>
-    bindTelemetry(
+  const contextFor = (request: FastifyRequest): GatewayContext => {
+    const granted = security.contextFor(request.consumer!, { introspectionAllowed: listener.sandbox });
+    return bindTelemetry(
       {
-        ...security.contextFor(request.consumer!, { introspectionAllowed: listener.sandbox }),
+        ...granted,
         requestId: String(request.id),
-        loaders: dataSources.forRequest(scopeOf(request)),
+        loaders: dataSources.forRequest(scopeOf(request), granted.rowFilters),
         partialErrors: [],
         imageLinks: { linkFor: (prisonNumber: string, imageId: string) => imageLinks.linkFor(request.consumer!.name, prisonNumber, imageId) },
         ledger: {
@@ -160,6 +161,7 @@ async function serveGraphql(
       },
       request,
     );
+  };
   recordRefusals(app, ledger, listener.sandbox);
   registerRequestPipeline(app, {
     errors: { logger, maxRequestBytes: config.security.limits.maxRequestBytes },

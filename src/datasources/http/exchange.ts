@@ -51,12 +51,13 @@ export class Exchange implements Dispatcher.DispatchHandler {
     path: string,
     headers: Record<string, string>,
     body: string | undefined,
+    maxRedirects = MAX_REDIRECTS,
   ): Promise<RawResponse> {
     let response: RawResponse;
     for (let hop = 0; ; hop++) {
       response = await this.run(pool, { path, method, headers, body });
       const location = response.location;
-      if (response.statusCode >= 301 && response.statusCode <= 308 && typeof location === 'string' && hop < MAX_REDIRECTS) {
+      if (response.statusCode >= 301 && response.statusCode <= 308 && typeof location === 'string' && hop < maxRedirects) {
         const target = new URL(location, `${baseUrl}/`);
         if (target.origin === new URL(baseUrl).origin) {
           path = target.pathname + target.search;

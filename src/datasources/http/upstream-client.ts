@@ -42,6 +42,8 @@ export interface CallOptions {
    * in `READ_ONLY_POST_ROUTES`, false otherwise.
    */
   idempotent?: boolean;
+  /** Follow same-origin redirects (default true); false: a 3xx is the answer (accept it to use it). */
+  followRedirects?: boolean;
 }
 
 export interface UpstreamResponse<T> {
@@ -436,7 +438,7 @@ export class UpstreamClient {
       if (body !== undefined) headers['content-type'] = 'application/json';
       headers.accept = 'application/json';
       const path = this.basePath + options.path + queryString(options.searchParams);
-      const response = await exchange.follow(this.pool, this.config.baseUrl, options.method, path, headers, body);
+      const response = await exchange.follow(this.pool, this.config.baseUrl, options.method, path, headers, body, options.followRedirects === false ? 0 : undefined);
       const ms = elapsed(started);
       this.count(route, String(response.statusCode), ms);
       if (this.logger.isLevelEnabled('debug')) {

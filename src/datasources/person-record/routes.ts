@@ -17,14 +17,22 @@ export function personRecordRoutes(client: UpstreamCaller) {
     async byCrn(crn: string): Promise<CanonicalRecordDto | null> {
       return client.get<CanonicalRecordDto>('GET /person/probation/{crn}', `/person/probation/${encodeURIComponent(crn)}`, undefined, [404], decodeCanonicalRecord);
     },
+    /**
+     * `null` when the record service does not know the number, and when it answers a merged-away number
+     * with 301 to the surviving record: not followed, so a merged-away number costs one call like any
+     * other (issue 14); identity resolution asks the surviving number itself when the consumer may see
+     * that person (src/datasources/identity.ts).
+     */
     async byPrisonNumber(prisonNumber: string): Promise<CanonicalRecordDto | null> {
-      return client.get<CanonicalRecordDto>(
-        'GET /person/prison/{prisonNumber}',
-        `/person/prison/${encodeURIComponent(prisonNumber)}`,
-        undefined,
-        [404],
-        decodeCanonicalRecord,
-      );
+      const answer = await client.call<CanonicalRecordDto>({
+        route: 'GET /person/prison/{prisonNumber}',
+        method: 'GET',
+        path: `/person/prison/${encodeURIComponent(prisonNumber)}`,
+        acceptStatuses: [404, 301],
+        followRedirects: false,
+        decode: decodeCanonicalRecord,
+      });
+      return answer.body;
     },
   };
 }

@@ -75,7 +75,7 @@ const images: FastifyPluginAsync<ImagesOptions> = async (app, options) => {
     if (!NEEDED.every((c) => consumer.grant.coordinates.has(c))) return refuse(request, reply);
 
     const scope = scopeOf(request);
-    const loaders = dataSources.forRequest(scope);
+    const loaders = dataSources.forRequest(scope, consumer.grant.rowFilters);
     try {
       const person = await loaders.person.load(opened.claims.prisonNumber);
       if (!person?.prison || visibilityOf(person, consumer.grant.rowFilters) !== true) return refuse(request, reply);

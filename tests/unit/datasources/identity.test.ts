@@ -7,7 +7,7 @@ import { mergedPrisonRecordLoader, prisonRecordLoader } from '../../../src/datas
 import type { PrisonerDto, PrisonerSearchRoutes } from '../../../src/datasources/prisoner-search/routes.js';
 import { probationRecordByPrisonNumberLoader, probationRecordLoader } from '../../../src/datasources/probation-search/loaders.js';
 import type { OffenderDetailDto, ProbationSearchRoutes } from '../../../src/datasources/probation-search/routes.js';
-import type { PersonRef } from '../../../src/domain/person.js';
+import type { PersonRef, PrisonRecord } from '../../../src/domain/person.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { offender, prisoner } from './samples.js';
 
@@ -24,6 +24,8 @@ interface World {
   /** Core person record, by CRN or prison number. */
   records?: Record<string, CanonicalRecordDto>;
   failing?: Partial<Record<'prisonerSearch' | 'probationSearch' | 'personRecord', boolean>>;
+  /** The consumer's row filters, as identity resolution sees them (`IdentityLoaders.mayBeVisible`). */
+  mayBeVisible?: (prison: PrisonRecord) => boolean;
 }
 
 function identityOver(world: World) {
@@ -78,6 +80,7 @@ function identityOver(world: World) {
     probationRecordByPrisonNumber: probationRecordByPrisonNumberLoader(probationSearch),
     linkedPrisonNumber: linkedPrisonNumberLoader(personRecord, logger),
     linkedCrn: linkedCrnLoader(personRecord, logger),
+    ...(world.mayBeVisible ? { mayBeVisible: world.mayBeVisible } : {}),
   };
   return { person: createPersonLoader(loaders), asked };
 }
@@ -156,6 +159,18 @@ describe('staged identity resolution', () => {
     expect(asked).toContain('merged-from B0002BB');
     // Probation did not know the old number: it is asked again by the surviving one.
     expect(asked).toContain('nomsNumbers A0001AA');
+  });
+
+  it('a merged prison number of a person the consumer may not see costs what an unknown number costs (issue 14)', async () => {
+    const world = { prisoners: [prisoner('A0001AA', ['B0002BB'])], offenders: [offender('X000001', 'A0001AA')], mayBeVisible: () => false };
+    const merged = identityOver(world);
+    const found = await merged.person.load('B0002BB');
+    // Answered with the surviving record (the resolver then says NOT_FOUND), probation not asked again.
+    expect(ids(found)).toEqual({ crn: null, prisonNumber: 'A0001AA', requestedPrisonNumber: 'B0002BB' });
+    const unknown = identityOver(world);
+    expect(await unknown.person.load('C0003CC')).toBeNull();
+    const routes = (asked: string[]) => asked.map((r) => r.split(' ')[0]);
+    expect(routes(merged.asked)).toEqual(routes(unknown.asked));
   });
 
   it('a CRN probation search does not know is no person; prisoner search is asked only about a stand-in number', async () => {
