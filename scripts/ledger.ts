@@ -114,7 +114,7 @@ async function list(db: pg.Client, by: 'subject' | 'consumer', target: string, f
   for (const row of rows) {
     const b = row.body as DisclosureBody;
     const subjects = by === 'subject' ? b.subjects.filter((s) => s.hmppsId === target || (s.alsoKnownAs ?? []).includes(target)) : b.subjects;
-    const searches = by === 'subject' ? b.searches.filter((s) => s.confirmed.includes(target)) : b.searches;
+    const searches = by === 'subject' ? b.searches.filter((s) => s.confirmed.includes(target) || (s.confirmedAlsoKnownAs ?? []).includes(target)) : b.searches;
     if (json) {
       console.log(JSON.stringify({ ...b, subjects, searches, chain: row.chain, seq: row.seq }));
       continue;

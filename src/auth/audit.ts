@@ -52,6 +52,8 @@ export class AuditCollector {
   readonly redactedPaths = new Map<string, string>();
   /** Every person a search matched (the count discloses them all), by the search's response key. */
   readonly searchMatches = new Map<string, string[]>();
+  /** The other identifiers of those people (a prison number beside a CRN), by the search's response key. */
+  readonly searchMatchOtherIds = new Map<string, string[]>();
   /**
    * For the disclosure ledger: each admitted person's other identifiers the gateway resolved (a linked prison
    * number beside the CRN, a merged number asked with), by preferred hmppsId, so that `ledger subject` finds the
@@ -106,8 +108,9 @@ export class AuditCollector {
     this.redactedPaths.set(path, coordinate);
   }
 
-  searchMatched(responseKey: string, hmppsIds: string[]): void {
+  searchMatched(responseKey: string, hmppsIds: string[], otherIds: string[] = []): void {
     this.searchMatches.set(responseKey, hmppsIds);
+    this.searchMatchOtherIds.set(responseKey, otherIds);
   }
 
   get rootFields(): readonly AuditRootField[] {

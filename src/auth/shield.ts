@@ -35,7 +35,7 @@ import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { rule, shield, type IRules } from 'graphql-shield';
 import { isLimitedAccess, isVisible, type RowFilters } from '../domain/visibility.js';
 import type { PersonRef } from '../domain/person.js';
-import { MATCHED_HMPPS_IDS } from '../domain/search.js';
+import { MATCHED_HMPPS_IDS, MATCHED_OTHER_IDS } from '../domain/search.js';
 import { personNotFound } from '../errors/contract.js';
 import type { Logger } from '../observability/logger.js';
 import type { AuditCollector } from './audit.js';
@@ -214,8 +214,10 @@ function postProcessor(
     steps.push((value, _p, args, ctx, info) => {
       ctx.security.audit.rootField(field, args, info);
       return then(value, (v) => {
-        const matched = typeof v === 'object' && v !== null ? (v as { [MATCHED_HMPPS_IDS]?: unknown })[MATCHED_HMPPS_IDS] : undefined;
-        if (Array.isArray(matched)) ctx.security.audit.searchMatched(String(info.path.key), matched as string[]);
+        const page = typeof v === 'object' && v !== null ? (v as { [MATCHED_HMPPS_IDS]?: unknown; [MATCHED_OTHER_IDS]?: unknown }) : undefined;
+        const matched = page?.[MATCHED_HMPPS_IDS];
+        const others = page?.[MATCHED_OTHER_IDS];
+        if (Array.isArray(matched)) ctx.security.audit.searchMatched(String(info.path.key), matched as string[], Array.isArray(others) ? (others as string[]) : []);
         return v;
       });
     });

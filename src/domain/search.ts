@@ -100,6 +100,9 @@ export function compareSortKeys(a: SortKey, b: SortKey): number {
  */
 export const MATCHED_HMPPS_IDS = Symbol('matchedHmppsIds');
 
+/** Beside MATCHED_HMPPS_IDS: the matched people's other identifiers (the prison number of a person matched by CRN). */
+export const MATCHED_OTHER_IDS = Symbol('matchedOtherIds');
+
 /** Letters with no decomposition into a base letter and a mark, written as the letters they stand for. */
 const SPECIAL_LETTERS: Readonly<Record<string, string>> = {
   ø: 'o', ł: 'l', đ: 'd', ð: 'd', þ: 'th', æ: 'ae', œ: 'oe', ß: 'ss', ı: 'i', ħ: 'h', ŧ: 't',

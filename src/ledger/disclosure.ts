@@ -142,9 +142,20 @@ export function disclosureOf(
     if (!matched) continue;
     const page = data[root.responseKey] as { totalCount?: unknown; nodes?: unknown } | null | undefined;
     const confirmed = new Set<string>();
-    if (page && page.totalCount !== undefined && page.totalCount !== null) matched.forEach((id) => confirmed.add(id));
+    const alsoKnownAs = new Set<string>();
+    if (page && page.totalCount !== undefined && page.totalCount !== null) {
+      matched.forEach((id) => confirmed.add(id));
+      (audit.searchMatchOtherIds.get(root.responseKey) ?? []).forEach((id) => alsoKnownAs.add(id));
+    }
     for (const [path, id] of audit.personAtPath) if (path.startsWith(`${root.responseKey}/`)) confirmed.add(id);
-    searches.push({ field: root.field, responseKey: root.responseKey, criteria: root.criteria, confirmed: [...confirmed] });
+    for (const id of confirmed) for (const other of audit.otherIdentifiers.get(id) ?? []) alsoKnownAs.add(other);
+    searches.push({
+      field: root.field,
+      responseKey: root.responseKey,
+      criteria: root.criteria,
+      confirmed: [...confirmed],
+      ...(alsoKnownAs.size > 0 ? { confirmedAlsoKnownAs: [...alsoKnownAs].sort() } : {}),
+    });
   }
 
   return {

@@ -31,6 +31,11 @@ export interface SearchDisclosure {
   criteria: Record<string, unknown>;
   /** Every subject whose existence the response confirmed: on the page, or counted by `totalCount`. */
   confirmed: string[];
+  /**
+   * The confirmed subjects' other identifiers (the prison number of a person confirmed under the CRN); indexed
+   * with `confirmed`, so a subject access request by either finds the search. Absent when there are none.
+   */
+  confirmedAlsoKnownAs?: string[];
 }
 
 export interface DisclosureBody {
@@ -101,7 +106,7 @@ export function recordHash(chain: string, seq: number, prevHash: string, body: L
 export function subjectsOf(body: LedgerBody): string[] {
   if (body.kind === 'anchor') return [];
   const ids = new Set<string>(body.subjects.flatMap((s) => [s.hmppsId, ...(s.alsoKnownAs ?? [])]));
-  for (const s of body.searches) for (const id of s.confirmed) ids.add(id);
+  for (const s of body.searches) for (const id of [...s.confirmed, ...(s.confirmedAlsoKnownAs ?? [])]) ids.add(id);
   return [...ids];
 }
 

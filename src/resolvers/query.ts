@@ -2,7 +2,7 @@ import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
 import { coverIds, lookupsOf, SearchTooBroadError, unreadableHits, type SearchMatch } from '../datasources/index.js';
 import { hmppsIdKey, parseHmppsId } from '../domain/identifiers.js';
 import { preferredHmppsId, type PersonRef } from '../domain/person.js';
-import { compareSortKeys, criteriaProblem, joinLinked, MATCHED_HMPPS_IDS, type SearchCriteria } from '../domain/search.js';
+import { compareSortKeys, criteriaProblem, joinLinked, MATCHED_HMPPS_IDS, MATCHED_OTHER_IDS, type SearchCriteria } from '../domain/search.js';
 import { isLimitedAccess, visibilityOf } from '../domain/visibility.js';
 import type { ResolverContext } from './context.js';
 import { badUserInput, identityUnavailable, notFound, toConsumerError } from './errors.js';
@@ -75,7 +75,7 @@ interface SearchArgs {
  * Searches prison and probation at once, each person once, in a stable order; only the page asked
  * for is resolved into full people (batched).
  */
-async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverContext, info: GraphQLResolveInfo): Promise<Page<PersonRef> & { [MATCHED_HMPPS_IDS]: string[] }> {
+async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverContext, info: GraphQLResolveInfo): Promise<Page<PersonRef> & { [MATCHED_HMPPS_IDS]: string[]; [MATCHED_OTHER_IDS]: string[] }> {
   const criteria: SearchCriteria = {
     firstName: args.criteria.firstName ?? null,
     lastName: args.criteria.lastName ?? null,
@@ -107,7 +107,8 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
     .map((m) => {
       const record = m.probation ?? m.prison!;
       const hmppsId = m.probation?.crn ?? m.prison!.prisonNumber;
-      return { hmppsId, key: { lastName: record.lastName, firstName: record.firstName, dateOfBirth: record.dateOfBirth, hmppsId } };
+      const other = m.probation && m.prison ? m.prison.prisonNumber : null;
+      return { hmppsId, other, key: { lastName: record.lastName, firstName: record.firstName, dateOfBirth: record.dateOfBirth, hmppsId } };
     })
     .sort((a, b) => compareSortKeys(a.key, b.key));
   const used = CRITERIA.filter((c) => criteria[c] !== null);
@@ -171,6 +172,7 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
     pageInfo: { hasNextPage: end < ordered.length, endCursor: pageIds.length > 0 ? cursorAt(end, question) : null },
     // For the disclosure ledger: the count confirms every one of them exists.
     [MATCHED_HMPPS_IDS]: ordered.map((m) => m.hmppsId),
+    [MATCHED_OTHER_IDS]: ordered.flatMap((m) => (m.other ? [m.other] : [])),
   };
 }
 

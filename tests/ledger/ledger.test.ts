@@ -176,7 +176,7 @@ describe('disclosure ledger on PostgreSQL', () => {
     expect(new Map(record!.subjects.map((s) => [s.hmppsId, new Set(s.disclosed)]))).toEqual(expected);
   });
 
-  it('a totalCount-only search records every subject it confirmed, and hashed criteria', async () => {
+  it('a totalCount-only search records every subject it confirmed (found by any of their identifiers), and hashed criteria', async () => {
     const ask = asConsumer(spoolGw.consumerUrl, certs, policy, 'policeDev');
     const r = await ask(`{ searchPersons(criteria: { lastName: "${linked.lastName}" }) { totalCount } }`);
     expect(r.status).toBe(200);
@@ -189,7 +189,13 @@ describe('disclosure ledger on PostgreSQL', () => {
     expect(record!.searches[0]!.confirmed.length).toBe(total);
     expect(JSON.stringify(record!.searches[0]!.criteria)).not.toContain(linked.lastName);
     expect(record!.searches[0]!.criteria).toMatchObject({ criteria: { lastName: expect.stringMatching(/^hmac:/) } });
-  });
+    // The linked person is confirmed under the CRN; a subject access request by the prison number finds the search too.
+    expect(record!.searches[0]!.confirmed).toContain(linked.crn);
+    expect(record!.searches[0]!.confirmedAlsoKnownAs).toContain(linked.prisonNumber);
+    const byNumber = await cli('subject', linked.prisonNumber!, '--json');
+    const found = byNumber.stdout.trim().split('\n').map((l) => JSON.parse(l) as DisclosureBody);
+    expect(found.find((b) => b.requestId === String(r.headers['x-request-id']))?.searches).toHaveLength(1);
+  }, 60_000);
 
   it('records refused requests: identity (no API key) and the operation gate', async () => {
     const noKey = await postGraphQL(spoolGw.consumerUrl, { query: `{ person(hmppsId: "${linked.crn}") { hmppsId } }` }, { ca: certs.ca, ...certs.client.policeDev });
