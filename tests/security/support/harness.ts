@@ -142,14 +142,20 @@ export type Client = ReturnType<typeof client>;
  * would be charged to the next test.
  */
 export async function resetCountersWhenQuiet(sims: { counters(): Promise<Record<string, Record<string, number>>>; resetCounters(): Promise<void> }): Promise<void> {
-  let last = JSON.stringify(await sims.counters());
+  await countersWhenQuiet(sims);
+  await sims.resetCounters();
+}
+
+/** The simulators' counters once no upstream call has arrived for a moment (early reads nobody awaited included). */
+export async function countersWhenQuiet(sims: { counters(): Promise<Record<string, Record<string, number>>> }): Promise<Record<string, Record<string, number>>> {
+  let last = await sims.counters();
   for (let i = 0; i < 20; i++) {
     await new Promise((r) => setTimeout(r, 150));
-    const now = JSON.stringify(await sims.counters());
-    if (now === last) break;
+    const now = await sims.counters();
+    if (JSON.stringify(now) === JSON.stringify(last)) break;
     last = now;
   }
-  await sims.resetCounters();
+  return last;
 }
 
 /** Upstream requests the simulators saw, health pings left out (they are the gateway's own checks). */
