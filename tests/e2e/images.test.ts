@@ -6,14 +6,14 @@
  * link, an expired, forged or re-pointed link - is the same 404. An image over the size cap is never
  * passed on.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImageLinks } from '../../src/auth/image-links.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, type Client } from '../security/support/harness.js';
+import { client, createSecurityCertificates, useConsumerClients, type Client } from '../security/support/harness.js';
 
 const people = wellKnownPeople();
 const person = (key: string) => people.people.find((x) => x.key === key)!;
@@ -26,19 +26,9 @@ const stack = useGatewayStack({
   policy: () => ({ file: join(REPO_ROOT, 'policy', 'sample.yaml') }),
   env: { IMAGE_LINK_KEY: LINK_KEY, AUDIT_SINK: `file:${auditFile}`, HEALTH_CHECK_INTERVAL_MS: '3600000' },
 });
-const clients: Record<string, Client> = {};
-const as = (name: string) => clients[name]!;
+const as = useConsumerClients(stack, ['prison-operator', 'police-force']);
 
-beforeAll(() => {
-  for (const name of ['prison-operator', 'police-force']) {
-    clients[name] = client(stack.gateway.consumerUrl, { ca: stack.certs.ca, identity: stack.certs.consumers[name]! });
-  }
-});
-
-afterAll(() => {
-  for (const c of Object.values(clients)) c.close();
-  rmSync(auditDir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(auditDir, { recursive: true, force: true }));
 
 const IMAGES = 'query I($id: ID!) { person(hmppsId: $id) { images { id active url urlExpiresAt } } }';
 type Image = { id: string; active: boolean; url: string | null; urlExpiresAt: string | null };

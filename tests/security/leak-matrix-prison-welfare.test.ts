@@ -6,7 +6,7 @@
  * non-association (docs/adr/0017-non-association-other-person.md); free text is redacted for
  * limited-access people; a withheld person is neither shown nor audited as returned.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, refusalFailures, upstreamCalls, type Client } from './support/harness.js';
+import { createSecurityCertificates, refusalFailures, upstreamCalls, useConsumerClients } from './support/harness.js';
 import { probesFor, VARIANTS } from './support/matrix.js';
 
 const people = wellKnownPeople();
@@ -60,16 +60,7 @@ const stack = useGatewayStack({
   policy: (dir) => writePolicy(dir),
   env: { AUDIT_HASH_KEY: 'a-test-audit-key-that-is-long-enough-0123' },
 });
-const clients: Record<string, Client> = {};
-beforeAll(() => {
-  for (const name of ['prison-operator', 'police-force', 'probation-partner']) {
-    clients[name] = client(stack.gateway.consumerUrl, { ca: stack.certs.ca, identity: stack.certs.consumers[name]! });
-  }
-});
-afterAll(() => {
-  for (const c of Object.values(clients)) c.close();
-});
-const as = (consumer: string) => clients[consumer]!;
+const as = useConsumerClients(stack, ['prison-operator', 'police-force', 'probation-partner']);
 
 type Json = Record<string, any>;
 

@@ -7,13 +7,13 @@
  * masked free text for limited-access people only. The simulators are read directly (not through
  * src/) to know what the upstream holds.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, refusalFailures, upstreamCalls, type Client } from './support/harness.js';
+import { createSecurityCertificates, refusalFailures, upstreamCalls, useConsumerClients } from './support/harness.js';
 import { probesFor, VARIANTS } from './support/matrix.js';
 
 const POLICY_FILE = join(REPO_ROOT, 'policy', 'sample.yaml');
@@ -35,16 +35,8 @@ const stack = useGatewayStack({
   // No background health check (a real token request) may fall inside the "no upstream request" windows.
   env: { AUDIT_HASH_KEY: 'a-test-audit-key-that-is-long-enough-0123', HEALTH_CHECK_INTERVAL_MS: '3600000' },
 });
-const clients: Record<string, Client> = {};
-beforeAll(() => {
-  for (const name of ['prison-operator', 'police-force', 'probation-partner']) {
-    clients[name] = client(stack.gateway.consumerUrl, { ca: stack.certs.ca, identity: stack.certs.consumers[name]! });
-  }
-});
-afterAll(() => {
-  for (const c of Object.values(clients)) c.close();
-});
-const police = () => clients['police-force']!;
+const as = useConsumerClients(stack, ['prison-operator', 'police-force', 'probation-partner']);
+const police = () => as('police-force');
 
 /** The raw upstream answer, read with a token of our own. */
 async function upstream(url: string, init: { method?: string; body?: unknown } = {}): Promise<any> {
@@ -72,7 +64,7 @@ describe('leak matrix: the case-record coordinates', () => {
     for (const target of RECORD_FIELDS) expect(probes.some((p) => p.target === target)).toBe(true);
     expect(new Set(probes.map((p) => p.variant)).size).toBe(VARIANTS.length);
     await stack.sims.resetCounters();
-    expect(await refusalFailures(probes, (c) => clients[c]!)).toEqual([]);
+    expect(await refusalFailures(probes, as)).toEqual([]);
     expect(upstreamCalls(await stack.sims.counters())).toBe(0);
   });
 

@@ -6,7 +6,7 @@
  * filters apply to these fields (unlike the facade's risk routes): a person in another prison is not
  * found, so none of their risk data is either.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getNamedType, isAbstractType, isObjectType, type GraphQLObjectType } from 'graphql';
@@ -15,7 +15,7 @@ import { MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, upstreamCalls, type Client } from './support/harness.js';
+import { createSecurityCertificates, upstreamCalls, useConsumerClients } from './support/harness.js';
 
 type Json = any;
 const people = wellKnownPeople().people;
@@ -45,17 +45,11 @@ function writePolicy(dir: string): { file: string } {
 }
 
 const stack = useGatewayStack({ certificates: createSecurityCertificates, policy: writePolicy });
-const clients: Record<string, Client> = {};
-beforeAll(() => {
-  for (const name of ['police-force', 'probation-partner', 'prison-operator', 'schema-explorer']) {
-    clients[name] = client(stack.gateway.consumerUrl, { ca: stack.certs.ca, identity: stack.certs.consumers[name]! });
-  }
-});
-afterAll(() => Object.values(clients).forEach((c) => c.close()));
+const clientOf = useConsumerClients(stack, ['police-force', 'probation-partner', 'prison-operator', 'schema-explorer']);
 /** One consumer's client, with the body typed loosely for reading. */
 const as = (name: string) => ({
   gql: async (query: string, variables: Record<string, unknown>) =>
-    (await clients[name]!.gql(query, variables)) as unknown as { status: number; raw: string; body: Json },
+    (await clientOf(name).gql(query, variables)) as unknown as { status: number; raw: string; body: Json },
 });
 
 /** How to reach each new type from a person: the selection around a field of it. */

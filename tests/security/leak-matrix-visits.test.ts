@@ -7,13 +7,13 @@
  * to the visit fields (a person outside them is an unknown id and Manage Prison Visits is never asked);
  * free text is redacted for limited-access people only.
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, countersWhenQuiet, createSecurityCertificates, refusalFailures, resetCountersWhenQuiet, upstreamCalls, type Client } from './support/harness.js';
+import { countersWhenQuiet, createSecurityCertificates, refusalFailures, resetCountersWhenQuiet, upstreamCalls, useConsumerClients } from './support/harness.js';
 import { probesFor, VARIANTS } from './support/matrix.js';
 
 const POLICY_FILE = join(REPO_ROOT, 'policy', 'sample.yaml');
@@ -35,16 +35,7 @@ const stack = useGatewayStack({
   policy: () => ({ file: POLICY_FILE }),
   env: { AUDIT_HASH_KEY: 'a-test-audit-key-that-is-long-enough-0123', HEALTH_CHECK_INTERVAL_MS: '3600000' },
 });
-const clients: Record<string, Client> = {};
-beforeAll(() => {
-  for (const name of ['prison-operator', 'police-force', 'probation-partner']) {
-    clients[name] = client(stack.gateway.consumerUrl, { ca: stack.certs.ca, identity: stack.certs.consumers[name]! });
-  }
-});
-afterAll(() => {
-  for (const c of Object.values(clients)) c.close();
-});
-const as = (consumer: string) => clients[consumer]!;
+const as = useConsumerClients(stack, ['prison-operator', 'police-force', 'probation-partner']);
 
 type Json = Record<string, any>;
 

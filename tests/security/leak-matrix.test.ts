@@ -6,14 +6,14 @@
  * the audit events those requests leave.
  */
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { loadPolicy } from '../../src/auth/policy.js';
 import { MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, upstreamCalls, type Client } from './support/harness.js';
+import { createSecurityCertificates, upstreamCalls, useConsumerClients, type Client } from './support/harness.js';
 import { INTROSPECTION_PROBES, probesFor, VARIANTS, type Probe } from './support/matrix.js';
 
 const POLICY_FILE = join(REPO_ROOT, 'policy', 'sample.yaml');
@@ -32,26 +32,14 @@ const stack = useGatewayStack({
   // caused: with more coordinates the matrix outlasts one interval, so they are kept out of its window.
   env: { AUDIT_HASH_KEY: 'a-test-audit-key-that-is-long-enough-0123', HEALTH_CHECK_INTERVAL_MS: '3600000' },
 });
-const clients: Record<string, Client> = {};
-
-beforeAll(() => {
-  for (const name of ['prison-operator', 'police-force', 'probation-partner', 'schema-explorer']) {
-    clients[name] = client(stack.gateway.consumerUrl, { ca: stack.certs.ca, identity: stack.certs.consumers[name]! });
-  }
-});
-
-afterAll(() => {
-  for (const c of Object.values(clients)) c.close();
-});
-
-const as = (consumer: string) => clients[consumer]!;
+const as = useConsumerClients(stack, ['prison-operator', 'police-force', 'probation-partner', 'schema-explorer']);
 
 describe('leak matrix over HTTPS: nothing a policy does not grant can be selected, however it is written', () => {
   const schema = buildSchema();
   const policy = loadPolicy(POLICY_FILE, schema);
   // Every ungranted coordinate of every consumer, plainly and in one more variant (rotating, so every
   // variant is used on every consumer); the in-process matrix (gate.test.ts) runs all combinations.
-  const probes: Probe[] = Object.keys(clients).length === 0 ? [] : [];
+  const probes: Probe[] = [];
   for (const name of ['prison-operator', 'police-force', 'probation-partner', 'schema-explorer']) {
     const all = probesFor(schema, name, policy.consumer(name)!.coordinates);
     const targets = [...new Set(all.map((p) => p.target))];

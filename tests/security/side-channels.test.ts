@@ -6,11 +6,11 @@
  * filtered and the unknown id still get the same answer, never NOT_FOUND for a visible person.
  * Real gateway process, real simulators, the sample policy (policy/sample.yaml).
  */
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { REPO_ROOT, wellKnownPeople, type UpstreamName } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, type Client } from './support/harness.js';
+import { countersWhenQuiet, createSecurityCertificates, useConsumerClients } from './support/harness.js';
 
 const people = wellKnownPeople();
 const person = (key: string) => people.people.find((x) => x.key === key)!;
@@ -25,17 +25,7 @@ const stack = useGatewayStack({
   // asked for, not retry or breaker luck.
   env: { UPSTREAM_RETRIES: '0', BREAKER_MIN_CALLS: '100000', BREAKER_CONSECUTIVE_FAILURES: '1000000', HEALTH_CHECK_INTERVAL_MS: '3600000' },
 });
-const clients: Record<string, Client> = {};
-
-beforeAll(() => {
-  for (const name of ['prison-operator', 'probation-partner', 'police-force']) {
-    clients[name] = client(stack.gateway.consumerUrl, { ca: stack.certs.ca, identity: stack.certs.consumers[name]! });
-  }
-});
-
-afterAll(() => {
-  for (const c of Object.values(clients)) c.close();
-});
+const as = useConsumerClients(stack, ['prison-operator', 'probation-partner', 'police-force']);
 
 type Counts = Record<string, number>;
 /** Upstream calls by `upstream route` (the token endpoint and health checks left out). */
@@ -53,20 +43,13 @@ function flatten(counters: Record<string, Record<string, number>>): Counts {
  * nobody awaits reaches a loaded simulator (ADR 19), and that read is work done all the same.
  */
 async function settledCounts(): Promise<Counts> {
-  let last = JSON.stringify(flatten(await stack.sims.counters()));
-  for (let i = 0; i < 20; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const next = JSON.stringify(flatten(await stack.sims.counters()));
-    if (next === last) break;
-    last = next;
-  }
-  return JSON.parse(last) as Counts;
+  return flatten(await countersWhenQuiet(stack.sims));
 }
 
 async function measured(consumer: string, query: string, variables: Record<string, unknown>) {
   await settledCounts();
   await stack.sims.resetCounters();
-  const r = await clients[consumer]!.gql(query, variables);
+  const r = await as(consumer).gql(query, variables);
   return { status: r.status, raw: r.raw, body: r.body, calls: await settledCounts() };
 }
 
