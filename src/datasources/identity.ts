@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { parseHmppsId, type HmppsId } from '../domain/identifiers.js';
 import { personFrom, type PersonRef, type PrisonRecord, type ProbationRecord } from '../domain/person.js';
+import { isVisible, probationMayDecide, visibilityByPrison, visibilityOf, type RowFilters } from '../domain/visibility.js';
 import type { Side } from './speculation.js';
 
 type Settled<T> = T | Error;
@@ -26,11 +27,10 @@ export interface IdentityLoaders {
    */
   speculate?(origins: readonly string[], side: Side, key: string): void;
   /**
-   * Whether the consumer could see a person with this prison record, whatever their probation half
-   * (`mayBeVisibleByPrison`, src/domain/visibility.ts, with the consumer's row filters); absent: yes.
-   * A merged-away number whose surviving record it rejects costs no more than an unknown number.
+   * The consumer's row filters (src/domain/visibility.ts); absent: none. A person they hide costs no
+   * more than an id nobody holds (see round 3 below).
    */
-  mayBeVisible?(prison: PrisonRecord): boolean;
+  readonly rowFilters?: RowFilters;
 }
 
 async function settle<T>(p: Promise<T>): Promise<Settled<T>> {
@@ -63,6 +63,14 @@ interface Pending {
  */
 export const COVER_PRISON_NUMBER = 'Z9999ZY';
 
+/**
+ * The stand-in number of round 3 for the id at `position` of a batch: distinct per position, so that a
+ * batch costs one pair of calls per id that needs one, whichever of them are people.
+ */
+export function standInPrisonNumber(position: number): string {
+  return `Z${String(9000 + (position % 1000))}ZX`;
+}
+
 const COVER_CRNS = ['Z999990', 'Z999991', 'Z999992', 'Z999993'];
 const COVER_PRISON_NUMBERS = ['Z9999ZA', 'Z9999ZB', 'Z9999ZC', 'Z9999ZD'];
 
@@ -94,10 +102,13 @@ export function coverIds(keys: readonly string[], perKind: number): string[] {
  *  2. only when a CRN was asked: prisoner search and the merged-record lookup for the prison numbers
  *     the CRNs lead to (or, when none does, for a stand-in number); probation search for a CRN only
  *     the core person record links;
- *  3. only for a merged-away number whose surviving record the consumer may see (`mayBeVisible`):
- *     the core person record's link of the surviving number, and probation search by that number
- *     when the old one found no probation half. A merged-away number of a person the consumer may not
- *     see costs what an unknown number costs (the record service's 301 for it is not followed).
+ *  3. for a merged-away number whose surviving record the consumer may see (or whose probation half
+ *     decides that: released, under a supervision filter of PROBATION or NONE): the core person
+ *     record's link of the surviving number and probation search by it. A merged-away number of a
+ *     person the prison half hides costs what an unknown number costs (the record service's 301 for
+ *     it is not followed). Under a filter the probation half decides, every prison number that ends
+ *     as nobody the consumer may see (unknown, hidden, merged-away and hidden) costs the same pair of
+ *     calls about a stand-in number (`standInPrisonNumber`), so a hidden survivor's pair is no tell.
  * An identity step that fails is never "not known": the person is the error (see settleIdentity).
  *
  * Alongside (ADR 19), the person data the operation selects is asked early: the given id's own
@@ -109,14 +120,15 @@ export function createPersonLoader(records: IdentityLoaders) {
   return new DataLoader<string, PersonRef | null>(async (keys) => {
     const ids = keys.map((k) => parseHmppsId(k) as HmppsId);
     const anyCrn = ids.some((id) => id.kind === 'crn');
+    const filters = records.rowFilters;
     const loadPrison = (n: string) => settle(records.prisonRecord.load(n));
     // A number merged into another: the surviving number's prison side is asked as soon as it is known,
-    // only when the consumer may see the surviving record (else it costs what an unknown number costs).
-    const visibleSurvivor = (survivor: Settled<PrisonRecord | null> | undefined): survivor is PrisonRecord =>
-      !!survivor && !(survivor instanceof Error) && (records.mayBeVisible?.(survivor) ?? true);
+    // only when the prison half alone says the consumer may see them (else it costs what an unknown
+    // number costs; a person the probation half decides about is asked once that is known).
+    const seenByPrison = (survivor: PrisonRecord) => (filters ? visibilityByPrison(survivor, filters) : true);
     const loadMerged = (n: string, origins: readonly string[]) =>
       settle(records.mergedPrisonRecord.load(n)).then((survivor) => {
-        if (visibleSurvivor(survivor)) records.speculate?.(origins, 'prison', survivor.prisonNumber);
+        if (survivor && !(survivor instanceof Error) && seenByPrison(survivor) === true) records.speculate?.(origins, 'prison', survivor.prisonNumber);
         return survivor;
       });
     ids.forEach((id, i) => records.speculate?.([keys[i]!], id.kind === 'crn' ? 'probation' : 'prison', id.kind === 'crn' ? id.crn : id.prisonNumber));
@@ -177,30 +189,51 @@ export function createPersonLoader(records: IdentityLoaders) {
     }
 
     // Round 3: a prison number that prisoner search does not know may have been merged into another.
+    const standIns = filters !== undefined && probationMayDecide(filters);
     await Promise.all(
-      pending.map(async (p) => {
-        if (!p.prisonNumber || p.prison !== null) return;
-        const survivor = p.merged ?? null;
-        p.prison = survivor;
-        if (survivor instanceof Error || !survivor) return;
-        if (p.id.kind === 'prisonNumber') p.requestedPrisonNumber = p.prisonNumber;
-        p.prisonNumber = survivor.prisonNumber;
-        // A surviving record the consumer may not see is answered as it is (not found to them) without
-        // asking more: an unknown number asks nothing here either (issue 14).
-        if (!visibleSurvivor(survivor) || p.probation instanceof Error) return;
-        // The core person record's link of the surviving number (the old number's 301 is not followed),
-        // and probation search by it when the old number found no probation half.
-        const [link, byNumber] = await Promise.all([
-          records.linkedCrn.load(survivor.prisonNumber),
-          p.probation ? p.probation : settle(records.probationRecordByPrisonNumber.load(survivor.prisonNumber)),
-        ]);
-        p.probation = byNumber;
-        if (link && !(byNumber instanceof Error) && byNumber?.crn !== link) p.probation = await settle(records.probationRecord.load(link));
+      pending.map(async (p, i) => {
+        if (p.prisonNumber && p.prison === null) {
+          const survivor = p.merged ?? null;
+          p.prison = survivor;
+          if (survivor && !(survivor instanceof Error)) {
+            if (p.id.kind === 'prisonNumber') p.requestedPrisonNumber = p.prisonNumber;
+            p.prisonNumber = survivor.prisonNumber;
+            // A CRN's probation half is its own record: it decides what the prison half leaves open.
+            const seen = seenByPrison(survivor) ?? (p.id.kind === 'crn' && !(p.probation instanceof Error) ? isVisible({ prison: survivor, probation: p.probation }, filters!) : undefined);
+            if (seen !== false && !(p.probation instanceof Error)) return followSurvivor(p, survivor);
+          }
+        }
+        if (standIns && p.id.kind === 'prisonNumber' && seenByNobody(p, filters)) {
+          await Promise.all([records.linkedCrn.load(standInPrisonNumber(i)), settle(records.probationRecordByPrisonNumber.load(standInPrisonNumber(i)))]);
+        }
       }),
     );
-
     return pending.map((p) => settleIdentity(p));
   });
+
+  /**
+   * The surviving record's links: the core person record's link of the surviving number (the old
+   * number's 301 is not followed) and, for a prison number, probation search by it - asked whether or
+   * not the old number found a probation half (the pair a stand-in costs), used only when it did not.
+   */
+  async function followSurvivor(p: Pending, survivor: PrisonRecord): Promise<void> {
+    const [link, byNumber] = await Promise.all([
+      records.linkedCrn.load(survivor.prisonNumber),
+      p.id.kind === 'crn' ? p.probation : settle(records.probationRecordByPrisonNumber.load(survivor.prisonNumber)),
+    ]);
+    if (!p.probation) p.probation = byNumber;
+    if (link && !(p.probation instanceof Error) && p.probation?.crn !== link) p.probation = await settle(records.probationRecord.load(link));
+  }
+}
+
+/**
+ * Whether an id ends as nobody a consumer with these filters may see, with every identity step
+ * answered (a failed step is the answer for filtered and unknown ids alike: see settleIdentity).
+ */
+function seenByNobody(p: Pending, filters: RowFilters): boolean {
+  if (p.prison instanceof Error || p.probation instanceof Error || p.merged instanceof Error) return false;
+  const person = settleIdentity(p);
+  return person === null || (!(person instanceof Error) && visibilityOf(person, filters) === false);
 }
 
 /**

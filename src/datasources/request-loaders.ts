@@ -1,7 +1,7 @@
 import type DataLoader from 'dataloader';
 import type { PrisonRecord } from '../domain/person.js';
 import type { SearchCriteria } from '../domain/search.js';
-import { mayBeVisibleByPrison, type RowFilters } from '../domain/visibility.js';
+import type { RowFilters } from '../domain/visibility.js';
 import type { Logger } from '../observability/logger.js';
 import { adjudicationsLoader } from './adjudications/loaders.js';
 import { alertsLoader } from './alerts/loaders.js';
@@ -123,19 +123,15 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   private readonly expected = new Map<string, Set<Lookup>>();
 
   /**
-   * @param filters the consumer's row filters, for identity resolution to ask no more about a person the
-   *   consumer may not see than about an unknown id (`mayBeVisible`); absent (image bytes): none.
+   * @param rowFilters the consumer's row filters, for identity resolution to ask no more about a person
+   *   the consumer may not see than about an unknown id; absent (image bytes): none.
    */
   constructor(
     private readonly sources: LoaderSources,
     scope: RequestScope,
-    private readonly filters?: RowFilters,
+    readonly rowFilters?: RowFilters,
   ) {
     this.routes = new RequestRoutes(sources.clients, scope);
-  }
-
-  mayBeVisible(prison: PrisonRecord): boolean {
-    return !this.filters || mayBeVisibleByPrison(prison, this.filters);
   }
 
   /** hmppsId -> the person (both halves of the record, linked), staged across upstreams (identity.ts). */

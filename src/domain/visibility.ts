@@ -20,19 +20,22 @@ export interface RowFilters {
   mappaCategories?: ReadonlySet<string> | null;
 }
 
+/** The two halves of a person's record, which is all visibility depends on. */
+type Halves = Pick<PersonRef, 'prison' | 'probation'>;
+
 export const NO_ROW_FILTERS: RowFilters = { prisons: null, supervisionStatuses: null, alertCodes: null, caseNoteTypes: null, mappaCategories: null };
 
 /**
  * In prison if prisoner search says ACTIVE; otherwise on probation if under an active probation-managed
  * sentence; otherwise neither.
  */
-export function supervisionStatusOf(person: PersonRef): SupervisionStatus {
+export function supervisionStatusOf(person: Halves): SupervisionStatus {
   if (person.prison?.status?.startsWith('ACTIVE')) return 'PRISONS';
   if (person.probation?.underActiveSupervision) return 'PROBATION';
   return 'NONE';
 }
 
-export function isVisible(person: PersonRef, filters: RowFilters): boolean {
+export function isVisible(person: Halves, filters: RowFilters): boolean {
   if (filters.prisons !== null) {
     const prisonId = person.prison?.prisonId;
     if (!prisonId || !filters.prisons.has(prisonId)) return false;
@@ -44,15 +47,34 @@ export function isVisible(person: PersonRef, filters: RowFilters): boolean {
 }
 
 /**
- * Whether a consumer with these filters could see a person with this prison record, whatever their
- * probation half: false when the prison half alone already hides them (outside the prison filter; in
- * prison - ACTIVE - under a supervision filter without PRISONS). Identity resolution asks nothing more
- * about such a person than about an id nobody holds (ADR 1, issue 14: a merged-away number).
+ * What the prison half alone says about whether a consumer with these filters could see the person:
+ * `false` when it already hides them (outside the prison filter; in prison - ACTIVE - under a
+ * supervision filter without PRISONS; released under a supervision filter with neither PROBATION nor
+ * NONE), `true` when no probation half could hide them, `undefined` when the probation half decides
+ * (released, under a supervision filter with one of PROBATION and NONE). Identity resolution asks no
+ * more about a person the prison half hides than about an id nobody holds (ADR 1, issue 14).
  */
-export function mayBeVisibleByPrison(prison: { prisonId?: string | null; status?: string | null }, filters: RowFilters): boolean {
+export function visibilityByPrison(prison: { prisonId?: string | null; status?: string | null }, filters: RowFilters): boolean | undefined {
   if (filters.prisons !== null && (!prison.prisonId || !filters.prisons.has(prison.prisonId))) return false;
-  if (filters.supervisionStatuses !== null && prison.status?.startsWith('ACTIVE') && !filters.supervisionStatuses.has('PRISONS')) return false;
-  return true;
+  const statuses = filters.supervisionStatuses;
+  if (statuses === null) return true;
+  if (prison.status?.startsWith('ACTIVE')) return statuses.has('PRISONS');
+  const probation = statuses.has('PROBATION');
+  return probation === statuses.has('NONE') ? probation : undefined;
+}
+
+/** Whether a consumer with these filters could see a person with this prison record, whatever their probation half. */
+export function mayBeVisibleByPrison(prison: { prisonId?: string | null; status?: string | null }, filters: RowFilters): boolean {
+  return visibilityByPrison(prison, filters) !== false;
+}
+
+/**
+ * Whether, under these filters, the probation half can decide that a person is not seen: a supervision
+ * filter with one of PROBATION and NONE (a released person is seen or not by their supervision).
+ */
+export function probationMayDecide(filters: RowFilters): boolean {
+  const statuses = filters.supervisionStatuses;
+  return statuses !== null && statuses.has('PROBATION') !== statuses.has('NONE');
 }
 
 export function isLimitedAccess(person: PersonRef): boolean {

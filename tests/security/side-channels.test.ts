@@ -9,6 +9,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { REPO_ROOT, wellKnownPeople, type UpstreamName } from '../../local-stack/simulators.js';
+import { DEFAULT_SEED, Population } from '../../simulators/lib/population.js';
 import { useGatewayStack } from '../support/stack.js';
 import { countersWhenQuiet, createSecurityCertificates, useConsumerClients } from './support/harness.js';
 
@@ -17,6 +18,14 @@ const person = (key: string) => people.people.find((x) => x.key === key)!;
 const unknown = people.unknown;
 /** In EWI, outside prison-operator's prisons; Delius still holds the old number (simulators/lib/well-known-specs.ts). */
 const merged = person('merged');
+/**
+ * Released people whose old prison number was merged away and who are under no active supervision: a
+ * supervision filter of PROBATION hides them, but only their probation half can say so (the prison
+ * half says "released"). One Delius knows by the surviving number, one Delius does not know at all.
+ */
+const population = new Population({ size: 2000, seed: DEFAULT_SEED });
+const releasedMerged = (kind: 'linked' | 'prison-only') =>
+  population.people.find((p) => p.kind === kind && p.prisonId === 'OUT' && p.mergedPrisonNumbers.length > 0 && !p.activeSupervision && p.deliusNomsNumber !== p.mergedPrisonNumbers[0])!;
 
 const stack = useGatewayStack({
   certificates: createSecurityCertificates,
@@ -99,6 +108,20 @@ const cases: Case[] = [
   {
     name: 'persons, a merged-away number in another prison beside a CRN', consumer: 'prison-operator', query: PERSONS_PROFILE,
     filtered: { ids: [person('linked').crn, merged.mergedPrisonNumbers[0]] }, unknown: { ids: [person('linked').crn, unknown.prisonNumber] },
+  },
+  // Released: whether a supervision filter hides them is for the probation half to say, asked by the
+  // surviving number; an id nobody holds, and a person hidden by the prison half, cost that round too.
+  { name: 'person by a merged-away number, released, unsupervised (supervision filter)', consumer: 'probation-partner', query: PERSON, filtered: { id: releasedMerged('linked').mergedPrisonNumbers[0] }, unknown: { id: unknown.prisonNumber } },
+  { name: 'person by a merged-away number, released, prison only (supervision filter)', consumer: 'police-force', query: PERSON, filtered: { id: releasedMerged('prison-only').mergedPrisonNumbers[0] }, unknown: { id: unknown.prisonNumber } },
+  { name: 'profile by a merged-away number, released, unsupervised (supervision filter)', consumer: 'probation-partner', query: PROBATION_PROFILE, filtered: { id: releasedMerged('linked').mergedPrisonNumbers[0] }, unknown: { id: unknown.prisonNumber } },
+  {
+    name: 'searchPersons, the only match released, unsupervised, merged from another number (supervision filter)', consumer: 'police-force', query: SEARCH,
+    filtered: { c: { lastName: releasedMerged('linked').lastName, dateOfBirth: releasedMerged('linked').dateOfBirth } }, unknown: { c: { lastName: 'Zzyzzyxx', dateOfBirth: releasedMerged('linked').dateOfBirth } },
+  },
+  { name: 'person by a merged-away number, in prison (supervision filter without PRISONS)', consumer: 'probation-partner', query: PERSON, filtered: { id: merged.mergedPrisonNumbers[0] }, unknown: { id: unknown.prisonNumber } },
+  {
+    name: 'persons, a merged-away number, released, unsupervised, beside a visible prison number', consumer: 'police-force', query: PERSONS,
+    filtered: { ids: [person('linked').prisonNumber, releasedMerged('linked').mergedPrisonNumbers[0]] }, unknown: { ids: [person('linked').prisonNumber, unknown.prisonNumber] },
   },
   {
     name: 'searchPersons, the only match merged from another number, in another prison', consumer: 'prison-operator', query: SEARCH,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { parseHmppsId } from '../../src/domain/identifiers.js';
-import { isLimitedAccess, isVisible, NO_ROW_FILTERS, supervisionStatusOf } from '../../src/domain/visibility.js';
+import { isLimitedAccess, isVisible, NO_ROW_FILTERS, probationMayDecide, supervisionStatusOf, visibilityByPrison, type SupervisionStatus } from '../../src/domain/visibility.js';
 import { calendarDate, mergeAliases, personFrom } from '../../src/domain/person.js';
 import { compareSortKeys, criteriaProblem, nameVariants } from '../../src/domain/search.js';
 import { prisonRecord, probationRecord } from '../support/records.js';
@@ -96,6 +96,25 @@ describe('row filters', () => {
     expect(isVisible(probation, { ...NO_ROW_FILTERS, prisons: new Set(['MDI']) })).toBe(false);
     expect(isVisible(probation, { ...NO_ROW_FILTERS, supervisionStatuses: new Set(['PROBATION']) })).toBe(true);
     expect(isVisible(prison, { ...NO_ROW_FILTERS, supervisionStatuses: new Set(['PROBATION']) })).toBe(false);
+  });
+
+  it('says what the prison half alone decides, and leaves a released person to the probation half only when it can decide', () => {
+    const statuses = (...s: SupervisionStatus[]) => ({ ...NO_ROW_FILTERS, supervisionStatuses: new Set(s) });
+    const inPrison = { prisonId: 'MDI', status: 'ACTIVE IN' };
+    const released = { prisonId: 'OUT', status: 'INACTIVE OUT' };
+    expect(visibilityByPrison(inPrison, NO_ROW_FILTERS)).toBe(true);
+    expect(visibilityByPrison(inPrison, { ...NO_ROW_FILTERS, prisons: new Set(['LEI']) })).toBe(false);
+    expect(visibilityByPrison(inPrison, statuses('PROBATION'))).toBe(false);
+    expect(visibilityByPrison(inPrison, statuses('PRISONS'))).toBe(true);
+    expect(visibilityByPrison(released, statuses('PRISONS'))).toBe(false);
+    expect(visibilityByPrison(released, statuses('PROBATION', 'NONE'))).toBe(true);
+    expect(visibilityByPrison(released, statuses('PROBATION'))).toBeUndefined();
+    expect(visibilityByPrison(released, statuses('PRISONS', 'NONE'))).toBeUndefined();
+    expect(probationMayDecide(NO_ROW_FILTERS)).toBe(false);
+    expect(probationMayDecide(statuses('PRISONS'))).toBe(false);
+    expect(probationMayDecide(statuses('PROBATION', 'NONE'))).toBe(false);
+    expect(probationMayDecide(statuses('PRISONS', 'PROBATION'))).toBe(true);
+    expect(probationMayDecide(statuses('NONE'))).toBe(true);
   });
 
   it('flags limited-access cases', () => {

@@ -1,13 +1,14 @@
 import { batchOf } from '../../../src/datasources/http/contract.js';
 import { describe, expect, it } from '@jest/globals';
-import { COVER_PRISON_NUMBER, createPersonLoader, type IdentityLoaders } from '../../../src/datasources/identity.js';
+import { COVER_PRISON_NUMBER, createPersonLoader, standInPrisonNumber, type IdentityLoaders } from '../../../src/datasources/identity.js';
 import { linkedCrnLoader, linkedPrisonNumberLoader } from '../../../src/datasources/person-record/loaders.js';
 import type { CanonicalRecordDto, PersonRecordRoutes } from '../../../src/datasources/person-record/routes.js';
 import { mergedPrisonRecordLoader, prisonRecordLoader } from '../../../src/datasources/prisoner-search/loaders.js';
 import type { PrisonerDto, PrisonerSearchRoutes } from '../../../src/datasources/prisoner-search/routes.js';
 import { probationRecordByPrisonNumberLoader, probationRecordLoader } from '../../../src/datasources/probation-search/loaders.js';
 import type { OffenderDetailDto, ProbationSearchRoutes } from '../../../src/datasources/probation-search/routes.js';
-import type { PersonRef, PrisonRecord } from '../../../src/domain/person.js';
+import type { PersonRef } from '../../../src/domain/person.js';
+import { NO_ROW_FILTERS, type RowFilters } from '../../../src/domain/visibility.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { offender, prisoner } from './samples.js';
 
@@ -24,8 +25,8 @@ interface World {
   /** Core person record, by CRN or prison number. */
   records?: Record<string, CanonicalRecordDto>;
   failing?: Partial<Record<'prisonerSearch' | 'probationSearch' | 'personRecord', boolean>>;
-  /** The consumer's row filters, as identity resolution sees them (`IdentityLoaders.mayBeVisible`). */
-  mayBeVisible?: (prison: PrisonRecord) => boolean;
+  /** The consumer's row filters, as identity resolution sees them (`IdentityLoaders.rowFilters`). */
+  rowFilters?: RowFilters;
 }
 
 function identityOver(world: World) {
@@ -80,7 +81,7 @@ function identityOver(world: World) {
     probationRecordByPrisonNumber: probationRecordByPrisonNumberLoader(probationSearch),
     linkedPrisonNumber: linkedPrisonNumberLoader(personRecord, logger),
     linkedCrn: linkedCrnLoader(personRecord, logger),
-    ...(world.mayBeVisible ? { mayBeVisible: world.mayBeVisible } : {}),
+    ...(world.rowFilters ? { rowFilters: world.rowFilters } : {}),
   };
   return { person: createPersonLoader(loaders), asked };
 }
@@ -162,7 +163,8 @@ describe('staged identity resolution', () => {
   });
 
   it('a merged prison number of a person the consumer may not see costs what an unknown number costs (issue 14)', async () => {
-    const world = { prisoners: [prisoner('A0001AA', ['B0002BB'])], offenders: [offender('X000001', 'A0001AA')], mayBeVisible: () => false };
+    // The surviving record is in no prison the consumer may see.
+    const world = { prisoners: [prisoner('A0001AA', ['B0002BB'])], offenders: [offender('X000001', 'A0001AA')], rowFilters: { ...NO_ROW_FILTERS, prisons: new Set(['LEI']) } };
     const merged = identityOver(world);
     const found = await merged.person.load('B0002BB');
     // Answered with the surviving record (the resolver then says NOT_FOUND), probation not asked again.
@@ -171,6 +173,28 @@ describe('staged identity resolution', () => {
     expect(await unknown.person.load('C0003CC')).toBeNull();
     const routes = (asked: string[]) => asked.map((r) => r.split(' ')[0]);
     expect(routes(merged.asked)).toEqual(routes(unknown.asked));
+  });
+
+  it('released, under a filter the probation half decides: a hidden merged number, a hidden person and an unknown number ask the same (issue 14)', async () => {
+    // Released (no ACTIVE status), unsupervised: a PROBATION filter hides them, which only probation can say.
+    const rowFilters = { ...NO_ROW_FILTERS, supervisionStatuses: new Set(['PROBATION'] as const) };
+    const world = { prisoners: [prisoner('A0001AA', ['B0002BB']), prisoner('D0004DD')], offenders: [offender('X000001', 'A0001AA')], rowFilters };
+    const merged = identityOver(world);
+    expect(ids(await merged.person.load('B0002BB'))).toEqual({ crn: 'X000001', prisonNumber: 'A0001AA', requestedPrisonNumber: 'B0002BB' });
+    const hidden = identityOver(world);
+    expect(ids(await hidden.person.load('D0004DD'))).toEqual({ crn: null, prisonNumber: 'D0004DD', requestedPrisonNumber: null });
+    const unknown = identityOver(world);
+    expect(await unknown.person.load('C0003CC')).toBeNull();
+    const routes = (asked: string[]) => asked.map((r) => r.split(' ')[0]).sort();
+    expect(routes(merged.asked)).toEqual(routes(unknown.asked));
+    expect(routes(hidden.asked)).toEqual(routes(unknown.asked));
+    // The surviving number's pair in the merged case; a stand-in's in the others.
+    expect(merged.asked).toEqual(expect.arrayContaining(['record A0001AA', 'nomsNumbers A0001AA']));
+    expect(unknown.asked).toEqual(expect.arrayContaining([`record ${standInPrisonNumber(0)}`, `nomsNumbers ${standInPrisonNumber(0)}`]));
+    // Without a filter the probation half decides, an unknown number asks nothing more.
+    const open = identityOver({ ...world, rowFilters: NO_ROW_FILTERS });
+    expect(await open.person.load('C0003CC')).toBeNull();
+    expect(open.asked.some((r) => r.includes(standInPrisonNumber(0)))).toBe(false);
   });
 
   it('a CRN probation search does not know is no person; prisoner search is asked only about a stand-in number', async () => {
