@@ -1,5 +1,4 @@
 import type DataLoader from 'dataloader';
-import type { PrisonRecord } from '../domain/person.js';
 import type { SearchCriteria } from '../domain/search.js';
 import type { RowFilters } from '../domain/visibility.js';
 import type { Logger } from '../observability/logger.js';
