@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { client, createSecurityCertificates } from '../tests/security/support/harness.js';
 import { gatewayEnv, startGatewayProcess } from '../local-stack/gateway.js';
 import { REPO_ROOT, startSimulators, wellKnownPeople } from '../local-stack/simulators.js';
+import { DEFAULT_SEED, Population } from '../simulators/lib/population.js';
+
+const POPULATION = 2000;
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -37,12 +40,17 @@ export async function main(): Promise<void> {
   const people = wellKnownPeople();
   const person = (key: string) => people.people.find((x) => x.key === key)!;
   const unknown = people.unknown;
+  // Released, unsupervised, old number merged away: only the probation half (asked by the surviving number) hides them.
+  const releasedMerged = new Population({ size: POPULATION, seed: DEFAULT_SEED }).people.find(
+    (p) => p.kind === 'linked' && p.prisonId === 'OUT' && p.mergedPrisonNumbers.length > 0 && !p.activeSupervision && p.deliusNomsNumber !== p.mergedPrisonNumbers[0],
+  )!;
   const cases = [
     { name: 'person, prison number in another prison', consumer: 'prison-operator', query: PERSON, filtered: { id: person('other-prison').prisonNumber }, unknown: { id: unknown.prisonNumber } },
     { name: 'person, CRN of a prisoner in another prison', consumer: 'prison-operator', query: PERSON, filtered: { id: person('other-prison').crn }, unknown: { id: unknown.crn } },
     { name: 'person, CRN of a limited-access probation-only case', consumer: 'prison-operator', query: PERSON, filtered: { id: person('excluded').crn }, unknown: { id: unknown.crn } },
     // A merged-away (old) number whose surviving record is in another prison (ADR 19, "Merged-away numbers").
     { name: 'person, merged-away number, another prison', consumer: 'prison-operator', query: PERSON, filtered: { id: person('merged').mergedPrisonNumbers[0] }, unknown: { id: unknown.prisonNumber } },
+    { name: 'person, merged-away number, released, unsupervised (supervision filter)', consumer: 'probation-partner', query: PERSON, filtered: { id: releasedMerged.mergedPrisonNumbers[0] }, unknown: { id: unknown.prisonNumber } },
     { name: 'person, a prisoner to a probation-only consumer', consumer: 'probation-partner', query: PERSON, filtered: { id: person('prison-only').prisonNumber }, unknown: { id: unknown.prisonNumber } },
     { name: 'persons, one visible + one filtered', consumer: 'prison-operator', query: PERSONS, filtered: { ids: [person('linked').crn, person('other-prison').crn] }, unknown: { ids: [person('linked').crn, unknown.crn] } },
     {
@@ -58,7 +66,7 @@ export async function main(): Promise<void> {
   ];
 
   const certs = createSecurityCertificates();
-  const sims = await startSimulators({ population: 2000, latencyMs: LATENCY_MS }).catch((e: unknown) => {
+  const sims = await startSimulators({ population: POPULATION, latencyMs: LATENCY_MS }).catch((e: unknown) => {
     certs.remove();
     throw e;
   });
