@@ -495,7 +495,8 @@ export interface RestrictionModel {
 export function visitRestrictions(pop: Population, p: Person): RestrictionModel[] {
   if (p.prisonNumber === null) return [];
   const rng = rngFor(pop, p, 'restrictions');
-  const n = rng.chance(0.7) ? 0 : 1 + rng.int(2);
+  // `restricted` (limited access) always has some, each with a comment, to show free-text redaction.
+  const n = rng.chance(0.7) && p.key !== 'restricted' ? 0 : 1 + rng.int(2);
   const types = [
     { code: 'CCTV', description: 'CCTV' },
     { code: 'CLOSED', description: 'Closed' },
@@ -509,7 +510,7 @@ export function visitRestrictions(pop: Population, p: Person): RestrictionModel[
     list.push({
       restrictionId: 70_000 + p.index * 4 + i,
       type: rng.pick(types),
-      comment: rng.chance(0.5) ? 'Following a security review' : null,
+      comment: rng.chance(0.5) || p.key === 'restricted' ? 'Following a security review' : null,
       startDate,
       expiryDate,
       active: expiryDate === null || expiryDate > SNAPSHOT_DATE,

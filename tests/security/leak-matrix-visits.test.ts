@@ -126,6 +126,25 @@ describe('limited-access redaction of free text, configured per consumer', () =>
     expect(r.raw).not.toMatch(/Visitor (asked|seemed|mentioned)/);
   });
 
+  const RESTRICTIONS = 'visitRestrictions(includeExpired: true) { code comment }';
+
+  it('a limited-access person (restricted): every visit restriction comment is masked', async () => {
+    const r = await as('prison-operator').gql(`query($id: ID!) { person(hmppsId: $id) { ${RESTRICTIONS} } }`, { id: person('restricted').prisonNumber });
+    expect(r.body.errors).toBeUndefined();
+    const restrictions = (r.body.data?.person as Json).visitRestrictions as Json[];
+    // `restricted` has visit restrictions, each with a comment (simulators/lib/details.ts).
+    expect(restrictions.length).toBeGreaterThan(0);
+    for (const x of restrictions) expect(x.comment).toBe(MASK);
+    expect(r.raw).not.toContain('Following a security review');
+  });
+
+  it('a person without limited access (many-alerts): visit restriction comments are given', async () => {
+    const r = await as('prison-operator').gql(`query($id: ID!) { person(hmppsId: $id) { ${RESTRICTIONS} } }`, { id: person('many-alerts').prisonNumber });
+    expect(r.body.errors).toBeUndefined();
+    const restrictions = (r.body.data?.person as Json).visitRestrictions as Json[];
+    expect(restrictions.map((x) => x.comment)).toContain('Following a security review');
+  });
+
   it('a person without limited access (linked): the same fields are given', async () => {
     const r = await as('prison-operator').gql(`query($id: ID!) { person(hmppsId: $id) { ${FREE_TEXT} } }`, { id: person('linked').prisonNumber });
     const p = r.body.data?.person as Json;

@@ -59,9 +59,11 @@ describe('runtime faults', () => {
     await sims.clearFaults();
   });
 
+  // Without a latency fault a call is fast: the fastest of three, so that one call slowed by a loaded machine is no failure.
+  const fastestOfThree = async () => Math.min(...(await Promise.all([0, 1, 2].map(() => call(alertsUrl(), { token })))).map((r) => r.ms));
+
   it('latency: responses are delayed by about latencyMs, plus 0..latencyJitterMs, never less', async () => {
-    const before = await call(alertsUrl(), { token });
-    expect(before.ms).toBeLessThan(150);
+    expect(await fastestOfThree()).toBeLessThan(150);
     await sims.setFault('alerts', { latencyMs: 250 });
     const slow = await call(alertsUrl(), { token });
     expect(slow.status).toBe(200);
@@ -74,7 +76,7 @@ describe('runtime faults', () => {
       expect(r.ms).toBeLessThan(2000);
     }
     await sims.setFault('alerts', {});
-    expect((await call(alertsUrl(), { token })).ms).toBeLessThan(150);
+    expect(await fastestOfThree()).toBeLessThan(150);
   });
 
   it('errors: errorRate 1 always fails with one of errorStatuses, as JSON', async () => {
