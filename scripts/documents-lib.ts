@@ -15,6 +15,18 @@ export const POLICY_CONFIGMAP = 'person-graph-policy';
 /** The gateway Deployment's volume that holds POLICY_FILE (k8s/base/deployment.yaml). */
 export const POLICY_VOLUME = 'policy';
 
+/**
+ * Bytes of document text the documents ConfigMap may carry: Kubernetes refuses a ConfigMap over 1 MiB
+ * (1,048,576 bytes, keys and metadata included), so `add` keeps the text below this, leaving room for
+ * one key per document and the object's metadata.
+ */
+export const CONFIGMAP_TEXT_BUDGET = 1_000_000;
+
+/** The bytes of document text in `dir`, which all go into the one ConfigMap. */
+export function documentBytes(dir: string): number {
+  return readDocuments(dir).documents.reduce((sum, d) => sum + Buffer.byteLength(d.text, 'utf8'), 0);
+}
+
 /** A ConfigMap key per document (keys cannot hold `/`): `<consumer>--<file>`; kustomize refuses a duplicate. */
 export const documentKey = (consumer: string, fileName: string) => `${consumer}--${fileName}`;
 

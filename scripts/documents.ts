@@ -12,7 +12,7 @@ import { loadPolicy, PolicyError } from '../src/auth/policy.js';
 import { documentIdOf, documentProblems, documentsDirFor, isSafeConsumerFolder, readDocuments, type TrustedDocument } from '../src/auth/trusted-documents.js';
 import { securityConfig } from '../src/config/security.js';
 import { commandLine, usageFailure, type CommandLine } from './cli.js';
-import { DOCUMENTS_KUSTOMIZATION, refreshDocumentsKustomization } from './documents-lib.js';
+import { CONFIGMAP_TEXT_BUDGET, documentBytes, DOCUMENTS_KUSTOMIZATION, refreshDocumentsKustomization } from './documents-lib.js';
 import { DEFAULT_SCHEMA_DIR, loadSchema } from './schema-lib.js';
 
 const USAGE = `A consumer's trusted documents: the operations it registered, kept beside the policy in
@@ -90,6 +90,13 @@ function add(consumer: string, file: string): void {
   const name = typeof values.name === 'string' ? values.name.replace(/\.graphql$/, '') : (firstOperation?.kind === 'OperationDefinition' ? firstOperation.name?.value : undefined);
   if (!name || !/^[A-Za-z0-9_-]{1,100}$/.test(name)) throw new Failure(`a file name is needed (--name; letters, digits, _ and -), got ${JSON.stringify(name ?? '')}`);
   const target = join(dir, consumer, `${name}.graphql`);
+  const bytes = documentBytes(dir) + Buffer.byteLength(text, 'utf8');
+  if (bytes > CONFIGMAP_TEXT_BUDGET) {
+    throw new Failure(
+      `${file} would bring the documents to ${bytes.toLocaleString('en-GB')} bytes, over the ${CONFIGMAP_TEXT_BUDGET.toLocaleString('en-GB')} one ConfigMap can carry ` +
+        `(Kubernetes refuses a ConfigMap over 1 MiB): remove documents nobody sends (list shows them), or split the documents into per-environment Components`,
+    );
+  }
   if (existsSync(target)) throw new Failure(`${target} exists and holds another document: remove it first, or give --name`);
   mkdirSync(join(dir, consumer), { recursive: true });
   writeFileSync(target, text);
@@ -102,6 +109,10 @@ function list(consumer: string | undefined): number {
   const shown = documents.filter((d) => consumer === undefined || d.consumer === consumer);
   for (const d of shown) process.stdout.write(`${show(d)}\n`);
   if (shown.length === 0) process.stdout.write(`no trusted documents${consumer ? ` for ${consumer}` : ''} in ${dir}\n`);
+  else if (consumer === undefined) {
+    const bytes = documentBytes(dir);
+    process.stdout.write(`${documents.length} document(s), ${bytes.toLocaleString('en-GB')} bytes: ${((bytes / CONFIGMAP_TEXT_BUDGET) * 100).toFixed(1)}% of what the documents ConfigMap can carry\n`);
+  }
   for (const p of problems) process.stderr.write(`unreadable: ${p}\n`);
   if (values.check !== true) return problems.length > 0 ? 1 : 0;
   const { schema, limits, grantOf } = context();

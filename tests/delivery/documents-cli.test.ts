@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { documentIdOf } from '../../src/auth/trusted-documents.js';
-import { documentKey, documentsKustomization } from '../../scripts/documents-lib.js';
+import { CONFIGMAP_TEXT_BUDGET, documentKey, documentsKustomization } from '../../scripts/documents-lib.js';
 import { ROOT } from './support.js';
 
 const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
@@ -78,10 +78,19 @@ describe('npm run documents', () => {
     expect(readdirSync(join(work, 'documents', 'police-test'))).toEqual(['PersonName.graphql']);
   }, 120_000);
 
+  it('add refuses a document that would take the documents over what one ConfigMap can carry (1 MiB), and writes nothing', async () => {
+    const big = `# ${'x'.repeat(CONFIGMAP_TEXT_BUDGET)}\nquery Big($id: ID!) { person(hmppsId: $id) { firstName } }\n`;
+    const r = await documents('add', 'police-test', file('big.graphql', big));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/would bring the documents to [\d,]+ bytes, over the 1,000,000 one ConfigMap can carry/);
+    expect(readdirSync(join(work, 'documents', 'police-test'))).toEqual(['PersonName.graphql']);
+  }, 60_000);
+
   it('list shows id, consumer, file and operation; --check passes, and fails once a document no longer fits the grants', async () => {
     const listed = await documents('list');
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`^${id}  police-test  .*PersonName\\.graphql  PersonName$`, 'm'));
+    expect(listed.stdout).toContain(`1 document(s), ${Buffer.byteLength(GOOD)} bytes: 0.0% of what the documents ConfigMap can carry`);
     expect((await documents('list', 'police-test', '--check')).stdout).toContain('1 of 1 document(s) pass');
     writeFileSync(policy, readFileSync(policy, 'utf8').replace(', Person.lastName', ''));
     const failing = await documents('list', '--check');

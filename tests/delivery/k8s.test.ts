@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { monitoringCoreosCom } from '@kubernetes-models/prometheus-operator';
 import * as kubernetesModels from 'kubernetes-models';
 import { parse as parseYaml } from 'yaml';
-import { documentKey, documentsKustomization, refreshDocumentsKustomization } from '../../scripts/documents-lib.js';
+import { CONFIGMAP_TEXT_BUDGET, documentBytes, documentKey, documentsKustomization, refreshDocumentsKustomization } from '../../scripts/documents-lib.js';
 import { loadSchema, readPolicyGrants } from '../../scripts/schema-lib.js';
 import { documentsDirFor, readDocuments, TrustedDocuments } from '../../src/auth/trusted-documents.js';
 import {
@@ -613,6 +613,10 @@ describe('policy/documents (the trusted documents Component every overlay includ
     const dir = join(ROOT, 'policy', 'documents');
     expect(read('policy/documents/kustomization.yaml')).toBe(documentsKustomization(dir));
     for (const env of ENVIRONMENTS) expect([env, read(`k8s/overlays/${env}/kustomization.yaml`)]).toEqual([env, expect.stringContaining('- ../../../policy/documents')]);
+  });
+
+  it('carries no more document text than one ConfigMap can (Kubernetes refuses one over 1 MiB)', () => {
+    expect(documentBytes(join(ROOT, 'policy', 'documents'))).toBeLessThanOrEqual(CONFIGMAP_TEXT_BUDGET);
   });
 
   it('rolls the pods when a document is added: the ConfigMap gets a new name, and the Deployment points at it', () => {
