@@ -22,7 +22,8 @@ export interface FaultConfig {
    * A lying upstream: 2xx bodies with their fields' types drifted, everywhere in the body.
    * `types`: arrays become objects, objects arrays, strings numbers, numbers strings;
    * `nulls`: every field null; `dates`: every date an impossible one; `shape`: another JSON
-   * document altogether.
+   * document altogether; `blanks`: every text empty (`""`; dates are kept: `dates` and `days` drift them); `days`: every date one
+   * that is not a day but that a lenient parser accepts (the 30th of February, time and offset kept).
    */
   drift?: DriftKind;
   /**
@@ -40,8 +41,8 @@ export interface FaultConfig {
 export const IMPOSTORS = ['notFound', 'redirect', 'html', 'otherJson'] as const;
 export type Impostor = (typeof IMPOSTORS)[number];
 
-export type DriftKind = 'types' | 'nulls' | 'dates' | 'shape';
-const DRIFT_KINDS = new Set<string>(['types', 'nulls', 'dates', 'shape']);
+export type DriftKind = 'types' | 'nulls' | 'dates' | 'shape' | 'blanks' | 'days';
+const DRIFT_KINDS = new Set<string>(['types', 'nulls', 'dates', 'shape', 'blanks', 'days']);
 
 const KEYS = new Set(['latencyMs', 'latencyJitterMs', 'errorRate', 'errorStatuses', 'hang', 'malformedJson', 'outage', 'respondWith', 'routes', 'drift', 'driftDepth', 'bodyBytes', 'endlessBody']);
 
@@ -170,6 +171,8 @@ export function driftBody(body: unknown, kind: DriftKind, from = 0): unknown {
       if (typeof value === 'boolean') return value ? 'yes' : 'no';
     }
     if (kind === 'dates' && typeof value === 'string' && DATE_LIKE.test(value)) return `2024-13-45${value.slice(10)}`;
+    if (kind === 'days' && typeof value === 'string' && DATE_LIKE.test(value)) return `${value.slice(0, 4)}-02-30${value.slice(10)}`;
+    if (kind === 'blanks' && typeof value === 'string' && !DATE_LIKE.test(value)) return '';
     return value;
   };
   return walk(body, 0);

@@ -66,6 +66,7 @@ async function expectCounted({ upstream, fault, selection, list, entries = list,
   const count = (at(whole, entries) as unknown[]).length;
   expect(count).toBeGreaterThan(0);
   const spoiled = await withFault(upstream, fault, () => ask(selection, id));
+  if (process.env.DEBUG_OMITTED) console.log(JSON.stringify(spoiled.body));
   expect(at(spoiled, entries)).toEqual([]);
   expect(errors(spoiled)).toEqual([
     [`person.${list}`, expect.objectContaining({ code: 'UPSTREAM_INVALID_RESPONSE', retryable: false, missingSources: [source], omittedEntries: count })],
@@ -298,5 +299,73 @@ describe('searchPersons: a search hit that broke its contract', () => {
     const spoiled = await withFault('probationSearch', probationHits, () => search('policeDev'));
     expect(found(spoiled)).toEqual({ totalCount: 0, nodes: [] });
     expect(errors(spoiled)).toEqual([]);
+  });
+});
+
+/**
+ * Entries that pass the decoders but that the mapping cannot show (a field the schema makes non-null
+ * missing or blank, though the spec lets it be absent; an entry the decoders did not look into): they
+ * were dropped in mapping without a word (issue 12 item 7). Now they are counted like the entries the
+ * decoders leave out. `blanks` empties every string, `nulls` every field, `days` makes every date one a
+ * lenient parser takes but that is not a day (the 30th of February); blanks keeps dates.
+ */
+describe('entries that decode but cannot be shown', () => {
+  const blanks = (route: string, driftDepth: number): FaultConfig => ({ drift: 'blanks', driftDepth, routes: [route] });
+
+  it('prisoner search: languages without a code (Language.code is non-null): an error at prison.languages counts them', async () => {
+    await expectCounted({
+      upstream: 'prisonerSearch', fault: { drift: 'nulls', driftDepth: 3, routes: ['POST /prisoner-search/prisoner-numbers'] },
+      selection: 'prison { languages { code } }', list: 'prison.languages', source: 'PRISON', id: linked.prisonNumber!,
+    });
+  });
+
+  it('probation search: phone numbers without a number: an error at contactDetails.phoneNumbers counts them', async () => {
+    await expectCounted({
+      upstream: 'probationSearch', fault: { drift: 'nulls', driftDepth: 4, routes: ['POST /crns'] },
+      selection: 'contactDetails { phoneNumbers { number } }', list: 'contactDetails.phoneNumbers', source: 'PROBATION',
+    });
+  });
+
+  it('probation search: blank email addresses: an error at contactDetails.emails counts them', async () => {
+    await expectCounted({
+      upstream: 'probationSearch', fault: blanks('POST /crns', 4),
+      selection: 'contactDetails { emails }', list: 'contactDetails.emails', source: 'PROBATION',
+    });
+  });
+
+  it('Delius integration: risk flags with a blank code: an error at probation.dynamicRisks counts them', async () => {
+    await expectCounted({
+      upstream: 'deliusIntegration', fault: blanks('GET /case/{crn}/supervisions', 3),
+      selection: 'probation { dynamicRisks { code } }', list: 'probation.dynamicRisks', source: 'PROBATION',
+    });
+  });
+
+  it('Delius integration: status flags with a blank code: an error at probation.statusInformation counts them', async () => {
+    await expectCounted({
+      upstream: 'deliusIntegration', fault: blanks('GET /case/{crn}/supervisions', 3),
+      selection: 'probation { statusInformation { code } }', list: 'probation.statusInformation', source: 'PROBATION', id: person('long-lists').crn!,
+    });
+  });
+
+  it('Delius integration: blank emails of the staff excluded from a case: an error at limitedAccess.details.excludedFrom counts them', async () => {
+    await expectCounted({
+      upstream: 'deliusIntegration', fault: blanks('GET /case/{crn}/access-limitations', 2),
+      selection: 'limitedAccess { details { excludedFrom } }', list: 'limitedAccess.details.excludedFrom', source: 'PROBATION', id: person('excluded').crn!,
+    });
+  });
+
+  it('Delius integration: court appearances on a day that does not exist: the supervision is left out and counted at offences (before: the date dropped)', async () => {
+    const id = person('long-lists').crn!;
+    const selection = 'offences { source courtDates }';
+    const whole = await ask(selection, id);
+    expect(errors(whole)).toEqual([]);
+    const probationOffences = (r: GraphQLResult) => ((at(r, 'offences') ?? []) as Array<{ source: string; courtDates: string[] }>).filter((o) => o.source === 'PROBATION');
+    expect(probationOffences(whole).some((o) => o.courtDates.length > 0)).toBe(true);
+    // Only the appearances and what lies as deep (supervisions[].courtAppearances[].date, offences' own fields at 4 stay).
+    const spoiled = await withFault('deliusIntegration', { drift: 'days', driftDepth: 5, routes: ['GET /case/{crn}/supervisions'] }, () => ask(selection, id));
+    expect(probationOffences(spoiled).filter((o) => o.courtDates.length > 0)).toEqual([]);
+    expect(errors(spoiled)).toEqual([
+      ['person.offences', expect.objectContaining({ code: 'UPSTREAM_INVALID_RESPONSE', missingSources: ['PROBATION'], omittedEntries: expect.any(Number) })],
+    ]);
   });
 });
