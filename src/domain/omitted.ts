@@ -24,3 +24,14 @@ export function omittedFrom(list: readonly unknown[] | null | undefined): number
 export function carryOmitted<T>(from: readonly unknown[] | null | undefined, to: T[]): T[] {
   return withOmitted(to, omittedFrom(from));
 }
+
+/**
+ * `mapped` (made from `from` entry by entry) without the entries that mapped to `null`: entries the
+ * source gave that passed its contract but cannot be shown (e.g. a language without its code, where
+ * the schema's field is non-null). They are counted as left out, on top of what `from` was missing:
+ * never dropped without a word (docs/adr/0021).
+ */
+export function keepShowable<T>(from: readonly unknown[] | null | undefined, mapped: ReadonlyArray<T | null>): T[] {
+  const kept = mapped.filter((entry): entry is T => entry !== null);
+  return withOmitted(kept, omittedFrom(from) + mapped.length - kept.length);
+}

@@ -32,4 +32,5 @@ export const resolvers = {
   RiskScoreAssessment: riskResolvers.RiskScoreAssessment,
   CriminogenicNeeds: riskResolvers.CriminogenicNeeds,
   LimitedAccess: recordResolvers.LimitedAccess,
+  LimitedAccessDetails: recordResolvers.LimitedAccessDetails,
 };

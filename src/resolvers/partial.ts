@@ -74,6 +74,15 @@ export function reportOmitted(ctx: ResolverContext, info: GraphQLResolveInfo, li
   reportOmittedEntries(ctx, info, omittedFrom(list), source);
 }
 
+/** A resolver of a list inside a record (`pick`), reporting the entries left out of it. */
+export function reportedList<P>(source: RecordSource, pick: (parent: P) => unknown[]) {
+  return (parent: P, _args: unknown, ctx: ResolverContext, info: GraphQLResolveInfo): unknown[] => {
+    const list = pick(parent);
+    reportOmitted(ctx, info, list, source);
+    return list;
+  };
+}
+
 /**
  * `omitted` entries a source gave that broke its contract, reported at the field's path (for a page
  * made of several upstream pages: what was left out of the pages read for it).

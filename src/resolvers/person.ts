@@ -8,7 +8,7 @@ import { londonDate } from '../domain/time.js';
 import { supervisionStatusOf } from '../domain/visibility.js';
 import type { ResolverContext } from './context.js';
 import { toConsumerError } from './errors.js';
-import { mergedList, reportOmitted, type ListSide, type RecordSource } from './partial.js';
+import { mergedList, reportedList as listReported, reportOmitted, type ListSide, type RecordSource } from './partial.js';
 import { fingerprint, pageOf, pageSize } from './pagination.js';
 
 /** Field resolvers of Person and the types hanging off it: thin, each reads one thing. */
@@ -157,6 +157,7 @@ export const personResolvers: Record<string, Record<string, Resolver<PersonRef, 
 
   ContactDetails: {
     phoneNumbers: reportedList('PROBATION', (c: ProbationRecord['contactDetails']) => c.phoneNumbers),
+    emails: reportedList('PROBATION', (c: ProbationRecord['contactDetails']) => c.emails),
   },
 
   Address: {
@@ -221,7 +222,7 @@ function withOmissionsReported<T>(ctx: ResolverContext, info: GraphQLResolveInfo
 
 /** A resolver of a list inside a record (`pick`), reporting the entries left out of it (ADR 21). */
 function reportedList<P>(source: RecordSource, pick: (parent: P) => unknown[]): Resolver<PersonRef, never> {
-  return ((parent: P, _args: unknown, ctx: ResolverContext, info: GraphQLResolveInfo) => withOmissionsReported(ctx, info, source, pick(parent))) as unknown as Resolver<PersonRef, never>;
+  return listReported(source, pick) as unknown as Resolver<PersonRef, never>;
 }
 
 /** Instants with different offsets do not sort as strings: order by their UTC form. */

@@ -2,12 +2,12 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { TypeSubTypes } from '../datasources/case-notes/routes.js';
 import { omittedFrom } from '../domain/omitted.js';
 import type { PersonRef } from '../domain/person.js';
-import type { ContactEvent, UpstreamPage } from '../domain/records.js';
+import type { ContactEvent, LimitedAccessDetails, UpstreamPage } from '../domain/records.js';
 import { londonDate } from '../domain/time.js';
 import { graphQLError } from '../errors/contract.js';
 import type { ResolverContext } from './context.js';
 import { badUserInput } from './errors.js';
-import { reportOmittedEntries, type RecordSource } from './partial.js';
+import { reportedList, reportOmittedEntries, type RecordSource } from './partial.js';
 import { cursorAt, fingerprint, pageSize, startOffset, type Page } from './pagination.js';
 import { prisonHalf, probationHalf, upstream } from './person.js';
 
@@ -211,5 +211,11 @@ export const recordResolvers = {
         restrictedTo: parent.restricted ? details.restrictedTo : [],
       };
     },
+  },
+
+  // Email addresses Delius gave missing or blank are counted at the list's path (ADR 21).
+  LimitedAccessDetails: {
+    excludedFrom: reportedList('PROBATION', (details: LimitedAccessDetails) => details.excludedFrom),
+    restrictedTo: reportedList('PROBATION', (details: LimitedAccessDetails) => details.restrictedTo),
   },
 };

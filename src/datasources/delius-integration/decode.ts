@@ -1,4 +1,5 @@
 import { array, crn as crnOf, fields, inRange, items, object, optionalArray, optionalObject, ordered, shapeError, valueError, type Report } from '../http/contract.js';
+import { calendarDate } from '../../domain/person.js';
 import type { CaseAddressDto, ContactDto, ContactPageDto, LimitedAccessDetailDto, SupervisionResponseDto } from './routes.js';
 
 /**
@@ -62,7 +63,14 @@ function decodeSupervision(value: unknown, path: string): unknown {
   const additional = optionalArray(s.additionalOffences, `${path}.additionalOffences`);
   additional?.forEach((o, i) => decodeOffence(o, `${path}.additionalOffences[${i}]`));
   const appearances = optionalArray(s.courtAppearances, `${path}.courtAppearances`);
-  appearances?.forEach((a, i) => fields(object(a, `${path}.courtAppearances[${i}]`), `${path}.courtAppearances[${i}]`, { type: 'string?', date: 'date?', court: 'string?' }));
+  appearances?.forEach((a, i) => {
+    const at = `${path}.courtAppearances[${i}]`;
+    const appearance = object(a, at);
+    fields(appearance, at, { type: 'string?', date: 'date?', court: 'string?' });
+    // Its day is an offence's court date: one that is no day (a lenient parse takes the 30th of
+    // February) would be dropped from the list of dates without a word; it spoils the supervision.
+    if (typeof appearance.date === 'string' && calendarDate(appearance.date.slice(0, 10)) === null) valueError(`${at}.date`, 'not a calendar day');
+  });
   return s;
 }
 

@@ -22,8 +22,6 @@ export const probationCaseLoader = (routes: DeliusIntegrationRoutes) =>
       // A supervision left out takes its offences and its sentence with it.
       carryOmitted(dto.supervisions, probationCase.offences);
       carryOmitted(dto.supervisions, probationCase.sentences);
-      carryOmitted(dto.dynamicRisks, probationCase.dynamicRisks);
-      carryOmitted(dto.personStatus, probationCase.statusInformation);
       return probationCase;
     }),
   );

@@ -1,4 +1,5 @@
 import { premiseParts } from '../../domain/address.js';
+import { carryOmitted, keepShowable } from '../../domain/omitted.js';
 import { calendarDate } from '../../domain/person.js';
 import { newestFirst, type Address, type Offence, type ProbationCase, type RiskFlag, type Sentence } from '../../domain/profile.js';
 import type { ContactEvent, LimitedAccessDetails } from '../../domain/records.js';
@@ -39,10 +40,12 @@ function sentence(supervision: SupervisionDto): Sentence | null {
   };
 }
 
+/** A registration as a flag; `null` without a code (the spec allows it; `RiskFlag.code` is non-null). */
 function flag(dto: RegistrationDto): RiskFlag | null {
-  if (!dto.code) return null;
+  const code = text(dto.code);
+  if (code === null) return null;
   return {
-    code: dto.code,
+    code,
     description: text(dto.description),
     startDate: calendarDate(dto.startDate),
     reviewDate: calendarDate(dto.reviewDate),
@@ -50,7 +53,14 @@ function flag(dto: RegistrationDto): RiskFlag | null {
   };
 }
 
-const flags = (list: RegistrationDto[] | undefined) => (list ?? []).map(flag).filter((f): f is RiskFlag => f !== null);
+/**
+ * Flags newest first, missing what the decoder left out of `list` and the registrations without a
+ * code (counted, never dropped without a word: ADR 21).
+ */
+function flags(list: RegistrationDto[] | undefined): RiskFlag[] {
+  const showable = keepShowable(list, (list ?? []).map(flag));
+  return carryOmitted(showable, newestFirst(showable, (f) => f.startDate));
+}
 
 /**
  * A MAPPA level or category as Delius numbers it: 0 stands for a legacy or unrecognised code
@@ -89,8 +99,8 @@ export function toProbationCase(dto: SupervisionResponseDto): ProbationCase {
       supervisions.map(sentence).filter((s): s is Sentence => s !== null),
       (s) => s.dateOfSentencing,
     ),
-    dynamicRisks: newestFirst(flags(dto.dynamicRisks), (f) => f.startDate),
-    statusInformation: newestFirst(flags(dto.personStatus), (f) => f.startDate),
+    dynamicRisks: flags(dto.dynamicRisks),
+    statusInformation: flags(dto.personStatus),
     mappa: hasMappa
       ? {
           level: numbered(mappa.level),
@@ -155,7 +165,8 @@ export function toContactEvent(dto: ContactDto): ContactEvent {
   };
 }
 
-const emails = (list: Array<{ email?: string }> | undefined): string[] => (list ?? []).map((u) => text(u.email)).filter((e): e is string => e !== null);
+/** The staff's email addresses; one missing or blank is counted as left out (ADR 21). */
+const emails = (list: Array<{ email?: string }> | undefined): string[] => keepShowable(list, (list ?? []).map((u) => text(u.email)));
 
 export function toLimitedAccessDetails(dto: LimitedAccessDetailDto): LimitedAccessDetails {
   return {

@@ -1,5 +1,5 @@
 import { pncCanonicalLong } from '../../domain/identifiers.js';
-import { carryOmitted, omittedFrom, withOmitted } from '../../domain/omitted.js';
+import { carryOmitted, keepShowable, omittedFrom, withOmitted } from '../../domain/omitted.js';
 import { calendarDate, type PrisonDetails, type PrisonRecord } from '../../domain/person.js';
 import type { BodyPartDetailDto, PrisonerDto } from './routes.js';
 
@@ -43,11 +43,10 @@ function prisonDetails(dto: PrisonerDto): PrisonDetails {
         omittedFrom(dto.tattoos) + omittedFrom(dto.scars) + omittedFrom(dto.marks),
       ),
     },
-    languages: carryOmitted(
+    // A language without its code (the spec allows it; `Language.code` is non-null) is counted as left out.
+    languages: keepShowable(
       dto.languages,
-      (dto.languages ?? [])
-        .filter((l) => l.code)
-        .map((l) => ({ code: l.code as string, primary: l.type === 'PRIM', interpreterRequested: l.interpreterRequested === true })),
+      (dto.languages ?? []).map((l) => (l.code ? { code: l.code, primary: l.type === 'PRIM', interpreterRequested: l.interpreterRequested === true } : null)),
     ),
     personalCareNeeds: carryOmitted(
       dto.personalCareNeeds,

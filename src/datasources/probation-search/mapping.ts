@@ -1,5 +1,5 @@
 import { pncCanonicalLong } from '../../domain/identifiers.js';
-import { carryOmitted } from '../../domain/omitted.js';
+import { carryOmitted, keepShowable } from '../../domain/omitted.js';
 import { calendarDate, type ProbationRecord } from '../../domain/person.js';
 import type { OffenderDetailDto } from './routes.js';
 
@@ -28,11 +28,13 @@ export function toProbationRecord(dto: OffenderDetailDto): ProbationRecord {
       })),
     ),
     contactDetails: {
-      phoneNumbers: carryOmitted(
+      // A phone number without its number, an email address null or blank (the spec allows the first,
+      // not the second; both fields are non-null in the schema) is counted as left out (ADR 21).
+      phoneNumbers: keepShowable(
         dto.contactDetails?.phoneNumbers,
-        (dto.contactDetails?.phoneNumbers ?? []).filter((p) => p.number).map((p) => ({ number: p.number as string, type: p.type ?? null })),
+        (dto.contactDetails?.phoneNumbers ?? []).map((p) => (p.number?.trim() ? { number: p.number, type: p.type ?? null } : null)),
       ),
-      emails: (dto.contactDetails?.emailAddresses ?? []).filter((e) => e),
+      emails: keepShowable(null, (dto.contactDetails?.emailAddresses ?? []).map((e) => (e?.trim() ? e : null))),
     },
     currentExclusion: dto.currentExclusion === true,
     currentRestriction: dto.currentRestriction === true,

@@ -55,7 +55,7 @@ export interface OffenderDetailDto {
   offenderProfile?: OffenderProfileDto | null;
   contactDetails?: {
     phoneNumbers?: Array<{ number?: string | null; type?: string | null }> | null;
-    emailAddresses?: string[] | null;
+    emailAddresses?: Array<string | null> | null;
   } | null;
 }
 
