@@ -23,7 +23,9 @@ export interface FaultConfig {
    * `types`: arrays become objects, objects arrays, strings numbers, numbers strings;
    * `nulls`: every field null; `dates`: every date an impossible one; `shape`: another JSON
    * document altogether; `blanks`: every text empty (`""`; dates are kept: `dates` and `days` drift them); `days`: every date one
-   * that is not a day but that a lenient parser accepts (the 30th of February, time and offset kept).
+   * that is not a day but that a lenient parser accepts (the 30th of February, time and offset kept);
+   * `strangers`: every prison number and CRN another well-formed one (an answer about people not asked
+   * for).
    */
   drift?: DriftKind;
   /**
@@ -41,8 +43,8 @@ export interface FaultConfig {
 export const IMPOSTORS = ['notFound', 'redirect', 'html', 'otherJson'] as const;
 export type Impostor = (typeof IMPOSTORS)[number];
 
-export type DriftKind = 'types' | 'nulls' | 'dates' | 'shape' | 'blanks' | 'days';
-const DRIFT_KINDS = new Set<string>(['types', 'nulls', 'dates', 'shape', 'blanks', 'days']);
+export type DriftKind = 'types' | 'nulls' | 'dates' | 'shape' | 'blanks' | 'days' | 'strangers';
+const DRIFT_KINDS = new Set<string>(['types', 'nulls', 'dates', 'shape', 'blanks', 'days', 'strangers']);
 
 const KEYS = new Set(['latencyMs', 'latencyJitterMs', 'errorRate', 'errorStatuses', 'hang', 'malformedJson', 'outage', 'respondWith', 'routes', 'drift', 'driftDepth', 'bodyBytes', 'endlessBody']);
 
@@ -142,6 +144,8 @@ export function faultApplies(config: FaultConfig, key: string | null): boolean {
 }
 
 const DATE_LIKE = /^\d{4}-\d{2}-\d{2}/;
+/** A prison number (A1234BC) or a CRN (X123456). */
+const PERSON_ID = /^(?:[A-Z]\d{4}[A-Z]{2}|[A-Z]\d{6})$/;
 
 /**
  * The body of a lying upstream (see FaultConfig.drift), drifted from depth `from` down (see
@@ -172,6 +176,7 @@ export function driftBody(body: unknown, kind: DriftKind, from = 0): unknown {
     }
     if (kind === 'dates' && typeof value === 'string' && DATE_LIKE.test(value)) return `2024-13-45${value.slice(10)}`;
     if (kind === 'days' && typeof value === 'string' && DATE_LIKE.test(value)) return `${value.slice(0, 4)}-02-30${value.slice(10)}`;
+    if (kind === 'strangers' && typeof value === 'string' && PERSON_ID.test(value)) return `${value[0] === 'Z' ? 'Y' : 'Z'}${value.slice(1)}`;
     if (kind === 'blanks' && typeof value === 'string' && !DATE_LIKE.test(value)) return '';
     return value;
   };

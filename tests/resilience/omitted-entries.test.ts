@@ -369,3 +369,17 @@ describe('entries that decode but cannot be shown', () => {
     ]);
   });
 });
+
+describe('non-associations: an entry about people not asked for', () => {
+  it('an entry that involves none of the prisoners asked for (the spec: either person must be one of them) spoils the answer; before: dropped without a word', async () => {
+    const selection = 'nonAssociations(includeClosed: true) { id }';
+    const id = linked.prisonNumber!;
+    const whole = await ask(selection, id);
+    expect(errors(whole)).toEqual([]);
+    expect((at(whole, 'nonAssociations') as unknown[]).length).toBeGreaterThan(0);
+    // Every prison number in the answer another one: none of its entries is the person's.
+    const spoiled = await withFault('nonAssociations', { drift: 'strangers', routes: ['POST /non-associations/involving'] }, () => ask(selection, id));
+    expect(at(spoiled, 'nonAssociations') ?? null).toBeNull();
+    expect(errors(spoiled)).toEqual([['person.nonAssociations', expect.objectContaining({ code: 'UPSTREAM_INVALID_RESPONSE', retryable: false })]]);
+  });
+});

@@ -28,13 +28,15 @@ export function nonAssociationsRoutes(client: UpstreamCaller) {
   return {
     /** Batch: every non-association, open and closed, involving any of the given prisoners, in one request. */
     async involving(prisonNumbers: readonly string[]): Promise<NonAssociationDto[]> {
+      const asked = [...new Set(prisonNumbers)];
+      const askedKeys = new Set(asked.map((n) => n.toUpperCase()));
       const response = await client.call<NonAssociationDto[]>({
         route: NON_ASSOCIATIONS_INVOLVING,
         method: 'POST',
         path: '/non-associations/involving',
         searchParams: { includeOpen: true, includeClosed: true },
-        json: [...new Set(prisonNumbers)],
-        decode: decodeNonAssociations,
+        json: asked,
+        decode: (body, report) => decodeNonAssociations(body, report, askedKeys),
       });
       return response.body ?? [];
     },

@@ -122,12 +122,14 @@ const na = (over: Partial<NonAssociationDto> & Record<string, unknown>) => ({
 });
 
 describe('non-associations', () => {
+  const askedAB = new Set(['A0001AA', 'B0002BB']);
+
   it('the sample is an answer as the spec defines it', () => {
     expectSpecShaped('nonAssociations', 'POST', '/non-associations/involving', [na({}), na({ id: 43, isClosed: true, isOpen: false, closedBy: 'X', closedReason: 'Moved', closedAt: '2025-05-01T10:00:00' })]);
   });
 
   it('maps from either side: own role, the other person and their role mirrored', () => {
-    const dto = decodeNonAssociations([na({})], noReport)[0]!;
+    const dto = decodeNonAssociations([na({})], noReport, askedAB)[0]!;
     expect(toNonAssociation(dto, 'A0001AA')).toMatchObject({ role: 'VICTIM', otherPrisonNumber: 'B0002BB', otherRole: 'PERPETRATOR', open: true, closedAt: null,
       createdAt: '2025-03-30T03:30:00+01:00' });
     expect(toNonAssociation(dto, 'B0002BB')).toMatchObject({ role: 'PERPETRATOR', otherPrisonNumber: 'A0001AA', otherRole: 'VICTIM' });
@@ -135,16 +137,21 @@ describe('non-associations', () => {
   });
 
   it('newest first; closed ones carry when and why', () => {
-    const list = decodeNonAssociations([na({}), na({ id: 43, whenCreated: '2025-06-01T10:00:00', isClosed: true, isOpen: false, closedReason: 'Moved', closedAt: '2025-07-01T10:00:00' })], noReport);
+    const list = decodeNonAssociations([na({}), na({ id: 43, whenCreated: '2025-06-01T10:00:00', isClosed: true, isOpen: false, closedReason: 'Moved', closedAt: '2025-07-01T10:00:00' })], noReport, askedAB);
     const mine = nonAssociationsOf(list, 'A0001AA');
     expect(mine.map((n) => n.id)).toEqual(['43', '42']);
     expect(mine[0]).toMatchObject({ open: false, closedReason: 'Moved', closedAt: '2025-07-01T10:00:00+01:00' });
   });
 
   it('an entry that breaks the contract spoils the whole answer: a missing non-association is the unsafe answer', () => {
-    expect(() => decodeNonAssociations([na({}), na({ secondPrisonerNumber: 'nope' })], noReport)).toThrow(ContractViolation);
-    expect(() => decodeNonAssociations([na({ isClosed: undefined })], noReport)).toThrow(ContractViolation);
-    expect(() => decodeNonAssociations([na({ closedAt: '2020-01-01T00:00:00', isClosed: true })], noReport)).toThrow(ContractViolation);
+    expect(() => decodeNonAssociations([na({}), na({ secondPrisonerNumber: 'nope' })], noReport, askedAB)).toThrow(ContractViolation);
+    expect(() => decodeNonAssociations([na({ isClosed: undefined })], noReport, askedAB)).toThrow(ContractViolation);
+    expect(() => decodeNonAssociations([na({ closedAt: '2020-01-01T00:00:00', isClosed: true })], noReport, askedAB)).toThrow(ContractViolation);
+  });
+
+  it('an entry that involves none of the prisoners asked for spoils the whole answer (no list would show it)', () => {
+    expect(decodeNonAssociations([na({})], noReport, new Set(['B0002BB']))).toHaveLength(1);
+    expect(() => decodeNonAssociations([na({}), na({ id: 43, firstPrisonerNumber: 'C0003CC', secondPrisonerNumber: 'D0004DD' })], noReport, askedAB)).toThrow(/none of the prisoners asked/);
   });
 
   it('batch: one request for every person of the operation; a pair asked together is given to both', async () => {
@@ -152,7 +159,7 @@ describe('non-associations', () => {
     const routes: NonAssociationsRoutes = {
       involving: async (numbers) => {
         asked.push([...numbers]);
-        return decodeNonAssociations([na({})], noReport);
+        return decodeNonAssociations([na({})], noReport, askedAB);
       },
     };
     const [a, b, c] = await nonAssociationsLoader(routes).loadMany(['A0001AA', 'B0002BB', 'C0003CC']);
