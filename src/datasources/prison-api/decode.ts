@@ -125,6 +125,35 @@ export function decodeSentenceSummary(body: unknown): unknown {
   return o;
 }
 
+/**
+ * `GET /api/offender-sentences/booking/{bookingId}/sentences-and-offences`: one object per the
+ * published contract, a list in the live API; either way the booking's sentences, as a list. Every
+ * sentence is checked whole, and one that does not fit (or an entry that is not a sentence at all)
+ * spoils the answer: that booking's sentences are UPSTREAM_INVALID_RESPONSE, not a list silently short
+ * with the other bookings' passed off as all of them (ADR 21).
+ */
+export function decodeSentencesAndOffences(body: unknown): unknown[] {
+  const list = Array.isArray(body) ? body : [object(body, '$')];
+  return list.map((item, i) => {
+    const at = Array.isArray(body) ? `$[${i}]` : '$';
+    const sentence = object(item, at);
+    fields(sentence, at, {
+      courtDescription: 'string?', sentenceStatus: 'string?', sentenceTypeDescription: 'string?', sentenceDate: 'date?',
+      sentenceStartDate: 'date?', sentenceEndDate: 'date?', fineAmount: 'number?', terms: 'array?', offences: 'array?',
+    });
+    ordered(sentence, 'sentenceStartDate', 'sentenceEndDate', at);
+    optionalArray(sentence.terms, `${at}.terms`)?.forEach((t, k) => {
+      const tat = `${at}.terms[${k}]`;
+      fields(object(t, tat), tat, { code: 'string?', startDate: 'date?', years: 'integer?', months: 'integer?', weeks: 'integer?', days: 'integer?', lifeSentence: 'boolean?' });
+    });
+    optionalArray(sentence.offences, `${at}.offences`)?.forEach((o, k) => {
+      const oat = `${at}.offences[${k}]`;
+      fields(object(o, oat), oat, { offenceCode: 'string?', offenceStartDate: 'date?' });
+    });
+    return sentence;
+  });
+}
+
 export function decodeReasonableAdjustments(body: unknown, report: Report): unknown {
   const o = object(body, '$');
   const adjustments = optionalArray(o.reasonableAdjustments, '$.reasonableAdjustments');

@@ -140,11 +140,12 @@ export function toOffence(dto: OffenceHistoryDetailDto, courts: CourtIndex = NO_
 
 /**
  * `sentences-and-offences` answers one object per the published contract and a list in the live
- * Prison API: either way, the list of the booking's sentences.
+ * Prison API: either way, the list of the booking's sentences. Every entry is a sentence: the decoder
+ * (`decodeSentencesAndOffences`) refuses the answer otherwise, so none is dropped here.
  */
 export function sentenceList(body: SentenceAndOffencesDto | SentenceAndOffencesDto[] | null | undefined): SentenceAndOffencesDto[] {
   if (body === null || body === undefined) return [];
-  return (Array.isArray(body) ? body : [body]).filter((s) => s !== null && typeof s === 'object');
+  return Array.isArray(body) ? body : [body];
 }
 
 /**
@@ -323,9 +324,14 @@ export function toImage(dto: ImageDetailDto): ImageMetadata {
 // ---------------------------------------------------------------------------------------------
 // Reasonable adjustments
 
-/** Every treatment code of the domain: an adjustment recorded under a since-retired code still holds. */
-export function treatmentCodes(codes: readonly ReferenceCodeDto[]): string[] {
-  return [...new Set(codes.map((c) => c.code).filter((c) => typeof c === 'string' && c !== ''))];
+/**
+ * Every treatment code of the domain: an adjustment recorded under a since-retired code still holds.
+ * `null` when a code is blank: adjustments may be recorded under the code it stands for, and asking
+ * without it would give lists silently short (the caller refuses the codes, ADR 21).
+ */
+export function treatmentCodes(codes: readonly ReferenceCodeDto[]): string[] | null {
+  if (codes.some((c) => typeof c.code !== 'string' || c.code.trim() === '')) return null;
+  return [...new Set(codes.map((c) => c.code))];
 }
 
 export function toReasonableAdjustments(dtos: readonly ReasonableAdjustmentDto[]): ReasonableAdjustment[] {

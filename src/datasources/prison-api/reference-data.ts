@@ -49,8 +49,9 @@ export class PrisonApiReferenceData {
     const dtos = await prisonApiRoutes(this.caller()).referenceCodes(HEALTH_TREATMENT_DOMAIN);
     // A code left out (it broke the contract) may be one adjustments are recorded under: asking without
     // it would give lists silently short, so the codes cannot be had (docs/adr/0021).
-    if (omittedFrom(dtos) > 0) throw invalidItem('prisonApi', REFERENCE_CODES);
-    const codes = treatmentCodes(dtos);
+    // So may a blank code (it passes the decoder: a string).
+    const codes = omittedFrom(dtos) > 0 ? null : treatmentCodes(dtos);
+    if (codes === null) throw invalidItem('prisonApi', REFERENCE_CODES);
     if (codes.length > 0) this.cached = { codes, expiresAt: this.now() + this.ttlMs };
     return codes;
   }

@@ -7,6 +7,7 @@ import {
   decodeOffenderSentences,
   decodeReasonableAdjustments,
   decodeReferenceCodes,
+  decodeSentencesAndOffences,
   decodeSentenceSummary,
 } from './decode.js';
 
@@ -260,12 +261,13 @@ export function prisonApiRoutes(client: UpstreamCaller) {
      * this upstream's own batch answer (`POST /api/offender-sentences`, which accepts no 404), so a
      * moved Prison API is a contract fault there before this route is asked.
      */
-    async sentencesAndOffences(bookingId: number): Promise<SentenceAndOffencesDto | SentenceAndOffencesDto[] | null> {
-      return client.get<SentenceAndOffencesDto | SentenceAndOffencesDto[]>(
+    async sentencesAndOffences(bookingId: number): Promise<SentenceAndOffencesDto[] | null> {
+      return client.get<SentenceAndOffencesDto[]>(
         'GET /api/offender-sentences/booking/{bookingId}/sentences-and-offences',
         `/api/offender-sentences/booking/${segment(bookingId)}/sentences-and-offences`,
         undefined,
         [404],
+        decodeSentencesAndOffences,
       );
     },
 

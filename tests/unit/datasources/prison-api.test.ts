@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
+import { ContractViolation } from '../../../src/datasources/http/contract.js';
 import { UpstreamError } from '../../../src/datasources/http/errors.js';
+import { decodeSentencesAndOffences } from '../../../src/datasources/prison-api/decode.js';
 import type { CallOptions, UpstreamCaller } from '../../../src/datasources/http/upstream-client.js';
 import {
   bookingSentencesLoader,
@@ -313,6 +315,13 @@ describe('Nomis sentences', () => {
       expect(mapped[2]).toEqual(expected);
     }
     expect(sentenceList(null)).toEqual([]);
+    // Either shape decodes to the list; an entry that is not a sentence, or a sentence that does not fit, spoils the answer.
+    expect(decodeSentencesAndOffences(earlier)).toEqual([earlier]);
+    expect(decodeSentencesAndOffences([earlier, earlier])).toHaveLength(2);
+    expect(() => decodeSentencesAndOffences([earlier, null])).toThrow(ContractViolation);
+    expect(() => decodeSentencesAndOffences([earlier, [1]])).toThrow(ContractViolation);
+    expect(() => decodeSentencesAndOffences({ ...earlier, terms: { 0: earlier.terms[0] } })).toThrow(ContractViolation);
+    expect(() => decodeSentencesAndOffences({ ...earlier, sentenceTypeDescription: 7 })).toThrow(ContractViolation);
     // The latest booking is not counted twice when asked for too.
     expect(toSentences(sentenceSummary, new Map([[1200000, sentenceList(earlier)]]))).toHaveLength(2);
   });
@@ -558,6 +567,10 @@ describe('Nomis reasonable adjustments', () => {
     const extra = [...healthTreatCodes, { ...healthTreatCodes[0]! }, { ...healthTreatCodes[1]!, code: 'OLD', activeFlag: 'N' }];
     expect(treatmentCodes(extra)).toHaveLength(8);
     expect(treatmentCodes(extra)).toContain('OLD');
+  });
+
+  it('no codes when one is blank: it may be one adjustments are recorded under (before: dropped, the lists silently short)', () => {
+    expect(treatmentCodes([...healthTreatCodes, { ...healthTreatCodes[0]!, code: ' ' }])).toBeNull();
   });
 });
 
