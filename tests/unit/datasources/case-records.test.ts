@@ -10,6 +10,7 @@ import type { CaseNoteSearch } from '../../../src/datasources/case-notes/routes.
 import { decodeAccessLimitations, decodeContactPage } from '../../../src/datasources/delius-integration/decode.js';
 import { toContactEvent, toLimitedAccessDetails } from '../../../src/datasources/delius-integration/mapping.js';
 import { ContractViolation } from '../../../src/datasources/http/contract.js';
+import { omittedFrom } from '../../../src/domain/omitted.js';
 import { caseNoteTypesToAsk, mappaCategoriesToAsk } from '../../../src/resolvers/records.js';
 import { expectSpecShaped } from './spec-sample.js';
 
@@ -146,7 +147,10 @@ describe('contact events and limited-access details', () => {
   });
 
   it('limited-access details: emails and messages', () => {
-    expect(toLimitedAccessDetails(decodeAccessLimitations({ excludedFrom: [{ email: 'a@example.invalid' }, {}], exclusionMessage: 'Excluded', restrictedTo: [] }))).toEqual({
+    const details = toLimitedAccessDetails(decodeAccessLimitations({ excludedFrom: [{ email: 'a@example.invalid' }, {}, { email: ' ' }], exclusionMessage: 'Excluded', restrictedTo: [] }));
+    // An entry without an email (or a blank one) is left out and counted, never dropped without a word.
+    expect(omittedFrom(details.excludedFrom)).toBe(2);
+    expect(details).toEqual({
       excludedFrom: ['a@example.invalid'],
       exclusionMessage: 'Excluded',
       restrictedTo: [],

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { probationAddressesLoader, probationCaseLoader } from '../../../src/datasources/delius-integration/loaders.js';
 import { toProbationAddress, toProbationCase } from '../../../src/datasources/delius-integration/mapping.js';
+import { omittedFrom } from '../../../src/domain/omitted.js';
 import type { DeliusIntegrationRoutes } from '../../../src/datasources/delius-integration/routes.js';
 import { expectSpecShaped } from './spec-sample.js';
 
@@ -118,9 +119,11 @@ describe('Delius integration mapping (toProbationCase)', () => {
     ]);
   });
 
-  it('risk flags newest first, a registration without a code dropped; MAPPA mapped', () => {
+  it('risk flags newest first, a registration without a code left out and counted; MAPPA mapped', () => {
     const probationCase = toProbationCase(supervisions);
     expect(probationCase.dynamicRisks.map((f) => f.code)).toEqual(['RVHR', 'RCCO']);
+    expect(omittedFrom(probationCase.dynamicRisks)).toBe((supervisions.dynamicRisks ?? []).length - 2);
+    expect(omittedFrom(probationCase.dynamicRisks)).toBeGreaterThan(0);
     expect(probationCase.statusInformation).toEqual([
       { code: 'WRSM', description: 'Warrant/Summons', startDate: '2021-05-05', reviewDate: null, notes: null },
     ]);

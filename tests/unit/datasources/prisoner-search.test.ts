@@ -2,6 +2,7 @@ import { batchOf } from '../../../src/datasources/http/contract.js';
 import { describe, expect, it } from '@jest/globals';
 import { mergedPrisonRecordLoader, prisonRecordLoader } from '../../../src/datasources/prisoner-search/loaders.js';
 import { mergedNumbersOf, toPrisonRecord } from '../../../src/datasources/prisoner-search/mapping.js';
+import { omittedFrom } from '../../../src/domain/omitted.js';
 import type { PrisonerDto, PrisonerSearchRoutes } from '../../../src/datasources/prisoner-search/routes.js';
 import { attributeQuery } from '../../../src/datasources/prisoner-search/search.js';
 import { expectSpecShaped } from './spec-sample.js';
@@ -95,6 +96,8 @@ describe('prisoner search mapping (toPrisonRecord, mergedNumbersOf)', () => {
       { code: 'ENG', primary: true, interpreterRequested: false },
       { code: 'FRE', primary: false, interpreterRequested: true },
     ]);
+    // A language without its code cannot be shown (Language.code is non-null): left out and counted.
+    expect(omittedFrom(details.languages)).toBe(1);
     expect(details.personalCareNeeds).toEqual([
       { type: 'MATSTAT', code: 'ACCU9', description: 'Synthetic need', startDate: '2020-06-01', endDate: null },
     ]);

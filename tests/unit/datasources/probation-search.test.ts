@@ -2,6 +2,7 @@ import { batchOf } from '../../../src/datasources/http/contract.js';
 import { describe, expect, it } from '@jest/globals';
 import { probationRecordByPrisonNumberLoader, probationRecordLoader } from '../../../src/datasources/probation-search/loaders.js';
 import { toProbationRecord } from '../../../src/datasources/probation-search/mapping.js';
+import { omittedFrom } from '../../../src/domain/omitted.js';
 import type { ProbationSearchRoutes } from '../../../src/datasources/probation-search/routes.js';
 import { expectSpecShaped } from './spec-sample.js';
 
@@ -67,8 +68,12 @@ describe('probation search mapping (toProbationRecord)', () => {
     });
   });
 
-  it('maps disabilities (description, else code) and keeps only phone numbers that have a number', () => {
+  it('maps disabilities (description, else code); a phone number without a number, a null or blank email left out and counted', () => {
     const record = toProbationRecord(offender);
+    expect(omittedFrom(record.contactDetails.phoneNumbers)).toBe(1);
+    expect(omittedFrom(record.contactDetails.emails)).toBe(0);
+    const blanks = toProbationRecord({ ...offender, contactDetails: { emailAddresses: ['a@example.invalid', ' ', null], phoneNumbers: [] } }).contactDetails;
+    expect([blanks.emails, omittedFrom(blanks.emails)]).toEqual([['a@example.invalid'], 2]);
     expect(record.disabilities).toEqual([
       { type: 'Visual Impairment', condition: 'C1', startDate: '2020-01-01', endDate: null, notes: 'Synthetic note' },
     ]);
