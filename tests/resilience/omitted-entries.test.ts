@@ -262,6 +262,16 @@ describe('Prison API reference codes', () => {
   });
 });
 
+describe('a date on a day that does not exist (30 February)', () => {
+  it('reasonable adjustments dated on no day broke their contract: an error counts them (before: kept with the dates silently null)', async () => {
+    await expectCounted({
+      upstream: 'prisonApi', fault: { drift: 'days', routes: ['GET /api/bookings/{bookingId}/reasonable-adjustments'] },
+      selection: 'protectedCharacteristics { reasonableAdjustments { treatmentCode startDate } }', list: 'protectedCharacteristics.reasonableAdjustments',
+      source: 'PRISON', id: linked.prisonNumber!,
+    });
+  });
+});
+
 describe('aliases: one half of the person could not be had', () => {
   it('probation search down: the prison aliases stand, an error at aliases names PROBATION (before: the prison aliases alone, passed off as all)', async () => {
     const id = person('aliases').prisonNumber!;

@@ -31,6 +31,8 @@ describe('prisoner search answers', () => {
     const { report, seen } = reporter();
     const p = { ...prisoner('A0001AA'), bookingId: '1200001', heightCentimetres: 170, shoeSize: 7 };
     expect(decodePrisoner(clone(p), '$', report)).toEqual(p);
+    // 29 February of a leap year is a day.
+    expect(decodePrisoner({ ...clone(p), dateOfBirth: '1976-02-29' }, '$', report).dateOfBirth).toBe('1976-02-29');
     expect(seen).toEqual([]);
   });
 
@@ -42,6 +44,8 @@ describe('prisoner search answers', () => {
     ['an absurd shoe size', { shoeSize: 1775497180 }, 'value'],
     ['a date of birth as a number', { dateOfBirth: 19750402 }, 'shape'],
     ['an impossible date', { dateOfBirth: '1975-13-45' }, 'value'],
+    ['a day that does not exist (30 February)', { dateOfBirth: '1975-02-30' }, 'value'],
+    ['29 February of a common year', { dateOfBirth: '1975-02-29' }, 'value'],
     ['aliases as an object', { aliases: { 0: {} } }, 'shape'],
     ['a name as a number', { firstName: 42 }, 'shape'],
   ])('%s is a contract violation of that record', (_name, drift, reason) => {
