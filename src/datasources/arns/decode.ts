@@ -1,4 +1,5 @@
 import { array, fields, items, object, optionalObject, valueError, type Report } from '../http/contract.js';
+import { groupOf } from './mapping.js';
 import type { NeedDto, NeedsDto, PredictorAssessmentDto, RiskManagementPlanDto, RiskManagementPlansDto, RoshDto } from './routes.js';
 
 /**
@@ -53,6 +54,8 @@ function levelMap(value: unknown, path: string): Record<string, string[]> {
   for (const [level, groups] of Object.entries(o)) {
     oneOf(level.trim(), BANDS, `${path}.${level}`);
     if (!Array.isArray(groups) || groups.some((g) => typeof g !== 'string')) valueError(`${path}.${level}`, 'expected a list of groups');
+    // A group the schema has no place for: its level would be lost without a word.
+    if (groups.some((g: string) => groupOf(g) === null)) valueError(`${path}.${level}`, 'a group that is not children, public, known adult, staff or prisoners');
   }
   return o as Record<string, string[]>;
 }

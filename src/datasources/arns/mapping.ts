@@ -100,8 +100,11 @@ export function toRiskScoreAssessment(dto: PredictorAssessmentDto): RiskScoreAss
 const ANSWER: Record<RiskAnswerDto, RiskAnswer> = { YES: 'YES', NO: 'NO', DK: 'DONT_KNOW', NA: 'NOT_APPLICABLE' };
 const answer = (a: RiskAnswerDto | undefined): RiskAnswer | null => (a ? ANSWER[a] : null);
 
-/** ARNS names groups in words, with variants (`Know adult`, `Known Adult`). */
-function groupOf(name: string): RoshGroup | null {
+/**
+ * The group a ROSH summary names: ARNS names groups in words, with variants (`Know adult`, `Known Adult`);
+ * null for one the schema has no place for (the decoder refuses such a summary).
+ */
+export function groupOf(name: string): RoshGroup | null {
   const n = name.trim().toLowerCase().replace(/\s+/g, ' ');
   if (n === 'children') return 'children';
   if (n === 'public') return 'public';

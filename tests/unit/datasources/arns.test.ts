@@ -134,6 +134,9 @@ describe('serious harm, plans and needs', () => {
     });
     expect(() => decodeRosh({ ...rosh, summary: { ...rosh.summary, overallRiskLevel: 'SEVERE' } })).toThrow(ContractViolation);
     expect(() => decodeRosh({ ...rosh, summary: { riskInCommunity: {} } })).toThrow(ContractViolation);
+    // A group the schema has no place for would be a level silently lost: the summary breaks its contract.
+    expect(() => decodeRosh({ ...rosh, summary: { ...rosh.summary, riskInCommunity: { HIGH: ['Children', 'Victims'] } } })).toThrow(ContractViolation);
+    expect(() => decodeRosh({ ...rosh, summary: { ...rosh.summary, riskInCommunity: { HIGH: ['Children', ' Know  adult '] } } })).not.toThrow();
   });
 
   it('plans and needs', () => {
