@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--seconds N] [--latency-ms N] [--population N] [--rate N] [--no-build] [--baseline DIR]`
+ * `npm run bench [-- --quick] [--seconds N] [--latency-ms N] [--population N] [--rate N] [--no-build] [--baseline DIR] [--only S2]`
  *
  * The reproducible benchmark (see bench/README.md). Starts the upstream simulators (population
  * 100,000, fixed upstream latency), the built gateway in production mode with mutual TLS and a
@@ -12,6 +12,9 @@
  * gateway runs beside this one on the same simulators, and the S1, S2 and S3 phases are measured
  * against both in the same run (rows marked with the baseline's commit), so before and after are
  * ratios on the same machine at the same time.
+ *
+ * `--only S2` (or S1, S3; several with commas): only that scenario's rounds and phases (and the
+ * baseline's beside them), skipping the rest, e.g. to measure one scenario's change in a few minutes.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -46,6 +49,16 @@ const BASELINE = (() => {
   if (!dir || !existsSync(join(dir, 'dist', 'src', 'main.js'))) throw new Error('--baseline needs a built checkout (DIR/dist/src/main.js)');
   return { dir, commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim() };
 })();
+/** The scenarios to run (`--only S2`, `--only S1,S3`); null: all of them. */
+const ONLY = (() => {
+  const i = argv.indexOf('--only');
+  if (i < 0) return null;
+  const names = (argv[i + 1] ?? '').split(',').map((n) => n.trim().toUpperCase());
+  if (names.length === 0 || names.some((n) => !['S1', 'S2', 'S3', 'S4'].includes(n))) throw new Error('--only takes S1, S2, S3 or S4 (several with commas)');
+  return new Set(names);
+})();
+/** Whether a scenario (`S1`, `S1A`, `S2`, ...) is run: S1A and the S1 by prison number rounds go with S1. */
+const runs = (scenario: string) => ONLY === null || ONLY.has(scenario.slice(0, 2));
 /** The most connections a constant-arrival phase opens (bench/arrival.ts): enough that none waits for one. */
 const OPEN_LOOP_CONNECTIONS = 32;
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -222,15 +235,12 @@ async function main(): Promise<void> {
       ['S3', s3Body, 'bench-full'],
     ];
     for (const [name, b, consumer] of scenarios) {
+      if (!runs(name)) continue;
       rounds[name] = { gateway: await roundsOf(sims, spec(gatewayUrl, b, consumer)), baseline: baselineUrl ? await roundsOf(sims, spec(baselineUrl, b, consumer)) : null };
       say(`  ${name}: ${rounds[name]!.gateway} rounds${baselineUrl ? ` (baseline ${BASELINE!.commit}: ${rounds[name]!.baseline})` : ''}`);
     }
-    const floors = {
-      S1: rounds.S1!.gateway * LATENCY_MS,
-      S1n: rounds['S1 by prison number']!.gateway * LATENCY_MS,
-      S2: rounds.S2!.gateway * LATENCY_MS,
-      S3: rounds.S3!.gateway * LATENCY_MS,
-    };
+    const floorOf = (name: string) => (rounds[name]?.gateway ?? 0) * LATENCY_MS;
+    const floors = { S1: floorOf('S1'), S1n: floorOf('S1 by prison number'), S2: floorOf('S2'), S3: floorOf('S3') };
     const tag = BASELINE ? ` @${BASELINE.commit}` : '';
     /** The same phase against the baseline gateway, right after this gateway's (same machine state). */
     const both = async (scenario: string, mode: string, floor: number, specs: LoadSpec[]) => {
@@ -240,45 +250,53 @@ async function main(): Promise<void> {
         rows.push(await measure(`${scenario}${tag}`, mode, baseline.child.pid!, sims, floor, specs.map((s) => ({ ...s, url: baselineUrl! }))));
       }
     };
-    say('- S1 full profile by CRN, one request at a time (unloaded) ...');
-    await both('S1 full profile', '1 conn (unloaded)', floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 1, seconds: Math.min(SECONDS, 5) }]);
-    say('- S1 full profile by prison number, one request at a time (unloaded) ...');
-    await both('S1 by prison number', '1 conn (unloaded)', floors.S1n, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1ByNumberBody, connections: 1, seconds: Math.min(SECONDS, 5) }]);
-    say(`- S1 full profile at ${S1_LIGHT_RATE} req/s (below saturation) ...`);
-    rows.push(await measure('S1 full profile', `${S1_LIGHT_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: S1_LIGHT_RATE }]));
-    say(`- S1 full profile at ${S1_RATE} req/s ...`);
-    await both('S1 full profile', `${S1_RATE} req/s`, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: S1_RATE }]);
-    say('- S1 full profile, max throughput ...');
-    rows.push(await measure('S1 full profile', `max (${CONNECTIONS} conn)`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: CONNECTIONS }]));
-    say('- S2 search, 50 people with alerts and offences ...');
-    await both('S2 search 50', `max (8 conn)`, floors.S2, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s2Body, connections: 8 }]);
-    say('- S3 person { firstName }, one request at a time (unloaded) ...');
-    rows.push(await measure('S3 firstName', '1 conn (unloaded)', gw, sims, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: 1, seconds: Math.min(SECONDS, 5) }]));
-    say('- S3 person { firstName }, real policy ...');
-    await both('S3 firstName', `max (${CONNECTIONS} conn), real policy`, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: CONNECTIONS }]);
-    // Real policy and allow-all at the same time, half the connections each: both see the same machine,
-    // so their throughput ratio is the authorisation overhead (sequential phases differ by +-15% here).
-    say('- S3 person { firstName }, real policy and allow-all at once ...');
-    const half = Math.max(1, Math.round(CONNECTIONS / 2));
-    rows.push(
-      await measure('S3 firstName', `real + allow-all at once (${half} + ${half} conn)`, gw, sims, floors.S3, [
-        { ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: half },
-        { ...base, url: gatewayUrl, consumer: 'bench-allow-all', body: s3Body, connections: half },
-      ]),
-    );
-    say('- S3 against bare Apollo (ceiling) ...');
-    rows.push(await measure('S3 bare Apollo', `max (${CONNECTIONS} conn)`, bare.child.pid!, null, null, [{ ...base, url: bareUrl, consumer: 'bench-full', body: s3Body, connections: CONNECTIONS }]));
-    say('- S4 mix of consumers ...');
-    const mixConnections = Math.max(2, Math.round(CONNECTIONS / 4));
-    rows.push(
-      await measure('S4 consumer mix', `4 consumers x ${mixConnections} conn`, gw, sims, null, [
-        { ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: mixConnections },
-        { ...base, url: gatewayUrl, consumer: 'bench-prison', body: body(`query P($id: ID!) { person(hmppsId: $id) { firstName prison { prisonId cellLocation } alerts { totalCount } } }`, { id: linked.prisonNumber }), connections: mixConnections },
-        { ...base, url: gatewayUrl, consumer: 'bench-police', body: body(`query P($id: ID!) { person(hmppsId: $id) { firstName dateOfBirth addresses { town } offences { description } } }`, { id: linked.crn }), connections: mixConnections },
-        { ...base, url: gatewayUrl, consumer: 'bench-allow-all', body: s3Body, connections: mixConnections },
-      ]),
-    );
-    if (SOAK_SECONDS > 0) {
+    if (runs('S1')) {
+      say('- S1 full profile by CRN, one request at a time (unloaded) ...');
+      await both('S1 full profile', '1 conn (unloaded)', floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: 1, seconds: Math.min(SECONDS, 5) }]);
+      say('- S1 full profile by prison number, one request at a time (unloaded) ...');
+      await both('S1 by prison number', '1 conn (unloaded)', floors.S1n, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1ByNumberBody, connections: 1, seconds: Math.min(SECONDS, 5) }]);
+      say(`- S1 full profile at ${S1_LIGHT_RATE} req/s (below saturation) ...`);
+      rows.push(await measure('S1 full profile', `${S1_LIGHT_RATE} req/s`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: S1_LIGHT_RATE }]));
+      say(`- S1 full profile at ${S1_RATE} req/s ...`);
+      await both('S1 full profile', `${S1_RATE} req/s`, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: S1_RATE }]);
+      say('- S1 full profile, max throughput ...');
+      rows.push(await measure('S1 full profile', `max (${CONNECTIONS} conn)`, gw, sims, floors.S1, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: CONNECTIONS }]));
+    }
+    if (runs('S2')) {
+      say('- S2 search, 50 people with alerts and offences ...');
+      await both('S2 search 50', `max (8 conn)`, floors.S2, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s2Body, connections: 8 }]);
+    }
+    if (runs('S3')) {
+      say('- S3 person { firstName }, one request at a time (unloaded) ...');
+      rows.push(await measure('S3 firstName', '1 conn (unloaded)', gw, sims, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: 1, seconds: Math.min(SECONDS, 5) }]));
+      say('- S3 person { firstName }, real policy ...');
+      await both('S3 firstName', `max (${CONNECTIONS} conn), real policy`, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: CONNECTIONS }]);
+      // Real policy and allow-all at the same time, half the connections each: both see the same machine,
+      // so their throughput ratio is the authorisation overhead (sequential phases differ by +-15% here).
+      say('- S3 person { firstName }, real policy and allow-all at once ...');
+      const half = Math.max(1, Math.round(CONNECTIONS / 2));
+      rows.push(
+        await measure('S3 firstName', `real + allow-all at once (${half} + ${half} conn)`, gw, sims, floors.S3, [
+          { ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: half },
+          { ...base, url: gatewayUrl, consumer: 'bench-allow-all', body: s3Body, connections: half },
+        ]),
+      );
+      say('- S3 against bare Apollo (ceiling) ...');
+      rows.push(await measure('S3 bare Apollo', `max (${CONNECTIONS} conn)`, bare.child.pid!, null, null, [{ ...base, url: bareUrl, consumer: 'bench-full', body: s3Body, connections: CONNECTIONS }]));
+    }
+    if (runs('S4')) {
+      say('- S4 mix of consumers ...');
+      const mixConnections = Math.max(2, Math.round(CONNECTIONS / 4));
+      rows.push(
+        await measure('S4 consumer mix', `4 consumers x ${mixConnections} conn`, gw, sims, null, [
+          { ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: mixConnections },
+          { ...base, url: gatewayUrl, consumer: 'bench-prison', body: body(`query P($id: ID!) { person(hmppsId: $id) { firstName prison { prisonId cellLocation } alerts { totalCount } } }`, { id: linked.prisonNumber }), connections: mixConnections },
+          { ...base, url: gatewayUrl, consumer: 'bench-police', body: body(`query P($id: ID!) { person(hmppsId: $id) { firstName dateOfBirth addresses { town } offences { description } } }`, { id: linked.crn }), connections: mixConnections },
+          { ...base, url: gatewayUrl, consumer: 'bench-allow-all', body: s3Body, connections: mixConnections },
+        ]),
+      );
+    }
+    if (SOAK_SECONDS > 0 && ONLY === null) {
       say(`- soak: S4 mix for ${SOAK_SECONDS} s, RSS sampled ...`);
       soak = await runSoak(gw, SOAK_SECONDS, [
         { ...base, url: gatewayUrl, consumer: 'bench-full', body: s1Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: 60, seconds: SOAK_SECONDS },
@@ -452,7 +470,7 @@ function report(
   const out = {
     date: new Date().toISOString(),
     quick: QUICK,
-    settings: { seconds: SECONDS, latencyMs: LATENCY_MS, population: POPULATION, s1Rate: S1_RATE, connections: CONNECTIONS },
+    settings: { seconds: SECONDS, latencyMs: LATENCY_MS, population: POPULATION, s1Rate: S1_RATE, connections: CONNECTIONS, only: ONLY ? [...ONLY] : null },
     machine,
     note: 'load generator (autocannon), gateway and simulators share the same cores; loopback only',
     rows,
@@ -465,7 +483,7 @@ function report(
   };
   const dir = join(ROOT, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${out.date.replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}.json`);
+  const file = join(dir, `${out.date.replace(/[:.]/g, '-')}${QUICK ? '-quick' : ''}${ONLY ? `-only-${[...ONLY].join('-')}` : ''}.json`);
   writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
   say(`\nresult: ${file} (${Math.round(elapsedMs / 1000)} s)`);
 }
