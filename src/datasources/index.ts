@@ -13,6 +13,7 @@ export type { RequestScope } from './http/upstream-client.js';
 export { RequestLoaders } from './request-loaders.js';
 export { SearchTooBroadError, unreadableHits, type SearchMatch } from './search.js';
 export { coverIds } from './identity.js';
+export { linksAmong } from './person-record/loaders.js';
 export { lookupsOf, selectsField } from './speculation.js';
 
 /** Long-lived upstream clients (agents, token cache) shared by all requests. */

@@ -17,7 +17,7 @@ import { caseNotePageLoader } from './case-notes/loaders.js';
 import type { RequestScope } from './http/upstream-client.js';
 import { createPersonLoader, type IdentityLoaders } from './identity.js';
 import { prisonOffenderManagerLoader } from './manage-pom/loaders.js';
-import { linkedCrnLoader, linkedPrisonNumberLoader } from './person-record/loaders.js';
+import { linkedCrnLoader, linkedPrisonNumberLoader, personRecordByCrnLoader, personRecordByPrisonNumberLoader, type PersonRecordLinks } from './person-record/loaders.js';
 import {
   bookingSentencesLoader,
   imagesLoader,
@@ -63,6 +63,8 @@ interface Built {
   probationRecordByPrisonNumber: ReturnType<typeof probationRecordByPrisonNumberLoader>;
   linkedPrisonNumber: ReturnType<typeof linkedPrisonNumberLoader>;
   linkedCrn: ReturnType<typeof linkedCrnLoader>;
+  personRecordByCrn: ReturnType<typeof personRecordByCrnLoader>;
+  personRecordByPrisonNumber: ReturnType<typeof personRecordByPrisonNumberLoader>;
   prisonAddresses: ReturnType<typeof prisonAddressesLoader>;
   probationAddresses: ReturnType<typeof probationAddressesLoader>;
   prisonBookings: ReturnType<typeof prisonBookingsLoader>;
@@ -111,7 +113,7 @@ interface Built {
  * request-scoped client under them are made on first use, so a request that asks for one field
  * pays for one loader.
  */
-export class RequestLoaders implements IdentityLoaders, BookingLoaders {
+export class RequestLoaders implements IdentityLoaders, BookingLoaders, PersonRecordLinks {
   private readonly built: Partial<Built> = {};
   private readonly routes: RequestRoutes;
   /**
@@ -177,11 +179,18 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders {
   get probationRecordByPrisonNumber() {
     return this.once('probationRecordByPrisonNumber', () => probationRecordByPrisonNumberLoader(this.routes.probationSearch));
   }
+  /** Core person record: the links, read from the records below (one call per id per request). */
   get linkedPrisonNumber() {
-    return this.once('linkedPrisonNumber', () => linkedPrisonNumberLoader(this.routes.personRecord, this.sources.logger));
+    return this.once('linkedPrisonNumber', () => linkedPrisonNumberLoader(this.personRecordByCrn, this.sources.logger));
   }
   get linkedCrn() {
-    return this.once('linkedCrn', () => linkedCrnLoader(this.routes.personRecord, this.sources.logger));
+    return this.once('linkedCrn', () => linkedCrnLoader(this.personRecordByPrisonNumber, this.sources.logger));
+  }
+  get personRecordByCrn() {
+    return this.once('personRecordByCrn', () => personRecordByCrnLoader(this.routes.personRecord));
+  }
+  get personRecordByPrisonNumber() {
+    return this.once('personRecordByPrisonNumber', () => personRecordByPrisonNumberLoader(this.routes.personRecord));
   }
 
   // Profile: keyed by prison number (prison side) or CRN (probation side)

@@ -1,5 +1,5 @@
 import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
-import { coverIds, lookupsOf, SearchTooBroadError, unreadableHits, type SearchMatch } from '../datasources/index.js';
+import { coverIds, linksAmong, lookupsOf, SearchTooBroadError, unreadableHits, type SearchMatch } from '../datasources/index.js';
 import { hmppsIdKey, parseHmppsId } from '../domain/identifiers.js';
 import { preferredHmppsId, type PersonRef } from '../domain/person.js';
 import { compareSortKeys, criteriaProblem, joinLinked, MATCHED_HMPPS_IDS, MATCHED_OTHER_IDS, type SearchCriteria } from '../domain/search.js';
@@ -101,7 +101,11 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
   }
 
   const unreadable = unreadableHits(matches);
-  matches = await joinedByCorePersonRecord(matches, ctx);
+  const used = CRITERIA.filter((c) => criteria[c] !== null);
+  const hideLimitedAccess = ctx.searchHidesLimitedAccess(used, criteria.includeAliases);
+  // Whether the gateway itself hides some matches (a row filter or limited access applied here).
+  const hides = ctx.rowFilters.supervisionStatuses !== null || hideLimitedAccess;
+  matches = await joinedByCorePersonRecord(matches, ctx, hides);
 
   let ordered = matches
     .map((m) => {
@@ -111,9 +115,7 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
       return { hmppsId, other, key: { lastName: record.lastName, firstName: record.firstName, dateOfBirth: record.dateOfBirth, hmppsId } };
     })
     .sort((a, b) => compareSortKeys(a.key, b.key));
-  const used = CRITERIA.filter((c) => criteria[c] !== null);
-  const hideLimitedAccess = ctx.searchHidesLimitedAccess(used, criteria.includeAliases);
-  if (ctx.rowFilters.supervisionStatuses !== null || hideLimitedAccess) {
+  if (hides) {
     // A row filter the upstream searches could not apply (supervision status needs both halves of a
     // person), or a criterion on a field redacted for limited-access people, must be applied before
     // counting and paging: otherwise the count and the cursor would reveal people the consumer may
@@ -144,7 +146,7 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
   // many, at `searchPersons` (they are not in totalCount: whether they match is not known). Not when the
   // gateway itself hides some matches (a row filter or limited access applied here): an unreadable
   // record may be one of the hidden, and counting it would say such people exist (ADR 21).
-  if (ctx.rowFilters.supervisionStatuses === null && !hideLimitedAccess) {
+  if (!hides) {
     for (const source of ['PRISON', 'PROBATION'] as const) {
       reportOmittedEntries(ctx, info, unreadable[source], source, 'They may be people who match; totalCount does not count them.');
     }
@@ -177,15 +179,29 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
 }
 
 /**
- * Probation-only and prison-only matches that the core person record links are one person: asked
- * only when both kinds are among the matches (one lookup per unjoined probation case), so that
- * `totalCount` counts people, not records.
+ * Probation-only and prison-only matches that the core person record links are one person, so that
+ * `totalCount` counts people, not records. The record service answers both directions, so the smaller
+ * of the two sets is looked up (`linksAmong`: one lookup per id; the same answers either way), and the
+ * links learnt are kept in the request's link loaders for resolving the page.
+ *
+ * When the gateway hides some matches (`hides`: the matches then include people the consumer may not
+ * see), how many lookups are made, by which id and in which round must not depend on them (issue 14,
+ * ADR 19): every CRN among the matches is looked up, whether or not a prison-only match is there to
+ * join, padded with stand-in CRNs to SEARCH_COVER - the very CRNs and stand-ins that resolving every
+ * match looks up right after (`coverIds` of the same CRNs, through the same loaders) - so the join
+ * costs no call of its own, and its round is made by every such search. The other kind is not primed
+ * there: which prison numbers are resolved depends on the join, what they cost must not.
  */
-async function joinedByCorePersonRecord<M extends SearchMatch>(matches: M[], ctx: ResolverContext): Promise<M[]> {
-  const unjoined = matches.filter((m) => m.probation && !m.prison).map((m) => m.probation!.crn);
-  if (unjoined.length === 0 || !matches.some((m) => m.prison && !m.probation)) return matches;
-  const links = await ctx.loaders.linkedPrisonNumber.loadMany(unjoined);
-  return joinLinked(matches, new Map(unjoined.map((crn, i) => [crn, links[i] instanceof Error ? null : (links[i] as string | null)])));
+async function joinedByCorePersonRecord<M extends SearchMatch>(matches: M[], ctx: ResolverContext, hides: boolean): Promise<M[]> {
+  const numbers = matches.filter((m) => m.prison && !m.probation).map((m) => m.prison!.prisonNumber);
+  if (hides) {
+    const crns = matches.flatMap((m) => (m.probation ? [m.probation.crn] : []));
+    const cover = coverIds(crns, SEARCH_COVER).filter((id) => parseHmppsId(id)?.kind === 'crn');
+    return joinLinked(matches, await linksAmong(ctx.loaders, crns, numbers, { side: 'crn', cover, primeOtherKind: false }));
+  }
+  const crns = matches.filter((m) => m.probation && !m.prison).map((m) => m.probation!.crn);
+  if (crns.length === 0 || numbers.length === 0) return matches;
+  return joinLinked(matches, await linksAmong(ctx.loaders, crns, numbers));
 }
 
 export const queryResolvers = { Query: { person, persons, searchPersons } };

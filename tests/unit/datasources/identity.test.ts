@@ -1,7 +1,7 @@
 import { batchOf } from '../../../src/datasources/http/contract.js';
 import { describe, expect, it } from '@jest/globals';
 import { COVER_PRISON_NUMBER, createPersonLoader, standInPrisonNumber, type IdentityLoaders } from '../../../src/datasources/identity.js';
-import { linkedCrnLoader, linkedPrisonNumberLoader } from '../../../src/datasources/person-record/loaders.js';
+import { linkedCrnLoader, linkedPrisonNumberLoader, personRecordByCrnLoader, personRecordByPrisonNumberLoader } from '../../../src/datasources/person-record/loaders.js';
 import type { CanonicalRecordDto, PersonRecordRoutes } from '../../../src/datasources/person-record/routes.js';
 import { mergedPrisonRecordLoader, prisonRecordLoader } from '../../../src/datasources/prisoner-search/loaders.js';
 import type { PrisonerDto, PrisonerSearchRoutes } from '../../../src/datasources/prisoner-search/routes.js';
@@ -79,8 +79,8 @@ function identityOver(world: World) {
     mergedPrisonRecord: mergedPrisonRecordLoader(prisonerSearch),
     probationRecord: probationRecordLoader(probationSearch),
     probationRecordByPrisonNumber: probationRecordByPrisonNumberLoader(probationSearch),
-    linkedPrisonNumber: linkedPrisonNumberLoader(personRecord, logger),
-    linkedCrn: linkedCrnLoader(personRecord, logger),
+    linkedPrisonNumber: linkedPrisonNumberLoader(personRecordByCrnLoader(personRecord), logger),
+    linkedCrn: linkedCrnLoader(personRecordByPrisonNumberLoader(personRecord), logger),
     ...(world.rowFilters ? { rowFilters: world.rowFilters } : {}),
   };
   return { person: createPersonLoader(loaders), asked };
