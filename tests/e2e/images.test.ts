@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import { ImageLinks } from '../../src/auth/image-links.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, useConsumerClients, type Client } from '../security/support/harness.js';
+import { client, createSecurityCertificates, type Client } from '../security/support/harness.js';
+import { useConsumerClients } from '../security/support/consumer-clients.js';
 
 const people = wellKnownPeople();
 const person = (key: string) => people.people.find((x) => x.key === key)!;

@@ -15,7 +15,8 @@ import { MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { createSecurityCertificates, upstreamCalls, useConsumerClients } from './support/harness.js';
+import { createSecurityCertificates, upstreamCalls } from './support/harness.js';
+import { useConsumerClients } from './support/consumer-clients.js';
 
 type Json = any;
 const people = wellKnownPeople().people;

@@ -13,7 +13,8 @@ import { MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { createSecurityCertificates, upstreamCalls, useConsumerClients, type Client } from './support/harness.js';
+import { createSecurityCertificates, upstreamCalls, type Client } from './support/harness.js';
+import { useConsumerClients } from './support/consumer-clients.js';
 import { INTROSPECTION_PROBES, probesFor, VARIANTS, type Probe } from './support/matrix.js';
 
 const POLICY_FILE = join(REPO_ROOT, 'policy', 'sample.yaml');

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { REPO_ROOT, wellKnownPeople, type UpstreamName } from '../../local-stack/simulators.js';
 import { DEFAULT_SEED, Population } from '../../simulators/lib/population.js';
 import { useGatewayStack } from '../support/stack.js';
-import { countersWhenQuiet, createSecurityCertificates, useConsumerClients } from './support/harness.js';
+import { countersWhenQuiet, createSecurityCertificates } from './support/harness.js';
+import { useConsumerClients } from './support/consumer-clients.js';
 
 const people = wellKnownPeople();
 const person = (key: string) => people.people.find((x) => x.key === key)!;

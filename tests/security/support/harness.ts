@@ -3,7 +3,6 @@
  * impostors: another CA, expired, about to expire, the trusted proxy), their API keys, and an HTTPS
  * client that keeps connections alive per identity (the leak matrix sends thousands of requests).
  */
-import { afterAll, beforeAll } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:https';
@@ -135,28 +134,6 @@ export function client(baseUrl: string, options: ClientOptions) {
 }
 
 export type Client = ReturnType<typeof client>;
-
-/**
- * One keep-alive client per named consumer of a stack's certificates: made in `beforeAll` (after the
- * stack's own, which starts the gateway), closed in `afterAll`. Answers the client of a consumer.
- */
-export function useConsumerClients(
-  stack: { gateway: { consumerUrl: string }; certs: Pick<SecurityCertificates, 'ca' | 'consumers'> },
-  names: readonly string[],
-): (consumer: string) => Client {
-  const clients: Record<string, Client> = {};
-  beforeAll(() => {
-    for (const name of names) clients[name] = client(stack.gateway.consumerUrl, { ca: stack.certs.ca, identity: stack.certs.consumers[name]! });
-  });
-  afterAll(() => {
-    for (const c of Object.values(clients)) c.close();
-  });
-  return (consumer) => {
-    const c = clients[consumer];
-    if (!c) throw new Error(`no client for consumer ${consumer}`);
-    return c;
-  };
-}
 
 /**
  * Resets the simulators' counters once no upstream call has arrived for a moment. A request answered
