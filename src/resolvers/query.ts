@@ -105,7 +105,8 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
   const hideLimitedAccess = ctx.searchHidesLimitedAccess(used, criteria.includeAliases);
   // Whether the gateway itself hides some matches (a row filter or limited access applied here).
   const hides = ctx.rowFilters.supervisionStatuses !== null || hideLimitedAccess;
-  matches = await joinedByCorePersonRecord(matches, ctx, hides);
+  // A consumer held to prisons is not searched in probation: no match has a probation half to join.
+  if (prisons === null) matches = await joinedByCorePersonRecord(matches, ctx, hides);
 
   let ordered = matches
     .map((m) => {
