@@ -83,8 +83,7 @@ function accessLog(metrics: Metrics) {
     const trusted = t?.document?.trusted === true;
     const documentId = t?.document?.id ?? (t?.operationHash ? `sha256:${t.operationHash}` : null);
     const operation = trusted ? metrics.operationLabel(consumer, t?.operationName) : metrics.documentLabel(consumer, documentId);
-    metrics.requests.inc({ consumer, operation, outcome });
-    metrics.requestDuration.observe({ consumer, operation, outcome }, reply.elapsedTime / 1000);
+    metrics.observeRequest(consumer, operation, outcome, reply.elapsedTime / 1000);
     // requestId and traceId: the request's logger names them (src/server/listener.ts).
     request.log.info(
       {
