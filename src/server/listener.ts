@@ -13,8 +13,7 @@ const BODY_LIMIT_BYTES = 64 * 1024;
 export function listenerOptions(logger: Logger, listener: string) {
   return {
     loggerInstance: logger.child({ listener }),
-    logController: new LogController({ disableRequestLogging: true }),
-    requestIdLogLabel: 'requestId',
+    logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
     childLoggerFactory: requestLogger,
     bodyLimit: BODY_LIMIT_BYTES,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(req.headers['x-request-id']),
