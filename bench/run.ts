@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--seconds N] [--latency-ms N] [--population N] [--rate N] [--no-build] [--baseline DIR] [--only S2]`
+ * `npm run bench [-- --quick] [--seconds N] [--latency-ms N] [--population N] [--rate N] [--no-build] [--baseline DIR] [--only S2] [--repeat N] [--s3-rate N]`
  *
  * The reproducible benchmark (see bench/README.md). Starts the upstream simulators (population
  * 100,000, fixed upstream latency), the built gateway in production mode with mutual TLS and a
@@ -41,6 +41,10 @@ const S1_RATE = option('rate', 200);
 const CONNECTIONS = option('connections', 32);
 /** S2's closed-loop connections: fewer on a shared machine, where 8 searches at once push upstream calls past their timeout. */
 const S2_CONNECTIONS = option('s2-connections', 8);
+/** `--repeat N`: the S3 pair against this gateway and the baseline N times, the order flipped each time. */
+const REPEAT = option('repeat', 1);
+/** `--s3-rate N`: as many S3 pairs again at a constant N req/s to each gateway. */
+const S3_RATE = option('s3-rate', 0);
 /** Below saturation: the gateway's own latency over the floor when CPU is not the bottleneck. */
 const S1_LIGHT_RATE = option('light-rate', 40);
 const SOAK_SECONDS = option('soak', 0);
@@ -245,12 +249,14 @@ async function main(): Promise<void> {
     const floors = { S1: floorOf('S1'), S1n: floorOf('S1 by prison number'), S2: floorOf('S2'), S3: floorOf('S3') };
     const tag = BASELINE ? ` @${BASELINE.commit}` : '';
     /** The same phase against the baseline gateway, right after this gateway's (same machine state). */
-    const both = async (scenario: string, mode: string, floor: number, specs: LoadSpec[]) => {
-      rows.push(await measure(scenario, mode, gw, sims, floor, specs));
+    const both = async (scenario: string, mode: string, floor: number, specs: LoadSpec[], baselineFirst = false) => {
+      const ours = async () => rows.push(await measure(scenario, mode, gw, sims, floor, specs));
+      if (!baselineFirst) await ours();
       if (baseline && baselineUrl) {
         say(`  ... and against the baseline (${BASELINE!.commit})`);
         rows.push(await measure(`${scenario}${tag}`, mode, baseline.child.pid!, sims, floor, specs.map((s) => ({ ...s, url: baselineUrl! }))));
       }
+      if (baselineFirst) await ours();
     };
     if (runs('S1')) {
       say('- S1 full profile by CRN, one request at a time (unloaded) ...');
@@ -273,6 +279,17 @@ async function main(): Promise<void> {
       rows.push(await measure('S3 firstName', '1 conn (unloaded)', gw, sims, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: 1, seconds: Math.min(SECONDS, 5) }]));
       say('- S3 person { firstName }, real policy ...');
       await both('S3 firstName', `max (${CONNECTIONS} conn), real policy`, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: CONNECTIONS }]);
+      // --repeat: more pairs, the order flipped each time (on a shared machine the phase that runs first often
+      // pays for what ran before it); --s3-rate: as many at a constant rate to each (the same work at the same
+      // spacing: closed-loop CPU per request falls as throughput rises, which favours the faster gateway).
+      for (let i = 2; i <= REPEAT; i++) {
+        say(`- S3 person { firstName }, real policy, pair ${i} of ${REPEAT}${i % 2 === 0 && baseline ? ' (baseline first)' : ''} ...`);
+        await both('S3 firstName', `max (${CONNECTIONS} conn), real policy #${i}`, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: CONNECTIONS }], i % 2 === 0);
+      }
+      for (let i = 1; S3_RATE > 0 && i <= REPEAT; i++) {
+        say(`- S3 person { firstName }, real policy, ${S3_RATE} req/s, pair ${i} of ${REPEAT}${i % 2 === 0 && baseline ? ' (baseline first)' : ''} ...`);
+        await both('S3 firstName', `${S3_RATE} req/s, real policy #${i}`, floors.S3, [{ ...base, url: gatewayUrl, consumer: 'bench-full', body: s3Body, connections: OPEN_LOOP_CONNECTIONS, overallRate: S3_RATE }], i % 2 === 0);
+      }
       // Real policy and allow-all at the same time, half the connections each: both see the same machine,
       // so their throughput ratio is the authorisation overhead (sequential phases differ by +-15% here).
       say('- S3 person { firstName }, real policy and allow-all at once ...');

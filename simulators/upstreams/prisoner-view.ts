@@ -201,11 +201,54 @@ function buildFullPrisoner(pop: Population, p: Person): Record<string, unknown> 
   return doc;
 }
 
-/** `responseFields` support: keep only the named top-level fields (dotted names keep their root). */
+/**
+ * `responseFields` as dps-prisoner-search.json describes it ("a list of fields to populate on the
+ * Prisoner record returned ... an empty list defaults to all fields"): absent or empty, the whole
+ * record; else only the named fields. A dotted name (`aliases.firstName`, `currentIncentive.level.code`)
+ * keeps that field of the object below (of each entry of a list), and the path down to it; a name
+ * also given whole (`aliases`) keeps the whole value. Names the record does not have select nothing.
+ */
 export function selectFields(doc: Record<string, unknown>, fields: readonly string[]): Record<string, unknown> {
   if (fields.length === 0) return doc;
-  const roots = new Set(fields.map((f) => f.split('.')[0] ?? f));
+  return pick(doc, fieldTree(fields));
+}
+
+/** A tree of selected names: `true` = the whole value, a subtree = some of its fields. */
+type FieldTree = Map<string, FieldTree | true>;
+
+function fieldTree(fields: readonly string[]): FieldTree {
+  const root: FieldTree = new Map();
+  for (const field of fields) {
+    const parts = field.split('.');
+    let node = root;
+    for (let i = 0; i < parts.length; i++) {
+      const name = parts[i]!;
+      const at = node.get(name);
+      if (at === true) break;
+      if (i === parts.length - 1) {
+        node.set(name, true);
+        break;
+      }
+      const next: FieldTree = at ?? new Map();
+      node.set(name, next);
+      node = next;
+    }
+  }
+  return root;
+}
+
+function pick(value: Record<string, unknown>, tree: FieldTree): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(doc)) if (roots.has(k)) out[k] = v;
+  // In the record's own field order, as the service serialises it.
+  for (const [name, v] of Object.entries(value)) {
+    const sub = tree.get(name);
+    if (sub !== undefined) out[name] = sub === true ? v : pickBelow(v, sub);
+  }
   return out;
+}
+
+function pickBelow(value: unknown, tree: FieldTree): unknown {
+  if (Array.isArray(value)) return value.map((item) => pickBelow(item, tree));
+  if (value !== null && typeof value === 'object') return pick(value as Record<string, unknown>, tree);
+  return value;
 }

@@ -1,4 +1,5 @@
 import type { TLSSocket } from 'node:tls';
+import { logContextOf, type LogContext } from '../observability/log-context.js';
 import type { Logger } from '../observability/logger.js';
 import { matchApiKey, type ApiKeyThrottle } from './api-keys.js';
 import { commonNameOf, daysUntil, normaliseSerial, parseCertificateDate } from './certificates.js';
@@ -92,7 +93,8 @@ export class Authenticator {
     this.now = options.now ?? (() => new Date());
   }
 
-  authenticate(peer: PeerCertificate, headers: Headers, policy: Policy): AuthResult {
+  /** `context`: the request's ids, for the lines written about it (certificate expiry, throttling). */
+  authenticate(peer: PeerCertificate, headers: Headers, policy: Policy, context?: Partial<LogContext>): AuthResult {
     // The CN of a certificate that did not verify is not an identity: refused as nobody in particular.
     if (!peer.ok) return this.refuse(peer.reason, null, peer.detail);
     const forwarded = PROXY_HEADERS.some((h) => headers[h] !== undefined);
@@ -117,7 +119,7 @@ export class Authenticator {
     const now = this.now();
     if (expiresAt !== null) {
       if (expiresAt.getTime() <= now.getTime()) return this.refuse('CERTIFICATE_EXPIRED', name, expiresAt.toISOString());
-      this.noteExpiry(name, serial, expiresAt, now);
+      this.noteExpiry(name, serial, expiresAt, now, context);
     }
 
     const grant = policy.consumer(name);
@@ -131,7 +133,7 @@ export class Authenticator {
     if (keyId === null) {
       const lockedOut = this.options.throttle.fail(name);
       if (lockedOut) {
-        this.options.logger.warn({ event: 'auth', consumer: name, reason: 'API_KEY_THROTTLED' }, 'repeated wrong API keys; consumer throttled');
+        this.options.logger.warn({ ...logContextOf(context), event: 'auth', consumer: name, reason: 'API_KEY_THROTTLED' }, 'repeated wrong API keys; consumer throttled');
       }
       return this.refuse('API_KEY_INVALID', name, null);
     }
@@ -180,7 +182,7 @@ export class Authenticator {
     return { name, serial, expiresAt };
   }
 
-  private noteExpiry(consumer: string, serial: string | null, expiresAt: Date, now: Date): void {
+  private noteExpiry(consumer: string, serial: string | null, expiresAt: Date, now: Date, context: Partial<LogContext> | undefined): void {
     const days = daysUntil(expiresAt, now);
     this.options.observer?.certificateExpiry(consumer, serial ?? 'unknown', days);
     if (days > this.options.expiryWarningDays) return;
@@ -188,7 +190,7 @@ export class Authenticator {
     if (this.warnedOn.get(consumer) === today) return;
     this.warnedOn.set(consumer, today);
     this.options.logger.warn(
-      { event: 'certificate-expiry', consumer, daysToExpiry: days, expiresAt: expiresAt.toISOString() },
+      { ...logContextOf(context), event: 'certificate-expiry', consumer, daysToExpiry: days, expiresAt: expiresAt.toISOString() },
       'client certificate expires soon',
     );
   }

@@ -2,6 +2,7 @@ import type { TLSSocket } from 'node:tls';
 import type { GraphQLSchema } from 'graphql';
 import type { SecurityConfig } from '../config/security.js';
 import type { RowFilters } from '../domain/visibility.js';
+import type { LogContext } from '../observability/log-context.js';
 import type { Logger } from '../observability/logger.js';
 import { ApiKeyThrottle } from './api-keys.js';
 import { hidesLimitedAccess, type CriterionName } from './criteria.js';
@@ -87,13 +88,13 @@ export class Security {
    * Authenticates a consumer-listener request: the TLS handshake result (once per connection),
    * then identity headers, revocation, expiry, policy entry, API key and suspension.
    */
-  authenticate(socket: TLSSocket, headers: Record<string, string | string[] | undefined>): AuthResult {
+  authenticate(socket: TLSSocket, headers: Record<string, string | string[] | undefined>, context?: Partial<LogContext>): AuthResult {
     let peer = this.peers.get(socket);
     if (!peer) {
       peer = checkClientCertificate(socket);
       this.peers.set(socket, peer);
     }
-    return this.authenticator.authenticate(peer, headers, this.store.current);
+    return this.authenticator.authenticate(peer, headers, this.store.current, context);
   }
 
   /**

@@ -37,6 +37,7 @@ import { isLimitedAccess, isVisible, type RowFilters } from '../domain/visibilit
 import type { PersonRef } from '../domain/person.js';
 import { MATCHED_HMPPS_IDS, MATCHED_OTHER_IDS } from '../domain/search.js';
 import { personNotFound } from '../errors/contract.js';
+import { logContextOf, type LogContext } from '../observability/log-context.js';
 import type { Logger } from '../observability/logger.js';
 import type { AuditCollector } from './audit.js';
 import type { AuthContext } from './consumer.js';
@@ -57,7 +58,7 @@ export interface RequestSecurity {
   limitedAccessByPath: Map<string, boolean> | null;
 }
 
-export interface SecurityContext extends AuthContext {
+export interface SecurityContext extends AuthContext, Partial<LogContext> {
   security: RequestSecurity;
   rowFilters: RowFilters;
 }
@@ -247,11 +248,11 @@ function personGuard(coordinate: string, type: GraphQLOutputType, options: Autho
   const list = isListType(getNullableType(type));
   const itemsNullable = list && !isNonNullType((getNullableType(type) as { ofType: GraphQLOutputType }).ofType);
   const outOfScope = (ctx: SecurityContext) => {
-    options.logger.error({ event: 'row-filter-bypass', coordinate, consumer: ctx.consumer.name }, 'a resolver returned a person outside the row filters; withheld');
+    options.logger.error({ ...logContextOf(ctx), event: 'row-filter-bypass', coordinate, consumer: ctx.consumer.name }, 'a resolver returned a person outside the row filters; withheld');
   };
   const admit = (person: unknown, ctx: SecurityContext, path: string): boolean => {
     if (!isPersonRef(person)) {
-      options.logger.error({ event: 'row-filter-unknown-shape', coordinate }, 'a person field returned something that is not a person; withheld');
+      options.logger.error({ ...logContextOf(ctx), event: 'row-filter-unknown-shape', coordinate }, 'a person field returned something that is not a person; withheld');
       return false;
     }
     if (!isVisible(person, ctx.rowFilters)) {

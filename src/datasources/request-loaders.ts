@@ -129,7 +129,7 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders, PersonRe
    */
   constructor(
     private readonly sources: LoaderSources,
-    scope: RequestScope,
+    private readonly scope: RequestScope,
     readonly rowFilters?: RowFilters,
   ) {
     this.routes = new RequestRoutes(sources.clients, scope);
@@ -181,10 +181,10 @@ export class RequestLoaders implements IdentityLoaders, BookingLoaders, PersonRe
   }
   /** Core person record: the links, read from the records below (one call per id per request). */
   get linkedPrisonNumber() {
-    return this.once('linkedPrisonNumber', () => linkedPrisonNumberLoader(this.personRecordByCrn, this.sources.logger));
+    return this.once('linkedPrisonNumber', () => linkedPrisonNumberLoader(this.personRecordByCrn, this.sources.logger, this.scope));
   }
   get linkedCrn() {
-    return this.once('linkedCrn', () => linkedCrnLoader(this.personRecordByPrisonNumber, this.sources.logger));
+    return this.once('linkedCrn', () => linkedCrnLoader(this.personRecordByPrisonNumber, this.sources.logger, this.scope));
   }
   get personRecordByCrn() {
     return this.once('personRecordByCrn', () => personRecordByCrnLoader(this.routes.personRecord));

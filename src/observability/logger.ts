@@ -1,5 +1,4 @@
 import { pino, type Logger } from 'pino';
-import { currentLogContext } from './log-context.js';
 
 export type { Logger };
 
@@ -30,8 +29,7 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
         censor: '[redacted]',
       },
       formatters: { level: (label) => ({ level: label }) },
-      // Inside a request: its requestId and traceId on every line (a line's own fields take precedence).
-      mixin: () => currentLogContext() ?? {},
+      // A line about a request names its requestId and traceId itself (src/observability/log-context.ts).
     },
     destination ?? stdoutDestination(),
   );

@@ -228,6 +228,25 @@ export class Metrics {
    * An operation name as a label value: consumers choose operation names, so each consumer gets at
    * most MAX_OPERATIONS_PER_CONSUMER distinct ones; anonymous operations are `anonymous`.
    */
+  /**
+   * One request's `gateway_requests_total` and `gateway_request_duration_seconds`. The label-bound
+   * children are kept per (consumer, operation, outcome), whose count is bounded by the per-consumer
+   * cap on operation labels: no label object is built, sorted and hashed per request.
+   */
+  observeRequest(consumer: string, operation: string, outcome: string, seconds: number): void {
+    const key = `${consumer}\n${operation}\n${outcome}`;
+    let children = this.requestChildren.get(key);
+    if (!children) {
+      const labels = { consumer, operation, outcome };
+      children = { count: this.requests.labels(labels), duration: this.requestDuration.labels(labels) };
+      this.requestChildren.set(key, children);
+    }
+    children.count.inc();
+    children.duration.observe(seconds);
+  }
+
+  private readonly requestChildren = new Map<string, { count: { inc(): void }; duration: { observe(value: number): void } }>();
+
   operationLabel(consumer: string, operationName: string | null | undefined): string {
     if (!operationName) return 'anonymous';
     return this.boundedLabel(consumer, /^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(operationName) ? operationName : 'invalid');

@@ -25,6 +25,18 @@ export function traceFrom(header: string | string[] | undefined): TraceContext {
   return { traceId: newSpanId() + newSpanId(), spanId: newSpanId(), flags: '01' };
 }
 
+const traces = new WeakMap<object, TraceContext>();
+
+/**
+ * The trace of one incoming request (its `traceparent`, or a new one), the same however often asked:
+ * the request's logger is made before any hook runs (src/server/listener.ts), its telemetry after.
+ */
+export function requestTrace(raw: { headers: Record<string, string | string[] | undefined> }): TraceContext {
+  let trace = traces.get(raw);
+  if (!trace) traces.set(raw, (trace = traceFrom(raw.headers.traceparent)));
+  return trace;
+}
+
 /** The gateway's own span as a `traceparent` header value. */
 export function traceparentOf(trace: TraceContext): string {
   return `00-${trace.traceId}-${trace.spanId}-${trace.flags}`;

@@ -14,10 +14,11 @@ import type { SecurityContext } from '../auth/shield.js';
 import { formattedError, INTERNAL_ERROR_MESSAGE, isPublicCode } from '../errors/contract.js';
 import type { AuditSink } from '../observability/audit-sink.js';
 import type { Ledger } from '../ledger/ledger.js';
+import { logContextOf, type LogContext } from '../observability/log-context.js';
 import type { Logger } from '../observability/logger.js';
 import type { ResolverContext } from '../resolvers/context.js';
 
-export type GatewayContext = ResolverContext & SecurityContext & { requestId: string; ledger?: LedgerRequestFacts };
+export type GatewayContext = ResolverContext & SecurityContext & { requestId: string; traceId?: string; ledger?: LedgerRequestFacts };
 
 export interface ApolloSecurity {
   limits: QueryLimits;
@@ -32,6 +33,26 @@ export interface ApolloSecurity {
  * Errors leave the gateway with a stable code and nothing else from inside: an error without a
  * public code becomes a generic INTERNAL_SERVER_ERROR (logged with its detail, never sent).
  */
+/**
+ * The request each error was met in (set by `errorRequests`, which Apollo tells of a request's errors
+ * before it formats them): formatError has no request context of its own.
+ */
+const errorRequest = new WeakMap<object, Partial<LogContext>>();
+
+/** Notes the request of every error of a request, for formatError's log line (its requestId and traceId). */
+function errorRequests(): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors(rc) {
+          const context = logContextOf(rc.contextValue);
+          for (const error of rc.errors) errorRequest.set(error, context);
+        },
+      };
+    },
+  };
+}
+
 export function formatErrorFor(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
@@ -45,7 +66,8 @@ export function formatErrorFor(logger: Logger) {
       const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    logger.error({ err: error, path: formatted.path }, 'internal error in GraphQL execution');
+    const request = typeof error === 'object' && error !== null ? errorRequest.get(error) : undefined;
+    logger.error({ ...request, err: error, path: formatted.path }, 'internal error in GraphQL execution');
     const { message, extensions } = formattedError('INTERNAL_SERVER_ERROR', INTERNAL_ERROR_MESSAGE);
     return { message, path: formatted.path, locations: formatted.locations, extensions };
   };
@@ -115,6 +137,7 @@ export function createApollo(
     validationRules: [MaxIntrospectionDepthRule, maxOfTypeDepthRule()],
     plugins: [
       partialErrorsPlugin(),
+      errorRequests(),
       // No HTTP caching of person data, so no cache hints: the plugin would only cost a hook per field.
       ApolloServerPluginCacheControlDisabled(),
       // The schema is a federation subgraph, for which Apollo would add its inline-trace plugin: every

@@ -73,7 +73,7 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
   const consumerApp = consumerListener(config, logger);
   const consumerApollo = await serve(consumerApp, {
     sandbox: false,
-    identify: (request) => security.authenticate(request.raw.socket as TLSSocket, request.headers),
+    identify: (request) => security.authenticate(request.raw.socket as TLSSocket, request.headers, request.telemetry?.scope),
   });
   const consumerUrl = await listen(consumerApp, config.consumerListener, 'https');
 
@@ -146,6 +146,7 @@ async function serveGraphql(
       {
         ...granted,
         requestId: String(request.id),
+        traceId: request.telemetry?.trace.traceId,
         loaders: dataSources.forRequest(scopeOf(request), granted.rowFilters),
         partialErrors: [],
         imageLinks: { linkFor: (prisonNumber: string, imageId: string) => imageLinks.linkFor(request.consumer!.name, prisonNumber, imageId) },

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { RateLimitConfig } from '../config/index.js';
+import { logContextOf, type LogContext } from '../observability/log-context.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 
@@ -69,12 +70,13 @@ export class RateLimiter {
     }
   }
 
-  async check(consumer: string, rate: ConsumerRate): Promise<RateDecision> {
+  /** `context`: the asking request's ids, for the (throttled) line about a store failure it meets. */
+  async check(consumer: string, rate: ConsumerRate, context?: Partial<LogContext>): Promise<RateDecision> {
     // A store that just failed (a hung Redis answers nothing until the command timeout) is not asked
     // again for a while: every request would otherwise wait out the timeout. One request at a time
     // probes it once the back-off has passed.
     if (this.redis && (this.probing || performance.now() < this.storeDownUntil)) {
-      return this.storeUnavailable(consumer, new Error('rate-limit store unavailable (backing off after a failure)'));
+      return this.storeUnavailable(consumer, new Error('rate-limit store unavailable (backing off after a failure)'), context);
     }
     const probe = this.redis !== null && this.storeDownUntil > 0;
     if (probe) this.probing = true;
@@ -89,17 +91,17 @@ export class RateLimiter {
         return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(e.msBeforeNext / 1000)), reason: 'rate' };
       }
       this.storeDownUntil = performance.now() + STORE_BACKOFF_MS;
-      return this.storeUnavailable(consumer, e);
+      return this.storeUnavailable(consumer, e, context);
     } finally {
       if (probe) this.probing = false;
     }
   }
 
   /** The configured answer when the store cannot be asked: served (open) or refused (closed); logged and counted. */
-  private storeUnavailable(consumer: string, e: unknown): RateDecision {
+  private storeUnavailable(consumer: string, e: unknown, context: Partial<LogContext> | undefined): RateDecision {
     const decision = this.config.onRedisError;
     this.metrics.rateLimiterErrors.inc({ decision });
-    this.logStoreError(e, `rate-limit store unavailable; failing ${decision}`);
+    this.logStoreError(e, `rate-limit store unavailable; failing ${decision}`, context);
     if (decision === 'open') return { allowed: true };
     this.metrics.rateLimitRefusals.inc({ consumer, reason: 'store_unavailable' });
     return { allowed: false, retryAfterSeconds: 1, reason: 'store_unavailable' };
@@ -152,7 +154,7 @@ export class RateLimiter {
    * visible (connection lost, requests failing open or closed) without a line per request. Each kind
    * is throttled on its own, so the connection error does not hide what requests are getting.
    */
-  private logStoreError(e: unknown, message: string): void {
+  private logStoreError(e: unknown, message: string, context?: Partial<LogContext>): void {
     const now = Date.now();
     const last = this.errorLog.get(message);
     if (last && now - last.at < ERROR_LOG_INTERVAL_MS) {
@@ -160,7 +162,7 @@ export class RateLimiter {
       return;
     }
     this.logger.error(
-      { event: 'rate-limit-store', err: (e as Error)?.message ?? String(e), suppressedSinceLast: last?.suppressed ?? 0 },
+      { ...logContextOf(context), event: 'rate-limit-store', err: (e as Error)?.message ?? String(e), suppressedSinceLast: last?.suppressed ?? 0 },
       message,
     );
     this.errorLog.set(message, { at: now, suppressed: 0 });

@@ -22,6 +22,7 @@ import {
 } from '../support/openapi.js';
 import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../../local-stack/simulators.js';
 import { DEFAULT_SEED, Population } from '../../simulators/lib/population.js';
+import { decodePrisonerBatch, PRISONER_RESPONSE_FIELDS } from '../../src/datasources/prisoner-search/decode.js';
 
 type Person = ReturnType<typeof wellKnownPeople>['people'][number];
 /** `not-held`: a real well-known id that this particular upstream does not hold (e.g. a prison-only person in Delius). */
@@ -1016,6 +1017,44 @@ describe('upstream simulators honour the real upstream contracts', () => {
     }
     expect(samples.size).toBeGreaterThan(0);
     expect(toothless).toEqual([]);
+  });
+
+  it('prisoner search honours responseFields as its spec says: the named fields only, absent or empty = all, dotted names pick below', async () => {
+    expect(handle).toBeDefined();
+    const token = await handle!.token();
+    const numbers = buildContext().prisonNumbers;
+    const batch = async (responseFields?: string): Promise<Array<Record<string, unknown>>> => {
+      const query = responseFields === undefined ? '' : `?${new URLSearchParams({ responseFields }).toString()}`;
+      const r = await fetch(`${handle!.urls.prisonerSearch}/prisoner-search/prisoner-numbers${query}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ prisonerNumbers: numbers }),
+      });
+      expect(r.status).toBe(200);
+      return ((await r.json()) as Array<Record<string, unknown>>).sort((a, b) => String(a.prisonerNumber).localeCompare(String(b.prisonerNumber)));
+    };
+    const whole = await batch();
+    expect(whole.length).toBeGreaterThan(0);
+    expect(await batch('')).toEqual(whole);
+    // The gateway's list: exactly those of the record's fields, with the same values, and the gateway's decoder accepts them.
+    const asked = new Set(PRISONER_RESPONSE_FIELDS.split(','));
+    const selected = await batch(PRISONER_RESPONSE_FIELDS);
+    expect(selected).toEqual(whole.map((p) => Object.fromEntries(Object.entries(p).filter(([k]) => asked.has(k)))));
+    expect(JSON.stringify(selected).length).toBeLessThan(JSON.stringify(whole).length / 2);
+    const violations: string[] = [];
+    const decoded = decodePrisonerBatch(selected, (reason, detail) => violations.push(`${reason}: ${detail}`));
+    expect(violations).toEqual([]);
+    expect(decoded.items.length).toBe(selected.length);
+    // Dotted names: the named field of each entry below; a name also asked whole keeps the whole value.
+    const withAliases = whole.filter((p) => Array.isArray(p.aliases) && p.aliases.length > 0);
+    expect(withAliases.length).toBeGreaterThan(0);
+    const dotted = await batch('prisonerNumber,aliases.firstName,languages.code,languages');
+    for (const p of dotted) {
+      const full = whole.find((w) => w.prisonerNumber === p.prisonerNumber)!;
+      expect(Object.keys(p).sort()).toEqual(['aliases', 'languages', 'prisonerNumber'].filter((k) => k in full));
+      expect(p.aliases).toEqual((full.aliases as Array<Record<string, unknown>>).map((a) => ('firstName' in a ? { firstName: a.firstName } : {})));
+      expect(p.languages).toEqual(full.languages);
+    }
   });
 
   it('refuses requests without a token, with a forged token and with an expired token (401, body per spec)', async () => {

@@ -63,6 +63,24 @@ describe('request log lines', () => {
     for (const line of problems) expect([line.msg, line.requestId, line.traceId]).toEqual([line.msg, requestId, traceId]);
   });
 
+  it("a line written through the request's own logger (an auth refusal) carries its request id and trace id", async () => {
+    const requestId = `log-context-refused-${randomBytes(4).toString('hex')}`;
+    const traceId = randomBytes(16).toString('hex');
+    const from = stack.gateway.logs.length;
+    const result = await gql()(`{ person(hmppsId: "${linked.prisonNumber}") { firstName } }`, undefined, {
+      'x-api-key': 'not-the-consumers-key',
+      'x-request-id': requestId,
+      traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+    });
+    expect(result.status).toBe(401);
+    expect(await loggedLine(stack.gateway, (l) => l.includes('"event":"access"') && l.includes(requestId))).toBeDefined();
+    const refused = parsed(from).filter((l) => l.event === 'auth-refused');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const line of refused) expect([line.requestId, line.traceId]).toEqual([requestId, traceId]);
+    const access = parsed(from).filter((l) => l.event === 'access' && l.requestId === requestId);
+    expect(access.map((l) => l.traceId)).toEqual([traceId]);
+  });
+
   it('lines written outside any request carry no request id', async () => {
     const from = stack.gateway.logs.length;
     await fetch(`${stack.gateway.managementUrl}/health?refresh=true`);

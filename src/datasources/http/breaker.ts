@@ -1,3 +1,4 @@
+import type { LogContext } from '../../observability/log-context.js';
 import type { CircuitState } from '../../observability/metrics.js';
 
 export interface BreakerOptions {
@@ -37,6 +38,7 @@ class Permit implements BreakerPermit {
   constructor(
     private readonly breaker: CircuitBreaker,
     private readonly probe: boolean,
+    private readonly context: Partial<LogContext> | undefined,
   ) {}
 
   success(): void {
@@ -54,7 +56,7 @@ class Permit implements BreakerPermit {
   private settle(outcome: Outcome): void {
     if (this.settled) return;
     this.settled = true;
-    this.breaker.settle(this.probe, outcome);
+    this.breaker.settle(this.probe, outcome, this.context);
   }
 }
 
@@ -76,7 +78,8 @@ export class CircuitBreaker {
 
   constructor(
     private readonly options: BreakerOptions,
-    private readonly onChange: (state: CircuitState) => void = () => undefined,
+    /** Told of each change of state, with the log context of the call that caused it (a request's ids). */
+    private readonly onChange: (state: CircuitState, context: Partial<LogContext> | undefined) => void = () => undefined,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -84,37 +87,36 @@ export class CircuitBreaker {
     return this.current;
   }
 
-  /** A permit for one call, or null when the circuit refuses calls right now. */
-  allow(): BreakerPermit | null {
+  /**
+   * A permit for one call, or null when the circuit refuses calls right now. `context`: the log
+   * context of the call (its request's ids), for the line about a change of state it causes.
+   */
+  allow(context?: Partial<LogContext>): BreakerPermit | null {
     if (this.current === 'open') {
       if (this.now() - this.openedAt < this.options.openMs) return null;
-      this.transition('half_open');
+      this.transition('half_open', context);
     }
     if (this.current === 'half_open') {
       if (this.probeInFlight) return null;
       this.probeInFlight = true;
-      return this.permit(true);
+      return new Permit(this, true, context);
     }
-    return this.permit(false);
-  }
-
-  private permit(probe: boolean): BreakerPermit {
-    return new Permit(this, probe);
+    return new Permit(this, false, context);
   }
 
   /** The outcome of one permitted call (each permit settles once: see Permit). */
-  settle(probe: boolean, outcome: Outcome): void {
+  settle(probe: boolean, outcome: Outcome, context?: Partial<LogContext>): void {
     if (probe) {
       this.probeInFlight = false;
-      if (outcome === 'success') this.close();
-      else if (outcome === 'failure') this.open();
+      if (outcome === 'success') this.close(context);
+      else if (outcome === 'failure') this.open(context);
       // neutral: stay half-open, the next call probes
       return;
     }
-    if (outcome !== 'neutral') this.count(outcome === 'failure');
+    if (outcome !== 'neutral') this.count(outcome === 'failure', context);
   }
 
-  private count(failed: boolean): void {
+  private count(failed: boolean, context: Partial<LogContext> | undefined): void {
     if (this.current !== 'closed') return;
     const now = this.now();
     const width = this.options.windowMs / BUCKETS;
@@ -138,23 +140,23 @@ export class CircuitBreaker {
     }
     if (calls < this.options.minCalls) return;
     const streak = this.options.consecutiveFailures;
-    if (failures / calls >= this.options.failureRate || (streak !== undefined && streak > 0 && this.failureStreak >= streak)) this.open();
+    if (failures / calls >= this.options.failureRate || (streak !== undefined && streak > 0 && this.failureStreak >= streak)) this.open(context);
   }
 
-  private open(): void {
+  private open(context: Partial<LogContext> | undefined): void {
     this.failureStreak = 0;
     this.openedAt = this.now();
-    this.transition('open');
+    this.transition('open', context);
   }
 
-  private close(): void {
+  private close(context: Partial<LogContext> | undefined): void {
     for (const b of this.buckets) Object.assign(b, { start: 0, calls: 0, failures: 0 });
-    this.transition('closed');
+    this.transition('closed', context);
   }
 
-  private transition(state: CircuitState): void {
+  private transition(state: CircuitState, context: Partial<LogContext> | undefined): void {
     if (this.current === state && state !== 'open') return;
     this.current = state;
-    this.onChange(state);
+    this.onChange(state, context);
   }
 }

@@ -1,4 +1,5 @@
 import { request } from 'undici';
+import { logContextOf, type LogContext } from '../../observability/log-context.js';
 import type { Logger } from '../../observability/logger.js';
 import { Metrics } from '../../observability/metrics.js';
 import { CircuitBreaker, type BreakerOptions } from './breaker.js';
@@ -46,9 +47,9 @@ export class TokenProvider {
     this.metrics = options.metrics ?? new Metrics({ processMetrics: false });
     this.metrics.initCircuit('auth');
     this.breaker = options.breaker
-      ? new CircuitBreaker(options.breaker, (state) => {
+      ? new CircuitBreaker(options.breaker, (state, context) => {
           this.metrics.setCircuitState('auth', state);
-          logger.warn({ event: 'circuit', upstream: 'auth', state }, `circuit for auth is ${state.replace('_', '-')}`);
+          logger.warn({ event: 'circuit', upstream: 'auth', state, ...logContextOf(context) }, `circuit for auth is ${state.replace('_', '-')}`);
         })
       : null;
   }
@@ -57,7 +58,8 @@ export class TokenProvider {
     return this.breaker?.state ?? 'closed';
   }
 
-  async token(bounds: Bounds = {}): Promise<string> {
+  /** `bounds`: the asking request's deadline and signal; its ids name the lines of a refresh it starts. */
+  async token(bounds: Bounds & Partial<LogContext> = {}): Promise<string> {
     return this.cachedToken() ?? this.refresh(bounds);
   }
 
@@ -70,19 +72,20 @@ export class TokenProvider {
    * Called after an upstream answered 401 to `rejected`. Only the first caller holding that token
    * triggers a refresh; later ones get the token already fetched.
    */
-  async renewAfterRejection(rejected: string, bounds: Bounds = {}): Promise<string> {
+  async renewAfterRejection(rejected: string, bounds: Bounds & Partial<LogContext> = {}): Promise<string> {
     if (this.cached?.value === rejected) this.cached = null;
     return this.token(bounds);
   }
 
-  private refresh(bounds: Bounds): Promise<string> {
+  private refresh(bounds: Bounds & Partial<LogContext>): Promise<string> {
     if (!this.inFlight) {
-      const permit = this.breaker?.allow();
+      const context = logContextOf(bounds);
+      const permit = this.breaker?.allow(context);
       if (permit === null) {
         this.metrics.upstreamCalls.inc({ upstream: 'auth', route: ROUTE, status: 'circuit_open' });
         return Promise.reject(new UpstreamError('auth', ROUTE, 'unavailable', null, 'circuit open: failing fast'));
       }
-      this.inFlight = this.fetchToken().then(
+      this.inFlight = this.fetchToken(context).then(
         (token) => {
           permit?.success();
           return token;
@@ -104,7 +107,7 @@ export class TokenProvider {
     );
   }
 
-  private async fetchToken(): Promise<string> {
+  private async fetchToken(context: Partial<LogContext>): Promise<string> {
     const basic = Buffer.from(`${this.options.clientId}:${this.options.clientSecret}`).toString('base64');
     const started = performance.now();
     let response: { statusCode: number; body: string };
@@ -121,12 +124,12 @@ export class TokenProvider {
       const err = e as { code?: string; cause?: { code?: string } };
       const code = timeout.aborted ? 'ETIMEDOUT' : (err.cause?.code ?? err.code ?? 'error');
       this.count(code === 'ETIMEDOUT' ? 'timeout' : 'connection_error', started);
-      this.logger.warn({ upstream: 'auth', route: ROUTE, code }, 'token request failed');
+      this.logger.warn({ ...context, upstream: 'auth', route: ROUTE, code }, 'token request failed');
       throw new UpstreamError('auth', ROUTE, code === 'ETIMEDOUT' ? 'timeout' : 'unavailable', null, code);
     }
     this.count(String(response.statusCode), started);
     if (response.statusCode !== 200) {
-      this.logger.warn({ upstream: 'auth', route: ROUTE, status: response.statusCode }, 'token request refused');
+      this.logger.warn({ ...context, upstream: 'auth', route: ROUTE, status: response.statusCode }, 'token request refused');
       throw new UpstreamError('auth', ROUTE, 'unavailable', response.statusCode, 'token request refused');
     }
     let body: { access_token?: unknown; expires_in?: unknown };
@@ -141,7 +144,7 @@ export class TokenProvider {
     const lifetimeMs = body.expires_in * 1000;
     const refreshAt = this.now() + Math.max(lifetimeMs - EXPIRY_MARGIN_MS, lifetimeMs / 2);
     this.cached = { value: body.access_token, refreshAt };
-    this.logger.debug({ expiresInSeconds: body.expires_in }, 'upstream token refreshed');
+    this.logger.debug({ ...context, expiresInSeconds: body.expires_in }, 'upstream token refreshed');
     return body.access_token;
   }
 

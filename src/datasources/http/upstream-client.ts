@@ -1,6 +1,7 @@
 import { Transform, type Readable } from 'node:stream';
 import { Pool } from 'undici';
 import type { UpstreamConfig, UpstreamName } from '../../config/index.js';
+import { logContextOf, type LogContext } from '../../observability/log-context.js';
 import type { Logger } from '../../observability/logger.js';
 import { Metrics } from '../../observability/metrics.js';
 import { childTraceparent } from '../../observability/trace.js';
@@ -59,6 +60,8 @@ export interface UpstreamResponse<T> {
  */
 export interface RequestScope {
   requestId: string;
+  /** The request's trace id: with requestId, on every log line about its calls. */
+  traceId?: string;
   signal?: AbortSignal;
   deadline?: number;
   traceparent?: string;
@@ -139,9 +142,9 @@ export class UpstreamClient {
     // The bulkhead already bounds calls in flight; the pool keeps that many connections alive.
     this.pool = new Pool(base.origin, { connections: config.maxInFlight, pipelining: 1, keepAliveTimeout: 30_000 });
     metrics.initCircuit(name);
-    this.breaker = new CircuitBreaker(config.breaker, (state) => {
+    this.breaker = new CircuitBreaker(config.breaker, (state, context) => {
       metrics.setCircuitState(name, state);
-      logger.warn({ event: 'circuit', upstream: name, state }, `circuit for ${name} is ${state.replace('_', '-')}`);
+      logger.warn({ event: 'circuit', upstream: name, state, ...logContextOf(context) }, `circuit for ${name} is ${state.replace('_', '-')}`);
     });
     const bulkhead = new Bulkhead(config.maxInFlight, config.maxQueue);
     this.bulkhead = bulkhead;
@@ -162,7 +165,7 @@ export class UpstreamClient {
         this.call<never>({ route, method: 'GET', path, searchParams, acceptStatuses, ...(decode ? { decode } : {}) }, scope).then((r) => r.body),
       post: (route, path, json, acceptStatuses = [], decode) =>
         this.call<never>({ route, method: 'POST', path, json, acceptStatuses, ...(decode ? { decode } : {}) }, scope).then((r) => r.body),
-      violation: (route, reason, detail) => this.violation(route, reason, detail, scope.requestId),
+      violation: (route, reason, detail) => this.violation(route, reason, detail, scope),
     };
   }
 
@@ -179,7 +182,7 @@ export class UpstreamClient {
         if (timeLeft(scope) < delay + MIN_ATTEMPT_MS || scope.signal?.aborted) throw e.error;
         this.metrics.upstreamRetries.inc({ upstream: this.name, route: options.route });
         this.logger.debug(
-          { requestId: scope.requestId, upstream: this.name, route: options.route, attempt: attempt + 1, delayMs: delay },
+          { ...logContextOf(scope), upstream: this.name, route: options.route, attempt: attempt + 1, delayMs: delay },
           'retrying upstream call',
         );
         if (!(await sleepWithin(delay, scope))) throw e.error;
@@ -205,7 +208,7 @@ export class UpstreamClient {
   ): Promise<{ contentType: string; contentLength: number | null; body: Readable } | null> {
     const { route, maxBytes } = options;
     this.refuseIfOver(scope, route);
-    const permit = this.breaker.allow();
+    const permit = this.breaker.allow(scope);
     if (!permit) {
       this.count(route, 'circuit_open');
       throw new UpstreamError(this.name, route, 'unavailable', null, 'circuit open: failing fast');
@@ -220,7 +223,7 @@ export class UpstreamClient {
     }
     const fault = (reason: ContractReason, status: number | null, detail: string) => {
       permit.failure();
-      this.violation(route, reason, detail, scope.requestId);
+      this.violation(route, reason, detail, scope);
       return new UpstreamError(this.name, route, 'bad-response', status, detail, reason);
     };
     const started = performance.now();
@@ -281,7 +284,7 @@ export class UpstreamClient {
         transform: (chunk: Buffer, _encoding, done) => {
           seen += chunk.length;
           if (seen <= maxBytes) return done(null, chunk);
-          this.violation(route, 'too_large', `body over ${maxBytes} bytes`, scope.requestId);
+          this.violation(route, 'too_large', `body over ${maxBytes} bytes`, scope);
           finish('failure');
           done(new UpstreamError(this.name, route, 'bad-response', status, `body over ${maxBytes} bytes`, 'too_large'));
         },
@@ -308,7 +311,7 @@ export class UpstreamClient {
   private attempt<T>(options: CallOptions, scope: RequestScope, attempt: number): Promise<UpstreamResponse<T>> {
     const { route } = options;
     this.refuseIfOver(scope, route);
-    const permit = this.breaker.allow();
+    const permit = this.breaker.allow(scope);
     if (!permit) {
       this.count(route, 'circuit_open');
       throw new AttemptFailed(new UpstreamError(this.name, route, 'unavailable', null, 'circuit open: failing fast'), false);
@@ -396,7 +399,7 @@ export class UpstreamClient {
       if (body === null && !options.allowEmpty) throw this.contractFault(permit, route, 'empty', status, 'JSON null', scope);
       if (options.decode && body !== null) {
         try {
-          body = options.decode(body, (reason, detail) => this.violation(route, reason, detail, scope.requestId));
+          body = options.decode(body, (reason, detail) => this.violation(route, reason, detail, scope));
         } catch (e) {
           if (!(e instanceof ContractViolation)) throw e;
           throw this.contractFault(permit, route, e.reason, status, e.message, scope);
@@ -443,7 +446,7 @@ export class UpstreamClient {
       this.count(route, String(response.statusCode), ms);
       if (this.logger.isLevelEnabled('debug')) {
         this.logger.debug(
-          { requestId: scope.requestId, upstream: this.name, route, status: response.statusCode, ms, attempt },
+          { ...logContextOf(scope), upstream: this.name, route, status: response.statusCode, ms, attempt },
           'upstream call',
         );
       }
@@ -454,7 +457,7 @@ export class UpstreamClient {
         permit.neutral();
         const pastDeadline = timeLeft(scope) <= 0;
         this.count(route, pastDeadline ? 'timeout' : 'aborted', ms);
-        this.logger.debug({ requestId: scope.requestId, upstream: this.name, route, ms, attempt }, 'upstream call aborted');
+        this.logger.debug({ ...logContextOf(scope), upstream: this.name, route, ms, attempt }, 'upstream call aborted');
         throw new AttemptFailed(
           new UpstreamError(this.name, route, pastDeadline ? 'timeout' : 'unavailable', null, 'aborted'),
           false,
@@ -470,7 +473,7 @@ export class UpstreamClient {
       if (timedOut && truncated) permit.neutral();
       else permit.failure();
       this.count(route, timedOut ? 'timeout' : 'connection_error', ms);
-      this.logger.warn({ requestId: scope.requestId, upstream: this.name, route, code, ms, attempt }, 'upstream call failed');
+      this.logger.warn({ ...logContextOf(scope), upstream: this.name, route, code, ms, attempt }, 'upstream call failed');
       throw new AttemptFailed(
         new UpstreamError(this.name, route, timedOut ? 'timeout' : 'unavailable', null, code),
         RETRYABLE_CODES.has(code),
@@ -494,7 +497,7 @@ export class UpstreamClient {
     scope: RequestScope,
   ): AttemptFailed {
     permit.failure();
-    this.violation(route, reason, detail, scope.requestId);
+    this.violation(route, reason, detail, scope);
     return new AttemptFailed(new UpstreamError(this.name, route, 'bad-response', status, detail, reason), false);
   }
 
@@ -502,7 +505,7 @@ export class UpstreamClient {
    * Counts a contract violation and logs it: at most one line per route and reason every
    * VIOLATION_LOG_INTERVAL_MS, with the number left unlogged since. Details never carry bodies or values.
    */
-  violation(route: string, reason: ContractReason, detail: string, requestId?: string): void {
+  violation(route: string, reason: ContractReason, detail: string, context?: Partial<LogContext>): void {
     this.metrics.upstreamContractViolations.inc({ upstream: this.name, route, reason });
     const key = `${route} ${reason}`;
     const now = Date.now();
@@ -513,7 +516,7 @@ export class UpstreamClient {
     }
     this.violationLog.set(key, { at: now, suppressed: 0 });
     this.logger.warn(
-      { event: 'upstream_contract_violation', requestId, upstream: this.name, route, reason, detail, suppressed: last?.suppressed ?? 0 },
+      { event: 'upstream_contract_violation', ...logContextOf(context), upstream: this.name, route, reason, detail, suppressed: last?.suppressed ?? 0 },
       `${this.name} ${route} broke its contract: ${reason}`,
     );
   }

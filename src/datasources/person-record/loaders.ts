@@ -1,4 +1,5 @@
 import DataLoader from 'dataloader';
+import { logContextOf, type LogContext } from '../../observability/log-context.js';
 import type { Logger } from '../../observability/logger.js';
 import { perKey } from '../batching.js';
 import { soleLinkedId } from './mapping.js';
@@ -18,22 +19,27 @@ export const personRecordByPrisonNumberLoader = (routes: PersonRecordRoutes): Pe
  * Read from the records loader by CRN: a record already fetched in the request (the search's join,
  * `linksAmong`) is not asked again.
  */
-export const linkedPrisonNumberLoader = (records: PersonRecordLoader, logger: Logger) =>
-  new DataLoader<string, string | null>((crns) => Promise.all(crns.map((crn) => linkOrNull(records.load(crn), 'prisonNumbers', logger))));
+export const linkedPrisonNumberLoader = (records: PersonRecordLoader, logger: Logger, context?: Partial<LogContext>) =>
+  new DataLoader<string, string | null>((crns) => Promise.all(crns.map((crn) => linkOrNull(records.load(crn), 'prisonNumbers', logger, context))));
 
 /** Prison number -> CRN according to the core person record; `null` when unknown, ambiguous or failing. */
-export const linkedCrnLoader = (records: PersonRecordLoader, logger: Logger) =>
-  new DataLoader<string, string | null>((numbers) => Promise.all(numbers.map((n) => linkOrNull(records.load(n), 'crns', logger))));
+export const linkedCrnLoader = (records: PersonRecordLoader, logger: Logger, context?: Partial<LogContext>) =>
+  new DataLoader<string, string | null>((numbers) => Promise.all(numbers.map((n) => linkOrNull(records.load(n), 'crns', logger, context))));
 
 /**
  * The record service is the first choice for links, never the only one: when it fails, the source
  * systems' own links are used instead, so its outage costs no data.
  */
-async function linkOrNull(record: Promise<CanonicalRecordDto | null>, kind: 'crns' | 'prisonNumbers', logger: Logger): Promise<string | null> {
+async function linkOrNull(
+  record: Promise<CanonicalRecordDto | null>,
+  kind: 'crns' | 'prisonNumbers',
+  logger: Logger,
+  context: Partial<LogContext> | undefined,
+): Promise<string | null> {
   try {
     return soleLinkedId(await record, kind);
   } catch (e) {
-    logger.warn({ err: (e as Error).message }, 'core person record lookup failed; using source-system links');
+    logger.warn({ ...logContextOf(context), err: (e as Error).message }, 'core person record lookup failed; using source-system links');
     return null;
   }
 }

@@ -9,10 +9,34 @@ import {
   optionalArray,
   ordered,
   prisonNumber,
+  type FieldKind,
   type KeyedBatch,
   type Report,
 } from '../http/contract.js';
 import type { PrisonerDto } from './routes.js';
+
+/** The Prisoner's single-valued fields the mapping reads, with their types as the spec declares them. */
+const PRISONER_SCALARS = {
+  pncNumber: 'string?', pncNumberCanonicalLong: 'string?', croNumber: 'string?', firstName: 'string?', middleNames: 'string?', lastName: 'string?',
+  dateOfBirth: 'date?', gender: 'string?', prisonId: 'string?', lastPrisonId: 'string?', status: 'string?', ethnicity: 'string?',
+  nationality: 'string?', religion: 'string?', maritalStatus: 'string?', smoker: 'string?', inOutStatus: 'string?', prisonName: 'string?',
+  cellLocation: 'string?', receptionDate: 'date?', category: 'string?', csra: 'string?', youthOffender: 'boolean?',
+  heightCentimetres: 'number?', weightKilograms: 'number?', hairColour: 'string?', rightEyeColour: 'string?',
+  leftEyeColour: 'string?', facialHair: 'string?', shapeOfFace: 'string?', build: 'string?', shoeSize: 'number?',
+} satisfies Record<string, FieldKind>;
+
+/** The Prisoner's lists the mapping reads (each entry checked below). */
+const PRISONER_LISTS = ['tattoos', 'scars', 'marks', 'languages', 'personalCareNeeds', 'aliases', 'identifiers'] as const;
+
+/**
+ * `responseFields` of every prisoner-search route whose answer `decodePrisoner` reads
+ * (`POST /prisoner-search/prisoner-numbers`, `POST /attribute-search`): exactly the fields this
+ * decoder checks and the mapping reads, no more (a full Prisoner carries alerts, addresses, every
+ * conviction and ~100 fields: several times what is read, and parsing it is most of a call's cost).
+ * Built from the decoder's own declarations; tests/unit/datasources/prisoner-search-fields.test.ts
+ * holds it to what the decoder and the mapping read, so the two cannot drift.
+ */
+export const PRISONER_RESPONSE_FIELDS = ['prisonerNumber', 'bookingId', ...Object.keys(PRISONER_SCALARS), ...PRISONER_LISTS].join(',');
 
 /**
  * Checks of every prisoner-search field the mapping reads (docs/adr/0009): types as the spec declares
@@ -22,14 +46,7 @@ import type { PrisonerDto } from './routes.js';
 export function decodePrisoner(value: unknown, path: string, report: Report): PrisonerDto {
   const o = object(value, path);
   prisonNumber(o.prisonerNumber, `${path}.prisonerNumber`);
-  fields(o, path, {
-    pncNumber: 'string?', croNumber: 'string?', firstName: 'string?', middleNames: 'string?', lastName: 'string?',
-    dateOfBirth: 'date?', gender: 'string?', prisonId: 'string?', status: 'string?', ethnicity: 'string?',
-    nationality: 'string?', religion: 'string?', maritalStatus: 'string?', smoker: 'string?', inOutStatus: 'string?', prisonName: 'string?',
-    cellLocation: 'string?', receptionDate: 'date?', category: 'string?', csra: 'string?', youthOffender: 'boolean?',
-    heightCentimetres: 'number?', weightKilograms: 'number?', hairColour: 'string?', rightEyeColour: 'string?',
-    leftEyeColour: 'string?', facialHair: 'string?', shapeOfFace: 'string?', build: 'string?', shoeSize: 'number?',
-  });
+  fields(o, path, PRISONER_SCALARS);
   if (o.bookingId !== undefined && o.bookingId !== null) o.bookingId = bookingId(o.bookingId, `${path}.bookingId`);
   inRange(o, 'heightCentimetres', path, 30, 275);
   inRange(o, 'weightKilograms', path, 1, 400);

@@ -1,6 +1,6 @@
 import { emptyBatch, type KeyedBatch } from '../http/contract.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
-import { decodePrisonerBatch, decodePrisonerPage } from './decode.js';
+import { decodePrisonerBatch, decodePrisonerPage, PRISONER_RESPONSE_FIELDS } from './decode.js';
 
 /** DPS prisoner search (dps-prisoner-search.json): the DTO fields the gateway reads. */
 export interface PrisonerAliasDto {
@@ -77,19 +77,6 @@ export interface PrisonerDto {
 /** The spec caps `prisonerNumbers` at 1000 per request. */
 export const PRISONER_NUMBERS_MAX = 1000;
 
-/**
- * Only the fields the gateway maps (`responseFields`): a full prisoner record carries alerts,
- * addresses and every conviction, several times the size of what is read, and parsing it is the
- * largest part of a prisoner-search call's cost.
- */
-export const PRISONER_FIELDS = [
-  'prisonerNumber', 'pncNumber', 'pncNumberCanonicalLong', 'croNumber', 'bookingId', 'firstName', 'middleNames', 'lastName', 'dateOfBirth',
-  'gender', 'ethnicity', 'nationality', 'religion', 'maritalStatus', 'smoker', 'status', 'inOutStatus', 'prisonId', 'lastPrisonId', 'prisonName',
-  'cellLocation', 'receptionDate', 'category', 'csra', 'youthOffender', 'heightCentimetres', 'weightKilograms',
-  'hairColour', 'rightEyeColour', 'leftEyeColour', 'facialHair', 'shapeOfFace', 'build', 'shoeSize', 'tattoos', 'scars',
-  'marks', 'languages', 'personalCareNeeds', 'aliases', 'identifiers',
-].join(',');
-
 export const PRISONERS_BY_NUMBERS = 'POST /prisoner-search/prisoner-numbers';
 
 export function prisonerSearchRoutes(client: UpstreamCaller) {
@@ -100,7 +87,7 @@ export function prisonerSearchRoutes(client: UpstreamCaller) {
         route: PRISONERS_BY_NUMBERS,
         method: 'POST',
         path: '/prisoner-search/prisoner-numbers',
-        searchParams: { responseFields: PRISONER_FIELDS },
+        searchParams: { responseFields: PRISONER_RESPONSE_FIELDS },
         json: { prisonerNumbers },
         decode: decodePrisonerBatch,
       });
@@ -120,7 +107,7 @@ export function prisonerSearchRoutes(client: UpstreamCaller) {
         route: 'POST /attribute-search',
         method: 'POST',
         path: '/attribute-search',
-        searchParams: { responseFields: PRISONER_FIELDS },
+        searchParams: { responseFields: PRISONER_RESPONSE_FIELDS },
         json: { joinType: 'OR', queries, pagination: { page: 0, size: Math.max(10, oldNumbers.length * 2) } },
         decode: decodePrisonerPage,
       });

@@ -1,8 +1,8 @@
 import type { SearchCriteria } from '../../domain/search.js';
 import { nameCriterion, nameVariants, upstreamNamePattern } from '../../domain/search.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
-import { decodePrisonerPage } from './decode.js';
-import { PRISONER_FIELDS, type PrisonerDto } from './routes.js';
+import { decodePrisonerPage, PRISONER_RESPONSE_FIELDS } from './decode.js';
+import type { PrisonerDto } from './routes.js';
 
 type Matcher = Record<string, unknown>;
 interface Query {
@@ -63,7 +63,7 @@ export function prisonerSearchQueries(client: UpstreamCaller) {
           route: 'POST /attribute-search',
           method: 'POST',
           path: '/attribute-search',
-          searchParams: { page: 0, size: limit, responseFields: PRISONER_FIELDS },
+          searchParams: { page: 0, size: limit, responseFields: PRISONER_RESPONSE_FIELDS },
           json: { joinType: 'AND', queries: [attributeQuery(c, prisonIds, names)], pagination: { page: 0, size: limit } },
           decode: decodePrisonerPage,
         });

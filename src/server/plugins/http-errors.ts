@@ -17,7 +17,7 @@ const httpErrors: FastifyPluginAsync<HttpErrorsOptions> = async (app, { logger, 
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
-      logger.error({ err: error, requestId: String(request.id) }, 'unhandled error on a consumer listener');
+      logger.error({ err: error, requestId: String(request.id), traceId: request.telemetry?.trace.traceId }, 'unhandled error on a consumer listener');
       return reply.code(500).send(errorBody('INTERNAL_SERVER_ERROR', INTERNAL_ERROR_MESSAGE));
     }
     const message =

@@ -17,7 +17,7 @@ const rateLimit: FastifyPluginAsync<RateLimitOptions> = async (app, { limiter, r
   app.addHook('preHandler', async (request, reply) => {
     const consumer = request.consumer?.name;
     if (!consumer) return;
-    const decision = await limiter.check(consumer, rateFor(consumer));
+    const decision = await limiter.check(consumer, rateFor(consumer), request.telemetry?.scope);
     if (decision.allowed) return;
     if (request.telemetry) request.telemetry.refusal = 'rate_limited';
     const message =

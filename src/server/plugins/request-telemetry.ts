@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Metrics } from '../../observability/metrics.js';
-import { runWithLogContext } from '../../observability/log-context.js';
-import { traceFrom, traceparentOf } from '../../observability/trace.js';
+import { requestTrace, traceparentOf } from '../../observability/trace.js';
 
 export interface RequestTelemetryOptions {
   metrics: Metrics;
@@ -21,7 +20,8 @@ const requestTelemetry: FastifyPluginAsync<RequestTelemetryOptions> = async (app
   app.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', String(request.id));
     const startedAt = Date.now();
-    const trace = traceFrom(request.headers.traceparent);
+    // The same trace as the request's logger names (made from the same raw request).
+    const trace = requestTrace(request.raw);
     const controller = new AbortController();
     const deadline = startedAt + deadlineMs;
     const timer = setTimeout(() => controller.abort(new Error('deadline passed')), deadlineMs);
@@ -39,6 +39,7 @@ const requestTelemetry: FastifyPluginAsync<RequestTelemetryOptions> = async (app
       trace,
       scope: {
         requestId: String(request.id),
+        traceId: trace.traceId,
         signal: controller.signal,
         deadline,
         traceparent: traceparentOf(trace),
@@ -55,11 +56,6 @@ const requestTelemetry: FastifyPluginAsync<RequestTelemetryOptions> = async (app
       finish: () => clearTimeout(timer),
     };
   });
-
-  // Every later hook, the handler and all they start run with the request's ids in the log context.
-  app.addHook('onRequest', (request, _reply, done) =>
-    runWithLogContext({ requestId: String(request.id), traceId: request.telemetry?.trace.traceId }, done),
-  );
 
   app.addHook('onResponse', async (request, reply) => logAccess(request, reply, false));
 };
@@ -87,13 +83,11 @@ function accessLog(metrics: Metrics) {
     const trusted = t?.document?.trusted === true;
     const documentId = t?.document?.id ?? (t?.operationHash ? `sha256:${t.operationHash}` : null);
     const operation = trusted ? metrics.operationLabel(consumer, t?.operationName) : metrics.documentLabel(consumer, documentId);
-    metrics.requests.inc({ consumer, operation, outcome });
-    metrics.requestDuration.observe({ consumer, operation, outcome }, reply.elapsedTime / 1000);
+    metrics.observeRequest(consumer, operation, outcome, reply.elapsedTime / 1000);
+    // requestId and traceId: the request's logger names them (src/server/listener.ts).
     request.log.info(
       {
         event: 'access',
-        requestId: String(request.id),
-        traceId: t?.trace.traceId,
         consumer: request.consumer?.name ?? null,
         // The same bounded label as the metrics (name pattern, per-consumer cap): the raw value is
         // consumer-chosen text and is never logged as sent.

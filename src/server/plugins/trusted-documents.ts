@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import fp from 'fastify-plugin';
 import { DOCUMENT_ID_PATTERN, documentIdOf, type TrustedDocuments } from '../../auth/trusted-documents.js';
 import { errorBody, httpStatusOf, type ErrorCode } from '../../errors/contract.js';
+import { logContextOf } from '../../observability/log-context.js';
 import type { Logger } from '../../observability/logger.js';
 import type { Metrics } from '../../observability/metrics.js';
 
@@ -86,7 +87,7 @@ const trustedDocuments: FastifyPluginAsync<TrustedDocumentsOptions> = async (app
     const key = `${consumer.name} ${id}`;
     if (!loggedUnknown.has(key) && loggedUnknown.size < MAX_LOGGED_UNKNOWN) {
       loggedUnknown.add(key);
-      log.info({ event: 'untrusted-document', consumer: consumer.name, documentId: id, mode }, 'a document that is not one of the consumer\'s trusted documents was served (logged once per document)');
+      log.info({ ...logContextOf(request.telemetry?.scope), event: 'untrusted-document', consumer: consumer.name, documentId: id, mode }, 'a document that is not one of the consumer\'s trusted documents was served (logged once per document)');
     }
   });
 };
