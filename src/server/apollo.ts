@@ -30,10 +30,6 @@ export interface ApolloSecurity {
 }
 
 /**
- * Errors leave the gateway with a stable code and nothing else from inside: an error without a
- * public code becomes a generic INTERNAL_SERVER_ERROR (logged with its detail, never sent).
- */
-/**
  * The request each error was met in (set by `errorRequests`, which Apollo tells of a request's errors
  * before it formats them): formatError has no request context of its own.
  */
@@ -53,6 +49,10 @@ function errorRequests(): ApolloServerPlugin<GatewayContext> {
   };
 }
 
+/**
+ * Errors leave the gateway with a stable code and nothing else from inside: an error without a
+ * public code becomes a generic INTERNAL_SERVER_ERROR (logged with its detail, never sent).
+ */
 export function formatErrorFor(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
