@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { FULL_PROFILE } from '../../bench/lib.js';
 import { postGraphQL } from '../../local-stack/https.js';
 import { type UpstreamName } from '../../local-stack/simulators.js';
-import { callTable, requestsByRoute } from '../support/call-counts.js';
+import { callTable, lastNamesInPrison, requestsByRoute } from '../support/call-counts.js';
 import { useGatewayStack } from '../support/stack.js';
 
 
@@ -19,13 +19,7 @@ async function sharedLastName(n: number): Promise<string> {
   const token = await stack.sims.token();
   const post = async (url: string, body: unknown) =>
     (await (await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as any;
-  const sample = await post(`${stack.sims.urls.prisonerSearch}/attribute-search?page=0&size=30`, {
-    joinType: 'AND',
-    queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'status', condition: 'IS', searchTerm: 'ACTIVE IN' }] }],
-    pagination: { page: 0, size: 30 },
-  });
-  for (const name of new Set<string>(sample.content.map((p: { lastName: string }) => p.lastName))) {
-    if (!/^[A-Za-z]+$/.test(name)) continue;
+  for (const name of await lastNamesInPrison(stack.sims, 30)) {
     const prison = await post(`${stack.sims.urls.prisonerSearch}/attribute-search?page=0&size=1`, {
       joinType: 'AND',
       queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'lastName', condition: 'IS', searchTerm: name }] }],

@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { postGraphQL } from '../../local-stack/https.js';
+import { lastNamesInPrison } from '../support/call-counts.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const stack = useGatewayStack({ population: 5_000, timeoutMs: 60_000 });
@@ -83,13 +84,7 @@ async function matchesOf(name: string): Promise<Matches> {
 
 /** Last names of the population, each checked in turn until `wanted` holds. */
 async function findName(wanted: (m: Matches) => boolean): Promise<Matches> {
-  const sample = await post(`${stack.sims.urls.prisonerSearch}/attribute-search?page=0&size=200`, {
-    joinType: 'AND',
-    queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'status', condition: 'IS', searchTerm: 'ACTIVE IN' }] }],
-    pagination: { page: 0, size: 200 },
-  });
-  for (const name of new Set<string>(sample.content.map((p: { lastName: string }) => p.lastName))) {
-    if (!/^[A-Za-z]+$/.test(name)) continue;
+  for (const name of await lastNamesInPrison(stack.sims, 200)) {
     const m = await matchesOf(name);
     if (wanted(m)) return m;
   }

@@ -20,8 +20,8 @@ export function callTable(title: string, table: Record<number, Record<string, nu
   return `${lines.join('\n')}\n`;
 }
 
-/** `n` prison numbers of people in prison, read from the population itself (prisoner search's attribute search). */
-export async function prisonersInPrison(sims: { urls: { prisonerSearch: string }; token(): Promise<string> }, n: number): Promise<string[]> {
+/** The first `n` people in prison, read from the population itself (prisoner search's attribute search). */
+async function inPrison(sims: { urls: { prisonerSearch: string }; token(): Promise<string> }, n: number): Promise<Array<{ prisonerNumber: string; lastName: string }>> {
   const res = await fetch(`${sims.urls.prisonerSearch}/attribute-search?page=0&size=${n}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${await sims.token()}`, 'content-type': 'application/json' },
@@ -31,6 +31,15 @@ export async function prisonersInPrison(sims: { urls: { prisonerSearch: string }
       pagination: { page: 0, size: n },
     }),
   });
-  const body = (await res.json()) as { content: Array<{ prisonerNumber: string }> };
-  return body.content.map((p) => p.prisonerNumber);
+  return ((await res.json()) as { content: Array<{ prisonerNumber: string; lastName: string }> }).content;
+}
+
+/** `n` prison numbers of people in prison. */
+export async function prisonersInPrison(sims: { urls: { prisonerSearch: string }; token(): Promise<string> }, n: number): Promise<string[]> {
+  return (await inPrison(sims, n)).map((p) => p.prisonerNumber);
+}
+
+/** The distinct last names (letters only) of the first `n` people in prison: names a search will find. */
+export async function lastNamesInPrison(sims: { urls: { prisonerSearch: string }; token(): Promise<string> }, n: number): Promise<string[]> {
+  return [...new Set((await inPrison(sims, n)).map((p) => p.lastName))].filter((name) => /^[A-Za-z]+$/.test(name));
 }
