@@ -1,5 +1,6 @@
 import { CRN_PATTERN, PRISON_NUMBER_PATTERN } from '../../domain/identifiers.js';
 import { withOmitted } from '../../domain/omitted.js';
+import { calendarDate } from '../../domain/person.js';
 import type { ContractReason } from './errors.js';
 
 /**
@@ -75,12 +76,6 @@ export type FieldKind =
   | 'object?'
   | 'array?';
 
-/** `YYYY-MM-DD` names a day of the calendar (Date.parse takes 2021-02-30 for 2 March). */
-function isCalendarDay(ymd: string): boolean {
-  const [y, m, d] = ymd.split('-').map(Number) as [number, number, number];
-  return m >= 1 && m <= 12 && d >= 1 && d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
-
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Checks the listed fields of an object (other fields are not looked at): throws at the first that does not fit. */
@@ -111,7 +106,8 @@ export function fields(obj: Record<string, unknown>, path: string, spec: Record<
       case 'date':
         ok = typeof value === 'string';
         if (ok && !ISO_DATE.test(value as string)) valueError(`${path}.${name}`, 'not an ISO date');
-        if (ok && !isCalendarDay((value as string).slice(0, 10))) valueError(`${path}.${name}`, 'not a calendar date');
+        // A day of the calendar (Date.parse takes 2021-02-30 for 2 March), read without a Date.
+        if (ok && calendarDate((value as string).slice(0, 10)) === null) valueError(`${path}.${name}`, 'not a calendar date');
         break;
       case 'string[]':
         ok = Array.isArray(value) && value.every((v) => typeof v === 'string' || v === null);
