@@ -19,6 +19,18 @@ import type { SearchDisclosure, SubjectDisclosure } from './record.js';
 
 const PERSON_TYPE = 'Person';
 
+/** One selected schema field of an object type under a selection set, as the walk reads it. */
+interface FieldPlan {
+  key: string;
+  node: FieldNode;
+  coordinate: string;
+  named: GraphQLNamedType;
+  list: boolean;
+}
+
+/** Plans by selection set node and object type (see `planOf`); a document's nodes hold their fragments' too. */
+const PLANS = new WeakMap<SelectionSetNode, Map<GraphQLObjectType, FieldPlan[]>>();
+
 /**
  * What a response disclosed, per subject: walks the response data beside the operation's selections
  * (so each value is known by its schema coordinate), attributing every non-null value to the nearest
@@ -101,15 +113,33 @@ export function disclosureOf(
     return members.length === 1 ? members[0]! : null;
   };
 
+  /**
+   * What to read of an object of `type` under `set`: one entry per selected schema field (by response key),
+   * worked out once per selection set and type - not once per object of a list - and kept with the
+   * document's nodes (the same document, from the document cache, serves request after request).
+   */
+  const planOf = (set: SelectionSetNode, type: GraphQLObjectType): FieldPlan[] => {
+    let byType = PLANS.get(set);
+    if (!byType) PLANS.set(set, (byType = new Map()));
+    let plan = byType.get(type);
+    if (!plan) {
+      const fieldDefs = type.getFields();
+      plan = [];
+      for (const [key, node] of fieldsOf(set, type)) {
+        const name = node.name.value;
+        const def = fieldDefs[name];
+        if (name.startsWith('__') || !def) continue;
+        plan.push({ key, node, coordinate: `${type.name}.${name}`, named: getNamedType(def.type), list: isListType(getNullableType(def.type)) });
+      }
+      byType.set(type, plan);
+    }
+    return plan;
+  };
+
   type Subject = ReturnType<typeof subjectFor> | null;
   const walkObject = (value: Record<string, unknown>, type: GraphQLObjectType, set: SelectionSetNode, path: string, subject: Subject): void => {
-    const fieldDefs = type.getFields();
-    for (const [key, node] of fieldsOf(set, type)) {
-      const name = node.name.value;
-      if (name.startsWith('__') || !(key in value)) continue;
-      const def = fieldDefs[name];
-      if (!def) continue;
-      const coordinate = `${type.name}.${name}`;
+    for (const { key, node, coordinate, named, list } of planOf(set, type)) {
+      if (!(key in value)) continue;
       const v = value[key];
       const childPath = path === '' ? key : `${path}/${key}`;
       if (audit.redactedPaths.has(childPath)) {
@@ -118,7 +148,6 @@ export function disclosureOf(
       }
       if (v === null || v === undefined) continue;
       subject?.disclosed.add(coordinate);
-      const named = getNamedType(def.type);
       if (!node.selectionSet) continue;
       const visit = (item: unknown, itemPath: string) => {
         if (item === null || typeof item !== 'object') return;
@@ -131,7 +160,7 @@ export function disclosureOf(
         }
         walkObject(item as Record<string, unknown>, itemType, node.selectionSet!, itemPath, s);
       };
-      if (isListType(getNullableType(def.type)) && Array.isArray(v)) v.forEach((item, i) => visit(item, `${childPath}/${i}`));
+      if (list && Array.isArray(v)) v.forEach((item, i) => visit(item, `${childPath}/${i}`));
       else visit(v, childPath);
     }
   };
