@@ -63,11 +63,6 @@ export function visibilityByPrison(prison: { prisonId?: string | null; status?: 
   return probation === statuses.has('NONE') ? probation : undefined;
 }
 
-/** Whether a consumer with these filters could see a person with this prison record, whatever their probation half. */
-export function mayBeVisibleByPrison(prison: { prisonId?: string | null; status?: string | null }, filters: RowFilters): boolean {
-  return visibilityByPrison(prison, filters) !== false;
-}
-
 /**
  * Whether, under these filters, the probation half can decide that a person is not seen: a supervision
  * filter with one of PROBATION and NONE (a released person is seen or not by their supervision).

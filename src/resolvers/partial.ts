@@ -74,13 +74,15 @@ export function reportOmitted(ctx: ResolverContext, info: GraphQLResolveInfo, li
   reportOmittedEntries(ctx, info, omittedFrom(list), source);
 }
 
+/** A list from one source, with an error at its path when entries were left out of it (ADR 21). */
+export function withOmissionsReported<T>(ctx: ResolverContext, info: GraphQLResolveInfo, source: RecordSource, list: T[]): T[] {
+  reportOmitted(ctx, info, list, source);
+  return list;
+}
+
 /** A resolver of a list inside a record (`pick`), reporting the entries left out of it. */
 export function reportedList<P>(source: RecordSource, pick: (parent: P) => unknown[]) {
-  return (parent: P, _args: unknown, ctx: ResolverContext, info: GraphQLResolveInfo): unknown[] => {
-    const list = pick(parent);
-    reportOmitted(ctx, info, list, source);
-    return list;
-  };
+  return (parent: P, _args: unknown, ctx: ResolverContext, info: GraphQLResolveInfo): unknown[] => withOmissionsReported(ctx, info, source, pick(parent));
 }
 
 /**
