@@ -378,3 +378,33 @@ export async function idleCostRatio(): Promise<{ backToBackMs: number; spacedMs:
   const spacedMs = await perJob(60, 40);
   return { backToBackMs: Math.round(backToBackMs * 1000) / 1000, spacedMs: Math.round(spacedMs * 1000) / 1000, ratio: Math.round((spacedMs / backToBackMs) * 100) / 100 };
 }
+
+/**
+ * A last name with at least 50 prisoners (S2 must return 50 people) and no more than the search
+ * takes from either side (500): names come from the population itself.
+ */
+export async function commonLastName(sims: SimulatorHandle): Promise<string> {
+  const token = await sims.token();
+  const post = async (url: string, body: unknown) =>
+    (await (await fetch(url, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as {
+      totalElements?: number;
+      content?: Array<{ lastName?: string }>;
+    };
+  const prisonCount = (lastName: string) =>
+    post(`${sims.urls.prisonerSearch}/attribute-search?page=0&size=1`, {
+      joinType: 'AND',
+      queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'lastName', condition: 'IS', searchTerm: lastName }] }],
+      pagination: { page: 0, size: 1 },
+    }).then((r) => r.totalElements ?? 0);
+  const probationCount = (surname: string) => post(`${sims.urls.probationSearch}/search/people?page=0&size=1`, { surname }).then((r) => r.totalElements ?? 0);
+  const sample = await post(`${sims.urls.prisonerSearch}/attribute-search?page=0&size=40`, {
+    joinType: 'AND',
+    queries: [{ joinType: 'AND', matchers: [{ type: 'String', attribute: 'status', condition: 'IS', searchTerm: 'ACTIVE IN' }] }],
+    pagination: { page: 0, size: 40 },
+  });
+  for (const name of new Set((sample.content ?? []).map((p) => p.lastName).filter((n): n is string => !!n && /^[A-Za-z]+$/.test(n)))) {
+    const [prison, probation] = await Promise.all([prisonCount(name), probationCount(name)]);
+    if (prison >= 50 && prison <= 500 && probation <= 500) return name;
+  }
+  throw new Error('no last name with 50-500 prisoners in this population: use --population between 20000 and 100000');
+}

@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { wellKnownPeople } from '../local-stack/simulators.js';
-import { body, load, ROOT, S1, S2, S3, sample, startStack, stop, type LoadSpec } from './lib.js';
+import { body, commonLastName, load, ROOT, S1, S2, S3, sample, startStack, stop, type LoadSpec } from './lib.js';
 
 const argv = process.argv.slice(2);
 const value = (name: string, fallback: string) => {
@@ -94,7 +94,7 @@ async function main(): Promise<void> {
     const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
     const bodies: Record<string, string> = {
       S1: body(S1, { id: linked.crn }),
-      S2: body(S2, { c: { lastName: linked.lastName } }),
+      S2: body(S2, { c: { lastName: await commonLastName(stack.sims) } }),
       S3: body(S3, { id: linked.prisonNumber }),
     };
     const spec: LoadSpec = { url: stack.gatewayUrl, certs: stack.certs, consumer: 'bench-full', body: bodies[SCENARIO]!, connections: CONNECTIONS, seconds: SECONDS };
