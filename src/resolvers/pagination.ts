@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { badUserInput } from './errors.js';
 
 export const MAX_PAGE_SIZE = 100;
@@ -10,11 +10,25 @@ export interface Page<T> {
 }
 
 /**
- * Opaque offset cursors, bound to what was asked (a cursor from one search cannot page another):
- * base64url of `<offset>:<digest of the question>`.
+ * Opaque offset cursors, bound to what was asked (a cursor from one list cannot page another):
+ * base64url of `<offset>:<digest of the question>`. The question holds the person's prison number or
+ * CRN, which a consumer's policy may remove, so the digest is keyed (HMAC-SHA-256 under a server-side
+ * secret): an unkeyed hash of it could be matched offline against every possible prison number or CRN
+ * (issue 14; docs/adr/0005-consumer-security.md).
  */
+let cursorKey: Buffer = randomBytes(32);
+
+/**
+ * Sets the cursor key from the deployment's shared secret (IMAGE_LINK_KEY, the same on every replica, so a
+ * cursor made by one replica pages on another). A key of its own is derived from it, so that nothing made
+ * under one can be passed off as the other. Until called (unit tests), a random per-process key.
+ */
+export function useCursorKey(secret: Buffer): void {
+  cursorKey = createHmac('sha256', secret).update('person-graph cursor key v1').digest();
+}
+
 export function fingerprint(question: unknown): string {
-  return createHash('sha256').update(JSON.stringify(question)).digest('base64url').slice(0, 12);
+  return createHmac('sha256', cursorKey).update(JSON.stringify(question)).digest('base64url').slice(0, 12);
 }
 
 export function pageSize(first: number | null | undefined, field: string): number {

@@ -28,6 +28,7 @@ import { documentsDirFor, keepTrustedDocumentsCurrent, TrustedDocuments } from '
 import { shutDown } from './shutdown.js';
 import { bindTelemetry, scopeOf } from './telemetry.js';
 import { buildSchema } from './schema.js';
+import { useCursorKey } from '../resolvers/pagination.js';
 
 export interface RunningGateway {
   consumerUrl: string;
@@ -63,8 +64,10 @@ export async function startGateway(config: Config, logger: Logger): Promise<Runn
     onReload: (outcome) => ops.metrics.trustedDocumentReloads.inc({ outcome }),
   });
   const imageLinks = new ImageLinks(config.images.linkKey, config.images.linkTtlSeconds);
+  // Page cursors are keyed with a key derived from the same shared secret (src/resolvers/pagination.ts).
+  useCursorKey(config.images.linkKey);
   if (config.images.linkKeyGenerated && config.mode === 'production') {
-    logger.warn({ event: 'images-config' }, 'IMAGE_LINK_KEY is not set: photograph links work only on the replica that made them, until it restarts');
+    logger.warn({ event: 'images-config' }, 'IMAGE_LINK_KEY is not set: photograph links and page cursors work only on the replica that made them, until it restarts');
   }
 
   const serve: Serve = (app, listener) =>
