@@ -357,12 +357,16 @@ function redactionProblem(coordinate: string, action: RedactionAction, schema: G
 
 /**
  * Fields that carry the value of another: `Person.hmppsId` is the CRN when the person is known to
- * probation, else the prison number. A redaction of the id would be undone by the carrier if the
- * carrier were readable (issue 14: an identifier a consumer may not see never appears anywhere else).
+ * probation, else the prison number; `Licence.prisonNumber` is the prison number the licence was made
+ * under. A redaction of the id would be undone by the carrier if the carrier were readable (issue 14: an
+ * identifier a consumer may not see never appears anywhere else). tests/security/policy.test.ts finds
+ * every id-shaped field of the schema by its name and fails when one is neither an id here nor a carrier.
  */
-const CARRIERS: Record<string, string[]> = {
+export const CARRIERS: Readonly<Record<string, readonly string[]>> = {
   'Identifiers.crn': ['Person.hmppsId'],
-  'Identifiers.prisonNumber': ['Person.hmppsId'],
+  'Identifiers.prisonNumber': ['Person.hmppsId', 'Licence.prisonNumber'],
+  'Identifiers.pncNumber': [],
+  'Identifiers.croNumber': [],
 };
 
 /** Problems of a consumer whose redaction of an id a granted carrier field would undo. */

@@ -3,7 +3,8 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parse as yamlParse } from 'yaml';
 import { hashApiKey } from '../../src/auth/api-keys.js';
-import { buildPolicy, combineFilters, loadPolicy, parsePolicy, PolicyError } from '../../src/auth/policy.js';
+import { isInterfaceType, isObjectType } from 'graphql';
+import { buildPolicy, CARRIERS, combineFilters, loadPolicy, parsePolicy, PolicyError } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 
 const schema = buildSchema();
@@ -298,5 +299,56 @@ describe('an identifier a consumer may not see never comes back through another 
     // LAO-only for the id and always for hmppsId is stricter: fine. The other way round is not.
     expect(problemsOf({ roles: { r: { grants, redactions: [{ field: 'Identifiers.crn', action: 'remove', limitedAccessOnly: true }, { field: 'Person.hmppsId', action: 'mask' }] } }, consumers: { c: { roles: ['r'] } } })).toEqual([]);
     expect(problemsOf({ roles: { r: { grants, redactions: [{ field: 'Identifiers.crn', action: 'remove' }, { field: 'Person.hmppsId', action: 'mask', limitedAccessOnly: true }] } }, consumers: { c: { roles: ['r'] } } })).toHaveLength(1);
+  });
+
+  it('Licence.prisonNumber repeats the prison number: granted unredacted beside a removed prison number, refused', () => {
+    const licence = ['Query.person', 'Person.identifiers', 'Identifiers.*', 'Person.licences', 'Licence.*'];
+    const hidden = { field: 'Identifiers.prisonNumber', action: 'remove' };
+    expect(problemsOf({ roles: { r: { grants: licence, redactions: [hidden] } }, consumers: { c: { roles: ['r'] } } }))
+      .toEqual([expect.stringMatching(/consumer "c".*Licence\.prisonNumber.*Identifiers\.prisonNumber/)]);
+    expect(problemsOf({ roles: { r: { grants: licence, redactions: [hidden, { field: 'Licence.prisonNumber', action: 'remove' }] } }, consumers: { c: { roles: ['r'] } } })).toEqual([]);
+    expect(problemsOf({ roles: { r: { grants: licence.filter((g) => g !== 'Licence.*').concat('Licence.id'), redactions: [hidden] } }, consumers: { c: { roles: ['r'] } } })).toEqual([]);
+  });
+
+  /** Field names that hold (or may hold) one of the ids of Identifiers. */
+  const ID_SHAPED: Array<[RegExp, string[]]> = [
+    [/^hmppsId$/, ['crn', 'prisonNumber']],
+    [/(^c|C)rn$/, ['crn']],
+    [/(^p|P)risonNumber$|^(nomsNumber|nomsId|offenderNo|prisonerNumber)$/, ['prisonNumber']],
+    [/(^p|P)ncNumber$/, ['pncNumber']],
+    [/(^c|C)roNumber$/, ['croNumber']],
+  ];
+  /** Id-shaped fields that repeat no id of the person they are read on, and why. */
+  const NOT_CARRIERS: Record<string, string> = {
+    'Identifiers.mergedFromPrisonNumber': 'the older prison number the consumer itself asked by (null otherwise)',
+  };
+
+  it('every id-shaped field of the schema is an id or a carrier of it, so a new area cannot slip past the validator', () => {
+    const schema = buildSchema();
+    const missing: string[] = [];
+    let seen = 0;
+    for (const type of Object.values(schema.getTypeMap())) {
+      if ((!isObjectType(type) && !isInterfaceType(type)) || type.name.startsWith('__')) continue;
+      for (const field of Object.keys(type.getFields())) {
+        const coordinate = `${type.name}.${field}`;
+        const ids = ID_SHAPED.find(([pattern]) => pattern.test(field))?.[1];
+        if (!ids || coordinate in NOT_CARRIERS) continue;
+        seen++;
+        for (const id of ids) {
+          const key = `Identifiers.${id}`;
+          if (coordinate !== key && !(CARRIERS[key] ?? []).includes(coordinate)) missing.push(`${coordinate} (carries ${key}?)`);
+        }
+      }
+    }
+    expect(missing).toEqual([]);
+    expect(seen).toBeGreaterThanOrEqual(6); // hmppsId, the four ids, Licence.prisonNumber
+    // Every carrier named exists (a renamed field would silently stop being checked).
+    for (const [id, carriers] of Object.entries(CARRIERS)) {
+      for (const c of [id, ...carriers]) {
+        const [typeName, fieldName] = c.split('.') as [string, string];
+        const type = schema.getType(typeName);
+        expect([c, type && (isObjectType(type) || isInterfaceType(type)) && fieldName in type.getFields()]).toEqual([c, true]);
+      }
+    }
   });
 });
