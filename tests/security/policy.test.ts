@@ -277,6 +277,41 @@ describe('reload when the file changes', () => {
       expect(lines.filter((l) => l.event === 'policy-widened')).toEqual([]);
     });
   });
+
+  it('warns too when a redaction is weakened, an API key is added or trusted documents are relaxed (and not the other way round)', async () => {
+    const { writeFileSync } = await import('node:fs');
+    const [k1, k2] = [hashApiKey('first-key-for-the-widening-test-0123456789'), hashApiKey('second-key-for-the-widening-test-0123456789')];
+    const strict =
+      'roles:\n  r:\n    grants: [Query.person, Person.firstName, Person.lastName, Person.identifiers, Identifiers.pncNumber]\n' +
+      '    redactions:\n      - {field: Person.lastName, action: remove}\n      - {field: Identifiers.pncNumber, action: mask}\n' +
+      `consumers:\n  a:\n    roles: [r]\n    trustedDocuments: enforce\n    apiKeys: ['${k1}']\n`;
+    const loose = strict
+      .replace('{field: Person.lastName, action: remove}', '{field: Person.lastName, action: mask}')
+      .replace('{field: Identifiers.pncNumber, action: mask}', '{field: Identifiers.pncNumber, action: mask, limitedAccessOnly: true}')
+      .replace('trustedDocuments: enforce', 'trustedDocuments: log-unknown')
+      .replace(`apiKeys: ['${k1}']`, `apiKeys: ['${k1}', '${k2}']`);
+    await withStore(strict, async ({ file, store, lines }) => {
+      writeFileSync(file, loose);
+      expect([store.reload('manual'), lines.filter((l) => l.outcome === 'rejected')]).toEqual([true, []]);
+      const warned = lines.filter((l) => l.event === 'policy-widened').map(({ consumer, change, what }) => ({ consumer, change, what }));
+      expect(warned).toEqual([
+        { consumer: 'a', change: 'redaction-weakened', what: ['Identifiers.pncNumber', 'Person.lastName'] },
+        { consumer: 'a', change: 'api-key-added', what: [expect.any(String)] },
+        { consumer: 'a', change: 'trusted-documents-relaxed', what: ['enforce -> log-unknown'] },
+      ]);
+      // The warning names the key by its label, never by its hash.
+      expect(JSON.stringify(warned)).not.toContain(k2.split(':')[2]!);
+      // Relaxing further (log-unknown -> off) warns again; tightening everything back warns about nothing.
+      lines.length = 0;
+      writeFileSync(file, loose.replace('trustedDocuments: log-unknown', 'trustedDocuments: off'));
+      expect(store.reload('manual')).toBe(true);
+      expect(lines.filter((l) => l.event === 'policy-widened')).toEqual([expect.objectContaining({ change: 'trusted-documents-relaxed', what: ['log-unknown -> off'] })]);
+      lines.length = 0;
+      writeFileSync(file, strict);
+      expect(store.reload('manual')).toBe(true);
+      expect(lines.filter((l) => l.event === 'policy-widened')).toEqual([]);
+    });
+  });
 });
 
 describe('an identifier a consumer may not see never comes back through another field (issue 14)', () => {
