@@ -145,7 +145,8 @@ export interface ProbationCase {
  * Whether an alert applies on `day` (a London calendar date): from its `activeFrom` (an alert
  * without one applies from when it was made) until the day before its `activeTo` (the alerts
  * API's own rule: active when the active-to date is absent or in the future). The upstream's
- * `isActive` is not used: it says what applied when the upstream last computed it.
+ * `isActive` is not used: it says what applied when the upstream last computed it, so an alert it still
+ * calls active after its `activeTo` is kept (src/datasources/alerts/decode.ts) and is not active here.
  */
 export function alertAppliesOn(alert: Pick<Alert, 'activeFrom' | 'activeTo'>, day: string): boolean {
   return (alert.activeFrom === null || alert.activeFrom <= day) && (alert.activeTo === null || alert.activeTo > day);

@@ -1,11 +1,13 @@
-import { array, fields, keyedBatch, object, ordered, prisonNumber, valueError, type KeyedBatch, type Report } from '../http/contract.js';
-import { londonDate } from '../../domain/time.js';
+import { array, fields, keyedBatch, object, ordered, prisonNumber, type KeyedBatch, type Report } from '../http/contract.js';
 import type { AlertDto } from './routes.js';
 
 /**
- * Checks of every alerts field the mapping reads (docs/adr/0010). An alert whose prison number, code,
- * state or dates do not fit (or contradict each other) is dropped and reported; the person's other
- * alerts stand, with an error at the list's path (ADR 21).
+ * Checks of every alerts field the mapping reads (docs/adr/0010). An alert whose prison number, code
+ * or dates do not fit (or whose `activeTo` is before its `activeFrom`) is dropped and reported; the
+ * person's other alerts stand, with an error at the list's path (ADR 21). The upstream's `isActive` is
+ * checked for its type only and not used: `Alert.active` is worked out from the dates (`alertAppliesOn`,
+ * src/domain/profile.ts), so an alert the upstream still calls active after its `activeTo` is kept, and
+ * is not active (issue 13 item 7).
  */
 export function decodeAlert(value: unknown, path: string): AlertDto {
   const o = object(value, path);
@@ -14,11 +16,6 @@ export function decodeAlert(value: unknown, path: string): AlertDto {
   fields(code, `${path}.alertCode`, { code: 'string', description: 'string?', alertTypeCode: 'string?', alertTypeDescription: 'string?' });
   fields(o, path, { description: 'string?', activeFrom: 'date?', activeTo: 'date?', isActive: 'boolean?', createdAt: 'date?' });
   ordered(o, 'activeFrom', 'activeTo', path);
-  // The alerts API works `isActive` out when asked (active-to absent or after today): an alert it
-  // calls active that ended before today (London) contradicts itself, and neither half is believed.
-  if (o.isActive === true && typeof o.activeTo === 'string' && o.activeTo.slice(0, 10) < londonDate(new Date())) {
-    valueError(`${path}.activeTo`, 'before today although isActive is true');
-  }
   return o as unknown as AlertDto;
 }
 

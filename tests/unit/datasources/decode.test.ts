@@ -5,6 +5,9 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { decodeAlertPage } from '../../../src/datasources/alerts/decode.js';
+import { toAlert } from '../../../src/datasources/alerts/mapping.js';
+import { alertAppliesOn } from '../../../src/domain/profile.js';
+import { londonDate } from '../../../src/domain/time.js';
 import { decodeSupervisions } from '../../../src/datasources/delius-integration/decode.js';
 import { toProbationCase } from '../../../src/datasources/delius-integration/mapping.js';
 import type { SupervisionResponseDto } from '../../../src/datasources/delius-integration/routes.js';
@@ -189,17 +192,31 @@ describe('Delius MAPPA detail: the bounds Delius itself gives (issue 12 item 3)'
   });
 });
 
-describe('alerts: an alert the upstream calls active although it ended is a contradiction (issue 12 item 3)', () => {
+describe('alerts: the dates decide whether an alert applies, not the upstream flag (issue 13 item 7, replacing issue 12 item 3)', () => {
   const alert = (over: Record<string, unknown>) => ({ prisonNumber: 'A1234BC', alertCode: { code: 'XA' }, activeFrom: '1900-01-01', ...over });
   const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
   const nextYear = `${new Date().getUTCFullYear() + 1}-06-01`;
 
-  it('isActive true with an activeTo in the past is left out and reported, the other alerts stand', () => {
+  it('isActive true with an activeTo in the past is kept, unreported (a stale flag), and does not apply today', () => {
     const { report, seen } = reporter();
     const page = decodeAlertPage({ content: [alert({ isActive: true, activeTo: '1902-03-04' }), alert({ isActive: true, activeTo: nextYear })] }, report);
-    expect(page.items.map((a) => a.activeTo)).toEqual([nextYear]);
+    expect(page.items.map((a) => a.activeTo)).toEqual(['1902-03-04', nextYear]);
+    expect(page.omitted.get('A1234BC') ?? 0).toBe(0);
+    expect(seen).toEqual([]);
+    expect(page.items.map((a) => alertAppliesOn(toAlert(a), londonDate(new Date())))).toEqual([false, true]);
+  });
+
+  it('isActive false with no activeTo (the other stale flag) is kept and applies today', () => {
+    const page = decodeAlertPage({ content: [alert({ isActive: false })] }, reporter().report);
+    expect(page.items.map((a) => alertAppliesOn(toAlert(a), londonDate(new Date())))).toEqual([true]);
+  });
+
+  it('an activeTo before the activeFrom is still a contradiction: left out and reported', () => {
+    const { report, seen } = reporter();
+    const page = decodeAlertPage({ content: [alert({ activeFrom: '2020-02-02', activeTo: '2020-01-01' })] }, report);
+    expect(page.items).toEqual([]);
     expect(page.omitted.get('A1234BC')).toBe(1);
-    expect(seen).toEqual([['value', expect.stringMatching(/activeTo.*isActive/)]]);
+    expect(seen).toHaveLength(1);
   });
 
   it.each([
