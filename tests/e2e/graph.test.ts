@@ -258,6 +258,43 @@ describe('searchPersons', () => {
     expect(hmppsIdsOf(result)).toEqual([p.crn]);
   });
 
+  // The schema's two limits (issue 13 item 8): each sentence of the searchPersons description has a test.
+  it('a probation-only person searched by name alone is matched as typed: without its accents not found, as recorded found', async () => {
+    const ascii = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/ł/g, 'l').replace(/ø/g, 'o');
+    const p = population.people.find((x) => x.kind === 'probation-only' && x.key === null && x.firstName !== ascii(x.firstName))!;
+    expect(p).toBeDefined();
+    const unaccented = await search({ firstName: ascii(p.firstName), lastName: ascii(p.lastName) }, ', first: 100');
+    noErrors(unaccented);
+    expect(hmppsIdsOf(unaccented)).not.toContain(p.crn);
+    const asRecorded = await search({ firstName: p.firstName, lastName: p.lastName }, ', first: 100');
+    noErrors(asRecorded);
+    expect(hmppsIdsOf(asRecorded)).toContain(p.crn);
+  });
+
+  it('a name whose pattern would match more than 500 prison records is looked for as typed (and its prefix is too broad)', async () => {
+    // `Núñez` becomes the pattern `?*?*?*?*?` (accentable letters left open): it matches most of the ~1,400
+    // prison records, so the gateway asks again for the name as typed (attribute-search twice).
+    const nunez = population.people.filter((x) => x.lastName === 'Núñez');
+    const inPrison = nunez.filter((x) => x.prisonNumber !== null);
+    expect(inPrison.length).toBeGreaterThan(3);
+    const attributeSearches = async (criteria: Record<string, unknown>) => {
+      await stack.sims.resetCounters();
+      const result = await search(criteria, ', first: 100');
+      noErrors(result);
+      return { result, calls: ((await stack.sims.counters()) as any).prisonerSearch?.['POST /attribute-search'] as number };
+    };
+    const rare = await attributeSearches({ lastName: 'Bjornsdottir' });
+    const { result: asRecorded, calls } = await attributeSearches({ lastName: 'Núñez' });
+    expect(calls).toBe(rare.calls + 1);
+    expect(new Set(hmppsIdsOf(asRecorded))).toEqual(new Set(nunez.map((x) => x.crn ?? x.prisonNumber)));
+    // As typed: the accents not typed are not ignored here, unlike for a rarer name (`Bjornsdottir` above).
+    const unaccented = await search({ lastName: 'Nunez' }, ', first: 100');
+    noErrors(unaccented);
+    expect(hmppsIdsOf(unaccented).filter((id) => inPrison.some((x) => x.crn === id || x.prisonNumber === id))).toEqual([]);
+    const prefix = await search({ lastName: 'Nú*' });
+    expect(prefix.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+
   it('takes a PNC number in either form', async () => {
     const w = person('prison-only');
     const long = w.pncNumber!;
