@@ -279,8 +279,36 @@ describe(`reconciliation: every field of every person (population ${POPULATION})
       tally.set(field, t);
     };
 
+    // The cases the population must exercise (issue 13), counted in the reference reading: a case the data
+    // no longer holds would pass this test without having been checked.
+    const coverage: Record<string, number> = {
+      'addresses with a flat': 0,
+      'addresses with a building name': 0,
+      'addresses with a locality': 0,
+      'people with prison sentences on more than one booking': 0,
+      'released people': 0,
+      'alerts that expired in the past': 0,
+    };
+    const cover = (what: string, n: number) => (coverage[what] = coverage[what]! + n);
+
     for (const id of ids) {
-      const ref = referenceProfile(raw.get(id)!, today);
+      const source = raw.get(id)!;
+      const ref = referenceProfile(source, today);
+      if (source.askedByMergedNumber === null) {
+        const addresses = (ref.fields.addresses as Json[] | null) ?? [];
+        cover('addresses with a flat', addresses.filter((a) => a.flat !== null).length);
+        cover('addresses with a building name', addresses.filter((a) => a.buildingName !== null).length);
+        cover('addresses with a locality', addresses.filter((a) => a.locality !== null).length);
+        const latest = source.sentenceSummary?.latestPrisonTerm;
+        const latestSentenced = (latest?.courtSentences ?? []).some((c: Json) => (c.sentences ?? []).length > 0) ? 1 : 0;
+        const earlierSentenced = [...source.sentencesAndOffences].filter(
+          ([bookingId, answer]) => bookingId !== latest?.bookingId && answer !== null && (Array.isArray(answer) ? answer.length > 0 : true),
+        ).length;
+        cover('people with prison sentences on more than one booking', latestSentenced + earlierSentenced > 1 ? 1 : 0);
+        cover('released people', source.prisoner?.prisonId === 'OUT' ? 1 : 0);
+        const alerts = (ref.fields['alerts.nodes'] as Json[] | null) ?? [];
+        cover('alerts that expired in the past', alerts.filter((a) => a.activeTo !== null && a.activeTo <= today).length);
+      }
       const actual = answers.get(id);
       record('person', actual !== null && actual !== undefined, id, () => 'not returned');
       if (!actual) continue;
@@ -307,8 +335,10 @@ describe(`reconciliation: every field of every person (population ${POPULATION})
         `raw upstream answers in ${rawMs} ms, gateway answers in ${fetchedMs - rawMs} ms, ${Date.now() - started} ms in all`,
       ...rows.map(([field, t]) => `  ${field.padEnd(62)} ${String(t.checked).padStart(6)} checked ${String(t.mismatches).padStart(6)} wrong`),
       ...rows.filter(([, t]) => t.mismatches > 0).flatMap(([field, t]) => [`  ${field}:`, ...t.examples.map((e) => `    ${e}`)]),
+      `coverage (cases the reference data holds): ${Object.entries(coverage).map(([what, n]) => `${what} ${n}`).join('; ')}`,
     ].join('\n');
     console.log(report);
     expect(wrong).toBe(0);
+    expect(Object.entries(coverage).filter(([, n]) => n === 0)).toEqual([]);
   }, Math.max(240_000, POPULATION * 60));
 });
