@@ -25,6 +25,7 @@ import {
   isNonNullType,
   isObjectType,
   isUnionType,
+  type GraphQLError,
   type GraphQLField,
   type GraphQLNamedType,
   type GraphQLOutputType,
@@ -33,11 +34,12 @@ import {
 } from 'graphql';
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { rule, shield, type IRules } from 'graphql-shield';
-import { isLimitedAccess, isVisible, type RowFilters } from '../domain/visibility.js';
+import { isLimitedAccess, visibilityOf, type RowFilters } from '../domain/visibility.js';
 import type { PersonRef } from '../domain/person.js';
 import { MATCHED_HMPPS_IDS, MATCHED_OTHER_IDS } from '../domain/search.js';
 import { personNotFound } from '../errors/contract.js';
 import { logContextOf, type LogContext } from '../observability/log-context.js';
+import { identityUnavailable } from '../resolvers/errors.js';
 import type { Logger } from '../observability/logger.js';
 import type { AuditCollector } from './audit.js';
 import type { AuthContext } from './consumer.js';
@@ -240,9 +242,12 @@ function isPersonRef(v: unknown): v is PersonRef {
 }
 
 /**
- * Second line behind the resolvers' own row filtering: a person outside the consumer's filters is
- * reported exactly as a person who does not exist (`null` + NOT_FOUND) - or, where the schema does
- * not allow a null (`[Person!]!`), left out. A resolver that let one through is a bug and is logged.
+ * Second line behind the resolvers' own row filtering (src/resolvers/visibility.ts): a person outside
+ * the consumer's filters is reported exactly as a person who does not exist (`null` + NOT_FOUND) - or,
+ * where the schema does not allow a null (`[Person!]!`), left out. A person whose visibility cannot be
+ * told (`visibilityOf` is `null`: a half that decides it could not be asked) is withheld too, with that
+ * half's failure in its place, as the resolvers answer it. A resolver that let one through is a bug and
+ * is logged.
  */
 function personGuard(coordinate: string, type: GraphQLOutputType, options: AuthorisationOptions): After {
   const list = isListType(getNullableType(type));
@@ -250,14 +255,17 @@ function personGuard(coordinate: string, type: GraphQLOutputType, options: Autho
   const outOfScope = (ctx: SecurityContext) => {
     options.logger.error({ ...logContextOf(ctx), event: 'row-filter-bypass', coordinate, consumer: ctx.consumer.name }, 'a resolver returned a person outside the row filters; withheld');
   };
-  const admit = (person: unknown, ctx: SecurityContext, path: string): boolean => {
+  /** `true`, or the error that stands in the withheld person's place. */
+  const admit = (person: unknown, ctx: SecurityContext, path: string): true | GraphQLError => {
     if (!isPersonRef(person)) {
       options.logger.error({ ...logContextOf(ctx), event: 'row-filter-unknown-shape', coordinate }, 'a person field returned something that is not a person; withheld');
-      return false;
+      return personNotFound();
     }
-    if (!isVisible(person, ctx.rowFilters)) {
+    const visible = visibilityOf(person, ctx.rowFilters);
+    if (visible !== true) {
       outOfScope(ctx);
-      return false;
+      const failure = visible === null ? (person.prisonUnavailable ?? person.probationUnavailable) : null;
+      return failure ? (identityUnavailable(failure) as GraphQLError) : personNotFound();
     }
     ctx.security.audit.returned(person, path);
     if (ctx.security.limitedAccessByPath) ctx.security.limitedAccessByPath.set(path, isLimitedAccess(person));
@@ -269,7 +277,8 @@ function personGuard(coordinate: string, type: GraphQLOutputType, options: Autho
       // The path identifies the person in the response for the disclosure ledger (and for LAO redactions).
       const base = pathKey(info.path);
       if (!list) {
-        if (!admit(v, ctx, base)) throw personNotFound();
+        const admitted = admit(v, ctx, base);
+        if (admitted !== true) throw admitted;
         return v;
       }
       if (!Array.isArray(v)) return v;
@@ -277,21 +286,25 @@ function personGuard(coordinate: string, type: GraphQLOutputType, options: Autho
       v.forEach((item, index) => {
         const check = (p: unknown) => {
           if (p === null || p === undefined || p instanceof Error) return p;
-          return admit(p, ctx, `${base}/${index}`) ? p : DROP;
+          const admitted = admit(p, ctx, `${base}/${index}`);
+          return admitted === true ? p : new Withheld(admitted);
         };
         const checked = then(item, check);
-        if (checked === DROP) {
-          if (itemsNullable) out.push(personNotFound());
+        if (checked instanceof Withheld) {
+          if (itemsNullable) out.push(checked.error);
         } else if (isThenable(checked)) {
           // An item that is still a promise cannot be dropped from the list any more: it becomes an error.
-          out.push(Promise.resolve(checked).then((r) => (r === DROP ? personNotFound() : r)));
+          out.push(Promise.resolve(checked).then((r) => (r instanceof Withheld ? r.error : r)));
         } else out.push(checked);
       });
       return out;
     });
 }
 
-const DROP = Symbol('drop');
+/** A list item withheld by the person guard: dropped where the list may not hold a null, else its error. */
+class Withheld {
+  constructor(readonly error: GraphQLError) {}
+}
 
 export function pathKey(path: GraphQLResolveInfo['path'] | undefined): string {
   const keys: Array<string | number> = [];

@@ -5,9 +5,10 @@ import { preferredHmppsId, type PersonRef } from '../domain/person.js';
 import { compareSortKeys, criteriaProblem, joinLinked, MATCHED_HMPPS_IDS, MATCHED_OTHER_IDS, type SearchCriteria } from '../domain/search.js';
 import { isLimitedAccess, visibilityOf } from '../domain/visibility.js';
 import type { ResolverContext } from './context.js';
-import { badUserInput, identityUnavailable, notFound, toConsumerError } from './errors.js';
+import { badUserInput, identityUnavailable, toConsumerError } from './errors.js';
 import { fingerprint, pageSize, startOffset, cursorAt, type Page } from './pagination.js';
 import { reportOmittedEntries } from './partial.js';
+import { visibleOrNotFound } from './visibility.js';
 
 export const MAX_PERSONS = 100;
 /** Most matches taken from each of prison and probation search; a broader search must be narrowed. */
@@ -24,20 +25,6 @@ function idsOrRefuse(hmppsIds: readonly string[], field: string) {
     }
     return hmppsIdKey(id);
   });
-}
-
-/**
- * A person, or the error that stands in its place: unknown and out-of-scope look the same, and so do
- * they while an identity step is failing (the failure, never NOT_FOUND).
- */
-function visibleOrNotFound(person: PersonRef | null | Error, ctx: ResolverContext): PersonRef | GraphQLError {
-  if (person instanceof Error) return identityUnavailable(person) as GraphQLError;
-  if (!person) return notFound();
-  const visible = visibilityOf(person, ctx.rowFilters);
-  if (visible) return person;
-  // Not visible while a half could not be asked: said as it is said for an id nobody could look up.
-  const failure = person.prisonUnavailable ?? person.probationUnavailable;
-  return failure ? (identityUnavailable(failure) as GraphQLError) : notFound();
 }
 
 async function person(_root: unknown, args: { hmppsId: string }, ctx: ResolverContext, info: GraphQLResolveInfo): Promise<PersonRef> {

@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { AuditCollector } from '../../src/auth/audit.js';
 import { buildPolicy, MASK, type ConsumerGrant } from '../../src/auth/policy.js';
 import { applyAuthorisation, needsLimitedAccessTracking, preAuthorisedFor, schemaSecurityFacts, type SecurityContext } from '../../src/auth/shield.js';
+import { UpstreamError } from '../../src/datasources/index.js';
 
 const typeDefs = /* GraphQL */ `
   type Query {
@@ -63,10 +64,12 @@ const fake = (crn: string, prisonId: string, limited = false): FakePerson => ({
   details: { note: `note-of-${crn}`, codes: ['A', 'B'] },
 });
 
-const PEOPLE: Record<string, FakePerson> = {
+const PEOPLE: Record<string, FakePerson & { probationUnavailable?: Error }> = {
   X000001: fake('X000001', 'MDI'),
   X000002: fake('X000002', 'LEI'),
   X000003: fake('X000003', 'MDI', true),
+  // Released, and probation search failed: whether a supervision filter hides them cannot be told.
+  X000004: { ...fake('X000004', 'OUT'), prison: { prisonId: 'OUT', status: 'INACTIVE OUT' }, probation: null, probationUnavailable: new UpstreamError('probationSearch', '/search', 'unavailable', 503, 'test') },
 };
 
 const notFound = () => new GraphQLError('No person was found for this hmppsId.', { extensions: { code: 'NOT_FOUND' } });
@@ -76,7 +79,7 @@ const resolvers = {
   Query: {
     person: (_: unknown, { id }: { id: string }) => PEOPLE[id] ?? Promise.reject(notFound()),
     people: (_: unknown, { ids }: { ids: string[] }) => ids.map((id) => PEOPLE[id] ?? notFound()),
-    search: () => ({ nodes: Object.values(PEOPLE), total: 3 }),
+    search: () => ({ nodes: ['X000001', 'X000002', 'X000003'].map((id) => PEOPLE[id]!), total: 3 }),
   },
   Person: { hmppsId: (p: FakePerson) => p.crn, firstName: (p: FakePerson) => p.combined.firstName },
 };
@@ -155,6 +158,17 @@ describe('execution-time authorisation with the operation gate bypassed', () => 
     const search = await run('{ search { nodes { hmppsId } } }', grant);
     expect(search.data?.search).toEqual({ nodes: [{ hmppsId: 'X000001' }, { hmppsId: 'X000003' }] });
     expect(JSON.stringify(search)).not.toContain('X000002');
+  });
+
+  it('a person whose visibility cannot be told (the deciding half failed) is withheld with that failure, never shown or NOT_FOUND', async () => {
+    const grant = grantFor({ grants: ALL, filters: { supervisionStatuses: ['NONE'] } });
+    const single = await run('{ person(id: "X000004") { hmppsId firstName } }', grant);
+    expect(single.data).toEqual({ person: null });
+    expect(single.errors?.map((e) => [e.path, e.extensions])).toEqual([[['person'], { code: 'UPSTREAM_UNAVAILABLE', area: 'probation', retryable: true }]]);
+    const list = await run('{ people(ids: ["X000004"]) { hmppsId } }', grant);
+    expect(list.data?.people).toEqual([null]);
+    expect(list.errors?.map((e) => e.extensions?.code)).toEqual(['UPSTREAM_UNAVAILABLE']);
+    expect(JSON.stringify([single, list])).not.toContain('First-X000004');
   });
 
   it('redactions apply wherever the field appears: aliases, fragments, lists, nested types', async () => {

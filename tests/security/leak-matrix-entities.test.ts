@@ -64,7 +64,7 @@ const ENTITIES = `query E($r: [_Any!]!) { _entities(representations: $r) { ... o
 function answer(r: Response, field: 'person' | '_entities') {
   const data = r.body.data?.[field] as unknown;
   const value = field === '_entities' ? (data as unknown[] | undefined)?.[0] : data;
-  const errors = (r.body.errors ?? []).map(({ path: _p, locations: _l, ...rest }) => rest);
+  const errors = (r.body.errors ?? []).map((e) => { const { path: _p, locations: _l, ...rest } = e as Record<string, unknown> & { extensions?: Record<string, unknown> }; return rest; });
   return { status: r.status, value, errors };
 }
 
