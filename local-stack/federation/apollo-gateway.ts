@@ -2,8 +2,8 @@
  * Apollo's federation gateway from npm (`@apollo/gateway`, the Node.js router Apollo Router grew out of, with the
  * same query planner) serving a supergraph, for the tests: Person Graph behind a second, independent router.
  * Configured the way docs/federation.md tells platform teams to configure theirs: the router's OWN client
- * certificate for Person Graph (mTLS), and the consumer's verified identity headers and API key propagated to
- * Person Graph only; correlation headers to every subgraph. Runs in the calling process on loopback.
+ * certificate for Person Graph (mTLS), and the consumer's verified identity headers, API key, x-on-behalf-of and
+ * x-purpose propagated to Person Graph only; correlation headers to every subgraph. Runs in the calling process on loopback.
  */
 import { readFileSync } from 'node:fs';
 import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
@@ -12,7 +12,8 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { Agent, fetch as undiciFetch } from 'undici';
 import type { RouterHandle } from './router.js';
 
-const IDENTITY_HEADERS = ['subject-distinguished-name', 'cert-serial-number', 'cert-expiry-date', 'x-api-key'];
+/** To Person Graph only: identity, API key, and the consumer's declarations (on-behalf-of, purpose: its ledger records them, a policy may require them). */
+const IDENTITY_HEADERS = ['subject-distinguished-name', 'cert-serial-number', 'cert-expiry-date', 'x-api-key', 'x-on-behalf-of', 'x-purpose'];
 const CORRELATION_HEADERS = ['traceparent', 'x-request-id'];
 
 export interface ApolloGatewayOptions {

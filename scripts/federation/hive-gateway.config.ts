@@ -12,6 +12,8 @@
  *   cert-expiry-date) that the mTLS-terminating ingress in front of the router set from the consumer's
  *   certificate, and the consumer's x-api-key. Person Graph refuses a router request without them
  *   (401). Other subgraphs never see them (an API key is a credential).
+ * - Declarations: the consumer's x-on-behalf-of and x-purpose, to Person Graph only (its ledger records
+ *   them; a policy may require them).
  * - Correlation: traceparent and x-request-id go to every subgraph.
  *
  * Environment: PERSON_GRAPH_SUBGRAPH (subgraph name in the supergraph, default person-graph),
@@ -23,7 +25,13 @@ import { Agent } from 'node:https';
 import { defineConfig } from '@graphql-hive/gateway';
 
 const PERSON_GRAPH = process.env.PERSON_GRAPH_SUBGRAPH ?? 'person-graph';
-const IDENTITY_HEADERS = ['subject-distinguished-name', 'cert-serial-number', 'cert-expiry-date', 'x-api-key'];
+/**
+ * To Person Graph only: the consumer's verified identity and API key, and what the consumer declares
+ * about the request for the disclosure ledger and its policy (`x-on-behalf-of`, `x-purpose`:
+ * src/server/plugins/declarations.ts): a policy with `requestPurposes` or `onBehalfOf: require` refuses a
+ * request without them, so a router that dropped them would lock such a consumer out.
+ */
+const IDENTITY_HEADERS = ['subject-distinguished-name', 'cert-serial-number', 'cert-expiry-date', 'x-api-key', 'x-on-behalf-of', 'x-purpose'];
 const CORRELATION_HEADERS = ['traceparent', 'x-request-id'];
 
 function required(name: string): string {

@@ -7,9 +7,11 @@
  * mTLS-terminating ingress in front of it set it (scripts/federation/hive-gateway.config.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { hashApiKey } from '../../src/auth/api-keys.js';
 import { ensureDevCertificates, type KeyPair } from '../../scripts/certs.js';
 import { loadSchema } from '../../scripts/schema-lib.js';
 import { subgraphSdl } from '../../src/server/federation.js';
@@ -21,6 +23,26 @@ import { composeSupergraph, forwardedIdentity, startRouter, writeSupergraph, typ
 import { startApolloGateway } from '../../local-stack/federation/apollo-gateway.js';
 
 const ROUTER_CN = 'federation-router';
+/**
+ * A consumer served through the router whose policy requires what it declares about each request: a
+ * purpose from its list (`x-purpose`) and the user it is made for (`x-on-behalf-of`). Its names only.
+ */
+const DECLARING = 'court-listing-desk';
+const DECLARED_PURPOSE = 'court-listing';
+
+/** The sample policy plus DECLARING (the API keys of test consumers are `sampleApiKey(name)`). */
+function writePolicy(into: string): string {
+  const policy = parseYaml(readFileSync(join(REPO_ROOT, 'policy', 'sample.yaml'), 'utf8')) as { consumers: Record<string, unknown> };
+  policy.consumers[DECLARING] = {
+    roles: ['person-identity', 'through-router'],
+    requestPurposes: [DECLARED_PURPOSE],
+    onBehalfOf: 'require',
+    apiKeys: [hashApiKey(sampleApiKey(DECLARING))],
+  };
+  const file = join(into, 'policy.yaml');
+  writeFileSync(file, toYaml(policy));
+  return file;
+}
 const people = wellKnownPeople();
 const wk = (key: string) => people.people.find((p) => p.key === key)!;
 
@@ -39,11 +61,17 @@ let twenty: string[];
 type Body = { data?: Record<string, any> | null; errors?: Array<{ message: string; path?: unknown[]; extensions?: Record<string, unknown> }> };
 
 /** A request to the router as the consumer `name`: the identity headers an mTLS-terminating ingress sets, and its API key. */
-async function viaRouter(name: string | null, query: string, variables?: Record<string, unknown>, endpoint = `${router.url}/graphql`): Promise<{ status: number; body: Body }> {
+async function viaRouter(
+  name: string | null,
+  query: string,
+  variables?: Record<string, unknown>,
+  endpoint = `${router.url}/graphql`,
+  extraHeaders: Record<string, string> = {},
+): Promise<{ status: number; body: Body }> {
   const identity = name ? { ...forwardedIdentity(pki.clients[name]!.cert), 'x-api-key': sampleApiKey(name) } : {};
   const r = await fetch(endpoint, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json', ...identity },
+    headers: { 'content-type': 'application/json', accept: 'application/json', ...identity, ...extraHeaders },
     body: JSON.stringify({ query, variables }),
   });
   return { status: r.status, body: (await r.json()) as Body };
@@ -61,11 +89,11 @@ const counts: Record<string, Record<string, number>> = {};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'person-graph-federation-'));
-  pki = ensureDevCertificates(dir, ['prison-operator', 'police-force', 'probation-partner', ROUTER_CN]);
+  pki = ensureDevCertificates(dir, ['prison-operator', 'police-force', 'probation-partner', DECLARING, ROUTER_CN]);
   sims = await startSimulators({ population: 2000 });
   gateway = await startGatewayProcess({
     ...gatewayEnv(sims, { caFile: pki.ca.cert, serverKeyFile: pki.server.key, serverCertFile: pki.server.cert } as never),
-    POLICY_FILE: join(REPO_ROOT, 'policy', 'sample.yaml'),
+    POLICY_FILE: writePolicy(dir),
     TRUSTED_PROXY_CNS: ROUTER_CN,
   });
   const ca = readFileSync(pki.ca.cert, 'utf8');
@@ -162,8 +190,45 @@ async function expectMergedPerson(endpoint?: string): Promise<void> {
   });
 }
 
+/** Person Graph's disclosure-ledger records (the stdout audit sink, AUDIT_SINK's default) of `consumer` since log line `from`. */
+async function ledgerRecordsOf(consumer: string, from: number, atLeast: number): Promise<Array<Record<string, unknown>>> {
+  const read = () =>
+    gateway.logs
+      .slice(from)
+      .filter((l) => l.includes('"disclosure-ledger"'))
+      .map((l) => (JSON.parse(l) as { record: Record<string, unknown> }).record)
+      .filter((r) => r.consumer === consumer);
+  for (const until = Date.now() + 3000; read().length < atLeast && Date.now() < until; ) await new Promise((r) => setTimeout(r, 20));
+  return read();
+}
+
+/**
+ * A consumer whose policy requires a request purpose and an on-behalf-of gets its people through the
+ * router (which forwards both to Person Graph only), and Person Graph's ledger records the request as
+ * coming through the trusted proxy, with both; without them, Person Graph refuses (no person data).
+ */
+async function expectDeclarationsForwarded(endpoint?: string): Promise<void> {
+  const declarations = { 'x-purpose': DECLARED_PURPOSE, 'x-on-behalf-of': 'clerk-0042' };
+  const from = gateway.logs.length;
+  const r = await viaRouter(DECLARING, LISTED, { court: MIXED_COURT }, endpoint, declarations);
+  const listed = r.body.data!.hearingsListed as Array<{ defendant: { hmppsId: string; firstName: string | null } }>;
+  expect(listed[0]!.defendant).toMatchObject({ hmppsId: wk('linked').crn, firstName: wk('linked').firstName });
+  const [record] = await ledgerRecordsOf(DECLARING, from, 1);
+  expect(record).toMatchObject({ kind: 'disclosure', accessPath: 'trusted-proxy', onBehalfOf: 'clerk-0042', requestPurpose: DECLARED_PURPOSE });
+  expect((record!.subjects as Array<{ hmppsId: string }>).map((s) => s.hmppsId)).toContain(wk('linked').crn);
+
+  for (const missing of ['x-purpose', 'x-on-behalf-of']) {
+    const partial = Object.fromEntries(Object.entries(declarations).filter(([k]) => k !== missing));
+    const refused = await viaRouter(DECLARING, LISTED, { court: MIXED_COURT }, endpoint, partial);
+    expect(JSON.stringify(refused.body.data ?? null)).not.toContain(wk('linked').firstName);
+    expect(JSON.stringify(refused.body.errors ?? [])).toContain(missing === 'x-purpose' ? 'PURPOSE_NOT_ALLOWED' : 'ON_BEHALF_OF_REQUIRED');
+  }
+}
+
 describe('Person Graph behind Hive Gateway (a real router from npm)', () => {
   it('a query spanning both subgraphs gets merged data: Person Graph’s person with the hearings subgraph’s nextHearing', () => expectMergedPerson());
+
+  it('a consumer whose policy requires a purpose and an on-behalf-of succeeds through the router; the ledger records trusted-proxy, both', () => expectDeclarationsForwarded());
 
   it('1 and 20 people from the hearings subgraph: ONE _entities request to Person Graph each, and the simulator calls of persons(hmppsIds) with the same ids', async () => {
     const one = await listedThroughRouter('police-force', ONE_COURT);
@@ -249,6 +314,8 @@ describe('Person Graph behind Apollo Gateway (@apollo/gateway from npm: Apollo\'
   const viaApollo = (name: string | null, query: string, variables?: Record<string, unknown>) => viaRouter(name, query, variables, apollo.url);
 
   it('a query spanning both subgraphs gets merged data', () => expectMergedPerson(apollo.url));
+
+  it('a consumer whose policy requires a purpose and an on-behalf-of succeeds through the gateway; the ledger records trusted-proxy, both', () => expectDeclarationsForwarded(apollo.url));
 
   it('20 people: ONE _entities request to Person Graph, costing the simulator calls of persons with the same ids', async () => {
     const many = await listedThroughRouter('police-force', TWENTY_COURT, apollo.url);
