@@ -34,12 +34,12 @@ import {
 } from 'graphql';
 import { applyMiddleware, type IMiddlewareFunction } from 'graphql-middleware';
 import { rule, shield, type IRules } from 'graphql-shield';
-import { isLimitedAccess, visibilityOf, type RowFilters } from '../domain/visibility.js';
+import { isLimitedAccess, type RowFilters } from '../domain/visibility.js';
 import type { PersonRef } from '../domain/person.js';
 import { MATCHED_HMPPS_IDS, MATCHED_OTHER_IDS } from '../domain/search.js';
 import { personNotFound } from '../errors/contract.js';
 import { logContextOf, type LogContext } from '../observability/log-context.js';
-import { identityUnavailable } from '../resolvers/errors.js';
+import { visibleOrNotFound } from '../resolvers/visibility.js';
 import type { Logger } from '../observability/logger.js';
 import type { AuditCollector } from './audit.js';
 import type { AuthContext } from './consumer.js';
@@ -242,12 +242,12 @@ function isPersonRef(v: unknown): v is PersonRef {
 }
 
 /**
- * Second line behind the resolvers' own row filtering (src/resolvers/visibility.ts): a person outside
- * the consumer's filters is reported exactly as a person who does not exist (`null` + NOT_FOUND) - or,
- * where the schema does not allow a null (`[Person!]!`), left out. A person whose visibility cannot be
- * told (`visibilityOf` is `null`: a half that decides it could not be asked) is withheld too, with that
- * half's failure in its place, as the resolvers answer it. A resolver that let one through is a bug and
- * is logged.
+ * Second line behind the resolvers' own row filtering, with the same decision (`visibleOrNotFound`,
+ * src/resolvers/visibility.ts): a person outside the consumer's filters is reported exactly as a person
+ * who does not exist (`null` + NOT_FOUND) - or, where the schema does not allow a null (`[Person!]!`),
+ * left out. A person whose visibility cannot be told (`visibilityOf` is `null`: a half that decides it
+ * could not be asked) is withheld too, with that half's failure in its place, as the resolvers answer
+ * it. A resolver that let one through is a bug and is logged.
  */
 function personGuard(coordinate: string, type: GraphQLOutputType, options: AuthorisationOptions): After {
   const list = isListType(getNullableType(type));
@@ -261,11 +261,11 @@ function personGuard(coordinate: string, type: GraphQLOutputType, options: Autho
       options.logger.error({ ...logContextOf(ctx), event: 'row-filter-unknown-shape', coordinate }, 'a person field returned something that is not a person; withheld');
       return personNotFound();
     }
-    const visible = visibilityOf(person, ctx.rowFilters);
-    if (visible !== true) {
+    // The resolvers' own decision (src/resolvers/visibility.ts): the person, or what stands in its place.
+    const decided = visibleOrNotFound(person, ctx);
+    if (decided !== person) {
       outOfScope(ctx);
-      const failure = visible === null ? (person.prisonUnavailable ?? person.probationUnavailable) : null;
-      return failure ? (identityUnavailable(failure) as GraphQLError) : personNotFound();
+      return decided as GraphQLError;
     }
     ctx.security.audit.returned(person, path);
     if (ctx.security.limitedAccessByPath) ctx.security.limitedAccessByPath.set(path, isLimitedAccess(person));
