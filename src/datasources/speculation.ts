@@ -30,7 +30,6 @@ export type Lookup =
   | 'criminogenicNeeds'
   | 'licenceSummaries'
   | 'movements'
-  | 'sentenceAdjustments'
   | 'adjudications'
   | 'diet'
   | 'nonAssociations'
@@ -57,7 +56,6 @@ export const SIDE_OF: Record<Lookup, Side> = {
   criminogenicNeeds: 'probation',
   licenceSummaries: 'probation',
   movements: 'prison',
-  sentenceAdjustments: 'prison',
   adjudications: 'prison',
   diet: 'prison',
   nonAssociations: 'prison',
@@ -94,9 +92,11 @@ const LOOKUPS_OF: Record<string, readonly Lookup[]> = {
   criminogenicNeeds: ['criminogenicNeeds'],
   licences: ['licenceSummaries'],
   // Prison life (src/resolvers/prison-life.ts, prison-welfare.ts, adjudications.ts), by prison number.
-  // Sentence adjustments start the bookings batch, then each booking's adjustments by its booking id.
+  // Sentence adjustments start the bookings batch only: each booking's adjustments are keyed by a booking id
+  // the batch's answer gives, so they wait for the person to be resolved and seen (started early, a person
+  // in another prison would cost a call per booking that an unknown number does not: the equal-work rule).
   movements: ['movements'],
-  sentenceAdjustments: ['sentenceAdjustments'],
+  sentenceAdjustments: ['prisonBookings'],
   adjudications: ['adjudications'],
   'healthAndDiet.dietRecorded': ['diet'],
   'healthAndDiet.foodAllergies': ['diet'],
