@@ -4,16 +4,20 @@
  * consumers not granted it, in every variant of the leak matrix, before any upstream is asked; the
  * consumer granted them (police-force, role public-protection) gets only the case-note types and
  * MAPPA categories its policy allows, no sensitive notes (and FORBIDDEN when it asks for them), and
- * masked free text for limited-access people only. The simulators are read directly (not through
- * src/) to know what the upstream holds.
+ * masked free text for limited-access people only; and a consumer with a supervision-status filter
+ * (people on probation only, added to the sample policy here) gets a person in prison exactly like an
+ * unknown id. The simulators are read directly (not through src/) to know what the upstream holds.
  */
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import { hashApiKey } from '../../src/auth/api-keys.js';
 import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { createSecurityCertificates, refusalFailures, upstreamCalls } from './support/harness.js';
+import { countersWhenQuiet, createSecurityCertificates, refusalFailures, resetCountersWhenQuiet, sampleApiKey, upstreamCalls } from './support/harness.js';
 import { useConsumerClients } from './support/consumer-clients.js';
 import { probesFor, VARIANTS } from './support/matrix.js';
 
@@ -30,13 +34,29 @@ const RECORD_TYPES = ['CaseNotePage', 'CaseNote', 'CaseNoteAmendment', 'ContactE
 const RECORD_FIELDS = ['Person.caseNotes', 'Person.contactEvents', 'Person.contactEvent', 'LimitedAccess.details'];
 const ALLOWED_TYPES = new Set(['CAB', 'NEG', 'POS', 'GEN', 'KA']);
 
+/** A consumer added to the sample policy: the public-protection role, for people on probation only. */
+const COMMUNITY_ONLY = 'community-only';
+
+/** The sample policy with COMMUNITY_ONLY added (the sample consumers as they are). */
+function writePolicy(dir: string): { file: string } {
+  const policy = parseYaml(readFileSync(POLICY_FILE, 'utf8')) as { consumers: Record<string, unknown> };
+  policy.consumers[COMMUNITY_ONLY] = {
+    roles: ['person-identity', 'public-protection'],
+    filters: { supervisionStatuses: ['PROBATION'] },
+    apiKeys: [hashApiKey(sampleApiKey(COMMUNITY_ONLY))],
+  };
+  const file = join(dir, 'policy.yaml');
+  writeFileSync(file, toYaml(policy));
+  return { file };
+}
+
 const stack = useGatewayStack({
-  certificates: createSecurityCertificates,
-  policy: () => ({ file: POLICY_FILE }),
+  certificates: () => createSecurityCertificates([COMMUNITY_ONLY]),
+  policy: writePolicy,
   // No background health check (a real token request) may fall inside the "no upstream request" windows.
   env: { AUDIT_HASH_KEY: 'a-test-audit-key-that-is-long-enough-0123', HEALTH_CHECK_INTERVAL_MS: '3600000' },
 });
-const as = useConsumerClients(stack, ['prison-operator', 'police-force', 'probation-partner']);
+const as = useConsumerClients(stack, ['prison-operator', 'police-force', 'probation-partner', COMMUNITY_ONLY]);
 const police = () => as('police-force');
 
 /** The raw upstream answer, read with a token of our own. */
@@ -149,5 +169,41 @@ describe('limited-access details', () => {
     expect(r.body.data?.person).toEqual({
       limitedAccess: { excluded: true, details: { exclusionMessage: raw.exclusionMessage, excludedFrom: raw.excludedFrom.map((u: { email: string }) => u.email) } },
     });
+  });
+});
+
+describe('the supervision-status filter applies to case notes, contact events and limited-access details', () => {
+  const q = `query R($id: ID!) { person(hmppsId: $id) { hmppsId caseNotes(first: 5) { totalCount nodes { id text } }
+    contactEvents(first: 5) { totalCount nodes { id notes } } limitedAccess { excluded restricted details { restrictionMessage } } } }`;
+  const areaCalls = (counters: Record<string, Record<string, number>>) => ({
+    caseNotes: counters.caseNotes ?? {},
+    delius: Object.fromEntries(Object.entries(counters.deliusIntegration ?? {}).filter(([route]) => route.includes('/contact') || route.includes('access-limitations'))),
+  });
+
+  it('a consumer seeing people on probation only gets the contact events of a person in the community', async () => {
+    const r = await as(COMMUNITY_ONLY).gql(q, { id: person('excluded').crn });
+    expect(r.body.errors).toBeUndefined();
+    expect((r.body.data?.person as { contactEvents: { totalCount: number } }).contactEvents.totalCount).toBe(25);
+  });
+
+  it('and a person in prison exactly like an unknown id, by CRN and by prison number, for the same case-record calls', async () => {
+    for (const by of ['crn', 'prisonNumber'] as const) {
+      await resetCountersWhenQuiet(stack.sims);
+      const nobody = await as(COMMUNITY_ONLY).gql(q, { id: people.unknown[by] });
+      const nobodyCalls = areaCalls(await countersWhenQuiet(stack.sims));
+      expect(nobody.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      // In prison and on probation; in prison with limited access.
+      for (const key of ['linked', 'restricted']) {
+        // The other consumer (no supervision filter) sees their case notes: the comparison below can fail.
+        const seen = await police().gql(q, { id: person(key)[by] });
+        expect({ key, by, notes: ((seen.body.data?.person as { caseNotes: { totalCount: number } } | undefined)?.caseNotes.totalCount ?? 0) > 0 })
+          .toEqual({ key, by, notes: true });
+        await resetCountersWhenQuiet(stack.sims);
+        const outside = await as(COMMUNITY_ONLY).gql(q, { id: person(key)[by] });
+        const calls = areaCalls(await countersWhenQuiet(stack.sims));
+        expect({ key, by, raw: outside.raw }).toEqual({ key, by, raw: nobody.raw });
+        expect({ key, by, calls }).toEqual({ key, by, calls: nobodyCalls });
+      }
+    }
   });
 });

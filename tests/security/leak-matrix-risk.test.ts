@@ -3,22 +3,26 @@
  * upstream call) to a consumer not granted it, however it is reached (interface members included);
  * the policy decides per consumer whether risk scores come with their numbers or with bands only,
  * and masks free text (assessors' text, licence conditions) for limited-access people; and the row
- * filters apply to these fields (unlike the facade's risk routes): a person in another prison is not
- * found, so none of their risk data is either.
+ * filters apply to these fields (unlike the facade's risk routes): a person in another prison, or (for a
+ * consumer that sees people in prison only) a person on probation, is not found, so none of their risk
+ * data is either.
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getNamedType, isAbstractType, isObjectType, type GraphQLObjectType } from 'graphql';
 import { parse, stringify } from 'yaml';
+import { hashApiKey } from '../../src/auth/api-keys.js';
 import { MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { createSecurityCertificates, upstreamCalls } from './support/harness.js';
+import { countersWhenQuiet, createSecurityCertificates, resetCountersWhenQuiet, sampleApiKey, upstreamCalls } from './support/harness.js';
 import { useConsumerClients } from './support/consumer-clients.js';
 
 type Json = any;
+/** A consumer of this test's own policy whose supervision-status filter lets it see people in prison only. */
+const CUSTODY_ONLY = 'custody-only';
 const people = wellKnownPeople().people;
 const wk = (key: string) => people.find((p) => p.key === key)!;
 
@@ -38,6 +42,8 @@ function writePolicy(dir: string): { file: string } {
       'probation-partner': { roles: ['identity', 'public-protection-risk', 'risk-bands-only'], apiKeys: keys('probation-partner') },
       'prison-operator': { roles: ['identity', 'public-protection-risk'], filters: { prisons: ['MDI'] }, apiKeys: keys('prison-operator') },
       'schema-explorer': { roles: ['identity'], apiKeys: keys('schema-explorer') },
+      // A supervision-status filter: only people in prison.
+      [CUSTODY_ONLY]: { roles: ['identity', 'public-protection-risk'], filters: { supervisionStatuses: ['PRISONS'] }, apiKeys: [hashApiKey(sampleApiKey(CUSTODY_ONLY))] },
     },
   };
   const file = join(dir, 'risk-policy.yaml');
@@ -45,8 +51,8 @@ function writePolicy(dir: string): { file: string } {
   return { file };
 }
 
-const stack = useGatewayStack({ certificates: createSecurityCertificates, policy: writePolicy });
-const clientOf = useConsumerClients(stack, ['police-force', 'probation-partner', 'prison-operator', 'schema-explorer']);
+const stack = useGatewayStack({ certificates: () => createSecurityCertificates([CUSTODY_ONLY]), policy: writePolicy });
+const clientOf = useConsumerClients(stack, ['police-force', 'probation-partner', 'prison-operator', 'schema-explorer', CUSTODY_ONLY]);
 /** One consumer's client, with the body typed loosely for reading. */
 const as = (name: string) => ({
   gql: async (query: string, variables: Record<string, unknown>) =>
@@ -177,6 +183,36 @@ describe('row filters apply to the risk fields too', () => {
       expect(outside.raw).toBe(nobody.raw);
       expect(outside.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
       expect({ key, calls: outsideCalls }).toEqual({ key, calls: await riskCalls() });
+    }
+  });
+});
+
+describe('the supervision-status filter applies to the risk fields too', () => {
+  const q = `query R($id: ID!) { person(hmppsId: $id) { hmppsId riskScores { totalCount } riskOfSeriousHarm { overallLevel natureOfRisk }
+    riskManagementPlans { totalCount } criminogenicNeeds { assessedAt } licences { id status conditions { text } } } }`;
+  const areaCalls = (counters: Record<string, Record<string, number>>) => ({ arns: counters.arns ?? {}, cvl: counters.cvl ?? {} });
+
+  it('a consumer seeing people in prison only gets the risk data of a prisoner', async () => {
+    const r = await as(CUSTODY_ONLY).gql(q, { id: wk('linked').crn });
+    expect(r.body.errors).toBeUndefined();
+    expect(r.body.data.person.riskOfSeriousHarm.overallLevel).toBe('HIGH');
+    expect(r.body.data.person.riskScores.totalCount).toBeGreaterThan(0);
+  });
+
+  it('and a person on probation (in the community, on licence, limited access) exactly like an unknown id, for the same risk calls', async () => {
+    await resetCountersWhenQuiet(stack.sims);
+    const nobody = await as(CUSTODY_ONLY).gql(q, { id: wellKnownPeople().unknown.crn });
+    const nobodyCalls = areaCalls(await countersWhenQuiet(stack.sims));
+    expect(nobody.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    for (const key of ['probation-only', 'released', 'excluded']) {
+      // Each has risk data another consumer sees (the comparison below can fail).
+      const seen = await as('police-force').gql(q, { id: wk(key).crn });
+      expect({ key, found: seen.body.data?.person?.hmppsId }).toEqual({ key, found: wk(key).crn });
+      await resetCountersWhenQuiet(stack.sims);
+      const outside = await as(CUSTODY_ONLY).gql(q, { id: wk(key).crn });
+      const calls = areaCalls(await countersWhenQuiet(stack.sims));
+      expect({ key, raw: outside.raw }).toEqual({ key, raw: nobody.raw });
+      expect({ key, calls }).toEqual({ key, calls: nobodyCalls });
     }
   });
 });

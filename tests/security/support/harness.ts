@@ -80,12 +80,18 @@ function datedClientCert(dir: string, ca: KeyPair, commonName: string, startDate
 
 const stamp = (d: Date) => d.toISOString().replace(/[-:T]/g, '').slice(0, 14) + 'Z';
 
-export function createSecurityCertificates(): SecurityCertificates {
+/**
+ * The security tests' certificates: one per sample consumer (with its sample API key), the trusted proxy's,
+ * an unknown consumer's, and one per `extra` consumer a test's own policy names (with the API key
+ * `sampleApiKey(name)`, whose hash the test puts in its policy).
+ */
+export function createSecurityCertificates(extra: readonly string[] = []): SecurityCertificates {
   const dir = mkdtempSync(join(tmpdir(), 'person-graph-security-'));
-  const names = [...SAMPLE_CONSUMERS, 'api-gateway', 'unknown-consumer'];
+  const names = [...SAMPLE_CONSUMERS, 'api-gateway', 'unknown-consumer', ...extra];
   const dev = ensureDevCertificates(dir, names);
   const consumers: Record<string, Identity> = {};
-  for (const name of names) consumers[name] = identity(dev.clients[name]!, SAMPLE_CONSUMERS.includes(name as SampleConsumer) ? sampleApiKey(name) : undefined);
+  const keyed = (name: string) => SAMPLE_CONSUMERS.includes(name as SampleConsumer) || extra.includes(name);
+  for (const name of names) consumers[name] = identity(dev.clients[name]!, keyed(name) ? sampleApiKey(name) : undefined);
   const otherCa = createCa(join(dir, 'other'), 'other-ca', 'Some Other CA');
   const now = new Date();
   mkdirSync(join(dir, 'revoked'), { recursive: true });
