@@ -33,7 +33,12 @@ export function policyReference(): string {
     const n = resolve(raw);
     const name = raw.$ref ? ` (${raw.$ref.replace('#/$defs/', '')})` : '';
     if (n.anyOf) return n.anyOf.map(typeOf).join(' or ');
-    if (n.enum) return `one of ${n.enum.map((e) => `\`${String(e)}\``).join(', ')}`;
+    if (n.enum) {
+      // A value allowed both as a number and as a string (YAML `1` or `"1"`) is listed once.
+      const values = [...new Set(n.enum.map(String))];
+      const both = values.length < n.enum.length ? ' (as a number or a string)' : '';
+      return `one of ${values.map((e) => `\`${e}\``).join(', ')}${both}`;
+    }
     if (n.type === 'array') return `list of ${n.items ? typeOf(n.items) : 'any'}`;
     const limits = [n.pattern ? `pattern \`${n.pattern}\`` : '', n.minimum !== undefined ? `>= ${n.minimum}` : '', n.maximum !== undefined ? `<= ${n.maximum}` : '']
       .filter(Boolean)

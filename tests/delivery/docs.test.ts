@@ -5,9 +5,10 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, parse, validate } from 'graphql';
+import { getNamedType, isAbstractType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, parse, validate, type GraphQLNamedType } from 'graphql';
 import { parse as parseYaml } from 'yaml';
 import { renderSchemaReference } from '../../scripts/docs-schema.js';
+import { UPSTREAM_URL_VARS } from '../../src/config/index.js';
 import { ERROR_CODES } from '../../src/errors/contract.js';
 import { loadSchema } from '../../scripts/schema-lib.js';
 import { MAX_PAGE_SIZE } from '../../src/resolvers/pagination.js';
@@ -78,6 +79,52 @@ describe('docs/runbook.md', () => {
     const names = new Set([...base.matchAll(/^\s+- ([A-Z][A-Z0-9_]+)=/gm), ...base.matchAll(/- name: ([A-Z][A-Z0-9_]+)$/gm)].map((m) => m[1] as string));
     expect(names.size).toBeGreaterThan(10);
     for (const name of names) expect([name, runbook.includes(`\`${name}\``)]).toEqual([name, true]);
+  });
+});
+
+describe('docs/runbook.md: every upstream', () => {
+  const runbook = read('docs/runbook.md');
+  /** A `## Title` section's text, up to the next `## ` heading. */
+  const section = (title: string) => runbook.split(/^## /m).find((s) => s.startsWith(`${title}\n`)) ?? '';
+  const variables = ['HMPPS_AUTH_URL', ...Object.values(UPSTREAM_URL_VARS)];
+
+  it('has a row in the dependency table for each upstream base URL the gateway reads (src/config)', () => {
+    const rows = section('Dependencies').split('\n').filter((l) => l.startsWith('|'));
+    expect(variables.filter((v) => !rows.some((row) => row.includes(`\`${v}\``)))).toEqual([]);
+  });
+
+  it('lists each of them among the Kubernetes settings of the Configuration section', () => {
+    const rows = section('Configuration').split('\n').filter((l) => l.startsWith('|'));
+    expect(variables.filter((v) => !rows.some((row) => row.includes(`\`${v}\``)))).toEqual([]);
+  });
+});
+
+describe('docs/policy-reference.md (npm run docs:policy)', () => {
+  const reference = read('docs/policy-reference.md');
+
+  it('names every Person field, and every type reached from Person, as a coordinate to grant', () => {
+    const seen = new Set<string>(['Person', 'PageInfo']);
+    const types: string[] = [];
+    const walk = (t: GraphQLNamedType): void => {
+      if (seen.has(t.name)) return;
+      seen.add(t.name);
+      if (isAbstractType(t)) return schema.getPossibleTypes(t).forEach(walk);
+      if (!isObjectType(t)) return;
+      types.push(t.name);
+      for (const f of Object.values(t.getFields())) walk(getNamedType(f.type));
+    };
+    const person = schema.getType('Person');
+    if (!isObjectType(person)) throw new Error('no Person type');
+    for (const f of Object.values(person.getFields())) walk(getNamedType(f.type));
+    expect(Object.keys(person.getFields()).filter((f) => !reference.includes(`Person.${f}`))).toEqual([]);
+    expect(types.filter((t) => !new RegExp(`\\b${t}\\.`).test(reference))).toEqual([]);
+  });
+
+  it('is linked from the consumer guide (Access policy) and from the runbook', () => {
+    const guide = read('docs/consumers.md');
+    const accessPolicy = guide.split(/^### /m).find((s) => s.startsWith('Access policy\n')) ?? '';
+    expect(accessPolicy).toContain('](policy-reference.md)');
+    expect(read('docs/runbook.md')).toContain('](policy-reference.md)');
   });
 });
 
