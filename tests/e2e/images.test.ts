@@ -2,14 +2,16 @@
  * Photographs behind short-lived links (issue 18 area 9, docs/adr/0018-image-urls.md), end to end:
  * the real gateway process over mutual TLS, the real simulators, the sample policy. A link from a
  * query gives the JPEG with its content type and cache headers, and a ledger record; every refusal -
- * a person outside the consumer's filters, a consumer not granted the images, another consumer's
+ * a person outside the consumer's filters, a consumer not granted the images or only their metadata (not
+ * `ImageMetadata.url`), another consumer's
  * link, an expired, forged or re-pointed link - is the same 404. An image over the size cap is never
  * passed on.
  */
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ImageLinks } from '../../src/auth/image-links.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
@@ -22,12 +24,29 @@ const LINK_KEY = 'a-test-image-link-key-that-is-long-enough-0123';
 const auditDir = mkdtempSync(join(tmpdir(), 'pg-images-'));
 const auditFile = join(auditDir, 'audit.jsonl');
 
+/**
+ * The sample policy, with `probation-partner` (not otherwise used here) made a consumer that may list a
+ * person's photographs but not have their links: `Person.images` and the metadata, no `ImageMetadata.url`,
+ * and no row filters.
+ */
+function writePolicy(dir: string): { file: string } {
+  const policy = parseYaml(readFileSync(join(REPO_ROOT, 'policy', 'sample.yaml'), 'utf8')) as Record<string, any>;
+  policy.roles['photographs-without-links'] = {
+    description: 'The metadata of a person\'s photographs, not their links.',
+    grants: ['Person.images', 'ImageMetadata.id', 'ImageMetadata.active', 'ImageMetadata.capturedAt'],
+  };
+  policy.consumers['probation-partner'] = { ...policy.consumers['probation-partner'], roles: ['person-identity', 'photographs-without-links'], filters: undefined };
+  const file = join(dir, 'policy.yaml');
+  writeFileSync(file, toYaml(policy));
+  return { file };
+}
+
 const stack = useGatewayStack({
   certificates: createSecurityCertificates,
-  policy: () => ({ file: join(REPO_ROOT, 'policy', 'sample.yaml') }),
+  policy: writePolicy,
   env: { IMAGE_LINK_KEY: LINK_KEY, AUDIT_SINK: `file:${auditFile}`, HEALTH_CHECK_INTERVAL_MS: '3600000' },
 });
-const as = useConsumerClients(stack, ['prison-operator', 'police-force']);
+const as = useConsumerClients(stack, ['prison-operator', 'police-force', 'probation-partner']);
 
 afterAll(() => rmSync(auditDir, { recursive: true, force: true }));
 
@@ -119,6 +138,24 @@ describe('a photograph link', () => {
     const asked = await as('police-force').gql(IMAGES, { id: linked.prisonNumber });
     expect(asked.status).toBe(403);
     expect(asked.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('refused: a consumer granted Person.images but not ImageMetadata.url gets 404 for a link sealed for it, and no bytes are asked for', async () => {
+    const linked = person('linked');
+    // It sees the person and their photographs (so the 404 below is the missing url grant, nothing else).
+    const listed = await as('probation-partner').gql('query I($id: ID!) { person(hmppsId: $id) { images { id active } } }', { id: linked.prisonNumber });
+    expect(listed.body.errors).toBeUndefined();
+    const images = (listed.body.data?.person as { images: Array<{ id: string }> }).images;
+    expect(images.length).toBeGreaterThan(0);
+    const refusedLinks = await as('probation-partner').gql(IMAGES, { id: linked.prisonNumber });
+    expect([refusedLinks.status, refusedLinks.body.errors?.[0]?.extensions?.coordinates]).toEqual([403, ['ImageMetadata.url', 'ImageMetadata.urlExpiresAt']]);
+    const { url } = new ImageLinks(Buffer.from(LINK_KEY), 300).linkFor('probation-partner', linked.prisonNumber!, images[0]!.id);
+    await stack.sims.resetCounters();
+    const r = await get(as('probation-partner'), url);
+    const nonsense = await get(as('probation-partner'), `/images/${images[0]!.id}?token=${'A'.repeat(60)}`);
+    expect(r.status).toBe(404);
+    expect(r.raw).toBe(nonsense.raw);
+    expect((await stack.sims.counters()).prisonApi?.['GET /api/images/{imageId}/data'] ?? 0).toBe(0);
   });
 
   it('refused: another consumer’s link is 404, byte for byte like an unknown one', async () => {
