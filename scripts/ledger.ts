@@ -1,26 +1,30 @@
 /**
- * The disclosure ledger's questions (issue 15, docs/adr/0013-disclosure-ledger.md), on the scripts' one
+ * The disclosure ledger's questions and its retention (issue 15, docs/adr/0013 and 0014), on the scripts' one
  * command-line convention (scripts/cli.ts). Usage: `npm run ledger -- --help`. The database is
  * LEDGER_DATABASE_URL (or --database). Output is text, or one JSON object a line with --json.
  */
 import pg from 'pg';
 import { ChainVerifier, subjectsOf, type DisclosureBody } from '../src/ledger/record.js';
 import { SELECT_ROWS, rowOf, type StoredRow } from '../src/ledger/store.js';
+import { ledgerConfig } from '../src/config/ledger.js';
 import { commandLine, usageFailure, type CommandLine } from './cli.js';
 
-const USAGE = `The disclosure ledger: who was told what about a person, what a consumer was told, and whether the chains
-are intact.
+const USAGE = `The disclosure ledger: who was told what about a person, what a consumer was told, whether the chains
+are intact, and deleting what is past its retention.
 
 usage:
   npm run ledger -- subject <hmppsId> [--from <time>] [--to <time>]   every record that disclosed anything about this person
                                                                       (by hmppsId, or a linked or merged number)
   npm run ledger -- consumer <name> --from <time> --to <time>         every record of what this consumer was told
   npm run ledger -- verify                                            check every chain (links, hashes, numbering)
+  npm run ledger -- prune [--dry-run]                                 delete every chain whose newest record is older than
+                                                                      LEDGER_RETENTION_DAYS (default 2557); whole chains only
 
 options:
   --from, --to <time>   ISO 8601 times (UTC when no offset is given)
   --database <url>      PostgreSQL URL (default: LEDGER_DATABASE_URL)
   --json                one JSON object a line
+  --dry-run             prune: count what would be deleted, delete nothing
   -h, --help            this text (touches nothing)
 
 exit codes: 0 done, 1 verify found a broken link or the database failed, 2 usage error`;
@@ -28,7 +32,7 @@ exit codes: 0 done, 1 verify found a broken link or the database failed, 2 usage
 const spec: CommandLine = {
   command: 'npm run ledger',
   usage: USAGE,
-  options: { from: { type: 'string' }, to: { type: 'string' }, database: { type: 'string' }, json: { type: 'boolean' } },
+  options: { from: { type: 'string' }, to: { type: 'string' }, database: { type: 'string' }, json: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
   maxPositionals: 2,
 };
 
@@ -47,10 +51,11 @@ async function main(): Promise<number> {
     return d;
   };
   let query: (db: pg.Client) => Promise<number>;
-  if (command === undefined) throw new UsageError('subject, consumer or verify?');
-  if (command === 'verify') {
+  if (command === undefined) throw new UsageError('subject, consumer, verify or prune?');
+  if (values['dry-run'] !== undefined && command !== 'prune') throw new UsageError('--dry-run is for prune');
+  if (command === 'verify' || command === 'prune') {
     if (target !== undefined) throw new UsageError(`unexpected argument: ${target}`);
-    query = verify;
+    query = command === 'verify' ? verify : (db) => prune(db, retentionDays(), values['dry-run'] === true);
   } else if (command === 'subject' || command === 'consumer') {
     if (!target) throw new UsageError(`${command} needs a ${command === 'subject' ? 'hmppsId' : 'consumer name'}`);
     const from = time('from', command === 'consumer');
@@ -71,6 +76,47 @@ async function main(): Promise<number> {
 }
 
 class UsageError extends Error {}
+
+/** LEDGER_RETENTION_DAYS, read and bounded as the gateway reads it (src/config/ledger.ts). */
+function retentionDays(): number {
+  const problems: string[] = [];
+  const { retentionDays: days } = ledgerConfig(process.env, problems);
+  const problem = problems.find((p) => p.includes('LEDGER_RETENTION_DAYS'));
+  if (problem) throw new UsageError(problem);
+  return days;
+}
+
+/**
+ * Retention (docs/adr/0014): whole chains only, once their newest record is older than the retention, so
+ * that every chain kept still verifies from its first record. A running replica's chain always has a
+ * recent record (an anchor at least every LEDGER_ANCHOR_INTERVAL_MS), so it is never pruned. One
+ * transaction; the summary says what was (or, with --dry-run, would be) deleted and the oldest record kept.
+ */
+async function prune(db: pg.Client, days: number, dryRun: boolean): Promise<number> {
+  const cutoff = new Date(Date.now() - days * 86_400_000);
+  await db.query('BEGIN');
+  try {
+    const expired = (
+      await db.query<{ chain: string; records: string }>(
+        'SELECT chain, count(*) AS records FROM ledger_records GROUP BY chain HAVING max(at) < $1 ORDER BY chain',
+        [cutoff],
+      )
+    ).rows;
+    const chains = expired.map((r) => r.chain);
+    const records = expired.reduce((n, r) => n + Number(r.records), 0);
+    if (!dryRun && chains.length > 0) await db.query('DELETE FROM ledger_records WHERE chain = ANY($1::text[])', [chains]);
+    const oldest = (await db.query<{ at: Date | null }>('SELECT min(at) AS at FROM ledger_records WHERE NOT (chain = ANY($1::text[]))', [chains])).rows[0]?.at ?? null;
+    await db.query(dryRun ? 'ROLLBACK' : 'COMMIT');
+    const what = `${chains.length} chain(s), ${records} record(s) whose newest record is before ${cutoff.toISOString()} (retention ${days} days)`;
+    console.log(dryRun ? `dry run: would prune ${what}` : `pruned ${what}`);
+    for (const r of expired) console.log(`  ${r.chain}: ${r.records} record(s)`);
+    console.log(`oldest record kept: ${oldest ? oldest.toISOString() : '(none)'}`);
+    return 0;
+  } catch (err) {
+    await db.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
 
 async function verify(db: pg.Client): Promise<number> {
   const chains = (await db.query<{ chain: string }>('SELECT DISTINCT chain FROM ledger_records ORDER BY chain')).rows.map((r) => r.chain);

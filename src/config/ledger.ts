@@ -21,7 +21,10 @@ export interface LedgerConfig {
   anchorIntervalMs: number;
   /** This replica's name in chain ids (`<replica>/<start time>`). */
   replica: string;
-  /** Days records are kept (the `ledger prune` command deletes older ones); see docs/adr/0014. */
+  /**
+   * Days records are kept: `npm run ledger -- prune` (scripts/ledger.ts) deletes every chain whose newest
+   * record is older; the gateway itself never deletes. See docs/adr/0014.
+   */
   retentionDays: number;
 }
 

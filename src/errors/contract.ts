@@ -97,6 +97,23 @@ export function errorBody(code: ErrorCode, message: string, extensions: ErrorExt
 }
 
 /**
+ * The contract codes an error response's body carries (`errors[].extensions.code`), for a body built
+ * elsewhere (Apollo's HTTP-level answers); [] when the text is not such a body.
+ */
+export function errorCodesOf(body: string): ErrorCode[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return [];
+  }
+  const errors = (parsed as { errors?: unknown } | null)?.errors;
+  if (!Array.isArray(errors)) return [];
+  const codes = errors.map((e) => (e as { extensions?: { code?: unknown } } | null)?.extensions?.code);
+  return [...new Set(codes.filter((c): c is ErrorCode => typeof c === 'string' && Object.hasOwn(ERROR_CODES, c)))];
+}
+
+/**
  * A GraphQL error with a contract code. `stopsOperation`: the error ends the whole operation before
  * execution, so the response carries the code's HTTP status (`extensions.http`, which Apollo reads
  * and removes from the body); errors at a path inside an executed operation leave the status at 200.

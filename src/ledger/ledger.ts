@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import pg from 'pg';
 import type { LedgerConfig } from '../config/ledger.js';
@@ -50,7 +50,7 @@ export class AuditSinkLedger implements Ledger {
 /**
  * PostgreSQL, off the request path: records are chained as they are made (in this process, one
  * chain per process start), queued in memory (bounded), and inserted in batches by a timer. When
- * an insert fails: `spool` appends the batch to a local file (fsync'd by appendFileSync's write) and
+ * an insert fails: `spool` appends the batch to a local file (written and fsync'd before it counts as spooled) and
  * replays the file once PostgreSQL answers again (inserts are idempotent per chain and seq);
  * `closed` keeps the batch queued and says it is not accepting, so the gateway refuses requests
  * until a write succeeds. No record is ever dropped: a full queue spools at once (in either mode).
@@ -62,6 +62,7 @@ export class PostgresLedger implements Ledger {
   private spooled = 0;
   private healthy = true;
   private timer: NodeJS.Timeout | null = null;
+  private anchorTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private sinceAnchor = 0;
   private lastAnchorAt = Date.now();
@@ -97,6 +98,14 @@ export class PostgresLedger implements Ledger {
     }
     this.timer = setInterval(() => void this.flush(), this.config.flushIntervalMs);
     this.timer.unref();
+    // Anchors on a timer too, not only when a record arrives: records made since the last anchor are anchored
+    // within LEDGER_ANCHOR_INTERVAL_MS even when no request follows them, and an idle replica still anchors
+    // once an hour (so a running replica's chain always has a recent record: `ledger prune` never takes it).
+    this.anchorTimer = setInterval(() => {
+      const since = Date.now() - this.lastAnchorAt;
+      if ((this.sinceAnchor > 0 && since >= this.config.anchorIntervalMs) || since >= IDLE_ANCHOR_MS) this.anchor();
+    }, Math.min(this.config.anchorIntervalMs, IDLE_ANCHOR_MS));
+    this.anchorTimer.unref();
   }
 
   record(body: DisclosureBody): void {
@@ -171,7 +180,14 @@ export class PostgresLedger implements Ledger {
 
   private spool(records: readonly ChainedRecord[]): void {
     mkdirSync(dirname(this.config.spoolFile), { recursive: true });
-    appendFileSync(this.config.spoolFile, records.map((r) => `${JSON.stringify(r)}\n`).join(''), { mode: 0o600 });
+    // On disk before it counts as spooled: written and fsync'd (appendFileSync alone leaves it in the page cache).
+    const fd = openSync(this.config.spoolFile, 'a', 0o600);
+    try {
+      writeSync(fd, records.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     this.spooled += records.length;
   }
 
@@ -195,6 +211,7 @@ export class PostgresLedger implements Ledger {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.anchorTimer) clearInterval(this.anchorTimer);
     await this.flush();
     if (this.queue.length > 0) this.spool(this.queue.splice(0));
     await this.pool.end().catch(() => undefined);
@@ -202,6 +219,8 @@ export class PostgresLedger implements Ledger {
 }
 
 const PROBE_INTERVAL_MS = 1000;
+/** An idle replica's chain still gets an anchor this often. */
+const IDLE_ANCHOR_MS = 3_600_000;
 
 function countLines(file: string): number {
   if (!existsSync(file)) return 0;

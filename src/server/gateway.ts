@@ -19,7 +19,7 @@ import { identityPlugin, type IdentityOptions } from './plugins/identity.js';
 import { imagesPlugin, type ImagesOptions } from './plugins/images.js';
 import { ImageLinks } from '../auth/image-links.js';
 import { rateLimitPlugin, type RateLimitOptions } from './plugins/rate-limit.js';
-import { accessPathOf, ledgerGatePlugin, recordRefusals } from './plugins/ledger.js';
+import { accessPathOf, ledgerGatePlugin, ledgerRefusalsPlugin, type LedgerRefusalsOptions } from './plugins/ledger.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
 import { requestTelemetryPlugin, type RequestTelemetryOptions } from './plugins/request-telemetry.js';
 import { trustedDocumentsPlugin, type TrustedDocumentsOptions } from './plugins/trusted-documents.js';
@@ -166,13 +166,12 @@ async function serveGraphql(
       request,
     );
   };
-  recordRefusals(app, ledger, listener.sandbox);
   registerRequestPipeline(app, {
     errors: { logger, maxRequestBytes: config.security.limits.maxRequestBytes },
     telemetry: { metrics: ops.metrics, deadlineMs: config.requestDeadlineMs },
     identity: { security, identify: listener.identify },
     rateLimit: { limiter: ops.limiter, rateFor: (consumer) => ops.rateOr(security.policy.consumer(consumer)?.rateLimit) },
-    ledger,
+    ledger: { ledger, developmentListener: listener.sandbox },
     documents: { documents, metrics: ops.metrics, logger, allowGetOperations: config.security.allowGetOperations },
     images: { links: imageLinks, dataSources, ledger, maxBytes: config.images.maxBytes, developmentListener: listener.sandbox },
     graphql: { apollo, contextFor, allowGetOperations: config.security.allowGetOperations },
@@ -191,7 +190,7 @@ function registerRequestPipeline(
     telemetry: RequestTelemetryOptions;
     identity: IdentityOptions;
     rateLimit: RateLimitOptions;
-    ledger: Ledger;
+    ledger: LedgerRefusalsOptions;
     documents: TrustedDocumentsOptions;
     images: ImagesOptions;
     graphql: GraphqlRouteOptions;
@@ -199,9 +198,10 @@ function registerRequestPipeline(
 ): void {
   app.register(httpErrorsPlugin, steps.errors); //              unreadable, too large or unknown path -> one error body
   app.register(requestTelemetryPlugin, steps.telemetry); //     X-Request-Id, trace, deadline, the access line
+  app.register(ledgerRefusalsPlugin, steps.ledger); //          a ledger record for every request refused on the way (with the refusing step's code)
   app.register(identityPlugin, steps.identity); //              who is calling, or refused (auth's answer)
   app.register(rateLimitPlugin, steps.rateLimit); //            the consumer's budget
-  app.register(ledgerGatePlugin, { ledger: steps.ledger }); //  refused while the ledger cannot record (LEDGER_ON_ERROR=closed)
+  app.register(ledgerGatePlugin, steps.ledger); //              refused while the ledger cannot record (LEDGER_ON_ERROR=closed)
   app.register(declarationsPlugin); //                          x-purpose and x-on-behalf-of, as the consumer's policy requires them
   app.register(trustedDocumentsPlugin, steps.documents); //     documentId -> text; unregistered documents per the consumer's mode, before parsing
   app.register(imagesPlugin, steps.images); //                  GET /images/{id}: a photograph behind a short-lived link (ADR 0018)

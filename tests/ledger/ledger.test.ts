@@ -13,10 +13,11 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import type { DisclosureBody } from '../../src/ledger/record.js';
+import { Chain, type DisclosureBody } from '../../src/ledger/record.js';
+import { insertRecords } from '../../src/ledger/store.js';
 import { createTestCertificates, type TestCertificates } from '../../local-stack/certs.js';
 import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../../local-stack/gateway.js';
-import { postGraphQL } from '../../local-stack/https.js';
+import { httpsExchange, postGraphQL } from '../../local-stack/https.js';
 import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../../local-stack/simulators.js';
 import { asConsumer, scrape, writeTestPolicy, type TestPolicy } from '../ops/support.js';
 import { startPostgres, type PostgresHandle } from './postgres.js';
@@ -25,6 +26,7 @@ const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const people = wellKnownPeople().people;
 const linked = people.find((p) => p.key === 'linked')!;
 const aliases = people.find((p) => p.key === 'aliases')!;
+const restricted = people.find((p) => p.key === 'restricted')!;
 
 let certs: TestCertificates;
 let sims: SimulatorHandle;
@@ -101,13 +103,16 @@ const cli = (...args: string[]) =>
 beforeAll(async () => {
   certs = createTestCertificates();
   dir = mkdtempSync(join(tmpdir(), 'pg-ledger-test-'));
-  policy = writeTestPolicy(dir, {}, { policeDev: ['Query._entities'] });
+  // dev-consumer (also the development listener's consumer) masks or removes a limited-access person's name and birth date.
+  policy = writeTestPolicy(dir, {}, { policeDev: ['Query._entities'] }, {}, {
+    devConsumer: ['{field: Person.firstName, action: mask, limitedAccessOnly: true}', '{field: Person.dateOfBirth, action: remove, limitedAccessOnly: true}'],
+  });
   [sims, db] = await Promise.all([startSimulators({ population: 500 }), startPostgres()]);
   client = new pg.Client({ connectionString: db.url });
   await client.connect();
   client.on('error', () => undefined);
   [spoolGw, closedGw] = await Promise.all([
-    start({ LEDGER_ON_ERROR: 'spool', LEDGER_SPOOL_FILE: join(dir, 'spool.jsonl'), LEDGER_REPLICA: 'spool' }),
+    start({ LEDGER_ON_ERROR: 'spool', LEDGER_SPOOL_FILE: join(dir, 'spool.jsonl'), LEDGER_REPLICA: 'spool', DEV_LISTENER: 'true', MAX_REQUEST_BYTES: '4096', LEDGER_ANCHOR_INTERVAL_MS: '1000' }),
     start({ LEDGER_ON_ERROR: 'closed', LEDGER_SPOOL_FILE: join(dir, 'closed.jsonl'), LEDGER_REPLICA: 'closed' }),
   ]);
 }, 120_000);
@@ -207,6 +212,79 @@ describe('disclosure ledger on PostgreSQL', () => {
     expect(await recordOf(String(deep.headers['x-request-id']))).toMatchObject({ kind: 'refusal', outcome: 'refused', consumer: 'police-dev', subjects: [] });
   });
 
+  it('records refusals made before GraphQL ran, with the refusing step\'s own code: a malformed or mismatched documentId, a body without a query, a body over the limit, an operation over GET', async () => {
+    const tls = { ca: certs.ca, ...certs.client.policeDev, apiKey: policy.apiKeys.policeDev };
+    const send = (body: string) => httpsExchange(`${spoolGw.consumerUrl}/graphql`, { tls, body });
+    const malformed = await send(JSON.stringify({ documentId: 'sha256:not-hex' }));
+    const mismatched = await send(JSON.stringify({ documentId: `sha256:${'0'.repeat(64)}`, query: '{ __typename }' }));
+    const noQuery = await send(JSON.stringify({ variables: {} }));
+    const tooLarge = await send(JSON.stringify({ query: `{ __typename }${' '.repeat(5000)}` }));
+    const overGet = await httpsExchange(`${spoolGw.consumerUrl}/graphql?query=${encodeURIComponent('{ __typename }')}`, { tls, method: 'GET' });
+    const expected: Array<[typeof malformed, number]> = [[malformed, 400], [mismatched, 400], [noQuery, 400], [tooLarge, 413], [overGet, 405]];
+    for (const [r, status] of expected) {
+      expect(r.status).toBe(status);
+      expect(r.body.errors?.[0]?.extensions?.code).toBe('BAD_REQUEST');
+    }
+    await drained(spoolGw);
+    for (const [r, status] of expected) {
+      expect(await recordOf(String(r.headers['x-request-id']))).toMatchObject({
+        kind: 'refusal',
+        outcome: 'refused',
+        consumer: 'police-dev',
+        accessPath: 'direct-mtls',
+        httpStatus: status,
+        errorCodes: ['BAD_REQUEST'],
+        subjects: [],
+        searches: [],
+      });
+    }
+  });
+
+  it('records the coordinates a redaction masked or removed as redacted, never as disclosed (a limited-access person); a person without limited access has none', async () => {
+    const ask = asConsumer(spoolGw.consumerUrl, certs, policy, 'devConsumer');
+    const fields = '__typename hmppsId firstName lastName dateOfBirth';
+    const limited = await ask(`{ person(hmppsId: "${restricted.crn ?? restricted.prisonNumber}") { ${fields} } }`);
+    const open = await ask(`{ person(hmppsId: "${linked.crn}") { ${fields} } }`);
+    expect(limited.status).toBe(200);
+    const shown = (limited.body.data as { person: Record<string, unknown> }).person;
+    expect(shown.firstName).toBe('**REDACTED**');
+    expect(shown.dateOfBirth).toBeNull();
+    await drained(spoolGw);
+    const record = await recordOf(String(limited.headers['x-request-id']));
+    expect(record!.subjects).toHaveLength(1);
+    const [subject] = record!.subjects;
+    expect(subject!.hmppsId).toBe(shown.hmppsId);
+    expect(subject!.redacted).toEqual(['Person.dateOfBirth', 'Person.firstName']);
+    expect(subject!.disclosed).toEqual(['Person.hmppsId', 'Person.lastName']);
+    const other = (await recordOf(String(open.headers['x-request-id'])))!.subjects[0]!;
+    expect(other.redacted).toEqual([]);
+    expect(other.disclosed).toEqual(['Person.dateOfBirth', 'Person.firstName', 'Person.hmppsId', 'Person.lastName']);
+  });
+
+  it('records the development listener\'s requests, served and refused, with access path development-listener', async () => {
+    const post = (body: unknown) =>
+      fetch(`${spoolGw.devUrl!}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const served = await post({ query: `{ person(hmppsId: "${linked.crn}") { __typename hmppsId } }` });
+    const refused = await post({ documentId: 'sha256:not-hex' });
+    expect(served.status).toBe(200);
+    expect(refused.status).toBe(400);
+    await drained(spoolGw);
+    expect(await recordOf(String(served.headers.get('x-request-id')))).toMatchObject({
+      kind: 'disclosure',
+      consumer: 'dev-consumer',
+      certificateSerial: null,
+      accessPath: 'development-listener',
+      subjects: [{ hmppsId: linked.crn, disclosed: ['Person.hmppsId'], redacted: [] }],
+    });
+    expect(await recordOf(String(refused.headers.get('x-request-id')))).toMatchObject({
+      kind: 'refusal',
+      consumer: 'dev-consumer',
+      accessPath: 'development-listener',
+      httpStatus: 400,
+      errorCodes: ['BAD_REQUEST'],
+    });
+  });
+
   it('verify passes, and reports the altered record after a row is changed in the database', async () => {
     await drained(spoolGw);
     const ok = await cli('verify');
@@ -228,6 +306,62 @@ describe('disclosure ledger on PostgreSQL', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^usage:$/m);
     expect(help.stdout).toContain('npm run ledger -- verify');
+  }, 60_000);
+
+  it('anchors on a timer: records followed by no request are anchored within LEDGER_ANCHOR_INTERVAL_MS', async () => {
+    const r = await asConsumer(spoolGw.consumerUrl, certs, policy, 'policeDev')(`{ person(hmppsId: "${linked.crn}") { __typename hmppsId } }`);
+    expect(r.status).toBe(200);
+    await drained(spoolGw);
+    const row = (await client.query<{ chain: string; seq: string }>("SELECT chain, seq FROM ledger_records WHERE body->>'requestId' = $1", [String(r.headers['x-request-id'])])).rows[0]!;
+    const deadline = Date.now() + 10_000;
+    let anchor: { seq: string; records: string } | undefined;
+    while (!anchor && Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 250));
+      anchor = (
+        await client.query<{ seq: string; records: string }>(
+          "SELECT seq, body->>'records' AS records FROM ledger_records WHERE chain = $1 AND kind = 'anchor' AND seq > $2 ORDER BY seq LIMIT 1",
+          [row.chain, row.seq],
+        )
+      ).rows[0];
+    }
+    expect(anchor).toBeDefined();
+    expect(Number(anchor!.records)).toBe(Number(anchor!.seq));
+  }, 30_000);
+
+  it('prune deletes whole chains whose newest record is older than the retention (dry run: counts only); the rest is kept and verifies', async () => {
+    await drained(spoolGw);
+    const days = 30;
+    const old = new Chain('retired/2020-01-01T00:00:00.000Z');
+    const at = (day: number) => new Date(Date.UTC(2020, 0, day)).toISOString();
+    const refusal = (day: number): DisclosureBody => ({
+      kind: 'refusal', at: at(day), requestId: `old-${day}`, consumer: 'police-dev', certificateSerial: null, accessPath: 'direct-mtls',
+      onBehalfOf: null, purpose: null, operationName: null, documentHash: null, outcome: 'refused', httpStatus: 401, errorCodes: ['UNAUTHENTICATED'], subjects: [], searches: [],
+    });
+    await insertRecords(client, [old.append(refusal(1)), old.append(refusal(2)), old.append({ kind: 'anchor', at: at(3), records: 3 })]);
+    const count = async (where = 'TRUE') => Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM ledger_records WHERE ${where}`)).rows[0]!.n);
+    const before = await count();
+    const kept = before - 3;
+    const oldestKept = (await client.query<{ at: Date }>("SELECT min(at) AS at FROM ledger_records WHERE chain <> $1", [old.id])).rows[0]!.at;
+    const prune = (...args: string[]) =>
+      promisify(execFile)(process.execPath, ['--import', 'tsx', join(repoRoot, 'scripts', 'ledger.ts'), 'prune', ...args], {
+        cwd: repoRoot,
+        env: { PATH: process.env.PATH ?? '', LEDGER_DATABASE_URL: db.url, LEDGER_RETENTION_DAYS: String(days) },
+      });
+
+    const dry = await prune('--dry-run');
+    expect(dry.stdout).toContain('dry run: would prune 1 chain(s), 3 record(s)');
+    expect(dry.stdout).toContain(`oldest record kept: ${oldestKept.toISOString()}`);
+    expect(await count()).toBe(before);
+
+    const done = await prune();
+    expect(done.stdout).toContain('pruned 1 chain(s), 3 record(s)');
+    expect(done.stdout).toContain(`oldest record kept: ${oldestKept.toISOString()}`);
+    expect(await count(`chain = '${old.id}'`)).toBe(0);
+    expect(await count()).toBe(kept);
+    expect(kept).toBeGreaterThan(0);
+    expect((await cli('verify')).code).toBe(0);
+    // Nothing else is old enough: a second run prunes nothing.
+    expect((await prune()).stdout).toContain('pruned 0 chain(s), 0 record(s)');
   }, 60_000);
 
   it('database stopped mid-run: spool mode loses nothing, closed mode refuses requests', async () => {

@@ -22,21 +22,25 @@ export interface TestPolicy {
 /**
  * A policy granting the whole schema to dev-consumer and police-dev, each with a fresh API key and
  * an optional rate limit; `extraGrants` adds coordinates no wildcard grants (e.g. `Query._entities`) to a consumer;
- * `filters` gives a consumer row filters (YAML flow mappings, e.g. `{ supervisionStatuses: [PRISONS] }`).
+ * `filters` gives a consumer row filters (YAML flow mappings, e.g. `{ supervisionStatuses: [PRISONS] }`);
+ * `redactions` gives a consumer redaction rules (YAML flow mappings, e.g. `{field: Person.firstName, action: mask}`).
  */
 export function writeTestPolicy(
   dir: string,
   rateLimits: Partial<Record<ConsumerKey, { perSecond: number; burst: number }>> = {},
   extraGrants: Partial<Record<ConsumerKey, string[]>> = {},
   filters: Partial<Record<ConsumerKey, string>> = {},
+  redactions: Partial<Record<ConsumerKey, string[]>> = {},
 ): TestPolicy {
   const apiKeys = { devConsumer: generateApiKey(), policeDev: generateApiKey() };
   const lines = ['roles:', '  everything:', "    grants: ['*']"];
   for (const [key, rows] of Object.entries(filters)) lines.push(`  filtered-${CN[key as ConsumerKey]}:`, "    grants: ['*']", `    filters: ${rows}`);
   for (const [key, grants] of Object.entries(extraGrants)) lines.push(`  extra-${CN[key as ConsumerKey]}:`, `    grants: ${JSON.stringify(grants)}`);
+  for (const [key, rules] of Object.entries(redactions)) lines.push(`  redacted-${CN[key as ConsumerKey]}:`, '    grants: []', '    redactions:', ...rules.map((r) => `      - ${r}`));
   lines.push('consumers:');
   for (const key of Object.keys(CN) as ConsumerKey[]) {
-    const roles = filters[key] ? `[filtered-${CN[key]}]` : extraGrants[key] ? `[everything, extra-${CN[key]}]` : '[everything]';
+    const base = filters[key] ? [`filtered-${CN[key]}`] : extraGrants[key] ? ['everything', `extra-${CN[key]}`] : ['everything'];
+    const roles = `[${[...base, ...(redactions[key] ? [`redacted-${CN[key]}`] : [])].join(', ')}]`;
     lines.push(`  ${CN[key]}:`, `    roles: ${roles}`, `    apiKeys: ["${hashApiKey(apiKeys[key])}"]`);
     const rate = rateLimits[key];
     if (rate) lines.push(`    rateLimit: { perSecond: ${rate.perSecond}, burst: ${rate.burst} }`);

@@ -1,6 +1,6 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { errorBody, INTERNAL_ERROR_MESSAGE } from '../../errors/contract.js';
+import { errorBody, INTERNAL_ERROR_MESSAGE, type ErrorCode } from '../../errors/contract.js';
 import type { Logger } from '../../observability/logger.js';
 
 export interface HttpErrorsOptions {
@@ -18,7 +18,7 @@ const httpErrors: FastifyPluginAsync<HttpErrorsOptions> = async (app, { logger, 
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
       logger.error({ err: error, requestId: String(request.id), traceId: request.telemetry?.trace.traceId }, 'unhandled error on a consumer listener');
-      return reply.code(500).send(errorBody('INTERNAL_SERVER_ERROR', INTERNAL_ERROR_MESSAGE));
+      return answer(request, reply, 500, 'INTERNAL_SERVER_ERROR', INTERNAL_ERROR_MESSAGE);
     }
     const message =
       status === 413
@@ -28,9 +28,15 @@ const httpErrors: FastifyPluginAsync<HttpErrorsOptions> = async (app, { logger, 
           : error.code?.startsWith('FST_ERR_CTP') || error instanceof SyntaxError
             ? 'The request body is not valid JSON.'
             : 'The request could not be read.';
-    return reply.code(status).send(errorBody('BAD_REQUEST', message));
+    return answer(request, reply, status, 'BAD_REQUEST', message);
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(404).send(errorBody('NOT_FOUND', 'Not found. GraphQL is served at /graphql.')));
+  app.setNotFoundHandler((request, reply) => answer(request, reply, 404, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.'));
 };
+
+/** The error answer, its code named on the request (the access line, the ledger's refusal record). */
+function answer(request: FastifyRequest, reply: FastifyReply, status: number, code: ErrorCode, message: string): FastifyReply {
+  if (request.telemetry) request.telemetry.errorCodes = [code];
+  return reply.code(status).send(errorBody(code, message));
+}
 
 export const httpErrorsPlugin = fp(httpErrors, { name: 'http-errors' });

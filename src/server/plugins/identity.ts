@@ -16,6 +16,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who is calling, set by the identity plugin before anything else reads the request. */
     consumer: Consumer | null;
+    /** How the caller was identified: its own certificate, or the trusted proxy's headers (the ledger's access path). */
+    identifiedVia: 'direct' | 'proxy' | null;
   }
 }
 
@@ -25,6 +27,7 @@ declare module 'fastify' {
  */
 const identity: FastifyPluginAsync<IdentityOptions> = async (app, { security, identify }) => {
   app.decorateRequest('consumer', null);
+  app.decorateRequest('identifiedVia', null);
   app.addHook('onRequest', async (request, reply) => {
     const result = identify(request);
     if (result.ok) {
@@ -33,6 +36,7 @@ const identity: FastifyPluginAsync<IdentityOptions> = async (app, { security, id
       return;
     }
     const refusal = security.refuse(result.refusal, request.log, request.ip);
+    if (request.telemetry) request.telemetry.errorCodes = refusal.body.errors.map((e) => e.extensions.code);
     return reply.code(refusal.status).headers(refusal.headers).send(refusal.body);
   });
 };

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { errorBody } from '../../errors/contract.js';
 import type { Ledger } from '../../ledger/ledger.js';
@@ -7,10 +7,8 @@ import { onBehalfOf } from './declarations.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Set once the disclosure ledger has this request's record (made in the Apollo audit plugin). */
+    /** Set once the disclosure ledger has this request's record (the Apollo audit plugin, the images route). */
     ledgerRecorded: boolean;
-    /** How the identity plugin identified the caller (for the ledger's access path). */
-    identifiedVia: 'direct' | 'proxy' | null;
   }
 }
 
@@ -35,40 +33,49 @@ export function requestLedgerFields(request: FastifyRequest, developmentListener
   };
 }
 
-/** Statuses of requests refused before GraphQL ran: identity (401, 403), rate limit (429), GET (405), ledger closed (503). */
-const REFUSED: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 405: 'BAD_REQUEST', 429: 'RATE_LIMITED', 503: 'SERVICE_UNAVAILABLE' };
-/** Refusals that name their own code: trusted documents (src/server/plugins/trusted-documents.ts) and the request's declarations (declarations.ts). */
-const NAMED_REFUSALS = new Set(['DOCUMENT_NOT_TRUSTED', 'PERSISTED_QUERY_NOT_FOUND', 'PURPOSE_NOT_ALLOWED', 'ON_BEHALF_OF_REQUIRED']);
+export interface LedgerRefusalsOptions {
+  ledger: Ledger;
+  developmentListener: boolean;
+}
 
-/** A ledger record for every request refused before GraphQL ran (Apollo's audit plugin records the others). */
-export function recordRefusals(app: FastifyInstance, ledger: Ledger, developmentListener: boolean): void {
-  if (!app.hasRequestDecorator('ledgerRecorded')) {
-    app.decorateRequest('ledgerRecorded', false);
-    app.decorateRequest('identifiedVia', null);
-  }
+/**
+ * One ledger record for every request answered with an error before GraphQL ran, or without it (identity,
+ * rate limit, the ledger gate, declarations, trusted documents, body limits, GET, unknown paths, Apollo's own
+ * HTTP-level 400s); Apollo's audit plugin and the images route record the others and set `ledgerRecorded`.
+ * The codes are the ones the refusing step put on the request's telemetry (`errorCodes`), or, where a step
+ * did not, the ones its error body carried (request-telemetry reads them): never inferred from the status.
+ * Registered right after request-telemetry, so that every later step's refusal is seen.
+ */
+const ledgerRefusals: FastifyPluginAsync<LedgerRefusalsOptions> = async (app, { ledger, developmentListener }) => {
+  app.decorateRequest('ledgerRecorded', false);
   app.addHook('onResponse', async (request, reply) => {
+    const status = reply.statusCode;
+    if (request.ledgerRecorded || status < 400) return;
     const t = request.telemetry;
-    const code = t?.errorCodes.find((c) => NAMED_REFUSALS.has(c)) ?? REFUSED[reply.statusCode];
-    if (request.ledgerRecorded || code === undefined) return;
+    const errorCodes = t?.errorCodes ?? [];
     ledger.record({
       kind: 'refusal',
       ...requestLedgerFields(request, developmentListener),
       operationName: null,
       documentHash: t?.document?.id ?? null,
       ...(t?.document ? { documentTrusted: t.document.trusted } : {}),
-      outcome: 'refused',
-      httpStatus: reply.statusCode,
-      errorCodes: [code],
+      // Refused: a caller's request not served (4xx), or the ledger gate's 503; anything else failed.
+      outcome: status < 500 || errorCodes.includes('SERVICE_UNAVAILABLE') ? 'refused' : 'error',
+      httpStatus: status,
+      errorCodes,
       subjects: [],
       searches: [],
     });
   });
-}
+};
+
+export const ledgerRefusalsPlugin = fp(ledgerRefusals, { name: 'ledger-refusals', dependencies: ['request-telemetry'] });
 
 /** LEDGER_ON_ERROR=closed: while the ledger cannot record, requests are refused (503) before GraphQL runs. */
 const ledgerGate: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger }) => {
   app.addHook('preHandler', async (request, reply) => {
     if (ledger.accepting()) return;
+    if (request.telemetry) request.telemetry.errorCodes = ['SERVICE_UNAVAILABLE'];
     return reply
       .code(503)
       .header('retry-after', '5')

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { errorCodesOf } from '../../errors/contract.js';
 import type { Metrics } from '../../observability/metrics.js';
 import { requestTrace, traceparentOf } from '../../observability/trace.js';
 
@@ -55,6 +56,14 @@ const requestTelemetry: FastifyPluginAsync<RequestTelemetryOptions> = async (app
       abort: (reason) => controller.abort(new Error(reason)),
       finish: () => clearTimeout(timer),
     };
+  });
+
+  // The codes of an error answer from a step that did not name them on the request (Apollo's HTTP-level
+  // 400s, for one), read from the body it sent, for the access line and the ledger's refusal record.
+  app.addHook('onSend', async (request, reply, payload) => {
+    const t = request.telemetry;
+    if (t && reply.statusCode >= 400 && t.errorCodes.length === 0 && typeof payload === 'string') t.errorCodes = errorCodesOf(payload);
+    return payload;
   });
 
   app.addHook('onResponse', async (request, reply) => logAccess(request, reply, false));
