@@ -106,4 +106,4 @@ const images: FastifyPluginAsync<ImagesOptions> = async (app, options) => {
   });
 };
 
-export const imagesPlugin = fp(images, { name: 'images', dependencies: ['identity', 'rate-limit', 'ledger-gate'] });
+export const imagesPlugin = fp(images, { name: 'images', dependencies: ['identity', 'rate-limit', 'ledger-refusals', 'ledger-gate'] });
