@@ -85,7 +85,7 @@ function settings(overrides: Partial<UpstreamConfig> = {}): UpstreamConfig {
   };
 }
 
-function clientWith(overrides: Partial<UpstreamConfig> = {}, name: 'probationSearch' | 'alerts' | 'personRecord' = 'probationSearch') {
+function clientWith(overrides: Partial<UpstreamConfig> = {}, name: 'probationSearch' | 'alerts' | 'personRecord' | 'managePom' = 'probationSearch') {
   const metrics = new Metrics({ processMetrics: false });
   const tokens = new TokenProvider({ tokenUrl: auth.url, clientId: 'id', clientSecret: 'secret', timeoutMs: 2000, metrics }, silent);
   return { client: new UpstreamClient(name, settings(overrides), tokens, silent, metrics), metrics, tokens };
@@ -297,7 +297,7 @@ describe('circuit breaker', () => {
 
   it('a declared answer (404 = no such person on a route that says so) never opens it', async () => {
     const { client } = clientWith({ breaker: { windowMs: 10_000, minCalls: 2, failureRate: 0.5, openMs: 1000 } });
-    upstream.handle = (_req, res) => json(res, 404, {});
+    upstream.handle = (_req, res) => json(res, 404, { status: 404, userMessage: 'Not found', developerMessage: 'Not found' });
     for (let i = 0; i < 5; i++) {
       await client.call({ route: 'GET /missing', method: 'GET', path: '/missing', acceptStatuses: [404] }, scope());
     }
@@ -364,6 +364,48 @@ describe('token endpoint and headers', () => {
     client.close();
   });
 
+  it.each([
+    ['a 301 elsewhere', 301, { location: 'http://elsewhere.invalid/auth/oauth/token' }, '', 'redirect'],
+    ['a 404 (moved token endpoint)', 404, {}, '{"timestamp":"2026-08-21T12:00:00.000+00:00","status":404,"error":"Not Found","path":"/auth/oauth/token"}', 'unexpected_status'],
+    ['a 403', 403, {}, '{}', 'unexpected_status'],
+    ['200 HTML', 200, { 'content-type': 'text/html' }, '<html><body>Sign in</body></html>', 'not_json'],
+    ['200 JSON without access_token', 200, {}, '{"service":"something-else"}', 'shape'],
+  ] as const)('token endpoint: %s is a contract fault on auth (counted), and the call fails UPSTREAM_INVALID_RESPONSE, not retryable', async (_name, status, headers, body, reason) => {
+    auth.handle = (_req, res) => {
+      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      res.end(body);
+    };
+    const { client, metrics, tokens } = clientWith();
+    await expect(failureOf(tokens.token())).resolves.toMatchObject({ upstream: 'auth', failure: 'bad-response', reason, contractFault: true });
+    const e = await failureOf(client.call({ route: 'GET /x', method: 'GET', path: '/x' }, scope()));
+    expect(e).toMatchObject({ upstream: 'probationSearch', failure: 'bad-response', reason, retryable: false, area: 'probation' });
+    expect(upstream.requests).toHaveLength(0);
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', { upstream: 'auth', route: 'POST /auth/oauth/token', reason })).toBe(2);
+    // Only the token endpoint broke its contract: none is counted on the data upstream.
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', { upstream: 'probationSearch' })).toBe(0);
+    client.close();
+  });
+
+  it.each([
+    ['401 (wrong client secret)', 401, '{"error":"unauthorized","error_description":"Bad client credentials"}'],
+    ['400 (invalid grant)', 400, '{"error":"invalid_grant"}'],
+  ] as const)('token endpoint: %s is UPSTREAM_UNAVAILABLE with retryable false (a retry cannot help), not a contract fault', async (_name, status, body) => {
+    auth.handle = (_req, res) => json(res, status, JSON.parse(body));
+    const { client, metrics } = clientWith();
+    const e = await failureOf(client.call({ route: 'GET /x', method: 'GET', path: '/x' }, scope()));
+    expect(e).toMatchObject({ upstream: 'probationSearch', failure: 'unavailable', retryable: false, contractFault: false });
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', {})).toBe(0);
+    client.close();
+  });
+
+  it('token endpoint: a 503 stays retryable (an outage may pass)', async () => {
+    auth.handle = (_req, res) => json(res, 503, { error: 'server_error' });
+    const { client } = clientWith();
+    const e = await failureOf(client.call({ route: 'GET /x', method: 'GET', path: '/x' }, scope()));
+    expect(e).toMatchObject({ failure: 'unavailable', retryable: true });
+    client.close();
+  });
+
   it('a hanging token endpoint costs a request no more than its deadline', async () => {
     auth.handle = () => undefined;
     const { client } = clientWith();
@@ -394,6 +436,54 @@ describe('token endpoint and headers', () => {
     expect(headers['x-request-id']).toBe('req-42');
     expect(headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
     expect(headers.traceparent).not.toBe(traceparent);
+    client.close();
+  });
+});
+
+describe('a 404 on a route that accepts it: "none" only with the service\'s own not-found body', () => {
+  const springDefault = { timestamp: '2026-08-21T12:00:00.000+00:00', status: 404, error: 'Not Found', path: '/case/X123456' };
+  const errorResponse = { status: 404, userMessage: 'CRN Not Found', developerMessage: 'CRN Not Found' };
+
+  it.each([
+    ['an ErrorResponse (status 404, userMessage)', 'probationSearch', JSON.stringify(errorResponse)],
+    ['an ErrorResponse with only developerMessage and an errorCode', 'alerts', '{"status":404,"errorCode":"NOT_FOUND","developerMessage":"No alert"}'],
+    ['manage-POM\'s Status body', 'managePom', '{"status":"error","message":"Not allocated"}'],
+  ] as const)('%s is "none": null, no violation, a success for the breaker', async (_name, name, body) => {
+    const { client, metrics } = clientWith({ breaker: { windowMs: 10_000, minCalls: 2, failureRate: 0.5, openMs: 1000 } }, name);
+    upstream.handle = (_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(body);
+    };
+    for (let i = 0; i < 3; i++) {
+      const r = await client.call({ route: 'GET /case/{crn}', method: 'GET', path: '/case/X123456', acceptStatuses: [404] }, scope());
+      expect(r).toEqual({ status: 404, body: null });
+    }
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', {})).toBe(0);
+    expect(client.circuitState).toBe('closed');
+    client.close();
+  });
+
+  it.each([
+    ['Spring Boot\'s default error body (a server without the route)', 'probationSearch', 'application/json', JSON.stringify(springDefault)],
+    ['a bare 404 (no body)', 'probationSearch', 'application/json', ''],
+    ['an HTML 404 page', 'probationSearch', 'text/html', '<html><body><h1>404 Not Found</h1></body></html>'],
+    ['an empty JSON object', 'probationSearch', 'application/json', '{}'],
+    ['an ErrorResponse whose status is not 404', 'probationSearch', 'application/json', '{"status":500,"userMessage":"x"}'],
+    ['an ErrorResponse where manage-POM declares its Status body', 'managePom', 'application/json', JSON.stringify(errorResponse)],
+    ['Spring Boot\'s default error body from manage-POM', 'managePom', 'application/json', JSON.stringify(springDefault)],
+  ] as const)('%s is a contract fault (unexpected_status): not retried, counted, and it opens the breaker', async (_name, name, type, body) => {
+    const { client, metrics } = clientWith({ breaker: { windowMs: 10_000, minCalls: 2, failureRate: 0.5, openMs: 1000 } }, name);
+    upstream.handle = (_req, res) => {
+      res.writeHead(404, { 'content-type': type });
+      res.end(body);
+    };
+    const call = () => client.call({ route: 'GET /case/{crn}', method: 'GET', path: '/case/X123456', acceptStatuses: [404] }, scope());
+    const e = await failureOf(call());
+    expect(e).toMatchObject({ failure: 'bad-response', reason: 'unexpected_status', status: 404, retryable: false });
+    expect(upstream.requests).toHaveLength(1);
+    await failureOf(call());
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', { upstream: name, route: 'GET /case/{crn}', reason: 'unexpected_status' })).toBe(2);
+    expect(client.circuitState).toBe('open');
     client.close();
   });
 });

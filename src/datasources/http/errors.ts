@@ -64,6 +64,8 @@ export class UpstreamError extends Error {
     detail: string,
     /** Set exactly when `failure` is `bad-response`. */
     readonly reason?: ContractReason,
+    /** An upstream fault no retry can help (the token endpoint refusing the configured credentials). */
+    private readonly permanent = false,
   ) {
     super(`${upstream} ${route}: ${failure}${status ? ` (HTTP ${status})` : ''}: ${detail}`);
     this.name = 'UpstreamError';
@@ -78,8 +80,8 @@ export class UpstreamError extends Error {
     return this.failure === 'bad-response';
   }
 
-  /** Worth retrying later: outages and timeouts are, a malformed answer or a refused request is not. */
+  /** Worth retrying later: outages and timeouts are, a malformed answer or refused credentials are not. */
   get retryable(): boolean {
-    return this.failure !== 'bad-response';
+    return this.failure !== 'bad-response' && !this.permanent;
   }
 }

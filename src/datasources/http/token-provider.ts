@@ -3,7 +3,7 @@ import { logContextOf, type LogContext } from '../../observability/log-context.j
 import type { Logger } from '../../observability/logger.js';
 import { Metrics } from '../../observability/metrics.js';
 import { CircuitBreaker, type BreakerOptions } from './breaker.js';
-import { UpstreamError } from './errors.js';
+import { UpstreamError, type ContractReason } from './errors.js';
 import { within, type Bounds } from './scope.js';
 
 interface CachedToken {
@@ -128,24 +128,46 @@ export class TokenProvider {
       throw new UpstreamError('auth', ROUTE, code === 'ETIMEDOUT' ? 'timeout' : 'unavailable', null, code);
     }
     this.count(String(response.statusCode), started);
-    if (response.statusCode !== 200) {
-      this.logger.warn({ ...context, upstream: 'auth', route: ROUTE, status: response.statusCode }, 'token request refused');
-      throw new UpstreamError('auth', ROUTE, 'unavailable', response.statusCode, 'token request refused');
+    const status = response.statusCode;
+    if (status !== 200) {
+      this.logger.warn({ ...context, upstream: 'auth', route: ROUTE, status }, 'token request refused');
+      // An outage (5xx, 429) may pass; refused credentials (400 invalid_grant/request, 401 invalid_client)
+      // will not until the configuration changes; anything else is not the token endpoint answering.
+      if (status >= 500 || status === 429) throw new UpstreamError('auth', ROUTE, 'unavailable', status, 'token request refused');
+      if (status === 400 || status === 401) {
+        throw new UpstreamError('auth', ROUTE, 'unavailable', status, 'token request refused (wrong CLIENT_ID or CLIENT_SECRET?)', undefined, true);
+      }
+      throw this.contractFault(status >= 300 && status < 400 ? 'redirect' : 'unexpected_status', status, `HTTP ${status}`, context);
     }
     let body: { access_token?: unknown; expires_in?: unknown };
     try {
       body = JSON.parse(response.body) as typeof body;
     } catch {
-      throw new UpstreamError('auth', ROUTE, 'bad-response', 200, 'token response is not JSON');
+      throw this.contractFault(response.body.length === 0 ? 'empty' : 'not_json', status, 'token response is not JSON', context);
     }
-    if (typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') {
-      throw new UpstreamError('auth', ROUTE, 'bad-response', 200, 'token response lacks access_token/expires_in');
+    if (typeof body !== 'object' || body === null || typeof body.access_token !== 'string' || typeof body.expires_in !== 'number') {
+      throw this.contractFault('shape', status, 'token response lacks access_token/expires_in', context);
     }
     const lifetimeMs = body.expires_in * 1000;
     const refreshAt = this.now() + Math.max(lifetimeMs - EXPIRY_MARGIN_MS, lifetimeMs / 2);
     this.cached = { value: body.access_token, refreshAt };
     this.logger.debug({ ...context, expiresInSeconds: body.expires_in }, 'upstream token refreshed');
     return body.access_token;
+  }
+
+  /**
+   * The token endpoint answered, but not as an OAuth2 token endpoint does (moved, misrouted, another
+   * service): counted as `gateway_upstream_contract_violations_total{upstream="auth"}`, a failure for
+   * its breaker, and a bad response (UPSTREAM_INVALID_RESPONSE) for the calls that needed the token.
+   * Refreshes are single-flight and behind the breaker, so the log line needs no rate limit of its own.
+   */
+  private contractFault(reason: ContractReason, status: number, detail: string, context: Partial<LogContext>): UpstreamError {
+    this.metrics.upstreamContractViolations.inc({ upstream: 'auth', route: ROUTE, reason });
+    this.logger.warn(
+      { event: 'upstream_contract_violation', ...context, upstream: 'auth', route: ROUTE, reason, detail },
+      `auth ${ROUTE} broke its contract: ${reason}`,
+    );
+    return new UpstreamError('auth', ROUTE, 'bad-response', status, detail, reason);
   }
 
   private count(status: string, started: number): void {

@@ -12,6 +12,7 @@ import { UpstreamError, type ContractReason, type UpstreamFailure } from './erro
 import { unwatchAbort, watchAbort } from './abort-watch.js';
 import { CALL_TIMED_OUT, Exchange, RESPONSE_TOO_LARGE, timeOut, type RawResponse } from './exchange.js';
 import { DEFAULT_MAX_RESPONSE_BYTES } from '../../config/index.js';
+import { isImageNotFoundAnswer, isNotFoundAnswer } from './not-found.js';
 import { backoffMs, isIdempotent, RETRYABLE_CODES, RETRYABLE_STATUSES } from './retry.js';
 import { sleepWithin, timeLeft } from './scope.js';
 import type { TokenProvider } from './token-provider.js';
@@ -85,6 +86,12 @@ export interface UpstreamCaller {
   /** Counts and logs a violation found after the call (e.g. a value out of its domain while mapping). */
   violation(route: string, reason: ContractReason, detail: string): void;
 }
+
+/** The detail of a 404 without the service's own not-found body (see not-found.ts). */
+const NOT_THE_SERVICES_404 = 'HTTP 404 without the service\'s not-found body (moved or misrouted?)';
+
+/** How much of a streamed 404's body is read to classify it. */
+const NOT_FOUND_BODY_BYTES = 16 * 1024;
 
 /** Contract violations logged per upstream route and reason: at most one line per this interval. */
 const VIOLATION_LOG_INTERVAL_MS = 10_000;
@@ -247,7 +254,9 @@ export class UpstreamClient {
       const status = response.statusCode;
       this.count(route, String(status), elapsed(started));
       if (status === 404) {
-        await response.body.dump();
+        // Read (capped) only to tell the service's own "no such image" from a server without the route.
+        const text = await smallText(response.body, NOT_FOUND_BODY_BYTES);
+        if (!isImageNotFoundAnswer(text)) throw fault('unexpected_status', status, NOT_THE_SERVICES_404);
         permit.success();
         return null;
       }
@@ -369,6 +378,11 @@ export class UpstreamClient {
       }
       const status = response.statusCode;
       if (options.acceptStatuses?.includes(status)) {
+        // A 404 is "none" only with the service's own not-found body: a bare, HTML or framework-default
+        // 404 is a server that does not have the route (a moved upstream), never "no such person".
+        if (status === 404 && !isNotFoundAnswer(this.name, response.body)) {
+          throw this.contractFault(permit, route, 'unexpected_status', status, NOT_THE_SERVICES_404, scope);
+        }
         permit.success();
         return { status, body: null };
       }
@@ -530,14 +544,22 @@ export class UpstreamClient {
     throw new AttemptFailed(new UpstreamError(this.name, route, past ? 'timeout' : 'unavailable', null, 'no time left'), false);
   }
 
-  /** The token endpoint's failure, reported on the data area of the call that needed the token. */
+  /**
+   * The token endpoint's failure, reported on the data area of the call that needed the token. A
+   * token endpoint that broke its contract (3xx, 404, not JSON, no token in the answer: counted on
+   * `upstream="auth"` by the token provider) makes the call a contract fault too (UPSTREAM_INVALID_RESPONSE);
+   * a refusal of the credentials (400, 401) is UPSTREAM_UNAVAILABLE with `retryable: false`: no retry helps
+   * until the configuration is fixed. Timeouts and outages stay retryable.
+   */
   private tokenFailure(e: unknown, route: string): AttemptFailed {
-    const failure: UpstreamFailure = e instanceof UpstreamError && e.failure === 'timeout' ? 'timeout' : 'unavailable';
+    const detail = `no token: ${e instanceof Error ? e.message : String(e)}`;
     this.count(route, 'token_unavailable');
-    return new AttemptFailed(
-      new UpstreamError(this.name, route, failure, null, `no token: ${e instanceof Error ? e.message : String(e)}`),
-      false,
-    );
+    if (e instanceof UpstreamError && e.contractFault) {
+      return new AttemptFailed(new UpstreamError(this.name, route, 'bad-response', null, detail, e.reason), false);
+    }
+    const failure: UpstreamFailure = e instanceof UpstreamError && e.failure === 'timeout' ? 'timeout' : 'unavailable';
+    const permanent = e instanceof UpstreamError && !e.retryable;
+    return new AttemptFailed(new UpstreamError(this.name, route, failure, null, detail, undefined, permanent), false);
   }
 
   private count(route: string, status: string, ms?: number): void {
@@ -586,6 +608,21 @@ function errorCode(e: unknown): string {
     return 'ETIMEDOUT';
   }
   return err.code ?? 'ERROR';
+}
+
+/** Up to `max` bytes of a stream as text; the rest is dropped (the stream is destroyed). */
+async function smallText(body: Readable, max: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > max) {
+      body.destroy();
+      return '';
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function elapsed(started: number): number {
