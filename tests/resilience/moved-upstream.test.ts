@@ -5,13 +5,22 @@
  * shows that component DOWN, with the reason in its details, within one check interval, and
  * `gateway_upstream_up` for it goes to 0. Checks also run on demand (`/health?refresh=true`).
  *
- * The consumer side (typed errors at the affected paths, no field silently empty, the contract-violation
- * counter) belongs to the datasource-boundary half of the issue and is added to this file with it.
+ * The consumer side (last describe): for every upstream and the token endpoint, and each of 404 on every
+ * path (moved), 301 elsewhere, 200 HTML and 200 JSON of another shape, a whole-schema reading of
+ * well-known people with data in every upstream is compared with the same reading on the healthy
+ * stack: every value that differs (missing, null, emptied, changed) lies under an error path, every
+ * error is a typed upstream error (UPSTREAM_UNAVAILABLE / UPSTREAM_INVALID_RESPONSE / UPSTREAM_TIMEOUT,
+ * never INTERNAL_SERVER_ERROR or NOT_FOUND), at least one is there, and the upstream's
+ * `gateway_upstream_contract_violations_total` moves. One gateway; faults switched per case.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { getNamedType, isInterfaceType, isLeafType, isNonNullType, isObjectType, type GraphQLInterfaceType, type GraphQLObjectType } from 'graphql';
+import type { TestCertificates } from '../../local-stack/certs.js';
 import { loggedLine, type GatewayHandle } from '../../local-stack/gateway.js';
-import { UPSTREAM_NAMES, type FaultConfig } from '../../local-stack/simulators.js';
-import { scrape } from '../ops/support.js';
+import type { GraphQLResult } from '../../local-stack/https.js';
+import { UPSTREAM_NAMES, wellKnownPeople, type FaultConfig } from '../../local-stack/simulators.js';
+import { buildSchema } from '../../src/server/schema.js';
+import { asConsumer, scrape, writeTestPolicy, type TestPolicy } from '../ops/support.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const INTERVAL_MS = 1000;
@@ -31,9 +40,15 @@ interface HealthBody {
   components: Record<string, Component>;
 }
 
-const stack = useGatewayStack({
+/** Access tokens live 2 s (the gateway renews them after 1 s), so a broken token endpoint shows within the test. */
+const TOKEN_TTL_SECONDS = 2;
+
+const stack = useGatewayStack<TestCertificates, TestPolicy>({
   population: 500,
-  env: { HEALTH_CHECK_TIMEOUT_MS: String(CHECK_TIMEOUT_MS) },
+  policy: (dir) => writeTestPolicy(dir),
+  simulatorArgs: ['--token-ttl-seconds', String(TOKEN_TTL_SECONDS)],
+  // The breaker stays closed: each case must see its own fault's answers, not the previous case's open circuit.
+  env: { HEALTH_CHECK_TIMEOUT_MS: String(CHECK_TIMEOUT_MS), BREAKER_MIN_CALLS: '1000000' },
   gateways: [{ HEALTH_CHECK_INTERVAL_MS: String(INTERVAL_MS) }],
 });
 
@@ -180,4 +195,121 @@ describe('the token endpoint with the wrong CLIENT_SECRET, and checks on demand'
     }
     expect((await health(wrongSecret.managementUrl, true)).components.alerts?.status).toBe('UP');
   });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Consumer side
+
+/** Every field of `Person` that takes no required argument, nested objects included (each type once per path). */
+function everyField(type: GraphQLObjectType | GraphQLInterfaceType, path: readonly string[] = []): string {
+  const parts: string[] = [];
+  for (const field of Object.values(type.getFields())) {
+    if (field.args.some((a) => isNonNullType(a.type) && a.defaultValue === undefined)) continue;
+    const named = getNamedType(field.type);
+    if (isLeafType(named)) parts.push(field.name);
+    else if ((isObjectType(named) || isInterfaceType(named)) && !path.includes(named.name)) {
+      const inner = everyField(named, [...path, named.name]);
+      if (inner) parts.push(`${field.name} { ${inner} }`);
+    }
+  }
+  return parts.join(' ');
+}
+
+const PEOPLE = ['linked', 'released', 'long-lists', 'many-alerts'].map((key) => {
+  const p = wellKnownPeople().people.find((x) => x.key === key)!;
+  return p.crn ?? p.prisonNumber!;
+});
+const PERSON = buildSchema().getType('Person') as GraphQLObjectType;
+const EVERYTHING = `query Everything($ids: [ID!]!) { persons(hmppsIds: $ids) { ${everyField(PERSON, ['Person'])} } }`;
+const TYPED = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_INVALID_RESPONSE', 'UPSTREAM_TIMEOUT']);
+
+type Leaves = Map<string, unknown>;
+
+/** Every value in the answer with its path (`persons.0.addresses.3.postcode`); empty lists and objects are values too. */
+function leaves(value: unknown, path: string, out: Leaves = new Map()): Leaves {
+  if (Array.isArray(value) && value.length > 0) value.forEach((v, i) => leaves(v, `${path}.${i}`, out));
+  else if (typeof value === 'object' && value !== null && Object.keys(value).length > 0) {
+    for (const [k, v] of Object.entries(value)) leaves(v, `${path}.${k}`, out);
+  } else out.set(path, value);
+  return out;
+}
+
+/**
+ * Whether a value that differs from the healthy answer is accounted for by an error: one at its path
+ * or above it, or - GraphQL's null propagation - one below the point where the answer turned null
+ * (a failed non-null field nulls its nearest nullable parent; the error names the field itself).
+ */
+function explained(path: string, data: unknown, errorPaths: readonly string[]): boolean {
+  if (errorPaths.some((e) => path === e || path.startsWith(`${e}.`))) return true;
+  const keys = path.split('.').slice(1);
+  let at: unknown = data;
+  let prefix = 'data';
+  for (const key of keys) {
+    if (at === null || at === undefined) break;
+    at = (at as Record<string, unknown>)[key];
+    prefix = `${prefix}.${key}`;
+    if (at === null) return errorPaths.some((e) => e.startsWith(`${prefix}.`));
+  }
+  return false;
+}
+
+function everything(): Promise<GraphQLResult> {
+  return asConsumer(stack.gateway.consumerUrl, stack.certs, stack.policy)(EVERYTHING, { ids: PEOPLE });
+}
+
+describe('consumers of a moved or impostor upstream get typed errors, never silently missing data', () => {
+  /** Values of the healthy answer that carry data (not null, not empty), minus those that differ between two healthy readings (signed image URLs). */
+  let healthy: Leaves;
+
+  beforeAll(async () => {
+    await until(stack.gateway.managementUrl, UPSTREAM_NAMES, 'UP', 5000);
+    const [first, second] = [await everything(), await everything()];
+    expect(first.body.errors).toBeUndefined();
+    const again = leaves(second.body.data, 'data');
+    healthy = new Map([...leaves(first.body.data, 'data')].filter(([path, v]) => v !== null && !(typeof v === 'object') && again.get(path) === v));
+    expect(healthy.size).toBeGreaterThan(1000);
+  }, 60_000);
+
+  const faults: Array<[string, FaultConfig]> = [
+    ['404 on every path (moved)', { respondWith: 'notFound' }],
+    ['301 elsewhere', { respondWith: 'redirect' }],
+    ['200 HTML', { respondWith: 'html' }],
+    ['200 JSON of another shape', { respondWith: 'otherJson' }],
+  ];
+  const only = process.env.MOVED_UPSTREAMS?.split(',');
+  const cases = UPSTREAM_NAMES.filter((u) => !only || only.includes(u)).flatMap((upstream) => faults.map(([name, fault]) => ({ upstream, name, fault })));
+
+  it(`${cases.length} cases (${UPSTREAM_NAMES.length} upstreams x ${faults.length} faults): typed errors, every lost value under an error, the violation counter moves`, async () => {
+    const started = Date.now();
+    const problems: string[] = [];
+    for (const { upstream, name, fault } of cases) {
+      const before = await scrape(stack.gateway.managementUrl, 'gateway_upstream_contract_violations_total', { upstream });
+      await stack.sims.setFault(upstream, fault);
+      let result: GraphQLResult;
+      try {
+        // The gateway's cached token is still good for a second: wait until it must ask the token endpoint.
+        if (upstream === 'auth') await new Promise((r) => setTimeout(r, (TOKEN_TTL_SECONDS * 1000) / 2 + 100));
+        result = await everything();
+      } finally {
+        await stack.sims.clearFaults();
+      }
+      const label = `${upstream} / ${name}`;
+      const errors = result.body.errors ?? [];
+      for (const e of errors) {
+        if (!TYPED.has(String(e.extensions?.code))) problems.push(`${label}: ${String(e.extensions?.code)} at ${(e.path ?? []).join('.')}`);
+      }
+      const got = leaves(result.body.data, 'data');
+      const errorPaths = errors.map((e) => ['data', ...(e.path ?? [])].join('.'));
+      const silent = [...healthy].filter(([path, v]) => got.get(path) !== v && !explained(path, result.body.data, errorPaths));
+      if (silent.length > 0) problems.push(`${label}: ${silent.length} values lost without an error, e.g. ${silent.slice(0, 3).map(([p]) => p).join(', ')}`);
+      else if (errors.length === 0 && [...healthy].some(([path, v]) => got.get(path) !== v)) problems.push(`${label}: the answer changed with no error`);
+      const after = await scrape(stack.gateway.managementUrl, 'gateway_upstream_contract_violations_total', { upstream });
+      if (!(after > before)) problems.push(`${label}: gateway_upstream_contract_violations_total{upstream="${upstream}"} did not move`);
+    }
+    const seconds = (Date.now() - started) / 1000;
+    // The duration is part of the result: the loop must stay bounded (one gateway, faults switched per case).
+    process.stdout.write(`moved-upstream consumer cases: ${cases.length} in ${seconds.toFixed(1)} s\n`);
+    expect(problems).toEqual([]);
+    expect(seconds).toBeLessThan(60);
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { array, crn as crnOf, fields, inRange, items, object, optionalArray, optionalObject, ordered, shapeError, valueError, type Report } from '../http/contract.js';
+import { array, crn as crnOf, fields, inRange, items, object, optionalArray, optionalObject, ordered, type Report, shapeError, someOf, valueError } from '../http/contract.js';
 import { calendarDate } from '../../domain/person.js';
 import type { CaseAddressDto, ContactDto, ContactPageDto, LimitedAccessDetailDto, SupervisionResponseDto } from './routes.js';
 
@@ -77,6 +77,7 @@ function decodeSupervision(value: unknown, path: string): unknown {
 /** `GET /case/{crn}/addresses`: an address that does not fit (or ends before it starts) is dropped and reported. */
 export function decodeCaseAddresses(body: unknown, report: Report): { contactDetails?: { addresses?: CaseAddressDto[] } } {
   const o = object(body, '$');
+  someOf(o, '$', ['contactDetails']);
   const contact = optionalObject(o.contactDetails, '$.contactDetails');
   if (!contact) return o;
   const addresses = optionalArray(contact.addresses, '$.contactDetails.addresses');
@@ -163,6 +164,8 @@ export function decodeContact(body: unknown, caseCrn: string, id: string): Conta
 /** `GET /case/{crn}/access-limitations`: who is excluded or restricted (email addresses) and the messages. */
 export function decodeAccessLimitations(body: unknown): LimitedAccessDetailDto {
   const o = object(body, '$');
+  // Another document must never read as "no limitations" (the lists decide who may see the case).
+  someOf(o, '$', ['excludedFrom', 'exclusionMessage', 'restrictedTo', 'restrictionMessage']);
   fields(o, '$', { exclusionMessage: 'string?', restrictionMessage: 'string?' });
   for (const list of ['excludedFrom', 'restrictedTo'] as const) {
     optionalArray(o[list], `$.${list}`)?.forEach((u, i) => fields(object(u, `$.${list}[${i}]`), `$.${list}[${i}]`, { email: 'string?' }));

@@ -1,4 +1,4 @@
-import { array, fields, object, optionalObject, shapeError } from '../http/contract.js';
+import { array, fields, object, optionalObject, shapeError, someOf } from '../http/contract.js';
 import type { DietAndAllergyDto, HealthAndMedicationDto } from './routes.js';
 
 /** Checks of every health and medication field the mapping reads (docs/adr/0010). */
@@ -20,6 +20,7 @@ function selections(value: unknown, path: string): void {
  */
 export function decodeHealthAndMedication(body: unknown): HealthAndMedicationDto {
   const o = object(body, '$');
+  someOf(o, '$', ['dietAndAllergy']);
   const diet = optionalObject(o.dietAndAllergy, '$.dietAndAllergy');
   if (diet) {
     selections(diet.foodAllergies, '$.dietAndAllergy.foodAllergies');

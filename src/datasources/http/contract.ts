@@ -126,6 +126,21 @@ export function fields(obj: Record<string, unknown>, path: string, spec: Record<
 }
 
 /**
+ * An object whose spec declares no required field still has to be that object: one whose fields are
+ * all undeclared (another service's JSON) is another document, a `shape` violation, not an answer with
+ * every field absent. `{}` stands (a service that leaves out null fields answers "nothing" so).
+ */
+export function someOf(obj: Record<string, unknown>, path: string, declared: readonly string[]): void {
+  let fieldsSeen = false;
+  for (const name in obj) {
+    if (declared.includes(name)) return;
+    fieldsSeen = true;
+  }
+  if (!fieldsSeen) return;
+  shapeError(path, `none of the declared fields (${declared.join(', ')})`);
+}
+
+/**
  * The items of a list that pass `check`: an item that throws a ContractViolation is dropped and
  * reported (one bad item spoils that item, not the list), and the list returned is marked with how
  * many were dropped (`omittedFrom`). Other errors are bugs and propagate.

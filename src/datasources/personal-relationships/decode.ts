@@ -1,4 +1,4 @@
-import { array, fields, object, optionalObject } from '../http/contract.js';
+import { array, fields, object, optionalObject, someOf } from '../http/contract.js';
 import type { ContactPageDto, NumberOfChildrenDto, PrisonerContactSummaryDto } from './routes.js';
 
 /** Checks of every personal-relationships field the mapping reads (docs/adr/0010). */
@@ -32,6 +32,7 @@ export function decodeContactPage(body: unknown): ContactPageDto {
 
 export function decodeChildren(body: unknown): NumberOfChildrenDto {
   const o = object(body, '$');
+  someOf(o, '$', ['id', 'numberOfChildren', 'active', 'createdTime', 'createdBy']);
   fields(o, '$', { numberOfChildren: 'string?', active: 'boolean?' });
   return { numberOfChildren: (o.numberOfChildren as string | null | undefined) ?? null, active: o.active !== false };
 }

@@ -1,17 +1,4 @@
-import {
-  array,
-  bookingId,
-  fields,
-  items,
-  keyedBatch,
-  object,
-  optionalArray,
-  optionalObject,
-  ordered,
-  prisonNumber,
-  type KeyedBatch,
-  type Report,
-} from '../http/contract.js';
+import { array, bookingId, fields, items, keyedBatch, type KeyedBatch, object, optionalArray, optionalObject, ordered, prisonNumber, type Report, someOf } from '../http/contract.js';
 
 /**
  * Checks of the Prison API fields the mapping reads (docs/adr/0009). The answer of another shape (an
@@ -100,6 +87,7 @@ function checkOffenderSentence(s: Record<string, unknown>, at: string): void {
 
 export function decodeSentenceSummary(body: unknown): unknown {
   const o = object(body, '$');
+  someOf(o, '$', ['prisonerNumber', 'latestPrisonTerm']);
   const term = optionalObject(o.latestPrisonTerm, '$.latestPrisonTerm');
   if (term) {
     if (term.bookingId !== undefined && term.bookingId !== null) bookingId(term.bookingId, '$.latestPrisonTerm.bookingId');
@@ -156,6 +144,7 @@ export function decodeSentencesAndOffences(body: unknown): unknown[] {
 
 export function decodeReasonableAdjustments(body: unknown, report: Report): unknown {
   const o = object(body, '$');
+  someOf(o, '$', ['reasonableAdjustments']);
   const adjustments = optionalArray(o.reasonableAdjustments, '$.reasonableAdjustments');
   if (adjustments) {
     o.reasonableAdjustments = items(adjustments, '$.reasonableAdjustments', (a, at) => {

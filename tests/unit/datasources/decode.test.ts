@@ -8,7 +8,10 @@ import { decodeAlertPage } from '../../../src/datasources/alerts/decode.js';
 import { toAlert } from '../../../src/datasources/alerts/mapping.js';
 import { alertAppliesOn } from '../../../src/domain/profile.js';
 import { londonDate } from '../../../src/domain/time.js';
-import { decodeSupervisions } from '../../../src/datasources/delius-integration/decode.js';
+import { decodeAccessLimitations, decodeCaseAddresses, decodeSupervisions } from '../../../src/datasources/delius-integration/decode.js';
+import { decodeHealthAndMedication } from '../../../src/datasources/health-and-medication/decode.js';
+import { decodeReasonableAdjustments, decodeSentenceSummary } from '../../../src/datasources/prison-api/decode.js';
+import { decodeChildren } from '../../../src/datasources/personal-relationships/decode.js';
 import { toProbationCase } from '../../../src/datasources/delius-integration/mapping.js';
 import type { SupervisionResponseDto } from '../../../src/datasources/delius-integration/routes.js';
 import { ContractViolation, type Report } from '../../../src/datasources/http/contract.js';
@@ -226,5 +229,22 @@ describe('alerts: the dates decide whether an alert applies, not the upstream fl
     [{ isActive: false, activeTo: yesterday }],
   ])('%j is consistent', (over) => {
     expect(decodeAlertPage({ content: [alert(over)] }, reporter().report).items).toHaveLength(1);
+  });
+});
+
+describe('an object of another document is not an answer with every field absent (specs that require no field)', () => {
+  const other = { service: 'something-else', version: 3, items: { count: 0 } };
+  const decoders: Array<[string, (body: unknown) => unknown]> = [
+    ['Delius addresses', (b) => decodeCaseAddresses(b, reporter().report)],
+    ['Delius access limitations', (b) => decodeAccessLimitations(b)],
+    ['Prison API reasonable adjustments', (b) => decodeReasonableAdjustments(b, reporter().report)],
+    ['Prison API sentence summary', (b) => decodeSentenceSummary(b)],
+    ['health and medication', (b) => decodeHealthAndMedication(b)],
+    ['number of children', (b) => decodeChildren(b)],
+  ];
+
+  it.each(decoders)('%s: JSON with none of the declared fields is a shape violation; {} stands', (_name, decode) => {
+    expect(() => decode(other)).toThrow(expect.objectContaining({ reason: 'shape' }) as unknown as Error);
+    expect(() => decode({})).not.toThrow();
   });
 });
