@@ -90,16 +90,40 @@ describe('a 404 where the spec does not say "none" is a contract departure, per 
   });
 });
 
-describe('a 404 the spec declares as "none" stays "none"', () => {
-  it('manage-POM primary_pom: 404 "Allocation for offender not found" -> no prison offender manager, no error', async () => {
-    await stack.sims.setFault('managePom', { respondWith: 'notFound', routes: ['GET /api/allocation/{nomsNumber}/primary_pom'] });
+describe('a 404 the spec declares as "none" is "none" only with the service\'s own body', () => {
+  it('manage-POM primary_pom answering a bare framework 404 (a moved service, not its Status body) is UPSTREAM_INVALID_RESPONSE, counted', async () => {
+    const route = 'GET /api/allocation/{nomsNumber}/primary_pom';
+    const before = await violations('managePom', route);
+    await stack.sims.setFault('managePom', { respondWith: 'notFound', routes: [route] });
     let result: GraphQLResult;
     try {
       result = await profile();
     } finally {
       await stack.sims.clearFaults();
     }
+    const got = (result.body.errors ?? []).map((e) => [(e.path ?? []).slice(1).join('.'), e.extensions?.code]);
+    expect(got).toEqual([['responsibleOfficer.prisonOffenderManager', 'UPSTREAM_INVALID_RESPONSE']]);
+    expect(await violations('managePom', route)).toBeGreaterThan(before);
+  });
+
+  it('real "no such person" 404s stay "none", without error: no POM allocated (manage-POM Status body), never assessed by ARNS (ErrorResponse)', async () => {
+    const released = wellKnownPeople().people.find((p) => p.key === 'released')!;
+    const neverAssessed = wellKnownPeople().people.find((p) => p.key === 'hyphen-name')!;
+    const query = `query P($a: ID!, $b: ID!) {
+      released: person(hmppsId: $a) { responsibleOfficer { prisonOffenderManager { forename } } }
+      neverAssessed: person(hmppsId: $b) { riskOfSeriousHarm { overallLevel } criminogenicNeeds { assessedAt } riskScores { totalCount } }
+    }`;
+    const before = await scrape(stack.gateway.managementUrl, 'gateway_upstream_contract_violations_total');
+    await stack.sims.resetCounters();
+    const result = await asConsumer(stack.gateway.consumerUrl, stack.certs, stack.policy)(query, { a: released.crn!, b: neverAssessed.crn! });
+    // Both answers were asked for (and answered 404 by the simulators), not skipped.
+    const calls = await stack.sims.counters();
+    expect([calls.managePom?.['GET /api/allocation/{nomsNumber}/primary_pom'], calls.arns?.['GET /risks/rosh/{crn}']]).toEqual([1, 1]);
     expect(result.body.errors).toBeUndefined();
-    expect((result.body.data?.person as { responsibleOfficer: unknown }).responsibleOfficer).toMatchObject({ prisonOffenderManager: null });
+    expect(result.body.data).toEqual({
+      released: { responsibleOfficer: expect.objectContaining({ prisonOffenderManager: null }) },
+      neverAssessed: { riskOfSeriousHarm: null, criminogenicNeeds: null, riskScores: expect.objectContaining({ totalCount: 0 }) },
+    });
+    expect(await scrape(stack.gateway.managementUrl, 'gateway_upstream_contract_violations_total')).toBe(before);
   });
 });
