@@ -1,4 +1,5 @@
-import { array, bookingId, fields, items, keyedBatch, type KeyedBatch, object, optionalArray, optionalObject, ordered, prisonNumber, type Report, someOf } from '../http/contract.js';
+import { array, bookingId, fields, items, keyedBatch, type KeyedBatch, object, optionalArray, optionalObject, ordered, prisonNumber, type Report, shapeError, someOf, valueError } from '../http/contract.js';
+import type { AgencyDto } from './routes.js';
 
 /**
  * Checks of the Prison API fields the mapping reads (docs/adr/0009). The answer of another shape (an
@@ -155,4 +156,17 @@ export function decodeReasonableAdjustments(body: unknown, report: Report): unkn
     }, report);
   }
   return o;
+}
+
+/**
+ * `GET /api/agencies/{agencyId}` (reference data: the prison's name). The spec's `Agency` requires
+ * `agencyId`, `agencyType`, `description` and `active`; an agency of another id than the one asked
+ * is not that prison's name.
+ */
+export function decodeAgency(body: unknown, asked: string): AgencyDto {
+  const o = object(body, '$');
+  fields(o, '$', { agencyId: 'string', agencyType: 'string', description: 'string', longDescription: 'string?' });
+  if (typeof o.active !== 'boolean') shapeError('$.active', 'expected boolean');
+  if ((o.agencyId as string).toUpperCase() !== asked.toUpperCase()) valueError('$.agencyId', 'not the agency asked for');
+  return o as AgencyDto;
 }

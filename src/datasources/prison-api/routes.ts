@@ -2,6 +2,7 @@ import { emptyBatch, type KeyedBatch } from '../http/contract.js';
 import type { UpstreamCaller } from '../http/upstream-client.js';
 import {
   decodeAddresses,
+  decodeAgency,
   decodeImages,
   decodeOffenceHistories,
   decodeOffenderSentences,
@@ -298,7 +299,7 @@ export function prisonApiRoutes(client: UpstreamCaller) {
 
     /** `null` for a code the upstream does not know (404): reference data, not a person's. */
     async agency(agencyId: string): Promise<AgencyDto | null> {
-      return client.get<AgencyDto>('GET /api/agencies/{agencyId}', `/api/agencies/${segment(agencyId)}`, undefined, [404]);
+      return client.get<AgencyDto>('GET /api/agencies/{agencyId}', `/api/agencies/${segment(agencyId)}`, undefined, [404], (body) => decodeAgency(body, agencyId));
     },
 
     /** A domain the upstream does not know is a failure here (404 is not accepted), not an empty list. */

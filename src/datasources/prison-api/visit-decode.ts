@@ -1,4 +1,4 @@
-import { fields, object, optionalArray, shapeError } from '../http/contract.js';
+import { fields, object, optionalArray, shapeError, someOf } from '../http/contract.js';
 import type { OffenderRestrictionDto, VisitBalancesDto } from './visit-routes.js';
 
 /** Checks of every field the visit mappings read (docs/adr/0010). */
@@ -12,6 +12,7 @@ export function decodeVisitBalances(body: unknown): VisitBalancesDto {
 /** A restriction that breaks the contract spoils the list: a missing "closed visits" would read as none. */
 export function decodeOffenderRestrictions(body: unknown): OffenderRestrictionDto[] {
   const o = object(body, '$');
+  someOf(o, '$', ['bookingId', 'offenderRestrictions']);
   return (optionalArray(o.offenderRestrictions, '$.offenderRestrictions') ?? []).map((r, i) => {
     const at = `$.offenderRestrictions[${i}]`;
     const x = object(r, at);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { ContractViolation } from '../../../src/datasources/http/contract.js';
 import { UpstreamError } from '../../../src/datasources/http/errors.js';
-import { decodeSentencesAndOffences } from '../../../src/datasources/prison-api/decode.js';
+import { decodeAgency, decodeSentencesAndOffences } from '../../../src/datasources/prison-api/decode.js';
 import type { CallOptions, UpstreamCaller } from '../../../src/datasources/http/upstream-client.js';
 import {
   bookingSentencesLoader,
@@ -858,5 +858,23 @@ describe('Nomis reference data', () => {
     codes = healthTreatCodes;
     expect(await data.healthTreatmentCodes()).toHaveLength(7);
     expect(upstream.calls).toHaveLength(2);
+  });
+});
+
+describe('GET /api/agencies/{agencyId}: the Agency the spec declares (agencyId, agencyType, description, active required)', () => {
+  const agency = { agencyId: 'MDI', description: 'Moorland (HMP & YOI)', longDescription: 'HMP Moorland', agencyType: 'INST', active: true };
+
+  it('takes the agency asked for', () => {
+    expect(decodeAgency(agency, 'mdi')).toEqual(agency);
+  });
+
+  it.each([
+    ['JSON of another shape', { service: 'something-else', version: 3 }, 'shape'],
+    ['no description', { ...agency, description: undefined }, 'shape'],
+    ['active as a string', { ...agency, active: 'true' }, 'shape'],
+    ['another agency than the one asked', { ...agency, agencyId: 'LEI' }, 'value'],
+  ])('%s is a contract violation', (_name, body, reason) => {
+    expect(() => decodeAgency(body, 'MDI')).toThrow(expect.objectContaining({ reason }) as unknown as Error);
+    expect(() => decodeAgency(body, 'MDI')).toThrow(ContractViolation);
   });
 });
