@@ -19,7 +19,7 @@ export interface ProbeResult {
   error?: string;
   reason?: string;
   /** The answer broke the route's contract (counted in gateway_upstream_contract_violations_total). */
-  violation?: { route: string; reason: 'redirect' | 'unexpected_status' | 'not_json' | 'wrong_shape' };
+  violation?: { route: string; reason: 'redirect' | 'unexpected_status' | 'not_json' | 'shape' };
 }
 
 /** One dependency checked in the background. */
@@ -203,7 +203,7 @@ export async function pingUpstream(baseUrl: string, timeoutMs: number): Promise<
   if (!parsed.ok) return { up: false, ...base, reason: parsed.reason, violation: { route: PING_ROUTE, reason: 'not_json' } };
   const status = (parsed.value as { status?: unknown } | null)?.status;
   if (typeof status === 'string' && status !== 'UP') return { up: false, ...base, reason: `status ${status}` };
-  if (status !== 'UP') return { up: false, ...base, reason: 'unexpected JSON (no "status":"UP")', violation: { route: PING_ROUTE, reason: 'wrong_shape' } };
+  if (status !== 'UP') return { up: false, ...base, reason: 'unexpected JSON (no "status":"UP")', violation: { route: PING_ROUTE, reason: 'shape' } };
   return { up: true, ...base };
 }
 
@@ -236,7 +236,7 @@ export async function fetchToken(
   if (!parsed.ok) return { up: false, ...base, reason: parsed.reason, violation: { route: TOKEN_ROUTE, reason: 'not_json' } };
   const token = (parsed.value as { access_token?: unknown } | null)?.access_token;
   if (typeof token !== 'string' || token === '') {
-    return { up: false, ...base, reason: 'unexpected JSON (no access_token)', violation: { route: TOKEN_ROUTE, reason: 'wrong_shape' } };
+    return { up: false, ...base, reason: 'unexpected JSON (no access_token)', violation: { route: TOKEN_ROUTE, reason: 'shape' } };
   }
   return { up: true, ...base };
 }

@@ -197,7 +197,7 @@ const SCENARIOS: Scenario[] = [
       ...healthyTraffic(),
       series(
         'gateway_upstream_contract_violations_total',
-        { upstream: 'prisonerSearch', route: 'POST /prisoner-search/prisoner-numbers', reason: 'wrong_shape' },
+        { upstream: 'prisonerSearch', route: 'POST /prisoner-search/prisoner-numbers', reason: 'shape' },
         appearsAtFault(2),
       ),
       requests('ok', steady(60)),
@@ -207,7 +207,7 @@ const SCENARIOS: Scenario[] = [
     fires: [
       {
         alert: 'PersonGraphUpstreamContractViolations',
-        labels: { namespace: NS, upstream: 'prisonerSearch', route: 'POST /prisoner-search/prisoner-numbers', reason: 'wrong_shape' },
+        labels: { namespace: NS, upstream: 'prisonerSearch', route: 'POST /prisoner-search/prisoner-numbers', reason: 'shape' },
       },
     ],
   },

@@ -35,7 +35,7 @@ describe('pingUpstream', () => {
     ['status OUT_OF_SERVICE with 200', send(200, 'application/json', '{"status":"OUT_OF_SERVICE"}'), { up: false, reason: 'status OUT_OF_SERVICE', violation: null }],
     ['a redirect (not followed)', send(302, 'text/html', '', { location: `/elsewhere` }), { up: false, httpStatus: 302, violation: { route: 'GET /health/ping', reason: 'redirect' } }],
     ['401 (a gateway in front asking for credentials)', send(401, 'application/json', '{}'), { up: false, reason: 'HTTP 401: refused', violation: null }],
-    ['JSON array', send(200, 'application/json', '[]'), { up: false, violation: { route: 'GET /health/ping', reason: 'wrong_shape' } }],
+    ['JSON array', send(200, 'application/json', '[]'), { up: false, violation: { route: 'GET /health/ping', reason: 'shape' } }],
     ['truncated JSON', send(200, 'application/json', '{"status":'), { up: false, reason: 'body is not valid JSON', violation: { route: 'GET /health/ping', reason: 'not_json' } }],
   ])('%s', async (_name, respond, expected) => {
     answer = respond;
@@ -79,7 +79,7 @@ describe('fetchToken', () => {
 
   it.each([
     ['401 (wrong secret)', send(401, 'application/json', '{"error":"unauthorized"}'), { reason: 'HTTP 401: token request refused (wrong CLIENT_ID or CLIENT_SECRET?)', violation: null }],
-    ['200 without access_token', send(200, 'application/json', '{"token":"t"}'), { reason: 'unexpected JSON (no access_token)', violation: { route: 'POST /auth/oauth/token', reason: 'wrong_shape' } }],
+    ['200 without access_token', send(200, 'application/json', '{"token":"t"}'), { reason: 'unexpected JSON (no access_token)', violation: { route: 'POST /auth/oauth/token', reason: 'shape' } }],
     ['404', send(404, 'text/html', 'nope'), { httpStatus: 404, violation: { route: 'POST /auth/oauth/token', reason: 'unexpected_status' } }],
   ])('%s is DOWN', async (_name, respond, expected) => {
     answer = respond;

@@ -91,7 +91,7 @@ const CASES: Array<{ name: string; fault: FaultConfig; violation: string | null;
   {
     name: '200 JSON of another shape',
     fault: { respondWith: 'otherJson' },
-    violation: 'wrong_shape',
+    violation: 'shape',
     expect: (c, upstream) =>
       expect(c.details).toMatchObject({
         httpStatus: 200,
