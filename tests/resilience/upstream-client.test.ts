@@ -488,6 +488,36 @@ describe('a 404 on a route that accepts it: "none" only with the service\'s own 
   });
 });
 
+describe('a streamed image: 404 is "no such image" only with the body the image route declares', () => {
+  const open = (client: UpstreamClient) =>
+    client.openStream({ route: 'GET /api/images/{imageId}/data', path: '/api/images/1/data', maxBytes: 1024, mediaTypes: ['image/jpeg'] }, scope());
+
+  it.each([
+    ['the spec\'s JSON string (format byte)', JSON.stringify(Buffer.from('Image with id 1 not found').toString('base64'))],
+    ['an ErrorResponse', '{"status":404,"userMessage":"Resource not found"}'],
+  ])('%s: null, no violation', async (_name, body) => {
+    const { client, metrics } = clientWith();
+    upstream.handle = (_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(body);
+    };
+    expect(await open(client)).toBeNull();
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', {})).toBe(0);
+    client.close();
+  });
+
+  it('Spring Boot\'s default error body (nothing serves the route here) is a contract fault', async () => {
+    const { client, metrics } = clientWith();
+    upstream.handle = (_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{"timestamp":"2026-08-21T12:00:00.000+00:00","status":404,"error":"Not Found","path":"/api/images/1/data"}');
+    };
+    expect(await failureOf(open(client))).toMatchObject({ failure: 'bad-response', reason: 'unexpected_status', status: 404 });
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', { reason: 'unexpected_status' })).toBe(1);
+    client.close();
+  });
+});
+
 describe('contract faults: every answer classified', () => {
   async function violations(metrics: Metrics, labels: Record<string, string>): Promise<number> {
     return metricValue(metrics, 'gateway_upstream_contract_violations_total', labels);
