@@ -488,6 +488,25 @@ describe('a 404 on a route that accepts it: "none" only with the service\'s own 
   });
 });
 
+describe('a redirect the route declares (a merged record) stays within the service', () => {
+  it.each([
+    ['to the surviving record on the same service', '/person/prison/A1234BC', null],
+    ['to another origin (a moved service)', 'https://moved.example.invalid/person/prison/A1234BC', 'redirect'],
+    ['without a Location', undefined, 'redirect'],
+  ] as const)('%s', async (_name, location, reason) => {
+    const { client, metrics } = clientWith({}, 'personRecord');
+    upstream.handle = (_req, res) => {
+      res.writeHead(301, location === undefined ? {} : { location });
+      res.end();
+    };
+    const call = client.call({ route: 'GET /person/prison/{prisonNumber}', method: 'GET', path: '/person/prison/A0000AA', acceptStatuses: [404, 301], followRedirects: false }, scope());
+    if (reason === null) expect(await call).toEqual({ status: 301, body: null });
+    else expect(await failureOf(call)).toMatchObject({ failure: 'bad-response', reason, status: 301 });
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', {})).toBe(reason === null ? 0 : 1);
+    client.close();
+  });
+});
+
 describe('a streamed image: 404 is "no such image" only with the body the image route declares', () => {
   const open = (client: UpstreamClient) =>
     client.openStream({ route: 'GET /api/images/{imageId}/data', path: '/api/images/1/data', maxBytes: 1024, mediaTypes: ['image/jpeg'] }, scope());

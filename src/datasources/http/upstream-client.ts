@@ -135,6 +135,7 @@ export class UpstreamClient {
   /** When a violation was last logged, per `route reason`, and how many went unlogged since. */
   private readonly violationLog = new Map<string, { at: number; suppressed: number }>();
   private readonly maxResponseBytes: number;
+  private readonly origin: string;
 
   constructor(
     readonly name: UpstreamName,
@@ -145,6 +146,7 @@ export class UpstreamClient {
   ) {
     this.maxResponseBytes = config.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     const base = new URL(config.baseUrl);
+    this.origin = base.origin;
     this.basePath = base.pathname.replace(/\/+$/, '');
     // The bulkhead already bounds calls in flight; the pool keeps that many connections alive.
     this.pool = new Pool(base.origin, { connections: config.maxInFlight, pipelining: 1, keepAliveTimeout: 30_000 });
@@ -157,6 +159,16 @@ export class UpstreamClient {
     this.bulkhead = bulkhead;
     // Read at each scrape: the calls themselves never touch the in-flight/queued gauges.
     this.untrackLoad = metrics.trackUpstreamLoad(name, () => ({ inFlight: bulkhead.active, queued: bulkhead.queued }));
+  }
+
+  /** Whether a redirect's target is on this upstream's own origin. */
+  private withinService(location: string | undefined): boolean {
+    if (location === undefined) return false;
+    try {
+      return new URL(location, `${this.config.baseUrl}/`).origin === this.origin;
+    } catch {
+      return false;
+    }
   }
 
   /** `closed`, `open` or `half_open`. */
@@ -382,6 +394,10 @@ export class UpstreamClient {
         // 404 is a server that does not have the route (a moved upstream), never "no such person".
         if (status === 404 && !isNotFoundAnswer(this.name, response.body)) {
           throw this.contractFault(permit, route, 'unexpected_status', status, NOT_THE_SERVICES_404, scope);
+        }
+        // A declared redirect (a merged record's surviving one) stays within the service; one elsewhere is a move.
+        if (status >= 300 && status < 400 && !this.withinService(response.location)) {
+          throw this.contractFault(permit, route, 'redirect', status, `HTTP ${status} elsewhere`, scope);
         }
         permit.success();
         return { status, body: null };
