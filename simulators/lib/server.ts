@@ -269,7 +269,8 @@ export class UpstreamServer {
     }
 
     if (match.kind === 'not-found') {
-      return { status: 404, body: this.definition.errorBody(404, `No resource found for ${method} ${url.pathname}`) };
+      // What an HMPPS service's handler answers for a path it does not serve (Spring's NoResourceFoundException).
+      return { status: 404, body: this.definition.errorBody(404, `No resource found failure: No static resource ${url.pathname.replace(/^\//, '')}.`) };
     }
     if (match.kind === 'method-not-allowed') {
       return {

@@ -469,6 +469,12 @@ describe('a 404 on a route that accepts it: "none" only with the service\'s own 
     ['an HTML 404 page', 'probationSearch', 'text/html', '<html><body><h1>404 Not Found</h1></body></html>'],
     ['an empty JSON object', 'probationSearch', 'application/json', '{}'],
     ['an ErrorResponse whose status is not 404', 'probationSearch', 'application/json', '{"status":500,"userMessage":"x"}'],
+    [
+      'an HMPPS service\'s ErrorResponse for a path it does not serve (another service at this URL)',
+      'probationSearch',
+      'application/json',
+      '{"status":404,"userMessage":"No resource found failure: No static resource case/X123456.","developerMessage":"No static resource case/X123456."}',
+    ],
     ['an ErrorResponse where manage-POM declares its Status body', 'managePom', 'application/json', JSON.stringify(errorResponse)],
     ['Spring Boot\'s default error body from manage-POM', 'managePom', 'application/json', JSON.stringify(springDefault)],
   ] as const)('%s is a contract fault (unexpected_status): not retried, counted, and it opens the breaker', async (_name, name, type, body) => {

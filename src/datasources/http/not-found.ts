@@ -11,7 +11,8 @@ import type { UpstreamName } from '../../config/index.js';
  * - every HMPPS service but manage-POM: `ErrorResponse` - `status` (integer, required) with
  *   `userMessage` / `developerMessage` (the message every HMPPS exception handler sets), optional
  *   `errorCode`, `moreInfo`. Accepted when `status` is 404 and at least one of the two messages is a
- *   string (Spring's default body has neither: its message is in `error`);
+ *   string (Spring's default body has neither: its message is in `error`), unless the message is the
+ *   one for a path the service does not serve (`noSuchRoute`);
  * - manage-POM (`dps-manage-pom.json`): `Status` - `{status: string, message: string}` and nothing else;
  * - the Prison API's image data route: a JSON string (`format: byte`); see `imageNotFound`.
  *
@@ -27,9 +28,20 @@ export function isNotFoundAnswer(upstream: UpstreamName, text: string): boolean 
   return (
     o.status === 404 &&
     (typeof o.userMessage === 'string' || typeof o.developerMessage === 'string') &&
+    !noSuchRoute(o.userMessage) &&
+    !noSuchRoute(o.developerMessage) &&
     optional(o.errorCode, (v) => typeof v === 'string' || Number.isSafeInteger(v)) &&
     optional(o.moreInfo, (v) => typeof v === 'string')
   );
+}
+
+/**
+ * An HMPPS service answers a path it does not serve with its own ErrorResponse too, from Spring's
+ * NoResourceFoundException ("No static resource <path>."): another HMPPS service at this URL, or this
+ * one without the route. That is not "no such person".
+ */
+function noSuchRoute(message: unknown): boolean {
+  return typeof message === 'string' && message.includes('No static resource');
 }
 
 /** The Prison API's image routes declare a 404 body of a JSON string (`format: byte`), or its ErrorResponse. */
