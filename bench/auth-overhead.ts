@@ -14,7 +14,7 @@
  * response (no I/O): no authorisation, graphql-shield on every field (applyMiddleware, the trap
  * measured in graphql-landscape.md §3), and ours (shield + pre-authorised fast path).
  *
- * Run: npm run bench:auth -- [--seconds 8] [--rounds 3] [--concurrency 4] [--warmup 10] [--part http|inprocess|all]
+ * Run: npm run bench:auth -- [--seconds 8] [--rounds 3] [--concurrency 4] [--warmup 10] [--part http|inprocess|all] (`--help`: the usage)
  * The gateway's CPU time per request (from its /metrics) is reported too: on a machine shared with
  * other work it is a steadier measure than throughput.
  */
@@ -35,16 +35,25 @@ import { ensureDevCertificates } from '../scripts/certs.js';
 import { serverCertificates } from '../local-stack/certs.js';
 import { gatewayEnv, startGatewayProcess } from '../local-stack/gateway.js';
 import { startSimulators } from '../local-stack/simulators.js';
+import { benchCommandLine } from './lib.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const SECONDS = Number(arg('seconds', '8'));
-const ROUNDS = Number(arg('rounds', '3'));
-const CONCURRENCY = Number(arg('concurrency', '4'));
-const WARMUP = Number(arg('warmup', '10'));
-const PART = arg('part', 'all');
+const USAGE = `What authorisation costs: part 1 (http) a real gateway serving an allow-all and a restricted consumer the same
+100-person search, phases alternating; part 2 (inprocess) the execution-time layer alone on a 2,000-person response.
+
+usage: npm run bench:auth -- [--seconds N] [--rounds N] [--concurrency N] [--warmup N] [--part http|inprocess|all]
+
+  --seconds N      seconds per measured phase (default 8)
+  --rounds N       rounds of alternating phases (default 3)
+  --concurrency N  requests in flight per phase (default 4)
+  --warmup N       seconds of discarded warm-up per consumer (default 10)
+  --part P         http, inprocess or all (default all)`;
+const cli = benchCommandLine(process.argv.slice(2), { command: 'npm run bench:auth', usage: USAGE, numbers: ['seconds', 'rounds', 'concurrency', 'warmup'], strings: ['part'] });
+const SECONDS = cli.number('seconds', 8);
+const ROUNDS = cli.number('rounds', 3);
+const CONCURRENCY = cli.number('concurrency', 4, 1);
+const WARMUP = cli.number('warmup', 10);
+const PART = cli.string('part') ?? 'all';
+if (!['http', 'inprocess', 'all'].includes(PART)) cli.fail('--part must be http, inprocess or all');
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 const SEARCH = `query Bench($c: PersonSearchCriteria!) {

@@ -18,10 +18,20 @@ import { subgraphSdl } from '../src/server/federation.js';
 import { HEARINGS_SDL_FILE, hearingsFor, startHearingsSubgraph, type HearingsSubgraph } from '../local-stack/federation/hearings-subgraph.js';
 import { composeSupergraph, forwardedIdentity, startRouter, writeSupergraph, type RouterHandle } from '../local-stack/federation/router.js';
 import { wellKnownPeople } from '../local-stack/simulators.js';
-import { body, numberOption, load, percentile, ROOT, S3, sample, startStack, type LoadSpec, type Stack } from './lib.js';
+import { benchCommandLine, body, load, percentile, ROOT, S3, sample, startStack, type LoadSpec, type Stack } from './lib.js';
 
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: number) => numberOption(argv, name, fallback);
+const USAGE = `S3 straight to Person Graph, through Hive Gateway, and federated with the hearings test subgraph, on the
+bench's stack; writes bench/results/<stamp>-federation.json and prints a table.
+
+usage: npm run bench:federation -- [--seconds N] [--connections N] [--population N] [--latency-ms N] [--no-build]
+
+  --seconds N      seconds per phase (default 10)
+  --connections N  closed-loop connections (default 16)
+  --population N   people in the simulators (default 20000)
+  --latency-ms N   the simulators' fixed upstream latency (default 10)
+  --no-build       use dist/ as it is (no npm run build first)`;
+const cli = benchCommandLine(process.argv.slice(2), { command: 'npm run bench:federation', usage: USAGE, numbers: ['seconds', 'connections', 'population', 'latency-ms'], flags: ['no-build'] });
+const option = cli.number;
 const SECONDS = option('seconds', 10);
 const CONNECTIONS = option('connections', 16);
 const POPULATION = option('population', 20_000);
@@ -65,7 +75,7 @@ let stack: Stack | null = null;
 let hearings: HearingsSubgraph | null = null;
 let router: RouterHandle | null = null;
 try {
-  if (!argv.includes('--no-build')) {
+  if (!cli.flag('no-build')) {
     say('- building (npm run build) ...');
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   }

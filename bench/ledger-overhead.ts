@@ -21,10 +21,27 @@ import { loadavg } from 'node:os';
 import pg from 'pg';
 import { wellKnownPeople } from '../local-stack/simulators.js';
 import { startPostgres, type PostgresHandle } from '../tests/ledger/postgres.js';
-import { body, numberOption, load, percentile, ROOT, S1, S3, sample, startProcess, startStack, stop, type LoadSpec, type Proc, type Stack } from './lib.js';
+import { benchCommandLine, body, load, percentile, ROOT, S1, S3, sample, startProcess, startStack, stop, type LoadSpec, type Proc, type Stack } from './lib.js';
 
-const argv = process.argv.slice(2);
-const option = (name: string, fallback: number) => numberOption(argv, name, fallback);
+const USAGE = `The disclosure ledger's cost on the request path: S1 and S3 at fixed rates against a gateway with the ledger off
+and one writing to a real PostgreSQL (started here); writes bench/results/<stamp>-ledger.json and prints a table.
+
+usage: npm run bench:ledger -- [--seconds N] [--connections N] [--population N] [--latency-ms N] [--s1-rate N] [--s3-rate N] [--no-build]
+
+  --seconds N      seconds per phase (default 10)
+  --connections N  most connections a constant-rate phase opens (default 16)
+  --population N   people in the simulators (default 20000)
+  --latency-ms N   the simulators' fixed upstream latency (default 10)
+  --s1-rate N      S1's arrival rate to each gateway, req/s (default 15)
+  --s3-rate N      S3's arrival rate to each gateway, req/s (default 40)
+  --no-build       use dist/ as it is (no npm run build first)`;
+const cli = benchCommandLine(process.argv.slice(2), {
+  command: 'npm run bench:ledger',
+  usage: USAGE,
+  numbers: ['seconds', 'connections', 's1-rate', 's3-rate', 'population', 'latency-ms'],
+  flags: ['no-build'],
+});
+const option = cli.number;
 const SECONDS = option('seconds', 10);
 const CONNECTIONS = option('connections', 16);
 /** Fixed arrival rates (open loop), the same for both gateways: CPU per request is compared at equal load. */
@@ -115,7 +132,7 @@ let db: PostgresHandle | null = null;
 let withLedger: Proc | null = null;
 let client: pg.Client | null = null;
 try {
-  if (!argv.includes('--no-build')) {
+  if (!cli.flag('no-build')) {
     say('- building (npm run build) ...');
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   }

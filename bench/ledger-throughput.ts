@@ -4,7 +4,7 @@
  * and batched inserts; prints records per second, then verifies the chain; writes
  * bench/results/<stamp>-ledger-throughput.json.
  *
- *   npx tsx bench/ledger-throughput.ts [records=20000]
+ *   npm run bench:ledger-throughput [-- records]   (default 20000)
  */
 import pg from 'pg';
 import { PostgresLedger } from '../src/ledger/ledger.js';
@@ -16,8 +16,18 @@ import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { benchCommandLine } from './lib.js';
 
-const N = Number(process.argv[2] ?? 20_000);
+const USAGE = `The disclosure ledger's write throughput into a real PostgreSQL (started here): records through the writer's
+queue and batched inserts, then the chain verified; writes bench/results/<stamp>-ledger-throughput.json.
+
+usage: npm run bench:ledger-throughput -- [RECORDS]
+
+  RECORDS  how many records (default 20000)`;
+const cli = benchCommandLine(process.argv.slice(2), { command: 'npm run bench:ledger-throughput', usage: USAGE, maxPositionals: 1 });
+const records = cli.positionals[0];
+if (records !== undefined && !/^[1-9]\d*$/.test(records)) cli.fail(`RECORDS must be a whole number above 0 (got "${records}")`);
+const N = Number(records ?? 20_000);
 const db = await startPostgres();
 try {
   const ledger = new PostgresLedger(

@@ -13,6 +13,7 @@ import autocannon from 'autocannon';
 import { constantArrival } from './arrival.js';
 import { hashApiKey } from '../src/auth/api-keys.js';
 import { ensureDevCertificates, type DevCertificates } from '../scripts/certs.js';
+import { commandLine, numberOption, usageFailure, type Options } from '../scripts/cli.js';
 import { serverCertificates } from '../local-stack/certs.js';
 import { gatewayEnv } from '../local-stack/gateway.js';
 import { startSimulators, type SimulatorHandle } from '../local-stack/simulators.js';
@@ -342,12 +343,25 @@ export async function startStack(opts: {
   }
 }
 
-/** A numeric command-line option (`--name N`) of a bench script; `fallback` when absent. */
-export function numberOption(argv: string[], name: string, fallback: number): number {
-  const i = argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value < 0) throw new Error(`--${name} must be a number`);
-  return value;
+/**
+ * A bench script's command line on the project's convention (scripts/cli.ts): `--help` prints `usage` and
+ * exits 0 before anything starts, an unknown option or a bad value exits 2. `numbers` are `--name N` options
+ * (a number >= 0, decimals allowed), `flags` are boolean, `strings` take any value.
+ */
+export function benchCommandLine(argv: string[], spec: { command: string; usage: string; numbers?: string[]; flags?: string[]; strings?: string[]; maxPositionals?: number }) {
+  const options: Options = {};
+  for (const name of [...(spec.numbers ?? []), ...(spec.strings ?? [])]) options[name] = { type: 'string' };
+  for (const name of spec.flags ?? []) options[name] = { type: 'boolean' };
+  const { values, positionals } = commandLine(argv, { command: spec.command, usage: spec.usage, options, maxPositionals: spec.maxPositionals ?? 0 });
+  return {
+    positionals,
+    /** `--name N`, or `fallback` when absent; below `min` (default 0) is a usage failure. */
+    number: (name: string, fallback: number, min = 0): number => numberOption(spec, name, values[name], min) ?? fallback,
+    flag: (name: string): boolean => values[name] === true,
+    string: (name: string): string | undefined => values[name] as string | undefined,
+    /** A usage failure (exit 2) for a value the parser cannot judge, e.g. `--only S9`. */
+    fail: (message: string): never => usageFailure(spec, message),
+  };
 }
 
 /** A JSON request body. */

@@ -10,24 +10,33 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { wellKnownPeople } from '../local-stack/simulators.js';
-import { body, commonLastName, load, ROOT, S1, S2, S3, sample, startStack, stop, type LoadSpec } from './lib.js';
+import { benchCommandLine, body, commonLastName, load, ROOT, S1, S2, S3, sample, startStack, stop, type LoadSpec } from './lib.js';
 
-const argv = process.argv.slice(2);
-const value = (name: string, fallback: string) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1]! : fallback;
-};
-const number = (name: string, fallback: number) => {
-  const n = Number(value(name, String(fallback)));
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number`);
-  return n;
-};
-const SCENARIO = value('scenario', 'S3').toUpperCase();
-const SECONDS = number('seconds', 10);
-const CONNECTIONS = number('connections', SCENARIO === 'S2' ? 8 : 32);
-const POPULATION = number('population', 20_000);
-const LATENCY_MS = number('latency-ms', 10);
-const OUT = value('out', join(ROOT, 'bench', 'results', 'profiles'));
+const USAGE = `Profiles the built gateway under one scenario (--cpu-prof) and prints where the CPU went; keeps the .cpuprofile.
+
+usage: npm run bench:profile -- [--scenario S1|S2|S3] [--seconds N] [--connections N] [--population N] [--latency-ms N] [--out DIR] [--no-build]
+
+  --scenario S1|S2|S3  the scenario driven (default S3)
+  --seconds N          seconds of load (default 10)
+  --connections N      closed-loop connections (default 32, 8 for S2)
+  --population N       people in the simulators (default 20000)
+  --latency-ms N       the simulators' fixed upstream latency (default 10)
+  --out DIR            where the profile is written (default bench/results/profiles)
+  --no-build           use dist/ as it is (no npm run build first)`;
+const cli = benchCommandLine(process.argv.slice(2), {
+  command: 'npm run bench:profile',
+  usage: USAGE,
+  numbers: ['seconds', 'connections', 'population', 'latency-ms'],
+  flags: ['no-build'],
+  strings: ['scenario', 'out'],
+});
+const SCENARIO = (cli.string('scenario') ?? 'S3').toUpperCase();
+if (!['S1', 'S2', 'S3'].includes(SCENARIO)) cli.fail('--scenario must be S1, S2 or S3');
+const SECONDS = cli.number('seconds', 10, 1);
+const CONNECTIONS = cli.number('connections', SCENARIO === 'S2' ? 8 : 32, 1);
+const POPULATION = cli.number('population', 20_000, 1);
+const LATENCY_MS = cli.number('latency-ms', 10);
+const OUT = cli.string('out') ?? join(ROOT, 'bench', 'results', 'profiles');
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 interface ProfileNode {
@@ -81,8 +90,7 @@ function summarise(profile: CpuProfile, top: number): void {
 }
 
 async function main(): Promise<void> {
-  if (!['S1', 'S2', 'S3'].includes(SCENARIO)) throw new Error('--scenario must be S1, S2 or S3');
-  if (!argv.includes('--no-build')) {
+  if (!cli.flag('no-build')) {
     say('- building (npm run build) ...');
     execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'inherit' });
   }

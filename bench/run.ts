@@ -22,16 +22,45 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { callRounds, UPSTREAM_NAMES, wellKnownPeople, type SimulatorHandle } from '../local-stack/simulators.js';
-import { body, commonLastName, numberOption, idleCostRatio, load, percentile, ROOT, S1, S1A, S2, S3, sample, startProcess, startStack, stop, type ConsumerName, type LoadSpec, type Proc, type Stack } from './lib.js';
+import { benchCommandLine, body, commonLastName, idleCostRatio, load, percentile, ROOT, S1, S1A, S2, S3, sample, startProcess, startStack, stop, type ConsumerName, type LoadSpec, type Proc, type Stack } from './lib.js';
+
+const USAGE = `The reproducible benchmark (bench/README.md): simulators, the built gateway (production mode, mutual TLS) and a
+bare Apollo Server, driven with autocannon on loopback; writes bench/results/<stamp>.json and prints a table.
+
+usage: npm run bench -- [--quick] [--seconds N] [--latency-ms N] [--population N] [--rate N] [--no-build] [--baseline DIR] [--only S2] [--repeat N] [--s3-rate N]
+       npm run bench -- --side-channels [--rounds N] [--latency-ms N] [--warmup N]
+
+  --quick             short phases (--seconds defaults to 4 instead of 20)
+  --seconds N         seconds per phase (default 20, 4 with --quick)
+  --latency-ms N      the simulators' fixed upstream latency (default 10)
+  --population N      people in the simulators (default 100000)
+  --rate N            S1's constant arrival rate, req/s (default 200)
+  --light-rate N      S1 below saturation, req/s (default 40)
+  --connections N     closed-loop connections (default 32)
+  --s2-connections N  S2's closed-loop connections (default 8)
+  --repeat N          the S3 pair against this gateway and the baseline N times, order flipped each time (default 1)
+  --s3-rate N         as many S3 pairs again at a constant N req/s to each gateway (default 0: none)
+  --soak N            after the phases, the S4 mix for N seconds with RSS sampled (default 0: none; not with --only)
+  --no-build          use dist/ as it is (no npm run build first)
+  --baseline DIR      another checkout, already built (DIR/dist), measured beside this one
+  --only S2           only that scenario (S1, S2, S3 or S4; several with commas)
+  --side-channels     the side-channel measurement instead (npm run bench:side-channels)`;
 
 const argv = process.argv.slice(2);
 if (argv.includes('--side-channels')) {
-  // Its own measurement (bench/side-channels.ts): filtered vs unknown response times.
-  await (await import('./side-channels.js')).main();
+  // Its own measurement (bench/side-channels.ts): filtered vs unknown response times, its own options.
+  await (await import('./side-channels.js')).main(argv.filter((a) => a !== '--side-channels'), 'npm run bench -- --side-channels');
   process.exit(0);
 }
-const flag = (name: string) => argv.includes(`--${name}`);
-const option = (name: string, fallback: number) => numberOption(argv, name, fallback);
+const cli = benchCommandLine(argv, {
+  command: 'npm run bench',
+  usage: USAGE,
+  numbers: ['seconds', 'latency-ms', 'population', 'rate', 'connections', 's2-connections', 'repeat', 's3-rate', 'light-rate', 'soak'],
+  flags: ['quick', 'no-build'],
+  strings: ['baseline', 'only'],
+});
+const flag = cli.flag;
+const option = cli.number;
 
 const QUICK = flag('quick');
 const SECONDS = option('seconds', QUICK ? 4 : 20);
@@ -49,18 +78,17 @@ const S3_RATE = option('s3-rate', 0);
 const S1_LIGHT_RATE = option('light-rate', 40);
 const SOAK_SECONDS = option('soak', 0);
 const BASELINE = (() => {
-  const i = argv.indexOf('--baseline');
-  if (i < 0) return null;
-  const dir = argv[i + 1];
-  if (!dir || !existsSync(join(dir, 'dist', 'src', 'main.js'))) throw new Error('--baseline needs a built checkout (DIR/dist/src/main.js)');
+  const dir = cli.string('baseline');
+  if (dir === undefined) return null;
+  if (!existsSync(join(dir, 'dist', 'src', 'main.js'))) throw new Error('--baseline needs a built checkout (DIR/dist/src/main.js)');
   return { dir, commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: dir, encoding: 'utf8' }).trim() };
 })();
 /** The scenarios to run (`--only S2`, `--only S1,S3`); null: all of them. */
 const ONLY = (() => {
-  const i = argv.indexOf('--only');
-  if (i < 0) return null;
-  const names = (argv[i + 1] ?? '').split(',').map((n) => n.trim().toUpperCase());
-  if (names.length === 0 || names.some((n) => !['S1', 'S2', 'S3', 'S4'].includes(n))) throw new Error('--only takes S1, S2, S3 or S4 (several with commas)');
+  const only = cli.string('only');
+  if (only === undefined) return null;
+  const names = only.split(',').map((n) => n.trim().toUpperCase());
+  if (names.length === 0 || names.some((n) => !['S1', 'S2', 'S3', 'S4'].includes(n))) cli.fail('--only takes S1, S2, S3 or S4 (several with commas)');
   return new Set(names);
 })();
 /** Whether a scenario (`S1`, `S1A`, `S2`, ...) is run: S1A and the S1 by prison number rounds go with S1. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- --side-channels [--rounds 30] [--latency-ms 20]` (or `npm run bench:side-channels`)
+ * `npm run bench:side-channels [-- --rounds 30] [--latency-ms 20] [--warmup 5]` (or `npm run bench -- --side-channels ...`)
  *
  * Response time as an oracle (issue 14): does a person the consumer may not see answer in the same
  * time as an id nobody holds? Real gateway process over HTTPS with client certificates, the sample
@@ -14,16 +14,18 @@ import { client, createSecurityCertificates } from '../tests/security/support/ha
 import { gatewayEnv, startGatewayProcess } from '../local-stack/gateway.js';
 import { REPO_ROOT, startSimulators, wellKnownPeople } from '../local-stack/simulators.js';
 import { DEFAULT_SEED, Population } from '../simulators/lib/population.js';
+import { benchCommandLine } from './lib.js';
 
 const POPULATION = 2000;
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
-};
-const ROUNDS = arg('rounds', 30);
-const LATENCY_MS = arg('latency-ms', 20);
-const WARMUP = arg('warmup', 5);
+const usage = (command: string) => `Response time as an oracle (issue 14): a person the consumer may not see against an id nobody holds,
+the two alternating one at a time; writes bench/results/<stamp>-side-channels.{json,md}.
+
+usage: ${command}${command.endsWith('--side-channels') ? '' : ' --'} [--rounds N] [--latency-ms N] [--warmup N]
+
+  --rounds N      measured pairs per case (default 30)
+  --latency-ms N  the simulators' fixed upstream latency (default 20)
+  --warmup N      unmeasured pairs per case first (default 5)`;
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
 const PERSON = 'query P($id: ID!) { person(hmppsId: $id) { hmppsId firstName lastName } }';
@@ -36,7 +38,12 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
-export async function main(): Promise<void> {
+/** `argv`: the options after the command (`npm run bench:side-channels`, or `npm run bench -- --side-channels`). */
+export async function main(argv: string[], command = 'npm run bench:side-channels'): Promise<void> {
+  const cli = benchCommandLine(argv, { command, usage: usage(command), numbers: ['rounds', 'latency-ms', 'warmup'] });
+  const ROUNDS = cli.number('rounds', 30);
+  const LATENCY_MS = cli.number('latency-ms', 20);
+  const WARMUP = cli.number('warmup', 5);
   const people = wellKnownPeople();
   const person = (key: string) => people.people.find((x) => x.key === key)!;
   const unknown = people.unknown;
@@ -136,4 +143,4 @@ export async function main(): Promise<void> {
   say(table);
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) await main();
+if (import.meta.url === `file://${process.argv[1]}`) await main(process.argv.slice(2));

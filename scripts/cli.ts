@@ -76,3 +76,11 @@ export function intOption(spec: Pick<CommandLine, 'command' | 'usage'>, name: st
   if (typeof raw !== 'string' || !/^\d+$/.test(raw) || n < min || n > max) usageFailure(spec, `--${name} must be a whole number from ${min} to ${max} (got "${String(raw)}")`);
   return n;
 }
+
+/** A number option (decimals allowed, e.g. `--seconds 2.5`) within bounds, or a usage failure. */
+export function numberOption(spec: Pick<CommandLine, 'command' | 'usage'>, name: string, raw: string | boolean | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = typeof raw === 'string' && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(n >= min && n <= max)) usageFailure(spec, `--${name} must be a number from ${min} to ${max} (got "${String(raw)}")`);
+  return n;
+}

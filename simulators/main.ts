@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { createAdminServer, listenAdmin } from './lib/admin.js';
 import { PORT_OFFSETS, UPSTREAM_NAMES, type UpstreamDefinition, type UpstreamName } from './lib/http.js';
 import { type Options, OptionsError, USAGE, parseOptions } from './lib/options.js';
+import { usageFailure } from '../scripts/cli.js';
 import { Population } from './lib/population.js';
 import { CallLog, Counters, type SharedState, UpstreamServer } from './lib/server.js';
 import { TokenStore } from './lib/tokens.js';
@@ -100,18 +101,16 @@ async function start(options: Options): Promise<void> {
   }
 }
 
+// The project's command-line convention (scripts/cli.ts): --help exits 0, a bad option exits 2 with the usage.
 let options: Options;
 try {
   options = parseOptions(process.argv.slice(2));
 } catch (err) {
-  if (err instanceof OptionsError) {
-    process.stderr.write(`simulators: error: ${err.message}\n\n${USAGE}`);
-    process.exit(1);
-  }
+  if (err instanceof OptionsError) usageFailure({ command: 'npm run simulators', usage: USAGE }, err.message);
   throw err;
 }
 if (options.help) {
-  process.stdout.write(USAGE);
+  process.stdout.write(`${USAGE}\n`);
   process.exit(0);
 }
 start(options).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));

@@ -2,7 +2,8 @@
 
 import { readFileSync } from 'node:fs';
 import { type FaultConfig, parseFaultOption, parseFaultsFile } from './faults.js';
-import type { UpstreamName } from './http.js';
+import { PORT_OFFSETS, type UpstreamName } from './http.js';
+import { type CommandLine, UsageError, parseCommandLine } from '../../scripts/cli.js';
 import { DEFAULT_SEED, MAX_POPULATION, MIN_POPULATION } from './population.js';
 
 export interface Options {
@@ -18,19 +19,31 @@ export interface Options {
   help: boolean;
 }
 
-export class OptionsError extends Error {}
+/** A command line that cannot be run: exit 2 with the message and the usage (scripts/cli.ts's convention). */
+export class OptionsError extends UsageError {}
 
-export const USAGE = `Usage: npx tsx simulators/main.ts [options]
+/** `auth=n, prisonApi=n+1, ...` in port order, wrapped for the usage text. */
+function portOffsets(): string {
+  const parts = Object.entries(PORT_OFFSETS)
+    .sort((a, b) => a[1] - b[1])
+    .map(([name, offset]) => `${name}=n${offset === 0 ? '' : `+${offset}`}`);
+  const lines: string[] = [];
+  for (const part of parts) {
+    const last = lines.length - 1;
+    if (last >= 0 && lines[last]!.length + part.length < 70) lines[last] = `${lines[last]!}, ${part}`;
+    else lines.push(part);
+  }
+  return lines.map((l) => `                              ${l}`).join(',\n');
+}
+
+export const USAGE = `The upstream simulators: one HTTP listener per simulated upstream plus an admin listener; prints one JSON
+line once every listener is up (logs on stderr). Also run as \`npx tsx simulators/main.ts\` (the tools image).
+
+usage: npm run simulators -- [--host ADDR] [--port-base N] [--population N] [--seed S] [--latency-ms N] [--fault UPSTREAM:K=V] [--faults FILE]
 
   --host <addr>               listen address (default 127.0.0.1)
-  --port-base <n>             auth=n, prisonApi=n+1, prisonerSearch=n+2, alerts=n+3, managePom=n+4,
-                              probationSearch=n+5, deliusIntegration=n+6, personRecord=n+7, admin=n+9
-                              arns=n+10, cvl=n+11, caseNotes=n+12
-                              adjudications=n+18
-                              arns=n+10, cvl=n+11
-                              probationSearch=n+5, deliusIntegration=n+6, personRecord=n+7, admin=n+9,
-                              personalRelationships=n+13, incentives=n+15, healthAndMedication=n+16, nonAssociations=n+17
-                              prisonVisits=n+14
+  --port-base <n>             the ports, from n:
+${portOffsets()}
                               (default 9100; 0 = every listener on a random free port)
   --population <n>            people in the synthetic population (default 2000, ${MIN_POPULATION}..${MAX_POPULATION})
   --seed <s>                  seed of the synthetic population (default ${DEFAULT_SEED})
@@ -42,8 +55,24 @@ export const USAGE = `Usage: npx tsx simulators/main.ts [options]
   --client-id <id>            OAuth client id (default person-graph)
   --client-secret <secret>    OAuth client secret (default person-graph-dev-secret)
   --token-ttl-seconds <n>     access token lifetime (default 1200)
-  --help                      show this help
-`;
+  --help                      show this help`;
+
+const SPEC: CommandLine = {
+  command: 'npm run simulators',
+  usage: USAGE,
+  options: {
+    host: { type: 'string' },
+    'port-base': { type: 'string' },
+    population: { type: 'string' },
+    seed: { type: 'string' },
+    'latency-ms': { type: 'string' },
+    fault: { type: 'string', multiple: true },
+    faults: { type: 'string' },
+    'client-id': { type: 'string' },
+    'client-secret': { type: 'string' },
+    'token-ttl-seconds': { type: 'string' },
+  },
+};
 
 function intOption(name: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
@@ -66,75 +95,44 @@ export function parseOptions(argv: readonly string[]): Options {
     tokenTtlSeconds: 1200,
     help: false,
   };
-  const args = [...argv];
-  while (args.length > 0) {
-    let arg = args.shift() as string;
-    let value: string | undefined;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 2) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine([...argv], SPEC);
+  } catch (err) {
+    throw err instanceof UsageError && !(err instanceof OptionsError) ? new OptionsError(err.message) : err;
+  }
+  if (parsed === 'help') return { ...o, help: true };
+  const v = parsed.values as Record<string, string | undefined>;
+  try {
+    if (v.host !== undefined) o.host = v.host;
+    if (v['port-base'] !== undefined) o.portBase = intOption('--port-base', v['port-base'], 0, 65_526);
+    if (v.population !== undefined) o.population = intOption('--population', v.population, MIN_POPULATION, MAX_POPULATION);
+    if (v.seed !== undefined) {
+      if (v.seed === '') throw new OptionsError('--seed must not be empty');
+      o.seed = v.seed;
     }
-    const next = (): string => {
-      if (value !== undefined) return value;
-      const v = args.shift();
-      if (v === undefined || v.startsWith('--')) throw new OptionsError(`${arg} needs a value`);
-      return v;
-    };
-    try {
-      switch (arg) {
-        case '--help':
-        case '-h':
-          o.help = true;
-          break;
-        case '--host':
-          o.host = next();
-          break;
-        case '--port-base':
-          o.portBase = intOption(arg, next(), 0, 65_526);
-          break;
-        case '--population':
-          o.population = intOption(arg, next(), MIN_POPULATION, MAX_POPULATION);
-          break;
-        case '--seed':
-          o.seed = next();
-          if (o.seed === '') throw new OptionsError('--seed must not be empty');
-          break;
-        case '--latency-ms':
-          o.latencyMs = intOption(arg, next(), 0, 600_000);
-          break;
-        case '--fault': {
-          const { upstream, config } = parseFaultOption(next());
-          o.faults.set(upstream, { ...o.faults.get(upstream), ...config });
-          break;
-        }
-        case '--faults': {
-          const file = next();
-          let parsed: unknown;
-          try {
-            parsed = JSON.parse(readFileSync(file, 'utf8'));
-          } catch (err) {
-            throw new OptionsError(`--faults: cannot read JSON from ${file}: ${err instanceof Error ? err.message : String(err)}`);
-          }
-          for (const [k, v] of Object.entries(parseFaultsFile(parsed))) o.faults.set(k as UpstreamName, { ...o.faults.get(k as UpstreamName), ...v });
-          break;
-        }
-        case '--client-id':
-          o.clientId = next();
-          break;
-        case '--client-secret':
-          o.clientSecret = next();
-          break;
-        case '--token-ttl-seconds':
-          o.tokenTtlSeconds = intOption(arg, next(), 1, 31_536_000);
-          break;
-        default:
-          throw new OptionsError(`unknown option ${arg}`);
+    if (v['latency-ms'] !== undefined) o.latencyMs = intOption('--latency-ms', v['latency-ms'], 0, 600_000);
+    // --faults (a file) first, then each --fault on top, as they merge per upstream.
+    if (v.faults !== undefined) {
+      const file = v.faults;
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (err) {
+        throw new OptionsError(`--faults: cannot read JSON from ${file}: ${err instanceof Error ? err.message : String(err)}`);
       }
-    } catch (err) {
-      if (err instanceof OptionsError) throw err;
-      throw new OptionsError(err instanceof Error ? err.message : String(err));
+      for (const [k, f] of Object.entries(parseFaultsFile(json))) o.faults.set(k as UpstreamName, { ...o.faults.get(k as UpstreamName), ...f });
     }
+    for (const raw of (parsed.values.fault as unknown as string[] | undefined) ?? []) {
+      const { upstream, config } = parseFaultOption(raw);
+      o.faults.set(upstream, { ...o.faults.get(upstream), ...config });
+    }
+    if (v['client-id'] !== undefined) o.clientId = v['client-id'];
+    if (v['client-secret'] !== undefined) o.clientSecret = v['client-secret'];
+    if (v['token-ttl-seconds'] !== undefined) o.tokenTtlSeconds = intOption('--token-ttl-seconds', v['token-ttl-seconds'], 1, 31_536_000);
+  } catch (err) {
+    if (err instanceof OptionsError) throw err;
+    throw new OptionsError(err instanceof Error ? err.message : String(err));
   }
   if (o.clientId === '' || o.clientSecret === '') throw new OptionsError('--client-id and --client-secret must not be empty');
   return o;

@@ -1,4 +1,4 @@
-/** Command-line handling of simulators/main.ts: bad options fail fast and clearly. */
+/** Command-line handling of simulators/main.ts: bad options fail fast and clearly (exit 2, scripts/cli.ts's convention). */
 import { describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
 }
 
 describe('simulators/main.ts options', () => {
-  it('bad options exit 1 with a clear message and no ready line', async () => {
+  it('bad options exit 2 with a clear message and no ready line', async () => {
     const cases: [string[], RegExp][] = [
       [['--population', 'lots'], /--population must be an integer/],
       [['--population', '3'], /--population must be an integer between \d+ and 1000000/],
@@ -30,12 +30,14 @@ describe('simulators/main.ts options', () => {
       [['--fault', 'nowhere:hang=true'], /unknown upstream "nowhere"/],
       [['--fault', 'alerts:errorRate=5'], /errorRate must be a number between 0 and 1/],
       [['--faults', '/no/such/file.json'], /--faults: cannot read JSON/],
-      [['--bogus'], /unknown option --bogus/],
+      [['--bogus'], /Unknown option '--bogus'/],
+      [['--population=3'], /--population must be an integer/],
+      [['--fault'], /--fault <value>' argument missing/],
     ];
     const results = await Promise.all(cases.map(([args]) => run(args)));
     results.forEach((r, i) => {
       const [args, message] = cases[i]!;
-      expect([args, r.code, r.stdout]).toEqual([args, 1, '']);
+      expect([args, r.code, r.stdout]).toEqual([args, 2, '']);
       expect(r.stderr).toMatch(message);
     });
   }, 30_000);
