@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { loadavg } from 'node:os';
 import pg from 'pg';
 import { wellKnownPeople } from '../local-stack/simulators.js';
-import { startPostgres, type PostgresHandle } from '../tests/ledger/postgres.js';
+import { startPostgres, type PostgresHandle } from '../local-stack/postgres.js';
 import { benchCommandLine, body, load, percentile, ROOT, S1, S3, sample, startProcess, startStack, stop, type LoadSpec, type Proc, type Stack } from './lib.js';
 
 const USAGE = `The disclosure ledger's cost on the request path: S1 and S3 at fixed rates against a gateway with the ledger off

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { PostgresLedger } from '../src/ledger/ledger.js';
 import { ChainVerifier, type DisclosureBody } from '../src/ledger/record.js';
 import { SELECT_ROWS, rowOf } from '../src/ledger/store.js';
-import { startPostgres } from '../tests/ledger/postgres.js';
+import { startPostgres } from '../local-stack/postgres.js';
 import { pino } from 'pino';
 import { writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';

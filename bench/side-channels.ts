@@ -10,7 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { client, createSecurityCertificates } from '../tests/security/support/harness.js';
+import { client, createSecurityCertificates } from '../local-stack/consumer-identities.js';
 import { gatewayEnv, startGatewayProcess } from '../local-stack/gateway.js';
 import { REPO_ROOT, startSimulators, wellKnownPeople } from '../local-stack/simulators.js';
 import { DEFAULT_SEED, Population } from '../simulators/lib/population.js';

@@ -1,8 +1,9 @@
 /**
- * The bench runs outside jest (`npm run bench:*` is plain Node with tsx), yet borrows test support modules
- * (certificates, clients, a PostgreSQL starter). A support module that imports `@jest/globals` cannot load
- * there: `npm run bench:side-channels` failed that way once. Every test module a bench file imports must
- * load in a plain Node process.
+ * The bench runs outside jest (`npm run bench:*` is plain Node with tsx) and shares its helpers with the
+ * tests through `local-stack/` (certificates, clients, processes, a PostgreSQL starter), never by importing
+ * `tests/`: a test support module may import `@jest/globals`, which cannot load there
+ * (`npm run bench:side-channels` failed that way once). So no bench file imports from `../tests/`, and every
+ * local-stack module a bench file imports loads in a plain Node process.
  */
 import { describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
@@ -12,12 +13,13 @@ import { pathToFileURL } from 'node:url';
 import { ROOT } from './support.js';
 
 const TSX = pathToFileURL(join(ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+const benchFiles = readdirSync(join(ROOT, 'bench'))
+  .filter((f) => f.endsWith('.ts'))
+  .map((f) => [f, readFileSync(join(ROOT, 'bench', f), 'utf8')] as const);
+/** Every module specifier of a file: static imports, re-exports and dynamic `import()`. */
+const specifiers = (text: string) => [...text.matchAll(/(?:from\s+|import\s*\(\s*)['"]([^'"]+)['"]/g)].map((m) => m[1]!);
 const borrowed = [
-  ...new Set(
-    readdirSync(join(ROOT, 'bench'))
-      .filter((f) => f.endsWith('.ts'))
-      .flatMap((f) => [...readFileSync(join(ROOT, 'bench', f), 'utf8').matchAll(/from '(\.\.\/tests\/[^']+)\.js'/g)].map((m) => resolve(ROOT, 'bench', `${m[1]!}.ts`))),
-  ),
+  ...new Set(benchFiles.flatMap(([, text]) => specifiers(text).filter((s) => s.startsWith('../local-stack/')).map((s) => resolve(ROOT, 'bench', s.replace(/\.js$/, '.ts'))))),
 ].sort();
 
 function loads(file: string): Promise<{ code: number | null; stderr: string }> {
@@ -28,9 +30,18 @@ function loads(file: string): Promise<{ code: number | null; stderr: string }> {
   });
 }
 
-describe('test modules the bench borrows', () => {
-  it('are found (the bench imports some)', () => {
-    expect(borrowed.map((f) => f.slice(ROOT.length + 1))).toEqual(expect.arrayContaining(['tests/security/support/harness.ts']));
+describe('what the bench imports', () => {
+  it('sees every kind of import (the check below can fail)', () => {
+    expect(specifiers(`import a from '../tests/x.js';\nexport { b } from "../tests/y.js";\nawait import('../tests/z.js');`)).toEqual(['../tests/x.js', '../tests/y.js', '../tests/z.js']);
+  });
+
+  it('is nothing from tests/ (shared helpers live in local-stack/)', () => {
+    const offenders = benchFiles.flatMap(([file, text]) => specifiers(text).filter((s) => /(^|\/)tests\//.test(s)).map((s) => `bench/${file}: ${s}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('includes the moved helpers (consumer identities, the PostgreSQL starter)', () => {
+    expect(borrowed.map((f) => f.slice(ROOT.length + 1))).toEqual(expect.arrayContaining(['local-stack/consumer-identities.ts', 'local-stack/postgres.ts']));
   });
 
   it.each(borrowed.map((f) => [f.slice(ROOT.length + 1), f] as const))('%s loads outside jest', async (_name, file) => {

@@ -93,7 +93,7 @@ describe('the npm scripts of scripts/, bench/ and simulators/ (one command-line 
       expect(r.stdout).toMatch(new RegExp(`npm run (-s )?${name}`));
     });
     expect(readdirSync(ROOT).sort()).toEqual(rootBefore);
-  }, 240_000);
+  }, 300_000);
 
   it('an unknown option or argument exits 2 with a message and the usage, and creates nothing', async () => {
     const cases: Array<[string, string, string[], RegExp]> = [
@@ -126,7 +126,7 @@ describe('the npm scripts of scripts/, bench/ and simulators/ (one command-line 
       expect(r.stderr).toMatch(/^usage:/m);
     });
     expect(readdirSync(ROOT).sort()).toEqual(rootBefore);
-  }, 240_000);
+  }, 300_000);
 
   it("every command's usage line is in the README", async () => {
     const readme = read('README.md');
@@ -139,5 +139,5 @@ describe('the npm scripts of scripts/, bench/ and simulators/ (one command-line 
     );
     expect(synopses.length).toBeGreaterThanOrEqual(SCRIPTS.length + 3);
     for (const synopsis of synopses) expect([synopsis, readme.includes(synopsis)]).toEqual([synopsis, true]);
-  }, 240_000);
+  }, 300_000);
 });

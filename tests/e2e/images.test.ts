@@ -15,7 +15,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { ImageLinks } from '../../src/auth/image-links.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, type Client } from '../security/support/harness.js';
+import { client, createSecurityCertificates, type Client } from '../../local-stack/consumer-identities.js';
 import { useConsumerClients } from '../security/support/consumer-clients.js';
 
 const people = wellKnownPeople();

@@ -20,7 +20,7 @@ import { gatewayEnv, startGatewayProcess, type GatewayHandle } from '../../local
 import { httpsExchange, postGraphQL } from '../../local-stack/https.js';
 import { startSimulators, wellKnownPeople, type SimulatorHandle } from '../../local-stack/simulators.js';
 import { asConsumer, scrape, writeTestPolicy, type TestPolicy } from '../ops/support.js';
-import { startPostgres, type PostgresHandle } from './postgres.js';
+import { startPostgres, type PostgresHandle } from '../../local-stack/postgres.js';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const people = wellKnownPeople().people;

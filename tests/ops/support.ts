@@ -5,7 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
+import { freePort } from '../../local-stack/ports.js';
 import { join } from 'node:path';
 import { generateApiKey, hashApiKey } from '../../src/auth/api-keys.js';
 import type { TestCertificates } from '../../local-stack/certs.js';
@@ -69,16 +70,7 @@ export async function scrape(managementUrl: string, name: string, labels: Record
   return sum;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface RedisHandle {
   url: string;

@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEV_API_KEYS } from '../../local-stack/certs.js';
 import { wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, upstreamCalls, type Client } from './support/harness.js';
+import { client, type Client } from '../../local-stack/consumer-identities.js';
+import { upstreamCalls } from './support/harness.js';
 
 /** The codes a refused request may carry (README, Security). */
 const STABLE_4XX_CODES = new Set([

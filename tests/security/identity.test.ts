@@ -10,7 +10,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, sampleApiKey, upstreamCalls, type Identity, type SecurityCertificates } from './support/harness.js';
+import { client, createSecurityCertificates, sampleApiKey, type Identity, type SecurityCertificates } from '../../local-stack/consumer-identities.js';
+import { upstreamCalls } from './support/harness.js';
 
 const linked = wellKnownPeople().people.find((p) => p.key === 'linked')!;
 const QUERY = `{ person(hmppsId: "${linked.crn}") { firstName } }`;

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { client, createSecurityCertificates, type Client } from './support/harness.js';
+import { client, createSecurityCertificates, type Client } from '../../local-stack/consumer-identities.js';
 import { useConsumerClients } from './support/consumer-clients.js';
 
 type Json = any;

@@ -19,7 +19,7 @@ import { REPO_ROOT, wellKnownPeople, type UpstreamName } from '../../local-stack
 import { hashApiKey } from '../../src/auth/api-keys.js';
 import { ensureDevCertificates } from '../../scripts/certs.js';
 import { useGatewayStack } from '../support/stack.js';
-import { createSecurityCertificates, sampleApiKey, type Response } from './support/harness.js';
+import { createSecurityCertificates, sampleApiKey, type Response } from '../../local-stack/consumer-identities.js';
 import { useConsumerClients } from './support/consumer-clients.js';
 
 const people = wellKnownPeople();

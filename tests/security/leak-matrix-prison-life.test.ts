@@ -19,7 +19,8 @@ import { bookings } from '../../simulators/lib/details.js';
 import { DEFAULT_SEED, Population, type Person } from '../../simulators/lib/population.js';
 import { sentenceAdjustments } from '../../simulators/lib/prison-life-data.js';
 import { useGatewayStack } from '../support/stack.js';
-import { countersWhenQuiet, createSecurityCertificates, refusalFailures, resetCountersWhenQuiet, upstreamCalls } from './support/harness.js';
+import { createSecurityCertificates } from '../../local-stack/consumer-identities.js';
+import { countersWhenQuiet, refusalFailures, resetCountersWhenQuiet, upstreamCalls } from './support/harness.js';
 import { useConsumerClients } from './support/consumer-clients.js';
 import { probesFor, VARIANTS } from './support/matrix.js';
 

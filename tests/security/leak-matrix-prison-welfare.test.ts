@@ -15,7 +15,8 @@ import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { createSecurityCertificates, refusalFailures, upstreamCalls } from './support/harness.js';
+import { createSecurityCertificates } from '../../local-stack/consumer-identities.js';
+import { refusalFailures, upstreamCalls } from './support/harness.js';
 import { useConsumerClients } from './support/consumer-clients.js';
 import { probesFor, VARIANTS } from './support/matrix.js';
 

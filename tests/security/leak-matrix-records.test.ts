@@ -17,7 +17,8 @@ import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { countersWhenQuiet, createSecurityCertificates, refusalFailures, resetCountersWhenQuiet, sampleApiKey, upstreamCalls } from './support/harness.js';
+import { createSecurityCertificates, sampleApiKey } from '../../local-stack/consumer-identities.js';
+import { countersWhenQuiet, refusalFailures, resetCountersWhenQuiet, upstreamCalls } from './support/harness.js';
 import { useConsumerClients } from './support/consumer-clients.js';
 import { probesFor, VARIANTS } from './support/matrix.js';
 

@@ -17,7 +17,8 @@ import { MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { countersWhenQuiet, createSecurityCertificates, resetCountersWhenQuiet, sampleApiKey, upstreamCalls } from './support/harness.js';
+import { createSecurityCertificates, sampleApiKey } from '../../local-stack/consumer-identities.js';
+import { countersWhenQuiet, resetCountersWhenQuiet, upstreamCalls } from './support/harness.js';
 import { useConsumerClients } from './support/consumer-clients.js';
 
 type Json = any;

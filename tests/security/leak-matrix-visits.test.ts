@@ -13,7 +13,8 @@ import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { countersWhenQuiet, createSecurityCertificates, refusalFailures, resetCountersWhenQuiet, upstreamCalls } from './support/harness.js';
+import { createSecurityCertificates } from '../../local-stack/consumer-identities.js';
+import { countersWhenQuiet, refusalFailures, resetCountersWhenQuiet, upstreamCalls } from './support/harness.js';
 import { useConsumerClients } from './support/consumer-clients.js';
 import { probesFor, VARIANTS } from './support/matrix.js';
 

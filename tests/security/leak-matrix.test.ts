@@ -13,7 +13,8 @@ import { MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
 import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
-import { createSecurityCertificates, upstreamCalls, type Client } from './support/harness.js';
+import { createSecurityCertificates, type Client } from '../../local-stack/consumer-identities.js';
+import { upstreamCalls } from './support/harness.js';
 import { useConsumerClients } from './support/consumer-clients.js';
 import { INTROSPECTION_PROBES, probesFor, VARIANTS, type Probe } from './support/matrix.js';
 

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { REPO_ROOT, wellKnownPeople, type UpstreamName } from '../../local-stack/simulators.js';
 import { DEFAULT_SEED, Population } from '../../simulators/lib/population.js';
 import { useGatewayStack } from '../support/stack.js';
-import { countersWhenQuiet, createSecurityCertificates } from './support/harness.js';
+import { createSecurityCertificates } from '../../local-stack/consumer-identities.js';
+import { countersWhenQuiet } from './support/harness.js';
 import { useConsumerClients } from './support/consumer-clients.js';
 
 const people = wellKnownPeople();

@@ -12,7 +12,7 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
   return new Promise((resolve) => {
     child.on('exit', (code) => {
       clearTimeout(timer);
@@ -40,7 +40,7 @@ describe('simulators/main.ts options', () => {
       expect([args, r.code, r.stdout]).toEqual([args, 2, '']);
       expect(r.stderr).toMatch(message);
     });
-  }, 30_000);
+  }, 60_000);
 
   it('--help prints the usage and exits 0', async () => {
     const { code, stdout } = await run(['--help']);

@@ -2,7 +2,7 @@
  * A jest fixture (kept apart from harness.ts, which bench scripts import outside jest).
  */
 import { afterAll, beforeAll } from '@jest/globals';
-import { client, type Client, type SecurityCertificates } from './harness.js';
+import { client, type Client, type SecurityCertificates } from '../../../local-stack/consumer-identities.js';
 
 /**
  * One keep-alive client per named consumer of a stack's certificates: made in `beforeAll` (after the

@@ -1,5 +1,5 @@
 /**
- * A real PostgreSQL server for the ledger tests: initdb into a temporary folder, pg_ctl on a free
+ * A real PostgreSQL server for the ledger tests and benchmarks: initdb into a temporary folder, pg_ctl on a free
  * loopback port (trust authentication, loopback only, fsync off), stopped and started by the test.
  * As root, the server runs as the `postgres` user (PostgreSQL refuses to run as root).
  */
@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../ops/support.js';
+import { freePort } from './ports.js';
 
 function binDir(): string {
   if (process.env.PG_BIN) return process.env.PG_BIN;
