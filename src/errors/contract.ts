@@ -21,8 +21,11 @@ export const ERROR_CODES = {
   GRAPHQL_VALIDATION_FAILED: { status: 400 },
   /** A malformed argument or variable (inside an operation: `null` at that path). */
   BAD_USER_INPUT: { status: 400 },
-  /** The HTTP request itself cannot be served: unreadable JSON, too large, wrong media type, CSRF. */
-  BAD_REQUEST: { status: 400 },
+  /**
+   * The HTTP request itself cannot be served: unreadable JSON or CSRF (400), an operation sent with GET where
+   * only POST is taken (405), a body over the limit (413), not `application/json` (415).
+   */
+  BAD_REQUEST: { status: 400, otherStatuses: [405, 413, 415] },
   /** `operationName` not in the document, or several operations and none named. */
   OPERATION_RESOLUTION_FAILURE: { status: 400 },
   /** Apollo's answer to an automatic persisted query: not offered (Apollo answers it with HTTP 200). */
@@ -59,7 +62,7 @@ export const ERROR_CODES = {
   UPSTREAM_INVALID_RESPONSE: { status: 502 },
   /** A bug by definition: logged with its detail, never sent. */
   INTERNAL_SERVER_ERROR: { status: 500 },
-} as const satisfies Record<string, { status: number }>;
+} as const satisfies Record<string, { status: number; otherStatuses?: readonly number[] }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -74,8 +77,20 @@ export function isPublicCode(code: unknown): code is ErrorCode {
   return typeof code === 'string' && code !== 'INTERNAL_SERVER_ERROR' && Object.hasOwn(ERROR_CODES, code);
 }
 
-export function httpStatusOf(code: ErrorCode): number {
-  return ERROR_CODES[code].status;
+/**
+ * The HTTP status of a response that `code` stops: the code's own status, or `variant` when it is one of the
+ * code's `otherStatuses` (BAD_REQUEST's 405, 413, 415). A variant the contract does not allow is a bug.
+ */
+export function httpStatusOf(code: ErrorCode, variant?: number): number {
+  if (variant === undefined) return ERROR_CODES[code].status;
+  if (!httpStatusesOf(code).includes(variant)) throw new Error(`the error contract gives ${code} no HTTP status ${variant}`);
+  return variant;
+}
+
+/** Every HTTP status a response stopped with `code` may carry, its own first (docs/consumers.md's error table lists them). */
+export function httpStatusesOf(code: ErrorCode): readonly number[] {
+  const entry: { status: number; otherStatuses?: readonly number[] } = ERROR_CODES[code];
+  return [entry.status, ...(entry.otherStatuses ?? [])];
 }
 
 export interface FormattedError {

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import { httpStatusOf } from '../errors/contract.js';
 import type { Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { HealthChecker } from './health.js';
@@ -55,11 +56,13 @@ export class Health {
  * an upstream outage shows as a DOWN component of /health, nothing more.
  */
 export function managementApp(health: Health, logger: Logger): FastifyInstance {
+  /** Not ready (starting or draining): the contract's "cannot serve now". */
+  const DOWN = httpStatusOf('SERVICE_UNAVAILABLE');
   const app = Fastify(listenerOptions(logger, 'management')) as unknown as FastifyInstance;
   app.get('/health/liveness', async () => ({ status: 'UP' }));
   app.get('/health/ping', async () => ({ status: 'UP' }));
   app.get('/health/readiness', async (_req, reply) =>
-    health.ready ? { status: 'UP' } : reply.code(503).send({ status: 'DOWN', draining: health.draining }),
+    health.ready ? { status: 'UP' } : reply.code(DOWN).send({ status: 'DOWN', draining: health.draining }),
   );
   // `?refresh=true` runs a round of checks now (each bounded by HEALTH_CHECK_TIMEOUT_MS) and answers
   // its result; without it, the last background round's result at once.
@@ -70,7 +73,7 @@ export function managementApp(health: Health, logger: Logger): FastifyInstance {
     // Not ready (starting or draining) is DOWN: this instance should get no traffic. A DOWN
     // dependency only degrades the answers (partial data with typed errors): the process is fine.
     const status = !health.ready ? 'DOWN' : allUp ? 'UP' : 'DEGRADED';
-    return reply.code(health.ready ? 200 : 503).send({ status, ready: health.ready, draining: health.draining, components });
+    return reply.code(health.ready ? 200 : DOWN).send({ status, ready: health.ready, draining: health.draining, components });
   });
   app.get('/info', async () => ({
     version: health.build.version,

@@ -9,7 +9,7 @@ import { getNamedType, isAbstractType, isEnumType, isInputObjectType, isInterfac
 import { parse as parseYaml } from 'yaml';
 import { renderSchemaReference } from '../../scripts/docs-schema.js';
 import { UPSTREAM_URL_VARS } from '../../src/config/index.js';
-import { ERROR_CODES } from '../../src/errors/contract.js';
+import { ERROR_CODES, httpStatusesOf, type ErrorCode } from '../../src/errors/contract.js';
 import { loadSchema } from '../../scripts/schema-lib.js';
 import { MAX_PAGE_SIZE } from '../../src/resolvers/pagination.js';
 import { MAX_PERSONS } from '../../src/resolvers/query.js';
@@ -180,6 +180,17 @@ describe('docs/consumers.md', () => {
     // Every code leaves through src/errors/contract.ts (tests/unit/error-contract.test.ts holds that).
     const documented = [...guide.matchAll(/^\| `([A-Z_]+)` \|/gm)].map((m) => m[1]!);
     expect(documented.sort()).toEqual(Object.keys(ERROR_CODES).sort());
+  });
+
+  it("gives each code the HTTP statuses of the contract: every one it may stop a request with, and 200 only beside data", () => {
+    const rows = [...guide.matchAll(/^\| `([A-Z_]+)` \| ([^|]+) \|/gm)].map((m) => [m[1]! as ErrorCode, [...m[2]!.matchAll(/\b[1-5]\d\d\b/g)].map((n) => Number(n[0])).sort()] as const);
+    expect(rows.length).toBe(Object.keys(ERROR_CODES).length);
+    for (const [code, documented] of rows) {
+      const contract = [...httpStatusesOf(code)];
+      // 200: an error at a path inside an executed operation (beside data) leaves the status alone.
+      expect([code, documented.filter((s) => s !== 200)]).toEqual([code, contract.filter((s) => s !== 200).sort()]);
+      if (contract.includes(200)) expect([code, documented.includes(200)]).toEqual([code, true]);
+    }
   });
 });
 

@@ -1,10 +1,20 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
-import { ERROR_CODES, errorBody, graphQLError, httpStatusOf, isPublicCode, personNotFound } from '../../src/errors/contract.js';
+import { ERROR_CODES, errorBody, graphQLError, httpStatusesOf, httpStatusOf, isPublicCode, personNotFound } from '../../src/errors/contract.js';
 import { REPO_ROOT } from '../../local-stack/repo-root.js';
 
 const CONTRACT = 'src/errors/contract.ts';
+/**
+ * Files of src/server allowed a literal error status for now, each with why. The ledger plugin is being
+ * rewritten on another branch (its refusal statuses with it): take it off this list when that lands.
+ */
+const LITERAL_STATUS_PENDING: Record<string, string> = { 'src/server/plugins/ledger.ts': 'rewritten by the disclosure-ledger work (issue 15)' };
+
+/** `reply.code(...)` / `.code(...)` calls whose argument spells a 4xx or 5xx number outside `httpStatusOf(...)`. */
+function literalErrorStatuses(text: string): string[] {
+  return [...text.matchAll(/\.code\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g)].filter((m) => /(?<![\w.])[45]\d\d(?![\w.])/.test(m[1]!.replace(/httpStatusOf\([^()]*\)/g, ''))).map((m) => m[0]);
+}
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -20,6 +30,29 @@ describe('one error contract (src/errors/contract.ts)', () => {
       .filter(({ text }) => /new GraphQLError\(|errors: \[|extensions: \{ code/.test(text))
       .map(({ file }) => file);
     expect(offenders).toEqual([]);
+  });
+
+  it('src/server takes every error status from the contract: no literal 4xx/5xx in reply.code()', () => {
+    // The detector itself: the forms it must catch and the ones it must let through.
+    expect(literalErrorStatuses("reply.code(403).send(x); reply\n  .code( 429 ); reply.code(ok ? 200 : 503); reply.code(200); reply.code(httpStatusOf('FORBIDDEN')); reply.code(httpStatusOf('BAD_REQUEST', 405)); reply.code(status)")).toEqual([
+      '.code(403)',
+      '.code( 429 )',
+      '.code(ok ? 200 : 503)',
+    ]);
+    const offenders = sourceFiles(join(REPO_ROOT, 'src', 'server'))
+      .map((f) => relative(REPO_ROOT, f))
+      .filter((file) => !(file in LITERAL_STATUS_PENDING))
+      .flatMap((file) => literalErrorStatuses(readFileSync(join(REPO_ROOT, file), 'utf8')).map((call) => `${file}: ${call}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it('a code answers only the HTTP statuses the contract gives it (BAD_REQUEST: 400, 405, 413, 415)', () => {
+    expect(httpStatusesOf('BAD_REQUEST')).toEqual([400, 405, 413, 415]);
+    expect(httpStatusOf('BAD_REQUEST')).toBe(400);
+    for (const status of [405, 413, 415]) expect(httpStatusOf('BAD_REQUEST', status)).toBe(status);
+    expect(() => httpStatusOf('BAD_REQUEST', 418)).toThrow(/no HTTP status 418/);
+    expect(() => httpStatusOf('FORBIDDEN', 401)).toThrow(/FORBIDDEN no HTTP status 401/);
+    expect(httpStatusesOf('FORBIDDEN')).toEqual([403]);
   });
 
   it('INTERNAL_SERVER_ERROR and unknown codes are not public; every other contract code is', () => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { errorBody, type ErrorCode, type ErrorExtensions } from '../../errors/contract.js';
+import { errorBody, httpStatusOf, type ErrorCode, type ErrorExtensions } from '../../errors/contract.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -28,7 +28,7 @@ const declarations: FastifyPluginAsync = async (app) => {
     if (!grant) return;
     const refuse = (code: ErrorCode, message: string, extensions: ErrorExtensions = {}) => {
       if (request.telemetry) request.telemetry.errorCodes = [code];
-      return reply.code(403).send(errorBody(code, message, extensions));
+      return reply.code(httpStatusOf(code)).send(errorBody(code, message, extensions));
     };
     if (grant.onBehalfOf === 'require' && onBehalfOf(request) === null) {
       return refuse('ON_BEHALF_OF_REQUIRED', 'Your policy requires an x-on-behalf-of header naming the user this request is made for.');

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
+import { httpStatusOf } from '../../errors/contract.js';
 import type { DevExamples } from '../dev-examples.js';
 
 export interface GraphiqlOptions {
@@ -78,7 +79,7 @@ const graphiql: FastifyPluginAsync<GraphiqlOptions> = async (app, { examples }) 
   const init = Buffer.from(initScript(examples));
   app.get('/graphiql', async (_request, reply) => {
     assets ??= loadAssets();
-    if (!assets) return reply.code(503).type('text/plain; charset=utf-8').send('GraphiQL is not installed here: run `npm ci` (it is a devDependency).\n');
+    if (!assets) return reply.code(httpStatusOf('SERVICE_UNAVAILABLE')).type('text/plain; charset=utf-8').send('GraphiQL is not installed here: run `npm ci` (it is a devDependency).\n');
     return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(PAGE);
   });
   app.get<{ Params: { file: string } }>('/graphiql/assets/:file', async (request, reply) => {

@@ -2,7 +2,7 @@ import type { ApolloServer } from '@apollo/server';
 import { fastifyApolloHandler } from '@as-integrations/fastify';
 import type { FastifyPluginAsync, FastifyRequest, RouteHandlerMethod } from 'fastify';
 import fp from 'fastify-plugin';
-import { errorBody } from '../../errors/contract.js';
+import { errorBody, httpStatusOf } from '../../errors/contract.js';
 import type { GatewayContext } from '../apollo.js';
 
 export interface GraphqlRouteOptions {
@@ -27,7 +27,7 @@ const graphqlRoute: FastifyPluginAsync<GraphqlRouteOptions> = async (app, { apol
     async preHandler(request, reply) {
       if (request.method === 'GET' && !allowGetOperations && carriesOperation(request.query)) {
         return reply
-          .code(405)
+          .code(httpStatusOf('BAD_REQUEST', 405))
           .header('allow', 'POST')
           .send(errorBody('BAD_REQUEST', 'Send GraphQL operations with POST (application/json): a query in the URL ends up in logs along the way.'));
       }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { errorBody, INTERNAL_ERROR_MESSAGE, type ErrorCode } from '../../errors/contract.js';
+import { errorBody, httpStatusesOf, httpStatusOf, INTERNAL_ERROR_MESSAGE, type ErrorCode } from '../../errors/contract.js';
 import type { Logger } from '../../observability/logger.js';
 
 export interface HttpErrorsOptions {
@@ -15,11 +15,13 @@ export interface HttpErrorsOptions {
  */
 const httpErrors: FastifyPluginAsync<HttpErrorsOptions> = async (app, { logger, maxRequestBytes }) => {
   app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) {
+    if (!(error.statusCode && error.statusCode >= 400 && error.statusCode < 500)) {
       logger.error({ err: error, requestId: String(request.id), traceId: request.telemetry?.trace.traceId }, 'unhandled error on a consumer listener');
-      return answer(request, reply, 500, 'INTERNAL_SERVER_ERROR', INTERNAL_ERROR_MESSAGE);
+      return answer(request, reply, 'INTERNAL_SERVER_ERROR', INTERNAL_ERROR_MESSAGE);
     }
+    // A caller's mistake: BAD_REQUEST with fastify's status when the contract gives BAD_REQUEST that status
+    // (413 too large, 415 wrong media type), otherwise its own 400.
+    const status = httpStatusesOf('BAD_REQUEST').includes(error.statusCode) ? error.statusCode : httpStatusOf('BAD_REQUEST');
     const message =
       status === 413
         ? `The request body is larger than the limit of ${maxRequestBytes} bytes.`
@@ -28,15 +30,18 @@ const httpErrors: FastifyPluginAsync<HttpErrorsOptions> = async (app, { logger, 
           : error.code?.startsWith('FST_ERR_CTP') || error instanceof SyntaxError
             ? 'The request body is not valid JSON.'
             : 'The request could not be read.';
-    return answer(request, reply, status, 'BAD_REQUEST', message);
+    return answer(request, reply, 'BAD_REQUEST', message, status);
   });
-  app.setNotFoundHandler((request, reply) => answer(request, reply, 404, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.'));
+  app.setNotFoundHandler((request, reply) => answer(request, reply, 'NOT_FOUND', 'Not found. GraphQL is served at /graphql.'));
 };
 
-/** The error answer, its code named on the request (the access line, the ledger's refusal record). */
-function answer(request: FastifyRequest, reply: FastifyReply, status: number, code: ErrorCode, message: string): FastifyReply {
+/**
+ * The error answer, its code named on the request (the access line, the ledger's refusal record); the status
+ * is the contract's for the code, or `variant` where the contract gives the code that one too.
+ */
+function answer(request: FastifyRequest, reply: FastifyReply, code: ErrorCode, message: string, variant?: number): FastifyReply {
   if (request.telemetry) request.telemetry.errorCodes = [code];
-  return reply.code(status).send(errorBody(code, message));
+  return reply.code(httpStatusOf(code, variant)).send(errorBody(code, message));
 }
 
 export const httpErrorsPlugin = fp(httpErrors, { name: 'http-errors' });

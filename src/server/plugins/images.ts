@@ -5,7 +5,7 @@ import { IMAGE_PATH, type ImageLinks } from '../../auth/image-links.js';
 import { UpstreamError, type DataSources } from '../../datasources/index.js';
 import { preferredHmppsId } from '../../domain/person.js';
 import { isLimitedAccess, visibilityOf } from '../../domain/visibility.js';
-import { errorBody } from '../../errors/contract.js';
+import { errorBody, httpStatusOf } from '../../errors/contract.js';
 import type { Ledger } from '../../ledger/index.js';
 import { requestLedgerFields } from './ledger.js';
 import { scopeOf } from '../telemetry.js';
@@ -51,14 +51,14 @@ const images: FastifyPluginAsync<ImagesOptions> = async (app, options) => {
   };
 
   const refuse = (request: FastifyRequest, reply: FastifyReply) => {
-    record(request, 404, 'NOT_FOUND', null);
-    return reply.code(404).header('cache-control', 'no-store').send(NOT_FOUND);
+    record(request, httpStatusOf('NOT_FOUND'), 'NOT_FOUND', null);
+    return reply.code(httpStatusOf('NOT_FOUND')).header('cache-control', 'no-store').send(NOT_FOUND);
   };
 
   const failed = (request: FastifyRequest, reply: FastifyReply, e: unknown) => {
     if (!(e instanceof UpstreamError)) throw e;
     const code = e.contractFault ? 'UPSTREAM_INVALID_RESPONSE' : e.failure === 'timeout' ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_UNAVAILABLE';
-    const status = code === 'UPSTREAM_TIMEOUT' ? 504 : 502;
+    const status = httpStatusOf(code);
     record(request, status, code, null);
     const message = e.contractFault ? 'The photograph could not be used: a source system gave an invalid answer.' : 'Prison data is unavailable at the moment.';
     return reply.code(status).header('cache-control', 'no-store').send(errorBody(code, message, { area: 'prison', retryable: !e.contractFault }));

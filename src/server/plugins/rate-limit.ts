@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import fp from 'fastify-plugin';
-import { errorBody } from '../../errors/contract.js';
+import { errorBody, httpStatusOf } from '../../errors/contract.js';
 import type { ConsumerRate, RateLimiter } from '../rate-limit.js';
 
 export interface RateLimitOptions {
@@ -25,7 +25,7 @@ const rateLimit: FastifyPluginAsync<RateLimitOptions> = async (app, { limiter, r
         ? `Rate limit exceeded; retry after ${decision.retryAfterSeconds} s.`
         : 'The rate limit could not be checked; retry shortly.';
     return reply
-      .code(429)
+      .code(httpStatusOf('RATE_LIMITED'))
       .header('retry-after', String(decision.retryAfterSeconds))
       .send(errorBody('RATE_LIMITED', message, { retryAfterSeconds: decision.retryAfterSeconds }));
   });
