@@ -4,6 +4,7 @@
  * live schema and its error codes are the ones the gateway sends.
  */
 import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getNamedType, isAbstractType, isEnumType, isInputObjectType, isInterfaceType, isObjectType, parse, validate, type GraphQLNamedType } from 'graphql';
 import { parse as parseYaml } from 'yaml';
@@ -201,5 +202,16 @@ describe('docker-compose.yml header', () => {
     for (const part of ['--cacert .dev/certs/ca.crt', '--cert .dev/certs/clients/dev-consumer.crt', '--key .dev/certs/clients/dev-consumer.key', "-H 'x-api-key: dev-consumer-development-api-key-not-a-secret'"]) {
       expect([part, curl.includes(part)]).toEqual([part, true]);
     }
+  });
+});
+
+describe('README screenshots of the development IDEs (UPDATE_SCREENSHOTS=1 npx jest tests/e2e/dev-ide.test.ts)', () => {
+  const readme = read('README.md');
+  it.each(['docs/graphiql.png', 'docs/sandbox.png'])('%s exists, is a PNG, is shown in the README and written by the browser test', (file) => {
+    const bytes = readFileSync(join(ROOT, file));
+    expect(bytes.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(bytes.length).toBeGreaterThan(2_000);
+    expect(readme).toMatch(new RegExp(`!\\[[^\\]]+\\]\\(${file.replace('.', '\\.')}\\)`));
+    expect(read('tests/e2e/dev-ide.test.ts')).toContain(`'docs', '${file.slice('docs/'.length)}'`);
   });
 });

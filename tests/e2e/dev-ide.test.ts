@@ -4,7 +4,8 @@
  * - GraphiQL at /graphiql is served whole by the listener (no CDN): it loads, runs the consumer guide's first
  *   example for a well-known person and shows the answer's `firstName`;
  * - Apollo Sandbox at /graphql opens with the consumer guide's examples as its document.
- * `UPDATE_SCREENSHOTS=1` writes docs/graphiql.png (shown in the README).
+ * `UPDATE_SCREENSHOTS=1` writes docs/graphiql.png and docs/sandbox.png (Sandbox's offline fallback), both
+ * shown in the README (tests/delivery/docs.test.ts checks they exist and are referenced).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
@@ -73,5 +74,10 @@ describe('Apollo Sandbox on the development listener', () => {
     // CDN, unreachable here, so only the page's own state is checked).
     await browser.navigate(`${stack.gateway.devUrl}/graphql`);
     expect(await browser.evaluate<boolean>("document.documentElement.outerHTML.indexOf('query PersonSummary(') >= 0")).toBe(true);
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      // What a developer without Apollo's CDN sees: the page's own fallback (the frame never loads).
+      await new Promise((r) => setTimeout(r, 2000));
+      writeFileSync(join(REPO_ROOT, 'docs', 'sandbox.png'), await browser.screenshot());
+    }
   }, 30_000);
 });
