@@ -81,6 +81,7 @@ export function intOption(spec: Pick<CommandLine, 'command' | 'usage'>, name: st
 export function numberOption(spec: Pick<CommandLine, 'command' | 'usage'>, name: string, raw: string | boolean | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
   if (raw === undefined) return undefined;
   const n = typeof raw === 'string' && /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(n >= min && n <= max)) usageFailure(spec, `--${name} must be a number from ${min} to ${max} (got "${String(raw)}")`);
+  const range = max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`;
+  if (!(n >= min && n <= max)) usageFailure(spec, `--${name} must be a number ${range} (got "${String(raw)}")`);
   return n;
 }
