@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { errorBody } from '../../errors/contract.js';
+import { errorBody, httpStatusOf } from '../../errors/contract.js';
 import type { Ledger } from '../../ledger/ledger.js';
 import type { AccessPath } from '../../ledger/record.js';
 import { onBehalfOf } from './declarations.js';
@@ -77,7 +77,7 @@ const ledgerGate: FastifyPluginAsync<{ ledger: Ledger }> = async (app, { ledger 
     if (ledger.accepting()) return;
     if (request.telemetry) request.telemetry.errorCodes = ['SERVICE_UNAVAILABLE'];
     return reply
-      .code(503)
+      .code(httpStatusOf('SERVICE_UNAVAILABLE'))
       .header('retry-after', '5')
       .send(errorBody('SERVICE_UNAVAILABLE', 'The service cannot record disclosures just now; retry shortly.', { retryAfterSeconds: 5 }));
   });
