@@ -21,7 +21,7 @@ import type { CallRecord } from '../simulators/lib/server.js';
 
 /** The well-known people file's format is the simulators' own (simulators/lib/well-known.ts). */
 export type { WellKnownFile, WellKnownPerson } from '../simulators/lib/well-known.js';
-import type { WellKnownFile } from '../simulators/lib/well-known.js';
+import type { WellKnownFile, WellKnownPerson } from '../simulators/lib/well-known.js';
 
 export interface SimulatorHandle {
   pid: number;
@@ -80,6 +80,16 @@ export function callRounds(calls: readonly CallRecord[]): { depth: number; byRou
 /** The committed well-known people (simulators/well-known-people.json). */
 export function wellKnownPeople(): WellKnownFile {
   return JSON.parse(readFileSync(join(REPO_ROOT, 'simulators', 'well-known-people.json'), 'utf8')) as WellKnownFile;
+}
+
+let committed: WellKnownFile | undefined;
+
+/** One committed well-known person by key (`linked`, `restricted`, ...); a key not there is an error. */
+export function wellKnownPerson(key: string): WellKnownPerson {
+  committed ??= wellKnownPeople();
+  const p = committed.people.find((x) => x.key === key);
+  if (!p) throw new Error(`well-known person ${key} missing`);
+  return p;
 }
 
 function optionValue(args: readonly string[], name: string): string | undefined {

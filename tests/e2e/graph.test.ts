@@ -5,18 +5,14 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import type { GatewayHandle } from '../../local-stack/gateway.js';
 import { postGraphQL, type GraphQLResult } from '../../local-stack/https.js';
-import { wellKnownPeople, type UpstreamName } from '../../local-stack/simulators.js';
+import { wellKnownPeople, wellKnownPerson, type UpstreamName } from '../../local-stack/simulators.js';
 import { DEFAULT_SEED, Population } from '../../simulators/lib/population.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const known = wellKnownPeople();
 /** The simulated population (2,000, default seed), to pick ordinary people with a given trait. */
 const population = new Population({ size: 2000, seed: DEFAULT_SEED });
-const person = (key: string) => {
-  const p = known.people.find((x) => x.key === key);
-  if (!p) throw new Error(`well-known person ${key} missing`);
-  return p;
-};
+const person = wellKnownPerson;
 const idOf = (key: string) => (person(key).crn ?? person(key).prisonNumber)!;
 
 const FULL_PROFILE = `

@@ -6,15 +6,11 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { loggedLine } from '../../local-stack/gateway.js';
 import { postGraphQL, type GraphQLResult } from '../../local-stack/https.js';
-import { wellKnownPeople } from '../../local-stack/simulators.js';
+import { wellKnownPeople, wellKnownPerson } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
 
 const people = wellKnownPeople();
-const person = (key: string) => {
-  const p = people.people.find((x) => x.key === key);
-  if (!p) throw new Error(`well-known person ${key} missing`);
-  return p;
-};
+const person = wellKnownPerson;
 
 const PERSON_FIELDS = `hmppsId firstName middleNames lastName dateOfBirth gender knownToPrison knownToProbation
   identifiers { crn prisonNumber mergedFromPrisonNumber pncNumber croNumber }

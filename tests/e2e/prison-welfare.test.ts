@@ -6,16 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { postGraphQL, type GraphQLResult } from '../../local-stack/https.js';
-import { wellKnownPeople } from '../../local-stack/simulators.js';
+import { wellKnownPerson } from '../../local-stack/simulators.js';
 import { prisonersInPrison } from '../support/call-counts.js';
 import { useGatewayStack } from '../support/stack.js';
 
-const people = wellKnownPeople();
-const person = (key: string) => {
-  const p = people.people.find((x) => x.key === key);
-  if (!p) throw new Error(`well-known person ${key} missing`);
-  return p;
-};
+const person = wellKnownPerson;
 
 export const PRISON_LIFE = `
   incentiveLevel { level code reviewedOn nextReviewDue daysSinceReview

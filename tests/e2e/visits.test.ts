@@ -5,16 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { postGraphQL, type GraphQLResult } from '../../local-stack/https.js';
-import { wellKnownPeople } from '../../local-stack/simulators.js';
+import { wellKnownPerson } from '../../local-stack/simulators.js';
 import { callTable, prisonersInPrison, requestsByRoute } from '../support/call-counts.js';
 import { useGatewayStack } from '../support/stack.js';
 
-const people = wellKnownPeople();
-const person = (key: string) => {
-  const p = people.people.find((x) => x.key === key);
-  if (!p) throw new Error(`well-known person ${key} missing`);
-  return p;
-};
+const person = wellKnownPerson;
 
 const VISIT = `reference prisonId prisonName startAt endAt status outcome type restriction room visitorCount
   visitors { contactId mainContact } mainContact { name telephone } notes { type text } visitorSupport`;

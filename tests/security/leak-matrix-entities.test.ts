@@ -15,7 +15,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { REPO_ROOT, wellKnownPeople, type UpstreamName } from '../../local-stack/simulators.js';
+import { REPO_ROOT, wellKnownPeople, wellKnownPerson, type UpstreamName } from '../../local-stack/simulators.js';
 import { hashApiKey } from '../../src/auth/api-keys.js';
 import { ensureDevCertificates } from '../../scripts/certs.js';
 import { useGatewayStack } from '../support/stack.js';
@@ -23,11 +23,7 @@ import { createSecurityCertificates, sampleApiKey, type Response } from '../../l
 import { useConsumerClients } from './support/consumer-clients.js';
 
 const people = wellKnownPeople();
-const person = (key: string) => {
-  const p = people.people.find((x) => x.key === key);
-  if (!p) throw new Error(`well-known person ${key} missing`);
-  return p;
-};
+const person = wellKnownPerson;
 const unknown = people.unknown;
 /** Filtered to people under no supervision (neither in prison nor on probation). */
 const RELEASED_DESK = 'released-desk';

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
-import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
+import { REPO_ROOT, wellKnownPeople, wellKnownPerson } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
 import { createSecurityCertificates } from '../../local-stack/consumer-identities.js';
 import { refusalFailures, upstreamCalls } from './support/harness.js';
@@ -21,11 +21,7 @@ import { useConsumerClients } from './support/consumer-clients.js';
 import { probesFor, VARIANTS } from './support/matrix.js';
 
 const people = wellKnownPeople();
-const person = (key: string) => {
-  const p = people.people.find((x) => x.key === key);
-  if (!p) throw new Error(`well-known person ${key} missing`);
-  return p;
-};
+const person = wellKnownPerson;
 
 /** The coordinates this area adds (every field of its types, and the three Person fields). */
 const AREA_TYPES = ['IncentiveLevel', 'IncentiveReview', 'HealthAndDiet', 'DietRequirement', 'NonAssociation', 'ContactPage', 'Contact', 'ContactRestriction'];

@@ -15,7 +15,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import { hashApiKey } from '../../src/auth/api-keys.js';
 import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
-import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
+import { REPO_ROOT, wellKnownPeople, wellKnownPerson } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
 import { createSecurityCertificates, sampleApiKey } from '../../local-stack/consumer-identities.js';
 import { countersWhenQuiet, refusalFailures, resetCountersWhenQuiet, upstreamCalls } from './support/harness.js';
@@ -24,11 +24,7 @@ import { probesFor, VARIANTS } from './support/matrix.js';
 
 const POLICY_FILE = join(REPO_ROOT, 'policy', 'sample.yaml');
 const people = wellKnownPeople();
-const person = (key: string) => {
-  const p = people.people.find((x) => x.key === key);
-  if (!p) throw new Error(`well-known person ${key} missing`);
-  return p;
-};
+const person = wellKnownPerson;
 
 /** Every coordinate this area added to the schema. */
 const RECORD_TYPES = ['CaseNotePage', 'CaseNote', 'CaseNoteAmendment', 'ContactEventPage', 'ContactEvent', 'ContactOfficer', 'LimitedAccessDetails'];

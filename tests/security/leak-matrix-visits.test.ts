@@ -11,7 +11,7 @@ import { describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
 import { loadPolicy, MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
-import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
+import { REPO_ROOT, wellKnownPeople, wellKnownPerson } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
 import { createSecurityCertificates } from '../../local-stack/consumer-identities.js';
 import { countersWhenQuiet, refusalFailures, resetCountersWhenQuiet, upstreamCalls } from './support/harness.js';
@@ -20,11 +20,7 @@ import { probesFor, VARIANTS } from './support/matrix.js';
 
 const POLICY_FILE = join(REPO_ROOT, 'policy', 'sample.yaml');
 const people = wellKnownPeople();
-const person = (key: string) => {
-  const p = people.people.find((x) => x.key === key);
-  if (!p) throw new Error(`well-known person ${key} missing`);
-  return p;
-};
+const person = wellKnownPerson;
 
 const AREA_TYPES = ['VisitPage', 'Visit', 'Visitor', 'VisitContact', 'VisitNote', 'VisitBalance', 'VisitRestriction'];
 const AREA_PERSON_FIELDS = ['Person.futureVisits', 'Person.recentVisits', 'Person.visitBalance', 'Person.visitRestrictions'];

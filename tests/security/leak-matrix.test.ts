@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { loadPolicy } from '../../src/auth/policy.js';
 import { MASK } from '../../src/auth/policy.js';
 import { buildSchema } from '../../src/server/schema.js';
-import { REPO_ROOT, wellKnownPeople } from '../../local-stack/simulators.js';
+import { REPO_ROOT, wellKnownPeople, wellKnownPerson } from '../../local-stack/simulators.js';
 import { useGatewayStack } from '../support/stack.js';
 import { createSecurityCertificates, type Client } from '../../local-stack/consumer-identities.js';
 import { upstreamCalls } from './support/harness.js';
@@ -20,11 +20,7 @@ import { INTROSPECTION_PROBES, probesFor, VARIANTS, type Probe } from './support
 
 const POLICY_FILE = join(REPO_ROOT, 'policy', 'sample.yaml');
 const people = wellKnownPeople();
-const person = (key: string) => {
-  const p = people.people.find((x) => x.key === key);
-  if (!p) throw new Error(`well-known person ${key} missing`);
-  return p;
-};
+const person = wellKnownPerson;
 const unknown = people.unknown;
 
 const stack = useGatewayStack({
