@@ -31,7 +31,8 @@ function writeRevokingPolicy(dir: string, certs: SecurityCertificates): { file: 
 const stack = useGatewayStack({
   certificates: createSecurityCertificates,
   policy: writeRevokingPolicy,
-  env: { POLICY_WATCH: 'false', TRUSTED_PROXY_CNS: 'api-gateway', API_KEY_MAX_FAILURES: '3', CERT_EXPIRY_WARNING_DAYS: '30' },
+  // No background health checks while calls are counted (the token component's check fetches a real token).
+  env: { POLICY_WATCH: 'false', TRUSTED_PROXY_CNS: 'api-gateway', API_KEY_MAX_FAILURES: '3', CERT_EXPIRY_WARNING_DAYS: '30', HEALTH_CHECK_INTERVAL_MS: '3600000' },
 });
 
 const call = (identity: Partial<Identity> | undefined, headers: Record<string, string> = {}) =>

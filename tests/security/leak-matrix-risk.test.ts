@@ -52,7 +52,8 @@ function writePolicy(dir: string): { file: string } {
   return { file };
 }
 
-const stack = useGatewayStack({ certificates: () => createSecurityCertificates([CUSTODY_ONLY]), policy: writePolicy });
+// No background health checks while calls are counted (the token component's check fetches a real token).
+const stack = useGatewayStack({ certificates: () => createSecurityCertificates([CUSTODY_ONLY]), policy: writePolicy, env: { HEALTH_CHECK_INTERVAL_MS: '3600000' } });
 const clientOf = useConsumerClients(stack, ['police-force', 'probation-partner', 'prison-operator', 'schema-explorer', CUSTODY_ONLY]);
 /** One consumer's client, with the body typed loosely for reading. */
 const as = (name: string) => ({
