@@ -543,6 +543,59 @@ describe('a streamed image: 404 is "no such image" only with the body the image 
   });
 });
 
+describe('a streamed image over its size cap', () => {
+  const open = (client: UpstreamClient) =>
+    client.openStream({ route: 'GET /api/images/{imageId}/data', path: '/api/images/1/data', maxBytes: 1024, mediaTypes: ['image/jpeg'] }, scope());
+
+  it('a declared length over the cap is refused before a byte is read', async () => {
+    const { client, metrics } = clientWith();
+    upstream.handle = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': '4096' });
+      res.end(Buffer.alloc(4096, 1));
+    };
+    expect(await failureOf(open(client))).toMatchObject({ failure: 'bad-response', reason: 'too_large' });
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', { reason: 'too_large' })).toBe(1);
+    client.close();
+  });
+
+  it('a 404 whose body is too long to be the route\'s own answer is a contract fault, read no further', async () => {
+    const { client, metrics } = clientWith();
+    upstream.handle = (_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify('x'.repeat(64 * 1024)));
+    };
+    expect(await failureOf(open(client))).toMatchObject({ failure: 'bad-response', reason: 'unexpected_status', status: 404 });
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', { reason: 'unexpected_status' })).toBe(1);
+    client.close();
+  });
+
+  it('a body of no declared length that grows past the cap is cut: the stream fails, no more than the cap is passed on', async () => {
+    const { client, metrics } = clientWith();
+    upstream.handle = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'image/jpeg' }); // chunked: no content-length
+      let sent = 0;
+      const more = () => {
+        if (sent >= 8192 || res.destroyed) return res.end();
+        sent += 512;
+        res.write(Buffer.alloc(512, 2), () => setImmediate(more));
+      };
+      more();
+    };
+    const opened = await open(client);
+    expect(opened).toMatchObject({ contentType: 'image/jpeg', contentLength: null });
+    let passed = 0;
+    const error = await new Promise<unknown>((resolve) => {
+      opened!.body.on('data', (chunk: Buffer) => (passed += chunk.length));
+      opened!.body.on('error', resolve);
+      opened!.body.on('end', () => resolve(null));
+    });
+    expect(error).toMatchObject({ failure: 'bad-response', reason: 'too_large' });
+    expect(passed).toBeLessThanOrEqual(1024);
+    expect(await metricValue(metrics, 'gateway_upstream_contract_violations_total', { reason: 'too_large' })).toBe(1);
+    client.close();
+  });
+});
+
 describe('contract faults: every answer classified', () => {
   async function violations(metrics: Metrics, labels: Record<string, string>): Promise<number> {
     return metricValue(metrics, 'gateway_upstream_contract_violations_total', labels);

@@ -289,7 +289,7 @@ export class UpstreamClient {
       const declared = Number(response.headers['content-length']);
       const contentLength = Number.isSafeInteger(declared) && declared >= 0 ? declared : null;
       if (contentLength !== null && contentLength > maxBytes) {
-        response.body.destroy();
+        discard(response.body);
         this.count(route, 'too_large');
         throw fault('too_large', status, `body over ${maxBytes} bytes`);
       }
@@ -634,11 +634,20 @@ async function smallText(body: Readable, max: number): Promise<string> {
     chunks.push(chunk);
     size += chunk.length;
     if (size > max) {
-      body.destroy();
+      discard(body);
       return '';
     }
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * Stops reading an answer's body. undici's body stream, destroyed before its end without a reason,
+ * emits an abort error: with no listener that is an uncaught exception, which would end the process.
+ */
+function discard(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
 }
 
 function elapsed(started: number): number {
