@@ -3,9 +3,9 @@ import { coverIds, linksAmong, lookupsOf, SearchTooBroadError, unreadableHits, t
 import { hmppsIdKey, parseHmppsId } from '../domain/identifiers.js';
 import { preferredHmppsId, type PersonRef } from '../domain/person.js';
 import { compareSortKeys, criteriaProblem, joinLinked, MATCHED_HMPPS_IDS, MATCHED_OTHER_IDS, type SearchCriteria } from '../domain/search.js';
-import { isLimitedAccess, visibilityOf } from '../domain/visibility.js';
+import { isLimitedAccess } from '../domain/visibility.js';
 import type { ResolverContext } from './context.js';
-import { badUserInput, identityUnavailable, toConsumerError } from './errors.js';
+import { badUserInput, toConsumerError } from './errors.js';
 import { fingerprint, pageSize, startOffset, cursorAt, type Page } from './pagination.js';
 import { reportOmittedEntries } from './partial.js';
 import { visibleOrNotFound } from './visibility.js';
@@ -113,13 +113,8 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
     const ids = ordered.map((m) => m.hmppsId);
     const everyone = await ctx.loaders.person.loadMany([...ids, ...coverIds(ids, SEARCH_COVER)]);
     const keep = ids.map((_, i) => {
-      const p = everyone[i];
-      if (p instanceof Error) throw identityUnavailable(p);
-      if (!p) return false;
-      const visible = visibilityOf(p, ctx.rowFilters);
-      const failure = p.prisonUnavailable ?? p.probationUnavailable;
-      if (!visible && failure) throw identityUnavailable(failure);
-      return visible === true && !(hideLimitedAccess && isLimitedAccess(p));
+      const p = shownOrSkipped(everyone[i] ?? null, ctx);
+      return p !== null && !(hideLimitedAccess && isLimitedAccess(p));
     });
     ordered = ordered.filter((_, i) => keep[i]);
   } else {
@@ -144,14 +139,11 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
   const people = await ctx.loaders.person.loadMany(pageIds);
   const nodes: PersonRef[] = [];
   const seen = new Set<string>();
-  for (const p of people) {
-    if (p instanceof Error) throw identityUnavailable(p);
+  for (const found of people) {
     // A person found on both sides under different ids resolves to the same person: show it once.
-    if (!p || seen.has(preferredHmppsId(p))) continue;
-    const visible = visibilityOf(p, ctx.rowFilters);
-    const failure = p.prisonUnavailable ?? p.probationUnavailable;
-    if (!visible && failure) throw identityUnavailable(failure);
-    if (!visible) continue;
+    if (found && !(found instanceof Error) && seen.has(preferredHmppsId(found))) continue;
+    const p = shownOrSkipped(found, ctx);
+    if (!p) continue;
     seen.add(preferredHmppsId(p));
     nodes.push(p);
   }
@@ -164,6 +156,17 @@ async function searchPersons(_root: unknown, args: SearchArgs, ctx: ResolverCont
     [MATCHED_HMPPS_IDS]: ordered.map((m) => m.hmppsId),
     [MATCHED_OTHER_IDS]: ordered.flatMap((m) => (m.other ? [m.other] : [])),
   };
+}
+
+/**
+ * A search match as `person` would answer its id (`visibleOrNotFound`): the person, `null` where `person`
+ * says NOT_FOUND (left out of a search), or the failure thrown (an identity step that decides it failed).
+ */
+function shownOrSkipped(found: PersonRef | null | Error, ctx: ResolverContext): PersonRef | null {
+  const decided = visibleOrNotFound(found, ctx);
+  if (!(decided instanceof GraphQLError)) return decided;
+  if (decided.extensions.code === 'NOT_FOUND') return null;
+  throw decided;
 }
 
 /**
